@@ -1,0 +1,62 @@
+/// A problem found in a runbook or its YAML, with a stable identifier and a location.
+public struct Diagnostic: Sendable, Hashable, Error, CustomStringConvertible {
+    public enum Severity: String, Sendable, Hashable, Codable, Comparable {
+        case error
+        case warning
+        case note
+
+        private var rank: Int {
+            switch self {
+            case .error: 2
+            case .warning: 1
+            case .note: 0
+            }
+        }
+
+        public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+    }
+
+    public var severity: Severity
+    /// A stable, dotted identifier such as `yaml.duplicate-key`; tools may match on it.
+    public var id: String
+    /// One sentence for a person, without the location.
+    public var message: String
+    public var location: SourceLocation
+
+    public init(_ severity: Severity, id: String, message: String, at location: SourceLocation) {
+        self.severity = severity
+        self.id = id
+        self.message = message
+        self.location = location
+    }
+
+    public static func error(_ id: String, _ message: String, at location: SourceLocation) -> Diagnostic {
+        Diagnostic(.error, id: id, message: message, at: location)
+    }
+
+    public static func warning(_ id: String, _ message: String, at location: SourceLocation) -> Diagnostic {
+        Diagnostic(.warning, id: id, message: message, at: location)
+    }
+
+    /// `path:line:col: severity: message` on one line.
+    public var description: String { "\(location): \(severity.rawValue): \(message)" }
+
+    /// The compiler-style rendering: the summary line, then the source line and a caret under the column.
+    /// Without a source text, or when the line is out of range, only the summary line is given.
+    public func rendered(source: SourceText?) -> String {
+        var out = description
+        if let source, let line = source.line(location.line) {
+            out += "\n" + line + "\n" + SourceText.caretLine(for: line, column: location.column)
+        }
+        return out
+    }
+}
+
+/// A list of diagnostics thrown as one error, for stages that report every problem they find.
+public struct DiagnosticList: Error, Sendable, CustomStringConvertible {
+    public var diagnostics: [Diagnostic]
+
+    public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
+
+    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}

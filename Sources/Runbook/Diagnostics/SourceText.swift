@@ -1,0 +1,56 @@
+/// The text of a source file with fast access to its lines, for rendering diagnostics.
+public struct SourceText: Sendable {
+    public let path: String
+    public let text: String
+    private let lineStarts: [String.Index]
+
+    public init(path: String, text: String) {
+        self.path = path
+        self.text = text
+        var starts: [String.Index] = [text.startIndex]
+        var index = text.startIndex
+        let scalars = text.unicodeScalars
+        while index < text.endIndex {
+            let c = scalars[index]
+            let next = scalars.index(after: index)
+            if c == "\n" {
+                starts.append(next)
+            } else if c == "\r" {
+                if next < text.endIndex, scalars[next] == "\n" {
+                    index = next
+                    continue
+                }
+                starts.append(next)
+            }
+            index = next
+        }
+        lineStarts = starts
+    }
+
+    /// The 1-based line `number` without its line break, or nil when out of range.
+    public func line(_ number: Int) -> String? {
+        guard number >= 1, number <= lineStarts.count else { return nil }
+        let start = lineStarts[number - 1]
+        var end = number < lineStarts.count ? lineStarts[number] : text.endIndex
+        let scalars = text.unicodeScalars
+        while end > start {
+            let before = scalars.index(before: end)
+            let c = scalars[before]
+            if c == "\n" || c == "\r" { end = before } else { break }
+        }
+        return String(text.unicodeScalars[start..<end])
+    }
+
+    /// A line of spaces (tabs kept, so the caret aligns) with `^` under the 1-based scalar `column`.
+    static func caretLine(for line: String, column: Int) -> String {
+        var prefix = ""
+        var count = 0
+        for scalar in line.unicodeScalars {
+            if count >= column - 1 { break }
+            prefix.unicodeScalars.append(scalar == "\t" ? "\t" : " ")
+            count += 1
+        }
+        if count < column - 1 { prefix += String(repeating: " ", count: column - 1 - count) }
+        return prefix + "^"
+    }
+}

@@ -1,0 +1,94 @@
+/// A YAML node: a pure value tree with the start location of every node.
+///
+/// Aliases are resolved: an alias is a copy of the node its anchor names (values share storage,
+/// so a copy costs nothing until it is changed).
+public struct Node: Sendable, Hashable {
+    public enum Content: Sendable, Hashable {
+        case scalar(Scalar)
+        case sequence([Node])
+        case mapping([Pair])
+    }
+
+    public var content: Content
+    /// Where the node starts (for a mapping or sequence: its first key or item, or its opening bracket).
+    public var location: SourceLocation
+    /// The explicit tag, if one was written (`!!str` as `tag:yaml.org,2002:str`; `!` as `!`).
+    public var tag: String?
+
+    public init(_ content: Content, at location: SourceLocation, tag: String? = nil) {
+        self.content = content
+        self.location = location
+        self.tag = tag
+    }
+
+    /// The scalar, when this node is one.
+    public var scalar: Scalar? {
+        if case .scalar(let s) = content { return s }
+        return nil
+    }
+
+    /// The items, when this node is a sequence.
+    public var sequence: [Node]? {
+        if case .sequence(let items) = content { return items }
+        return nil
+    }
+
+    /// The pairs in document order, when this node is a mapping.
+    public var mapping: [Pair]? {
+        if case .mapping(let pairs) = content { return pairs }
+        return nil
+    }
+
+    /// A word for the node's kind, for messages: "a scalar", "a sequence", "a mapping".
+    public var kindDescription: String {
+        switch content {
+        case .scalar: "a scalar"
+        case .sequence: "a sequence"
+        case .mapping: "a mapping"
+        }
+    }
+
+    /// Two nodes with the same content and tags, wherever they stand.
+    public func hasSameContent(as other: Node) -> Bool {
+        guard tag == other.tag else { return false }
+        switch (content, other.content) {
+        case (.scalar(let a), .scalar(let b)):
+            return a.text == b.text && a.isPlain == b.isPlain
+        case (.sequence(let a), .sequence(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.hasSameContent(as: $1) }
+        case (.mapping(let a), .mapping(let b)):
+            return a.count == b.count
+                && zip(a, b).allSatisfy { $0.key.hasSameContent(as: $1.key) && $0.value.hasSameContent(as: $1.value) }
+        default:
+            return false
+        }
+    }
+}
+
+/// A scalar's text and how it was written.
+public struct Scalar: Sendable, Hashable {
+    public enum Style: String, Sendable, Hashable {
+        case plain, singleQuoted, doubleQuoted, literal, folded
+    }
+
+    public var text: String
+    public var style: Style
+
+    public init(_ text: String, style: Style = .plain) {
+        self.text = text
+        self.style = style
+    }
+
+    public var isPlain: Bool { style == .plain }
+}
+
+/// A key and its value in a mapping.
+public struct Pair: Sendable, Hashable {
+    public var key: Node
+    public var value: Node
+
+    public init(key: Node, value: Node) {
+        self.key = key
+        self.value = value
+    }
+}

@@ -1,0 +1,19 @@
+import ArgumentParser
+import Runbook
+
+@main
+struct RunbookCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runbook",
+        abstract: "Run declarative YAML runbooks for disaster-recovery drills against OceanBase Cloud Platform.",
+        discussion: """
+            A runbook is a YAML file of steps (fail over, await, assert, ...). With no target it runs \
+            against an embedded OCP simulator, so every drill can be rehearsed on a laptop.
+
+            Exit status: 0 passed, 1 a step failed, 2 the runbook is invalid, 3 the target could not \
+            be reached or refused the credentials, 130 interrupted.
+            """,
+        version: RunbookVersion.current,
+        subcommands: [CheckCommand.self]
+    )
+}
