@@ -1,0 +1,79 @@
+/// The OCP endpoints runbook calls (reference section 1), with their method and path.
+public enum OCPEndpoint: Sendable, Hashable, CaseIterable {
+    case failoverPreCheck, failover, switchoverPreCheck, switchover
+    case listClusters, getCluster
+    case listTasks, getTask, retryTask, rollbackTask
+    case subtaskLog, retrySubtask, skipSubtask, cancelSubtask
+
+    public var method: String {
+        switch self {
+        case .listClusters, .getCluster, .listTasks, .getTask, .subtaskLog: "GET"
+        default: "POST"
+        }
+    }
+
+    /// The path template as the reference writes it.
+    public var template: String {
+        switch self {
+        case .failoverPreCheck: "/api/v2/ob/clusters/{id}/failoverPreCheck"
+        case .failover: "/api/v2/ob/clusters/{id}/failover"
+        case .switchoverPreCheck: "/api/v2/ob/clusters/{id}/switchoverPreCheck"
+        case .switchover: "/api/v2/ob/clusters/{id}/switchover"
+        case .listClusters: "/api/v2/ob/clusters"
+        case .getCluster: "/api/v2/ob/clusters/{id}"
+        case .listTasks: "/api/v2/tasks/instances"
+        case .getTask: "/api/v2/tasks/instances/{taskId}"
+        case .retryTask: "/api/v2/tasks/instances/{taskId}/retry"
+        case .rollbackTask: "/api/v2/tasks/instances/{taskId}/rollback"
+        case .subtaskLog: "/api/v2/tasks/instances/{taskId}/subtasks/{subtaskId}/log"
+        case .retrySubtask: "/api/v2/tasks/instances/{taskId}/subtasks/{subtaskId}/retry"
+        case .skipSubtask: "/api/v2/tasks/instances/{taskId}/subtasks/{subtaskId}/skip"
+        case .cancelSubtask: "/api/v2/tasks/instances/{taskId}/subtasks/{subtaskId}/cancel"
+        }
+    }
+
+    /// `METHOD /template`, the form fault specs use.
+    public var signature: String { "\(method) \(template)" }
+
+    /// Whether a call starts or changes work on OCP (never re-sent blindly).
+    public var changesState: Bool {
+        switch self {
+        case .failover, .switchover, .retryTask, .rollbackTask, .retrySubtask, .skipSubtask, .cancelSubtask: true
+        default: false
+        }
+    }
+
+    /// The endpoint whose `signature` is `text` (spaces between method and path may vary).
+    public init?(signature text: String) {
+        let parts = text.split(separator: " ", omittingEmptySubsequences: true)
+        guard parts.count == 2 else { return nil }
+        let wanted = "\(parts[0].uppercased()) \(parts[1])"
+        guard let match = Self.allCases.first(where: { $0.signature == wanted }) else { return nil }
+        self = match
+    }
+
+    /// The concrete path for ids: `{id}` and `{taskId}` take `id`, `{subtaskId}` takes `subtaskId`.
+    public func path(id: Int? = nil, subtaskId: Int? = nil) -> String {
+        var p = template
+        if let id {
+            p = p.replacingOccurrences(of: "{id}", with: String(id))
+            p = p.replacingOccurrences(of: "{taskId}", with: String(id))
+        }
+        if let subtaskId { p = p.replacingOccurrences(of: "{subtaskId}", with: String(subtaskId)) }
+        return p
+    }
+}
+
+extension String {
+    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var result = ""
+        var rest = self[...]
+        while let range = rest.range(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+}
