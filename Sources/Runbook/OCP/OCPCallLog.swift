@@ -13,10 +13,13 @@ public struct OCPCallRecord: Sendable, Hashable, Codable {
     public var durationMs: Double
     /// 1 for the first attempt; more when the client retried a read.
     public var attempt: Int
+    /// What the client concluded, when it had to: a retry's reason, or what it found after an
+    /// ambiguous failure of a call that changes state.
+    public var note: String?
 
     public init(
         method: String, path: String, status: Int?, traceId: String?, errorCode: String? = nil, durationMs: Double,
-        attempt: Int = 1
+        attempt: Int = 1, note: String? = nil
     ) {
         self.method = method
         self.path = path
@@ -25,6 +28,7 @@ public struct OCPCallRecord: Sendable, Hashable, Codable {
         self.errorCode = errorCode
         self.durationMs = durationMs
         self.attempt = attempt
+        self.note = note
     }
 }
 
