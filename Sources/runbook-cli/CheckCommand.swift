@@ -47,6 +47,10 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(help: .hidden)
     var timing = false
 
+    /// Prints the checked tree of each valid file on standard output (a debugging aid).
+    @Flag(help: .hidden)
+    var outline = false
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("Name at least one runbook file to check.") }
         _ = try Self.parseVariables(variables)
@@ -117,6 +121,9 @@ struct CheckCommand: AsyncParsableCommand {
         }
         let result = RunbookChecker.check(node: root, file: path, predefinedVariables: predefined)
         let checked = clock.now
+        if outline, let runbook = result.runbook {
+            FileHandle.standardOutput.write(Data(runbook.outline.utf8))
+        }
         if timing {
             Self.writeError(
                 "\(path): read \(Self.ms(read - start)), yaml \(Self.ms(loaded - read)), check \(Self.ms(checked - loaded))\n")

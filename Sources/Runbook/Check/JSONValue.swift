@@ -125,3 +125,9 @@ extension JSONValue: ExpressibleByDictionaryLiteral {
         self = .object(elements.map { JSONMember($0.0, $0.1) })
     }
 }
+
+extension JSONValue: ExpressibleByStringInterpolation {
+    public init(stringInterpolation: DefaultStringInterpolation) {
+        self = .string(String(stringInterpolation: stringInterpolation))
+    }
+}
