@@ -181,7 +181,9 @@ struct Checker {
     private mutating func checkStep(_ step: Step) {
         checkOptions(step.options)
         if brokenSteps.contains(step.location) {
-            // The phrase is unknown: it may have started a task, so stop reasoning about the current one.
+            // The phrase is unknown: it may have started or awaited a task, so stop reasoning about
+            // the current one (and do not warn that it is never awaited).
+            if case .task(let index) = current { tasks[index].awaited = true }
             if let name = step.options.taskName {
                 tasks.append(StartedTask(definition: nil, step: step, awaited: true))
                 bindTaskName(name, task: tasks.count - 1)
