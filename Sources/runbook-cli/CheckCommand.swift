@@ -7,43 +7,137 @@ struct CheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Check runbook files without running them.",
         discussion: """
-            Prints each problem as `path:line:col: error: message` with the source line and a caret, \
-            on standard error. Exit status: 0 when every file is valid, 2 when any is not.
+            Reports every problem of each file: unknown keys, phrases, options and words (with a \
+            suggestion when one is close), wrong value types, undefined variables, waits and \
+            assertions with no task to act on, bad durations, and errors in `simulate`. Warnings \
+            (unknown subtask names, a started task never awaited, `continue on failure` on a cluster \
+            action) do not fail the check.
+
+            Each problem is printed as `path:line:col: error|warning: message` with the source line \
+            and a caret, on standard error, followed by a summary line. With `--format json` the \
+            diagnostics are printed on standard output as a JSON array of objects with `file`, \
+            `line`, `column`, `severity`, `id` and `message`.
+
+            Exit status: 0 when no file has an error, 2 when any has.
             """
     )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    enum Stage: String, ExpressibleByArgument, CaseIterable {
+        case yaml, check
+    }
 
     @Argument(help: "The runbook files to check.", completion: .file(extensions: ["yaml", "yml"]))
     var files: [String]
 
+    @Option(help: "How to print diagnostics: text (on standard error) or json (on standard output).")
+    var format: Format = .text
+
+    @Option(
+        name: .customLong("var"),
+        help: ArgumentHelp("Set a variable, as `runbook run` would (repeatable).", valueName: "name=value"))
+    var variables: [String] = []
+
+    @Option(help: .hidden)
+    var stage: Stage = .check
+
+    @Flag(help: .hidden)
+    var timing = false
+
+    /// Prints the checked tree of each valid file on standard output (a debugging aid).
+    @Flag(help: .hidden)
+    var outline = false
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("Name at least one runbook file to check.") }
+        _ = try Self.parseVariables(variables)
+    }
+
+    /// `["a=1", "b=x=y"]` -> `["a": "1", "b": "x=y"]`.
+    static func parseVariables(_ pairs: [String]) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for pair in pairs {
+            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+                throw ValidationError("'--var \(pair)': write --var name=value.")
+            }
+            out[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+        }
+        return out
     }
 
     func run() async throws {
-        var failed = 0
+        let predefined = try Self.parseVariables(variables)
+        var invalid = 0
+        var errors = 0
+        var warnings = 0
+        var all: [Diagnostic] = []
         for path in files {
             var source: SourceText?
-            let diagnostics = Self.check(path, source: &source)
-            for diagnostic in diagnostics {
-                FileHandle.standardError.write(Data((diagnostic.rendered(source: source) + "\n").utf8))
+            let diagnostics = check(path, predefined: predefined, source: &source)
+            let fileErrors = diagnostics.count { $0.severity == .error }
+            errors += fileErrors
+            warnings += diagnostics.count { $0.severity == .warning }
+            if fileErrors > 0 { invalid += 1 }
+            if format == .text {
+                for diagnostic in diagnostics {
+                    Self.writeError(diagnostic.rendered(source: source) + "\n")
+                }
+            } else {
+                all += diagnostics
             }
-            if diagnostics.contains(where: { $0.severity == .error }) { failed += 1 }
         }
-        let summary = failed == 0
-            ? "\(files.count) file\(files.count == 1 ? "" : "s") checked, no errors"
-            : "\(failed) of \(files.count) file\(files.count == 1 ? "" : "s") invalid"
-        FileHandle.standardError.write(Data((summary + "\n").utf8))
-        if failed > 0 { throw ExitCode(2) }
+        if format == .json {
+            FileHandle.standardOutput.write(Data(CheckReport.json(all).utf8))
+        }
+        Self.writeError(
+            CheckReport.summary(files: files.count, invalidFiles: invalid, errors: errors, warnings: warnings) + "\n")
+        if invalid > 0 { throw ExitCode(2) }
     }
 
-    static func check(_ path: String, source: inout SourceText?) -> [Diagnostic] {
+    private func check(_ path: String, predefined: [String: String], source: inout SourceText?) -> [Diagnostic] {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let bytes: [UInt8]
         do throws(Diagnostic) {
-            let bytes = try FileInput.read(path)
-            source = SourceText(path: path, text: String(decoding: bytes, as: UTF8.self))
-            _ = try YAMLLoader().load(bytes: bytes, file: path)
-            return []
+            bytes = try FileInput.read(path)
         } catch {
             return [error]
         }
+        source = SourceText(path: path, text: String(decoding: bytes, as: UTF8.self))
+        let read = clock.now
+        let root: Node?
+        do throws(Diagnostic) {
+            root = try YAMLLoader().load(bytes: bytes, file: path)
+        } catch {
+            return [error]
+        }
+        let loaded = clock.now
+        if stage == .yaml {
+            if timing { Self.writeError("\(path): read \(Self.ms(read - start)), yaml \(Self.ms(loaded - read))\n") }
+            return []
+        }
+        let result = RunbookChecker.check(node: root, file: path, predefinedVariables: predefined)
+        let checked = clock.now
+        if outline, let runbook = result.runbook {
+            FileHandle.standardOutput.write(Data(runbook.outline.utf8))
+        }
+        if timing {
+            Self.writeError(
+                "\(path): read \(Self.ms(read - start)), yaml \(Self.ms(loaded - read)), check \(Self.ms(checked - loaded))\n")
+        }
+        return result.diagnostics
+    }
+
+    private static func ms(_ d: Duration) -> String {
+        let (seconds, attoseconds) = d.components
+        let millis = Double(seconds) * 1000 + Double(attoseconds) / 1e15
+        return String(format: "%.2fms", millis)
+    }
+
+    static func writeError(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
     }
 }

@@ -1,0 +1,170 @@
+/// Reads typed values out of YAML nodes, collecting a located diagnostic for each problem
+/// instead of stopping at the first.
+struct NodeReader {
+    var diagnostics: [Diagnostic] = []
+
+    mutating func error(_ id: String, _ message: String, at location: SourceLocation) {
+        diagnostics.append(.error(id, message, at: location))
+    }
+
+    mutating func warning(_ id: String, _ message: String, at location: SourceLocation) {
+        diagnostics.append(.warning(id, message, at: location))
+    }
+
+    /// "a number", "a string", "a boolean", "null", "a sequence", "a mapping".
+    static func kind(of node: Node) -> String {
+        switch node.content {
+        case .scalar: node.resolvedScalar?.kindDescription ?? "a scalar"
+        case .sequence: "a sequence"
+        case .mapping: "a mapping"
+        }
+    }
+
+    static func isNull(_ node: Node) -> Bool { node.resolvedScalar == .null }
+
+    /// Reports that `what` should be `expected`: "'runbook' needs a string" for an empty value,
+    /// else "'runbook' must be a string, not a sequence".
+    mutating func wrongType(_ what: String, expected: String, node: Node, id: String = "value.type") {
+        if Self.isNull(node) {
+            error(id, "'\(what)' needs \(expected)", at: node.location)
+        } else {
+            error(id, "'\(what)' must be \(expected), not \(Self.kind(of: node))", at: node.location)
+        }
+    }
+
+    // MARK: - Mappings
+
+    /// The pairs of a mapping, keyed by their text; reports a non-mapping, non-string keys and keys
+    /// not in `allowed` (with a suggestion). Duplicate keys were already refused by the YAML loader.
+    mutating func fields(
+        _ node: Node, what: String, allowed: [String], unknownID: String = "key.unknown", noun: String = "key"
+    ) -> [(key: String, keyNode: Node, value: Node)]? {
+        guard let pairs = node.mapping else {
+            wrongType(what, expected: "a mapping", node: node)
+            return nil
+        }
+        var out: [(key: String, keyNode: Node, value: Node)] = []
+        for pair in pairs {
+            guard let key = keyText(pair.key) else { continue }
+            guard allowed.contains(key) else {
+                error(
+                    unknownID, "unknown \(noun) '\(key)' in \(what)" + Suggestion.didYouMean(key, among: allowed),
+                    at: pair.key.location)
+                continue
+            }
+            out.append((key, pair.key, pair.value))
+        }
+        return out
+    }
+
+    /// A mapping key's text; reports a key that is not a string scalar.
+    mutating func keyText(_ key: Node) -> String? {
+        guard let scalar = key.scalar, case .string = key.resolvedScalar ?? .null else {
+            error("key.type", "a key here must be a word, not \(Self.kind(of: key))", at: key.location)
+            return nil
+        }
+        return scalar.text
+    }
+
+    // MARK: - Scalars
+
+    /// A string scalar (a number or boolean written plain is taken as its text when `lenient`).
+    mutating func string(_ node: Node, what: String, lenient: Bool = false) -> String? {
+        guard let scalar = node.scalar, let value = node.resolvedScalar else {
+            wrongType(what, expected: "a string", node: node)
+            return nil
+        }
+        switch value {
+        case .string: return scalar.text
+        case .int, .bigInt, .double, .bool:
+            if lenient { return scalar.text }
+            wrongType(what, expected: "a string", node: node)
+            return nil
+        case .null:
+            wrongType(what, expected: "a string", node: node)
+            return nil
+        }
+    }
+
+    /// An integer at least `minimum`.
+    mutating func integer(_ node: Node, what: String, minimum: Int? = nil, id: String = "value.type") -> Int? {
+        guard case .int(let n) = node.resolvedScalar else {
+            wrongType(what, expected: minimum == 1 ? "a whole number of at least 1" : "a whole number", node: node, id: id)
+            return nil
+        }
+        if let minimum, n < minimum {
+            error("value.range", "'\(what)' must be at least \(minimum), not \(n)", at: node.location)
+            return nil
+        }
+        return n
+    }
+
+    mutating func bool(_ node: Node, what: String) -> Bool? {
+        guard case .bool(let b) = node.resolvedScalar else {
+            wrongType(what, expected: "true or false", node: node)
+            return nil
+        }
+        return b
+    }
+
+    /// A fixed duration (no `${...}`): a duration text or a number of seconds.
+    mutating func fixedDuration(_ node: Node, what: String) -> Duration? {
+        guard let value = node.resolvedScalar, node.scalar != nil, value != .null else {
+            wrongType(what, expected: "a duration such as 30s or 5m", node: node, id: "duration.invalid")
+            return nil
+        }
+        if let duration = DurationValue.duration(from: .scalar(value)) { return duration }
+        error("duration.invalid", Self.badDurationMessage(value.text), at: node.location)
+        return nil
+    }
+
+    /// The message for a text that is not a duration, with a correction when a common one fits.
+    static func badDurationMessage(_ text: String) -> String {
+        var message = "'\(text)' is not a duration: write 500ms, 30s, 5m, 1h or 1h30m"
+        if let fixed = durationCorrection(text) { message += "; did you mean '\(fixed)'?" }
+        return message
+    }
+
+    /// `5 min` -> `5m`, `30 secs` -> `30s`, `2 hours` -> `2h`, `-5m` -> nil.
+    static func durationCorrection(_ text: String) -> String? {
+        var t = text.lowercased().filter { $0 != " " }
+        for (long, short) in [
+            ("milliseconds", "ms"), ("millisecond", "ms"), ("millis", "ms"), ("minutes", "m"), ("minute", "m"),
+            ("mins", "m"), ("min", "m"), ("seconds", "s"), ("second", "s"), ("secs", "s"), ("sec", "s"),
+            ("hours", "h"), ("hour", "h"), ("hrs", "h"), ("hr", "h"),
+        ] {
+            t = t.replacing(long, with: short)
+        }
+        guard t != text, DurationText.parse(t) != nil else { return nil }
+        return t
+    }
+
+    /// An OCP word (status or type) in capitals; reports unknown words with a suggestion.
+    mutating func word<W: OCPWord>(_ node: Node, _ type: W.Type, what: String? = nil) -> Word<W>? {
+        let label = what ?? W.wordKind
+        guard let scalar = node.scalar, case .string = node.resolvedScalar ?? .null else {
+            wrongType(label, expected: "a \(W.wordKind) (\(W.spellingList))", node: node, id: "word.unknown")
+            return nil
+        }
+        if let value = W(written: scalar.text) { return Word(value, written: scalar.text, at: node.location) }
+        if scalar.text.contains("${") {
+            error(
+                "word.expression", "a \(W.wordKind) is written as a word (\(W.spellingList)), not '\(scalar.text)'",
+                at: node.location)
+            return nil
+        }
+        let suggestion = Suggestion.closest(to: scalar.text, among: W.spellings)
+        let message =
+            suggestion.map { "unknown \(W.wordKind) '\(scalar.text)'; did you mean '\($0)'?" }
+            ?? "unknown \(W.wordKind) '\(scalar.text)': expected \(W.spellingList)"
+        error("word.unknown", message, at: node.location)
+        return nil
+    }
+
+    /// `A`, `A or B`, `A, B or C` (or with "and").
+    static func listing(_ words: [String], conjunction: String = "or") -> String {
+        guard let last = words.last else { return "" }
+        if words.count == 1 { return last }
+        return words.dropLast().joined(separator: ", ") + " \(conjunction) " + last
+    }
+}

@@ -1,0 +1,57 @@
+/// "Did you mean" suggestions from edit distance.
+public enum Suggestion {
+    /// The optimal-string-alignment (restricted Damerau-Levenshtein) distance: insertions,
+    /// deletions, substitutions and transpositions of neighbours each cost 1.
+    public static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.unicodeScalars)
+        let b = Array(b.unicodeScalars)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var before = [Int](repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                var best = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    best = min(best, before[j - 2] + 1)
+                }
+                current[j] = best
+            }
+            (before, previous, current) = (previous, current, before)
+        }
+        return previous[b.count]
+    }
+
+    /// The distance at or under which `word` is taken as a slip for a candidate: about one edit per
+    /// three letters, at least 1, at most 3 (case is ignored).
+    static func limit(for word: String, _ candidate: String) -> Int {
+        let length = max(word.unicodeScalars.count, candidate.unicodeScalars.count)
+        return max(1, min(3, length / 3))
+    }
+
+    /// The candidates close to `word`, closest first (candidates equal to `word` are left out).
+    /// A candidate that differs only in case comes first.
+    public static func candidates(for word: String, among candidates: [String]) -> [String] {
+        let lower = word.lowercased()
+        var scored: [(distance: Int, order: Int, candidate: String)] = []
+        for (order, candidate) in candidates.enumerated() where candidate != word {
+            let d = distance(lower, candidate.lowercased())
+            guard d <= limit(for: word, candidate), d < max(word.unicodeScalars.count, 2) else { continue }
+            scored.append((d, order, candidate))
+        }
+        return scored.sorted { ($0.distance, $0.order) < ($1.distance, $1.order) }.map(\.candidate)
+    }
+
+    /// The closest candidate to `word`, or nil when none is close.
+    public static func closest(to word: String, among candidates: [String]) -> String? {
+        self.candidates(for: word, among: candidates).first
+    }
+
+    /// `; did you mean 'X'?` when a candidate is close, else the empty string.
+    public static func didYouMean(_ word: String, among candidates: [String]) -> String {
+        closest(to: word, among: candidates).map { "; did you mean '\($0)'?" } ?? ""
+    }
+}
