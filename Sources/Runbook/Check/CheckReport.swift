@@ -13,7 +13,7 @@ public enum CheckReport {
     }
 
     /// One diagnostic as a JSON object: file, line, column, severity, id, message.
-    public static func json(_ diagnostic: Diagnostic) -> JSONValue {
+    public static func json(_ diagnostic: Diagnostic) -> JSONOutput {
         [
             "file": .string(diagnostic.location.file),
             "line": .int(diagnostic.location.line),

@@ -9,7 +9,7 @@ public enum RunbookSchema {
     public static var text: String { json.prettyText }
 
     /// The schema as a JSON value.
-    public static var json: JSONValue {
+    public static var json: JSONOutput {
         [
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": "runbook",
@@ -60,7 +60,7 @@ public enum RunbookSchema {
     private static var ofTask: String { "(?:\(space)of\(space)task\(space)\(task))?" }
 
     /// Phrase key patterns, each with the schema of its value.
-    private static var phrases: [(pattern: String, value: JSONValue)] {
+    private static var phrases: [(pattern: String, value: JSONOutput)] {
         let s = space
         return [
             (
@@ -112,7 +112,7 @@ public enum RunbookSchema {
             + "|assert\(s)subtask\(s)\(subtask)\(ofTask))$"
     }
 
-    private static let noValue: JSONValue = ["description": "This phrase takes no value.", "type": "null"]
+    private static let noValue: JSONOutput = ["description": "This phrase takes no value.", "type": "null"]
 
     /// The patterns of duration texts, and any text with `${...}` (checked by `runbook check`).
     private static let durationPattern =
@@ -120,13 +120,13 @@ public enum RunbookSchema {
 
     // MARK: - Definitions
 
-    private static var definitions: JSONValue {
+    private static var definitions: JSONOutput {
         .object([
-            JSONMember("text", ["type": ["string", "number", "boolean"]]),
-            JSONMember(
+            JSONOutputMember("text", ["type": ["string", "number", "boolean"]]),
+            JSONOutputMember(
                 "expression",
                 ["description": "A ${...} reference: ${name}, ${name.field}, ${env.NAME}.", "type": "string", "pattern": .string(reference)]),
-            JSONMember(
+            JSONOutputMember(
                 "duration",
                 [
                     "description": "A duration: 500ms, 30s, 5m, 1h, 1h30m, a number of seconds, or ${...}.",
@@ -136,33 +136,33 @@ public enum RunbookSchema {
                         ["$ref": "#/$defs/expression"],
                     ],
                 ]),
-            JSONMember(
+            JSONOutputMember(
                 "fixedDuration",
                 [
                     "description": "A duration: 500ms, 30s, 5m, 1h, 1h30m or a number of seconds.",
                     "anyOf": [["type": "number", "minimum": 0], ["type": "string", "pattern": .string(durationPattern)]],
                 ]),
-            JSONMember(
+            JSONOutputMember(
                 "clusterId",
                 [
                     "description": "An OCP cluster id: a number or ${...}.",
                     "anyOf": [["type": "integer", "minimum": 1], ["$ref": "#/$defs/expression"]],
                 ]),
-            JSONMember("taskStatus", words(TaskStatus.self)),
-            JSONMember("subtaskStatus", words(SubtaskStatus.self)),
-            JSONMember("clusterType", words(ClusterType.self)),
-            JSONMember("clusterStatus", words(ClusterStatus.self)),
-            JSONMember("syncStatus", words(SyncStatus.self)),
-            JSONMember("steps", ["type": "array", "items": ["$ref": "#/$defs/step"]]),
-            JSONMember("step", step),
-            JSONMember(
+            JSONOutputMember("taskStatus", words(TaskStatus.self)),
+            JSONOutputMember("subtaskStatus", words(SubtaskStatus.self)),
+            JSONOutputMember("clusterType", words(ClusterType.self)),
+            JSONOutputMember("clusterStatus", words(ClusterStatus.self)),
+            JSONOutputMember("syncStatus", words(SyncStatus.self)),
+            JSONOutputMember("steps", ["type": "array", "items": ["$ref": "#/$defs/step"]]),
+            JSONOutputMember("step", step),
+            JSONOutputMember(
                 "taskFields",
                 fields([
                     ("status", ref("taskStatus", "The task's status.")),
                     ("runTime", ["description": "The highest runTime of its subtasks.", "type": "integer", "minimum": 1]),
                     ("took under", ref("duration", "It finished within this duration.")),
                 ])),
-            JSONMember(
+            JSONOutputMember(
                 "subtaskFields",
                 fields([
                     ("status", ref("subtaskStatus", "The subtask's status.")),
@@ -170,21 +170,21 @@ public enum RunbookSchema {
                     ("took under", ref("duration", "It finished within this duration.")),
                     ("after", ref("text", "The name of a subtask that finished before this one started.")),
                 ])),
-            JSONMember(
+            JSONOutputMember(
                 "clusterFields",
                 fields([
                     ("type", ref("clusterType", "The cluster's role.")),
                     ("status", ref("clusterStatus", "The cluster's status.")),
                     ("syncStatus", ref("syncStatus", "A standby's replication state.")),
                 ])),
-            JSONMember("simulate", simulate),
-            JSONMember("cluster", clusterSpec),
-            JSONMember("subtaskFault", subtaskFault),
-            JSONMember("apiFault", apiFault),
+            JSONOutputMember("simulate", simulate),
+            JSONOutputMember("cluster", clusterSpec),
+            JSONOutputMember("subtaskFault", subtaskFault),
+            JSONOutputMember("apiFault", apiFault),
         ])
     }
 
-    private static var step: JSONValue {
+    private static var step: JSONOutput {
         [
             "description": "A step: a phrase alone, or a mapping of one phrase key (with its value) and options.",
             "oneOf": [
@@ -207,14 +207,14 @@ public enum RunbookSchema {
                             "anyOf": [["type": "integer", "minimum": 1], ["$ref": "#/$defs/expression"]],
                         ],
                     ],
-                    "patternProperties": .object(phrases.map { JSONMember($0.pattern, $0.value) }),
+                    "patternProperties": .object(phrases.map { JSONOutputMember($0.pattern, $0.value) }),
                     "additionalProperties": false,
                 ],
             ],
         ]
     }
 
-    private static var simulate: JSONValue {
+    private static var simulate: JSONOutput {
         [
             "description": "The embedded simulator's setup: speed, clusters and faults.",
             "type": "object",
@@ -240,7 +240,7 @@ public enum RunbookSchema {
         ]
     }
 
-    private static var clusterSpec: JSONValue {
+    private static var clusterSpec: JSONOutput {
         [
             "type": "object",
             "required": ["id", "type"],
@@ -260,7 +260,7 @@ public enum RunbookSchema {
         ]
     }
 
-    private static var subtaskFault: JSONValue {
+    private static var subtaskFault: JSONOutput {
         [
             "type": "object",
             "required": ["subtask"],
@@ -277,7 +277,7 @@ public enum RunbookSchema {
         ]
     }
 
-    private static var apiFault: JSONValue {
+    private static var apiFault: JSONOutput {
         [
             "type": "object",
             "required": ["endpoint", "status"],
@@ -297,20 +297,20 @@ public enum RunbookSchema {
 
     // MARK: - Helpers
 
-    private static func ref(_ definition: String, _ description: String) -> JSONValue {
+    private static func ref(_ definition: String, _ description: String) -> JSONOutput {
         ["description": .string(description), "$ref": .string("#/$defs/\(definition)")]
     }
 
-    private static func words<W: OCPWord>(_ type: W.Type) -> JSONValue {
+    private static func words<W: VocabularyWord>(_ type: W.Type) -> JSONOutput {
         ["description": .string("A \(W.wordKind): \(W.spellingList)."), "enum": .array(W.spellings.map { .string($0) })]
     }
 
-    private static func fields(_ list: [(String, JSONValue)]) -> JSONValue {
+    private static func fields(_ list: [(String, JSONOutput)]) -> JSONOutput {
         [
             "type": "object",
             "minProperties": 1,
             "additionalProperties": false,
-            "properties": .object(list.map { JSONMember($0.0, $0.1) }),
+            "properties": .object(list.map { JSONOutputMember($0.0, $0.1) }),
         ]
     }
 }

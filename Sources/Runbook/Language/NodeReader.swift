@@ -140,7 +140,7 @@ struct NodeReader {
     }
 
     /// An OCP word (status or type) in capitals; reports unknown words with a suggestion.
-    mutating func word<W: OCPWord>(_ node: Node, _ type: W.Type, what: String? = nil) -> Word<W>? {
+    mutating func word<W: VocabularyWord>(_ node: Node, _ type: W.Type, what: String? = nil) -> Word<W>? {
         let label = what ?? W.wordKind
         guard let scalar = node.scalar, case .string = node.resolvedScalar ?? .null else {
             wrongType(label, expected: "a \(W.wordKind) (\(W.spellingList))", node: node, id: "word.unknown")

@@ -549,7 +549,7 @@ struct RunbookParser {
 
     /// The word of a wait or a one-field assertion; on an error, `fallback` stands in (the runbook
     /// is invalid anyway, and the checker can still look at the rest of the step).
-    private mutating func requiredWord<W: OCPWord>(
+    private mutating func requiredWord<W: VocabularyWord>(
         _ value: Node?, _ type: W.Type, phrase: String, keyNode: Node, fallback: W
     ) -> Word<W> {
         let stand = Word(fallback, at: value?.location ?? keyNode.location)

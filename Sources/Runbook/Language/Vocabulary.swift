@@ -1,17 +1,23 @@
 /// A word of OCP's vocabulary that a runbook writes in capitals: a status or a type.
-public protocol OCPWord: RawRepresentable<String>, CaseIterable, Sendable, Hashable {
+///
+/// The OCP model's word types (``TaskStatus``, ``SubtaskStatus``, ``ClusterType``,
+/// ``ClusterStatus``, ``SyncStatus``) are open sets, since a newer OCP may answer a word this
+/// version does not know; a runbook, though, may only write the words listed here.
+public protocol VocabularyWord: OCPWord {
     /// What the word names, for messages: "task status".
     static var wordKind: String { get }
+    /// The words a runbook may write, in OCP's spelling.
+    static var allCases: [Self] { get }
     /// Other accepted spellings (`SUCCESS` for `SUCCESSFUL`).
     static var aliases: [String: Self] { get }
 }
 
-extension OCPWord {
+extension VocabularyWord {
     public static var aliases: [String: Self] { [:] }
 
     /// The word for `written`, accepting aliases; nil when it is not one (case matters).
     public init?(written: String) {
-        if let word = Self(rawValue: written) {
+        if let word = Self.allCases.first(where: { $0.rawValue == written }) {
             self = word
         } else if let word = Self.aliases[written] {
             self = word
@@ -33,60 +39,35 @@ extension OCPWord {
     }
 }
 
-/// A task's status (`SUCCESS` is accepted for `SUCCESSFUL`).
-public enum TaskStatus: String, OCPWord {
-    case running = "RUNNING"
-    case successful = "SUCCESSFUL"
-    case failed = "FAILED"
-
+extension TaskStatus: VocabularyWord {
     public static let wordKind = "task status"
+    public static var allCases: [TaskStatus] { [.running, .successful, .failed] }
     public static var aliases: [String: TaskStatus] { ["SUCCESS": .successful] }
 }
 
-/// A subtask's status (`SUCCESS` is accepted for `SUCCESSFUL`).
-public enum SubtaskStatus: String, OCPWord {
-    case pending = "PENDING"
-    case ready = "READY"
-    case running = "RUNNING"
-    case canceling = "CANCELING"
-    case successful = "SUCCESSFUL"
-    case failed = "FAILED"
-
+extension SubtaskStatus: VocabularyWord {
     public static let wordKind = "subtask status"
+    public static var allCases: [SubtaskStatus] { [.pending, .ready, .running, .canceling, .successful, .failed] }
     public static var aliases: [String: SubtaskStatus] { ["SUCCESS": .successful] }
 }
 
-/// A cluster's role.
-public enum ClusterType: String, OCPWord {
-    case primary = "PRIMARY"
-    case standby = "STANDBY"
-
+extension ClusterType: VocabularyWord {
     public static let wordKind = "cluster type"
+    public static var allCases: [ClusterType] { known }
 }
 
-/// A cluster's status.
-public enum ClusterStatus: String, OCPWord {
-    case running = "RUNNING"
-    case creating = "CREATING"
-    case stopped = "STOPPED"
-    case switchover = "SWITCHOVER"
-    case failover = "FAILOVER"
-    case operating = "OPERATING"
-
+extension ClusterStatus: VocabularyWord {
     public static let wordKind = "cluster status"
+    public static var allCases: [ClusterStatus] { known }
 }
 
-/// A standby's replication state.
-public enum SyncStatus: String, OCPWord {
-    case valid = "VALID"
-    case disabled = "DISABLED"
-    case synchronizing = "SYNCHRONIZING"
-
+extension SyncStatus: VocabularyWord {
     public static let wordKind = "sync status"
+    public static var allCases: [SyncStatus] { known }
 }
 
 /// An OCP word as written in a runbook: its meaning, its spelling (`SUCCESS`) and its place.
-public struct Word<Value: OCPWord>: Sendable, Hashable {
+public struct Word<Value: VocabularyWord>: Sendable, Hashable {
     public var value: Value
     /// The spelling in the file, for messages; the log shows ``value``'s OCP word.
     public var written: String

@@ -2,15 +2,15 @@
 ///
 /// Used for the JSON Schema and for `runbook check --format json`, where a stable, readable key
 /// order matters (the schema is committed and compared byte for byte).
-public indirect enum JSONValue: Sendable, Hashable {
+public indirect enum JSONOutput: Sendable, Hashable {
     case null
     case bool(Bool)
     case int(Int)
     case double(Double)
     case string(String)
-    case array([JSONValue])
+    case array([JSONOutput])
     /// Keys in the order written.
-    case object([JSONMember])
+    case object([JSONOutputMember])
 
     /// Pretty-printed JSON with two-space indentation and a final newline.
     public var prettyText: String {
@@ -100,33 +100,33 @@ public indirect enum JSONValue: Sendable, Hashable {
 }
 
 /// A key and value of a JSON object.
-public struct JSONMember: Sendable, Hashable {
+public struct JSONOutputMember: Sendable, Hashable {
     public var key: String
-    public var value: JSONValue
+    public var value: JSONOutput
 
-    public init(_ key: String, _ value: JSONValue) {
+    public init(_ key: String, _ value: JSONOutput) {
         self.key = key
         self.value = value
     }
 }
 
-extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+extension JSONOutput: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByArrayLiteral
 {
     public init(stringLiteral value: String) { self = .string(value) }
     public init(integerLiteral value: Int) { self = .int(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(arrayLiteral elements: JSONOutput...) { self = .array(elements) }
 }
 
-extension JSONValue: ExpressibleByDictionaryLiteral {
+extension JSONOutput: ExpressibleByDictionaryLiteral {
     /// An object with the keys in the order written.
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        self = .object(elements.map { JSONMember($0.0, $0.1) })
+    public init(dictionaryLiteral elements: (String, JSONOutput)...) {
+        self = .object(elements.map { JSONOutputMember($0.0, $0.1) })
     }
 }
 
-extension JSONValue: ExpressibleByStringInterpolation {
+extension JSONOutput: ExpressibleByStringInterpolation {
     public init(stringInterpolation: DefaultStringInterpolation) {
         self = .string(String(stringInterpolation: stringInterpolation))
     }
