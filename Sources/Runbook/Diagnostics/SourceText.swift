@@ -28,9 +28,13 @@ public struct SourceText: Sendable {
     }
 
     /// The 1-based line `number` without its line break, or nil when out of range.
+    /// A byte-order mark at the start of the text is not part of line 1 (columns do not count it).
     public func line(_ number: Int) -> String? {
         guard number >= 1, number <= lineStarts.count else { return nil }
-        let start = lineStarts[number - 1]
+        var start = lineStarts[number - 1]
+        if number == 1, start < text.endIndex, text.unicodeScalars[start] == "\u{FEFF}" {
+            start = text.unicodeScalars.index(after: start)
+        }
         var end = number < lineStarts.count ? lineStarts[number] : text.endIndex
         let scalars = text.unicodeScalars
         while end > start {
