@@ -65,8 +65,10 @@ struct TreeBuilder {
             // An empty buffer may have a nil base address; libyaml needs a valid pointer.
             var empty: UInt8 = 0
             withUnsafeMutablePointer(to: &empty) { emptyPointer in
-                let base = buffer.baseAddress ?? UnsafePointer(emptyPointer)
-                yaml_parser_set_input_string(parser, base, buffer.count)
+                // The byte-order mark is skipped here: with the encoding set, libyaml would read it as text.
+                let skip = min(input.bomLength, buffer.count)
+                let base = buffer.baseAddress.map { $0 + skip } ?? UnsafePointer(emptyPointer)
+                yaml_parser_set_input_string(parser, base, buffer.count - skip)
                 yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
                 do throws(Diagnostic) {
                     while true {
@@ -244,7 +246,7 @@ struct TreeBuilder {
         case YAML_MEMORY_ERROR:
             return .error("yaml.out-of-memory", "libyaml ran out of memory", at: location(line: 1, column: 1))
         case YAML_READER_ERROR:
-            let position = input.position(ofByte: parser.problem_offset)
+            let position = input.position(ofByte: input.bomLength + parser.problem_offset)
             var message = problem
             if parser.problem_value >= 0 {
                 message += " (found U+\(Self.hexScalar(parser.problem_value)); write it as an escape inside double quotes)"

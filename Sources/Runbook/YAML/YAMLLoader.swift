@@ -61,7 +61,7 @@ public struct YAMLLoader: Sendable {
         if count > options.maxBytes {
             throw .error(
                 "yaml.too-large",
-                "the file is \(Self.formatSize(count)); runbook files are limited to \(Self.formatSize(options.maxBytes))",
+                "the file is too large: \(count) bytes, over the limit of \(Self.formatSize(options.maxBytes)) for a runbook file",
                 at: SourceLocation(file: file, line: 1, column: 1))
         }
     }
