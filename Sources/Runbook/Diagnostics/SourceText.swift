@@ -45,6 +45,25 @@ public struct SourceText: Sendable {
         return String(text.unicodeScalars[start..<end])
     }
 
+    /// `line` with C0 control characters (except tab) and DEL replaced by their visible symbols
+    /// from the Control Pictures block (U+2400...U+2421).
+    static func visible(_ line: String) -> String {
+        guard line.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F }) else {
+            return line
+        }
+        var shown = String.UnicodeScalarView()
+        for scalar in line.unicodeScalars {
+            if scalar.value < 0x20 && scalar != "\t", let picture = Unicode.Scalar(0x2400 + scalar.value) {
+                shown.append(picture)
+            } else if scalar.value == 0x7F {
+                shown.append("\u{2421}")
+            } else {
+                shown.append(scalar)
+            }
+        }
+        return String(shown)
+    }
+
     /// A line of spaces (tabs kept, so the caret aligns) with `^` under the 1-based scalar `column`.
     static func caretLine(for line: String, column: Int) -> String {
         var prefix = ""

@@ -20,6 +20,8 @@ struct InputText {
     let bomLength: Int
     /// Character index of each line's start, only when libyaml's line breaks differ from ours.
     private(set) var lineStarts: [Int]?
+    /// The number of Unicode scalars after the byte-order mark (libyaml's index at the end).
+    private(set) var scalarCount = 0
 
     private init(bytes: [UInt8], bomLength: Int) {
         self.bytes = bytes
@@ -73,6 +75,7 @@ struct InputText {
             i += length
         }
         if hasOtherBreaks { input.lineStarts = input.computeLineStarts() }
+        input.scalarCount = bytes[bomLength...].reduce(0) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
         return .valid(input)
     }
 

@@ -1,21 +1,35 @@
 /// Turns libyaml's problem and context into one clear sentence, keeping libyaml's own words for
 /// the problem so the message can still be looked up.
 enum SyntaxMessage {
+    /// Where the construct libyaml names in its context starts.
+    enum ContextPlace {
+        /// Elsewhere than the reported location: named by line and column.
+        case elsewhere(line: Int, column: Int)
+        /// At the reported location, which was moved there from the end of the file.
+        case here
+        /// At the reported location, or not worth naming.
+        case omitted
+    }
+
     /// A whole message: the problem, the construct it happened in (when that starts elsewhere),
     /// and a hint for the common mistakes.
     ///
     /// - Parameters:
     ///   - problem: libyaml's problem text.
     ///   - context: libyaml's context text ("while parsing a block mapping"), if any.
-    ///   - contextStart: where the construct of `context` starts, when it is not the problem's place.
+    ///   - place: where the construct of `context` starts, relative to the reported location.
     ///   - found: the character at the problem's place, if known.
-    static func text(
-        problem: String, context: String?, contextStart: (line: Int, column: Int)?, found: Unicode.Scalar?
-    ) -> String {
+    static func text(problem: String, context: String?, place: ContextPlace, found: Unicode.Scalar?) -> String {
         var message = problem
-        let construct = context.flatMap { Self.construct(context: $0, problem: problem) }
-        if let construct, let contextStart {
-            message += " in \(construct) that starts at line \(contextStart.line), column \(contextStart.column)"
+        if let construct = context.flatMap({ Self.construct(context: $0, problem: problem) }) {
+            switch place {
+            case .elsewhere(let line, let column):
+                message += " in \(construct) that starts at line \(line), column \(column)"
+            case .here:
+                message += " in \(construct) that starts here"
+            case .omitted:
+                break
+            }
         }
         if let hint = hint(problem: problem, context: context, found: found) {
             message += hint
@@ -53,6 +67,8 @@ enum SyntaxMessage {
             case let found?: return ": '\(String(found))'"
             case nil: return nil
             }
+        case "did not find expected key" where found == "-":
+            return " (a '-' item cannot stand among the keys of a mapping; check the indentation)"
         case "did not find expected key":
             return " (check the indentation of this line)"
         case "did not find expected '-' indicator":

@@ -257,18 +257,22 @@ struct TreeBuilder {
         }
         let context = parser.context.map { String(cString: $0) }
         var at = location(parser.problem_mark)
-        var contextStart: (line: Int, column: Int)? = nil
+        var place = SyntaxMessage.ContextPlace.omitted
         if context != nil {
             let contextLocation = location(parser.context_mark)
             if problem == "could not find expected ':'" {
                 // libyaml reports this on the line after the key; the key is the place to fix.
                 at = contextLocation
+            } else if parser.problem_mark.index >= input.scalarCount && contextLocation != at {
+                // At the end of the file, past any text: the unfinished construct's start is the place.
+                at = contextLocation
+                place = .here
             } else if contextLocation != at {
-                contextStart = (contextLocation.line, contextLocation.column)
+                place = .elsewhere(line: contextLocation.line, column: contextLocation.column)
             }
         }
         let found = input.scalar(atIndex: parser.problem_mark.index)
-        let message = SyntaxMessage.text(problem: problem, context: context, contextStart: contextStart, found: found)
+        let message = SyntaxMessage.text(problem: problem, context: context, place: place, found: found)
         return .error("yaml.syntax", message, at: at)
     }
 
