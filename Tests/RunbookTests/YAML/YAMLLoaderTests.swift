@@ -108,14 +108,23 @@ import Testing
     }
 
     @Test func syntaxErrorColumnAfterMultibyteCharacters() {
-        // The unclosed flow sequence opens at column 5 (not byte 8) of line 1.
+        // The unclosed flow sequence opens at column 5 (byte 8) of line 1.
+        #expect(
+            throws: Diagnostic.error(
+                "yaml.syntax",
+                "did not find expected ',' or ']' in the flow sequence that starts here (is a ',' or the closing ']' missing?)",
+                at: at(1, 5))
+        ) {
+            try YAMLLoader().load("名前: [1, 2\n", file: "a.yaml")
+        }
         #expect(
             throws: Diagnostic.error(
                 "yaml.syntax",
                 "did not find expected ',' or ']' in the flow sequence that starts at line 1, column 5 (is a ',' or the closing ']' missing?)",
-                at: at(2, 1))
+                at: at(2, 5))
         ) {
-            try YAMLLoader().load("名前: [1, 2\n", file: "a.yaml")
+            // libyaml reads "2 next" as one plain scalar and stops at the ':' after it.
+            try YAMLLoader().load("名前: [1, 2\nnext: 3\n", file: "a.yaml")
         }
         #expect(
             throws: Diagnostic.error(
