@@ -21,7 +21,9 @@ struct InputText {
     /// Character index of each line's start, only when libyaml's line breaks differ from ours.
     private(set) var lineStarts: [Int]?
     /// The number of Unicode scalars after the byte-order mark (libyaml's index at the end).
-    private(set) var scalarCount = 0
+    var scalarCount: Int {
+        bytes[bomLength...].reduce(0) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+    }
 
     private init(bytes: [UInt8], bomLength: Int) {
         self.bytes = bytes
@@ -35,48 +37,64 @@ struct InputText {
     static func check(_ bytes: [UInt8]) -> Check {
         let bomLength = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
         var input = InputText(bytes: bytes, bomLength: bomLength)
-        var hasOtherBreaks = false
-        var i = bomLength
-        var line = 1
-        var column = 1
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b < 0x80 {
-                if b == 0x0A || (b == 0x0D && (i + 1 >= n || bytes[i + 1] != 0x0A)) {
-                    line += 1
-                    column = 1
-                } else if b != 0x0D {
-                    column += 1
-                }
-                i += 1
-                continue
-            }
-            let length: Int
-            let minimum: UInt32
-            var scalar: UInt32
-            switch b {
-            case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(b & 0x1F)
-            case 0xE0...0xEF: length = 3; minimum = 0x800; scalar = UInt32(b & 0x0F)
-            case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(b & 0x07)
-            default: return .invalid(Invalid(byte: b, line: line, column: column))
-            }
-            guard i + length <= n else { return .invalid(Invalid(byte: b, line: line, column: column)) }
-            for k in 1..<length {
-                let c = bytes[i + k]
-                guard c & 0xC0 == 0x80 else { return .invalid(Invalid(byte: c, line: line, column: column)) }
-                scalar = scalar << 6 | UInt32(c & 0x3F)
-            }
-            if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) {
-                return .invalid(Invalid(byte: b, line: line, column: column))
-            }
-            if scalar == 0x85 || scalar == 0x2028 || scalar == 0x2029 { hasOtherBreaks = true }
-            column += 1
-            i += length
+        switch firstInvalid(bytes, from: bomLength) {
+        case .invalid(let offset, let byte):
+            let position = input.position(ofByte: offset)
+            return .invalid(Invalid(byte: byte, line: position.line, column: position.column))
+        case .valid(let hasOtherBreaks):
+            if hasOtherBreaks { input.lineStarts = input.computeLineStarts() }
+            return .valid(input)
         }
-        if hasOtherBreaks { input.lineStarts = input.computeLineStarts() }
-        input.scalarCount = bytes[bomLength...].reduce(0) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
-        return .valid(input)
+    }
+
+    private enum Scan {
+        case valid(hasOtherBreaks: Bool)
+        /// `offset` is where the bad sequence starts; `byte` the byte found wrong.
+        case invalid(offset: Int, byte: UInt8)
+    }
+
+    /// One pass over the bytes, eight at a time while they are ASCII.
+    private static func firstInvalid(_ bytes: [UInt8], from start: Int) -> Scan {
+        bytes.withUnsafeBufferPointer { buffer -> Scan in
+            guard let base = buffer.baseAddress else { return .valid(hasOtherBreaks: false) }
+            let n = buffer.count
+            var hasOtherBreaks = false
+            var i = start
+            while i < n {
+                if i + 8 <= n,
+                    UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+                {
+                    i += 8
+                    continue
+                }
+                let b = buffer[i]
+                if b < 0x80 {
+                    i += 1
+                    continue
+                }
+                let length: Int
+                let minimum: UInt32
+                var scalar: UInt32
+                switch b {
+                case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(b & 0x1F)
+                case 0xE0...0xEF: length = 3; minimum = 0x800; scalar = UInt32(b & 0x0F)
+                case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(b & 0x07)
+                default: return .invalid(offset: i, byte: b)
+                }
+                guard i + length <= n else { return .invalid(offset: i, byte: b) }
+                for k in 1..<length {
+                    let c = buffer[i + k]
+                    guard c & 0xC0 == 0x80 else { return .invalid(offset: i, byte: c) }
+                    scalar = scalar << 6 | UInt32(c & 0x3F)
+                }
+                if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) {
+                    return .invalid(offset: i, byte: b)
+                }
+                if scalar == 0x85 || scalar == 0x2028 || scalar == 0x2029 { hasOtherBreaks = true }
+                i += length
+            }
+            return .valid(hasOtherBreaks: hasOtherBreaks)
+        }
     }
 
     /// The character index (after the byte-order mark) at which each line starts.

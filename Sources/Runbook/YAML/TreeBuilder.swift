@@ -3,20 +3,20 @@ internal import CYaml
 /// Drives libyaml's parser and folds its events into nodes with an explicit stack (no recursion,
 /// so deep input cannot overflow the call stack).
 ///
-/// The children of every open collection live in one flat array, `values`; a frame only records
-/// where its children start. A collection's array is built once, when it ends, so no event copies
-/// an array that is still growing.
+/// The children of every open collection wait on one ``NodeStack``; a frame records where its
+/// children start. When the collection ends, its children move into its node's array.
 struct TreeBuilder {
     private struct Frame {
         var isMapping: Bool
-        /// Index in `values` of the frame's first child.
+        /// Index in `children` of the frame's first child.
         var start: Int
         /// Index in `keys` of the mapping's first key.
         var keyStart: Int
         /// A hash index of the mapping's keys, built once it holds more than `linearKeyLimit` keys.
         var keyIndex: [KeyIdentity: Int]?
-        var location: SourceLocation
-        var tag: String?
+        var line: Int
+        var column: Int
+        var origin: Node.Origin
         var anchor: String?
         /// Nodes in the collection, counting those that aliases stand for.
         var size: Int
@@ -34,9 +34,12 @@ struct TreeBuilder {
     let options: YAMLLoader.Options
     let input: InputText
     private var frames: [Frame] = []
-    private var values: [Node] = []
+    private let children = NodeStack()
     private var keys: [(identity: KeyIdentity, line: Int)] = []
     private var anchors: [String: Anchored] = [:]
+    /// The origin shared by untagged nodes, and one per tag seen.
+    private let untagged: Node.Origin
+    private var tagged: [String: Node.Origin] = [:]
     private var aliasExpansion = 0
     private var documents: [Node] = []
     private var documentCount = 0
@@ -46,6 +49,7 @@ struct TreeBuilder {
         self.file = file
         self.options = options
         self.input = input
+        untagged = Node.Origin(file: file, tag: nil)
     }
 
     // MARK: - The event loop
@@ -102,16 +106,15 @@ struct TreeBuilder {
             }
             // Read by length: a quoted scalar may hold NUL characters.
             let text = Self.string(data.value, count: data.length)
-            let node = Node(
-                .scalar(Scalar(text, style: style)), at: location(event.pointee.start_mark),
-                tag: Self.optionalString(data.tag))
+            let (line, column) = position(event.pointee.start_mark)
+            let node = Node(.scalar(Scalar(text, style: style)), line: line, column: column, origin: origin(data.tag))
             try complete(node, size: 1, anchor: Self.optionalString(data.anchor))
         case YAML_MAPPING_START_EVENT, YAML_SEQUENCE_START_EVENT:
-            let start = location(event.pointee.start_mark)
+            let (line, column) = position(event.pointee.start_mark)
             if frames.count >= options.maxDepth {
                 throw .error(
                     "yaml.too-deep", "sequences and mappings are nested deeper than \(options.maxDepth) levels here",
-                    at: start)
+                    at: location(line: line, column: column))
             }
             let isMapping = event.pointee.type == YAML_MAPPING_START_EVENT
             let tag: UnsafeMutablePointer<yaml_char_t>?
@@ -125,8 +128,8 @@ struct TreeBuilder {
             }
             frames.append(
                 Frame(
-                    isMapping: isMapping, start: values.count, keyStart: keys.count, keyIndex: nil, location: start,
-                    tag: Self.optionalString(tag), anchor: Self.optionalString(anchor), size: 1))
+                    isMapping: isMapping, start: children.count, keyStart: keys.count, keyIndex: nil, line: line,
+                    column: column, origin: origin(tag), anchor: Self.optionalString(anchor), size: 1))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             try endCollection()
         case YAML_ALIAS_EVENT:
@@ -169,38 +172,34 @@ struct TreeBuilder {
         guard let frame = frames.popLast() else { return }
         let node: Node
         if frame.isMapping {
-            var pairs: [Pair] = []
-            pairs.reserveCapacity((values.count - frame.start) / 2)
-            var i = frame.start
-            while i + 1 < values.count {
-                pairs.append(Pair(key: values[i], value: values[i + 1]))
-                i += 2
-            }
             keys.removeSubrange(frame.keyStart...)
-            node = Node(.mapping(pairs), at: frame.location, tag: frame.tag)
+            node = Node(
+                .mapping(children.popPairs(from: frame.start)), line: frame.line, column: frame.column,
+                origin: frame.origin)
         } else {
-            node = Node(.sequence(Array(values[frame.start...])), at: frame.location, tag: frame.tag)
+            node = Node(
+                .sequence(children.popItems(from: frame.start)), line: frame.line, column: frame.column,
+                origin: frame.origin)
         }
-        values.removeSubrange(frame.start...)
         try complete(node, size: frame.size, anchor: frame.anchor)
     }
 
     /// Adds a finished node to its parent (or to the document list at the top level).
     /// `writtenAt` is where an alias stands, for a duplicate-key error on it.
     private mutating func complete(
-        _ node: Node, size: Int, anchor: String?, writtenAt: SourceLocation? = nil
+        _ node: consuming Node, size: Int, anchor: String?, writtenAt: SourceLocation? = nil
     ) throws(Diagnostic) {
-        if let anchor { anchors[anchor] = Anchored(node: node, size: size) }
+        if let anchor { anchors[anchor] = Anchored(node: copy node, size: size) }
         let top = frames.count - 1
         guard top >= 0 else {
             documents.append(node)
             return
         }
         frames[top].size += size
-        if frames[top].isMapping, (values.count - frames[top].start) % 2 == 0 {
+        if frames[top].isMapping, (children.count - frames[top].start) % 2 == 0 {
             try addKey(node, at: writtenAt ?? node.location, frame: top)
         }
-        values.append(node)
+        children.push(node)
     }
 
     /// Records a mapping key, or throws when the mapping already holds an equal one.
@@ -282,8 +281,21 @@ struct TreeBuilder {
     }
 
     private func location(_ mark: yaml_mark_t) -> SourceLocation {
-        let position = input.position(index: mark.index, line: mark.line, column: mark.column)
-        return SourceLocation(file: file, line: position.line, column: position.column)
+        let (line, column) = position(mark)
+        return SourceLocation(file: file, line: line, column: column)
+    }
+
+    private func position(_ mark: yaml_mark_t) -> (line: Int, column: Int) {
+        input.position(index: mark.index, line: mark.line, column: mark.column)
+    }
+
+    /// The shared origin for nodes with this tag (nil: untagged).
+    private mutating func origin(_ tag: UnsafeMutablePointer<yaml_char_t>?) -> Node.Origin {
+        guard let name = Self.optionalString(tag) else { return untagged }
+        if let shared = tagged[name] { return shared }
+        let created = Node.Origin(file: file, tag: name)
+        tagged[name] = created
+        return created
     }
 
     private func location(line: Int, column: Int) -> SourceLocation {
