@@ -22,16 +22,19 @@ public struct Node: Sendable, Hashable {
     }
 
     public var content: Content
-    private var line: Int32
-    private var column: Int32
+    private var storedLine: Int32
+    private var storedColumn: Int32
     private var origin: Origin
+
+    /// The start line, without building a ``SourceLocation``.
+    var line: Int { Int(storedLine) }
 
     /// Where the node starts (for a mapping or sequence: its first key or item, or its opening bracket).
     public var location: SourceLocation {
-        get { SourceLocation(file: origin.file, line: Int(line), column: Int(column)) }
+        get { SourceLocation(file: origin.file, line: Int(storedLine), column: Int(storedColumn)) }
         set {
-            line = Int32(clamping: newValue.line)
-            column = Int32(clamping: newValue.column)
+            storedLine = Int32(clamping: newValue.line)
+            storedColumn = Int32(clamping: newValue.column)
             if newValue.file != origin.file { origin = Origin(file: newValue.file, tag: origin.tag) }
         }
     }
@@ -50,21 +53,21 @@ public struct Node: Sendable, Hashable {
     /// A node sharing `origin` (its file and tag) with others, as the loader builds them.
     init(_ content: Content, line: Int, column: Int, origin: Origin) {
         self.content = content
-        self.line = Int32(clamping: line)
-        self.column = Int32(clamping: column)
+        storedLine = Int32(clamping: line)
+        storedColumn = Int32(clamping: column)
         self.origin = origin
     }
 
     public static func == (lhs: Node, rhs: Node) -> Bool {
-        lhs.line == rhs.line && lhs.column == rhs.column
+        lhs.storedLine == rhs.storedLine && lhs.storedColumn == rhs.storedColumn
             && (lhs.origin === rhs.origin || (lhs.origin.file == rhs.origin.file && lhs.origin.tag == rhs.origin.tag))
             && lhs.content == rhs.content
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(content)
-        hasher.combine(line)
-        hasher.combine(column)
+        hasher.combine(storedLine)
+        hasher.combine(storedColumn)
         hasher.combine(origin.file)
         hasher.combine(origin.tag)
     }

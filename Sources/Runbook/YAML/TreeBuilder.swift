@@ -197,14 +197,15 @@ struct TreeBuilder {
         }
         frames[top].size += size
         if frames[top].isMapping, (children.count - frames[top].start) % 2 == 0 {
-            try addKey(node, at: writtenAt ?? node.location, frame: top)
+            try addKey(node, writtenAt: writtenAt, frame: top)
         }
         children.push(node)
     }
 
     /// Records a mapping key, or throws when the mapping already holds an equal one.
-    private mutating func addKey(_ key: Node, at location: SourceLocation, frame top: Int) throws(Diagnostic) {
+    private mutating func addKey(_ key: Node, writtenAt: SourceLocation?, frame top: Int) throws(Diagnostic) {
         let identity = KeyIdentity(key)
+        let line = writtenAt?.line ?? key.line
         var earlierLine: Int?
         if frames[top].keyIndex != nil {
             earlierLine = frames[top].keyIndex?[identity]
@@ -218,11 +219,11 @@ struct TreeBuilder {
             throw .error(
                 "yaml.duplicate-key",
                 "duplicate key \(Self.describeKey(key)) in this mapping (first at line \(earlierLine))",
-                at: location)
+                at: writtenAt ?? key.location)
         }
-        keys.append((identity, location.line))
+        keys.append((identity, line))
         if frames[top].keyIndex != nil {
-            frames[top].keyIndex?[identity] = location.line
+            frames[top].keyIndex?[identity] = line
         } else if keys.count - frames[top].keyStart > Self.linearKeyLimit {
             var index: [KeyIdentity: Int] = [:]
             for k in frames[top].keyStart..<keys.count where index[keys[k].identity] == nil {

@@ -9,7 +9,9 @@ import Testing
 @Suite(
     .enabled(
         if: YAMLTestSuite.isPresent,
-        "the YAML test suite is not at ../shared/yaml-test-suite beside the package (set YAML_TEST_SUITE to its folder)"))
+        Comment(
+            rawValue: "the YAML test suite is not at \(YAMLTestSuite.folder.path) (../shared/yaml-test-suite beside the"
+                + " package, or the folder YAML_TEST_SUITE names)")))
 struct YAMLConformanceTests {
     /// Outcomes of one case that count as a deviation.
     enum Deviation: String, CaseIterable, Sendable {
