@@ -43,10 +43,13 @@ public struct Diagnostic: Sendable, Hashable, Error, CustomStringConvertible {
 
     /// The compiler-style rendering: the summary line, then the source line and a caret under the column.
     /// Without a source text, or when the line is out of range, only the summary line is given.
+    /// Control characters in the source line are shown as their visible symbols (U+0007 as `␇`),
+    /// one column each, so the caret still lands under the column.
     public func rendered(source: SourceText?) -> String {
         var out = description
         if let source, let line = source.line(location.line) {
-            out += "\n" + line + "\n" + SourceText.caretLine(for: line, column: location.column)
+            let shown = SourceText.visible(line)
+            out += "\n" + shown + "\n" + SourceText.caretLine(for: shown, column: location.column)
         }
         return out
     }

@@ -28,9 +28,13 @@ public struct SourceText: Sendable {
     }
 
     /// The 1-based line `number` without its line break, or nil when out of range.
+    /// A byte-order mark at the start of the text is not part of line 1 (columns do not count it).
     public func line(_ number: Int) -> String? {
         guard number >= 1, number <= lineStarts.count else { return nil }
-        let start = lineStarts[number - 1]
+        var start = lineStarts[number - 1]
+        if number == 1, start < text.endIndex, text.unicodeScalars[start] == "\u{FEFF}" {
+            start = text.unicodeScalars.index(after: start)
+        }
         var end = number < lineStarts.count ? lineStarts[number] : text.endIndex
         let scalars = text.unicodeScalars
         while end > start {
@@ -39,6 +43,25 @@ public struct SourceText: Sendable {
             if c == "\n" || c == "\r" { end = before } else { break }
         }
         return String(text.unicodeScalars[start..<end])
+    }
+
+    /// `line` with C0 control characters (except tab) and DEL replaced by their visible symbols
+    /// from the Control Pictures block (U+2400...U+2421).
+    static func visible(_ line: String) -> String {
+        guard line.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F }) else {
+            return line
+        }
+        var shown = String.UnicodeScalarView()
+        for scalar in line.unicodeScalars {
+            if scalar.value < 0x20 && scalar != "\t", let picture = Unicode.Scalar(0x2400 + scalar.value) {
+                shown.append(picture)
+            } else if scalar.value == 0x7F {
+                shown.append("\u{2421}")
+            } else {
+                shown.append(scalar)
+            }
+        }
+        return String(shown)
     }
 
     /// A line of spaces (tabs kept, so the caret aligns) with `^` under the 1-based scalar `column`.

@@ -45,12 +45,20 @@ extension Node {
 
 /// The YAML 1.2 core schema's resolution of plain scalars (YAML 1.2.2, section 10.3.2).
 public enum CoreSchema {
+    /// The value of a plain, untagged scalar: null, bool, int, float, or else the string itself.
     public static func resolve(plain text: String) -> ScalarValue {
-        if let v = null(text) { return v }
-        if let v = bool(text) { return v }
-        if let v = int(text) { return v }
-        if let v = float(text) { return v }
-        return .string(text)
+        // Most plain scalars are words; only these first characters can start a non-string.
+        guard let first = text.utf8.first else { return .null }
+        switch first {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."):
+            return int(text) ?? float(text) ?? .string(text)
+        case UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"):
+            return null(text) ?? .string(text)
+        case UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "f"), UInt8(ascii: "F"):
+            return bool(text) ?? .string(text)
+        default:
+            return .string(text)
+        }
     }
 
     static func null(_ text: String) -> ScalarValue? {
@@ -68,36 +76,81 @@ public enum CoreSchema {
         }
     }
 
-    /// `[-+]?[0-9]+`, `0o[0-7]+`, `0x[0-9a-fA-F]+`.
+    /// `[-+]?[0-9]+`, `0o[0-7]+`, `0x[0-9a-fA-F]+`; values past `Int` become ``ScalarValue/bigInt(_:)``.
     static func int(_ text: String) -> ScalarValue? {
-        let utf8 = Array(text.utf8)
-        guard !utf8.isEmpty else { return nil }
-        if utf8.count > 2, utf8[0] == UInt8(ascii: "0") {
-            if utf8[1] == UInt8(ascii: "o") {
-                return radix(utf8[2...], 8, text)
-            }
-            if utf8[1] == UInt8(ascii: "x") {
-                return radix(utf8[2...], 16, text)
-            }
+        let utf8 = text.utf8
+        guard let first = utf8.first else { return nil }
+        if first == UInt8(ascii: "0"), utf8.count > 2 {
+            let marker = utf8[utf8.index(after: utf8.startIndex)]
+            if marker == UInt8(ascii: "o") { return radix(utf8.dropFirst(2), 8) }
+            if marker == UInt8(ascii: "x") { return radix(utf8.dropFirst(2), 16) }
         }
-        var digits = utf8[...]
-        var negative = false
-        if let first = digits.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
-            negative = first == UInt8(ascii: "-")
-            digits = digits.dropFirst()
-        }
+        var digits = Substring(text).utf8[...]
+        let negative = first == UInt8(ascii: "-")
+        if negative || first == UInt8(ascii: "+") { digits = digits.dropFirst() }
         guard !digits.isEmpty, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
-        if let n = Int(text.hasPrefix("+") ? String(text.dropFirst()) : text) { return .int(n) }
+        var value = 0
+        var overflow = false
+        for d in digits where !overflow {
+            let digit = Int(d - 48)
+            let (times, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = negative ? times.subtractingReportingOverflow(digit) : times.addingReportingOverflow(digit)
+            value = sum
+            overflow = o1 || o2
+        }
+        if !overflow { return .int(value) }
         var canonical = String(decoding: digits.drop(while: { $0 == 48 }), as: UTF8.self)
         if canonical.isEmpty { canonical = "0" }
         return .bigInt((negative ? "-" : "") + canonical)
     }
 
-    private static func radix(_ digits: ArraySlice<UInt8>, _ radix: Int, _ text: String) -> ScalarValue? {
-        let body = String(decoding: digits, as: UTF8.self)
-        guard body.utf8.allSatisfy({ Int(String(UnicodeScalar($0)), radix: radix) != nil }) else { return nil }
-        if let n = Int(body, radix: radix) { return .int(n) }
-        return .bigInt(text)
+    private static func radix(_ digits: Substring.UTF8View.SubSequence, _ radix: Int) -> ScalarValue? {
+        guard !digits.isEmpty else { return nil }
+        var value = 0
+        var overflow = false
+        for c in digits {
+            let digit: Int
+            switch c {
+            case 48...57: digit = Int(c - 48)
+            case 97...102 where radix == 16: digit = Int(c - 97 + 10)
+            case 65...70 where radix == 16: digit = Int(c - 65 + 10)
+            default: return nil
+            }
+            guard digit < radix else { return nil }
+            if !overflow {
+                let (times, o1) = value.multipliedReportingOverflow(by: radix)
+                let (sum, o2) = times.addingReportingOverflow(digit)
+                value = sum
+                overflow = o1 || o2
+            }
+        }
+        if !overflow { return .int(value) }
+        return .bigInt(decimalDigits(of: digits, radix: radix))
+    }
+
+    /// The decimal digits of a (large) number written in `radix`, by schoolbook long arithmetic.
+    private static func decimalDigits(of digits: Substring.UTF8View.SubSequence, radix: Int) -> String {
+        var decimal: [Int] = [0]  // least significant digit first
+        for c in digits {
+            let digit: Int
+            switch c {
+            case 48...57: digit = Int(c - 48)
+            case 97...102: digit = Int(c - 97 + 10)
+            default: digit = Int(c - 65 + 10)
+            }
+            var carry = digit
+            for k in decimal.indices {
+                let v = decimal[k] * radix + carry
+                decimal[k] = v % 10
+                carry = v / 10
+            }
+            while carry > 0 {
+                decimal.append(carry % 10)
+                carry /= 10
+            }
+        }
+        while decimal.count > 1, decimal.last == 0 { decimal.removeLast() }
+        return String(decimal.reversed().map { Character(Unicode.Scalar(UInt8(48 + $0))) })
     }
 
     /// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`, `[-+]?\.(inf|Inf|INF)`, `\.(nan|NaN|NAN)`.
@@ -108,25 +161,26 @@ public enum CoreSchema {
         case ".nan", ".NaN", ".NAN": return .double(.nan)
         default: break
         }
-        let u = Array(text.utf8)
-        var i = 0
+        var u = Substring(text).utf8[...]
         func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
-        if i < u.count, u[i] == UInt8(ascii: "-") || u[i] == UInt8(ascii: "+") { i += 1 }
-        var mantissaDigits = 0
-        while i < u.count, isDigit(u[i]) { i += 1; mantissaDigits += 1 }
-        if i < u.count, u[i] == UInt8(ascii: ".") {
-            i += 1
-            while i < u.count, isDigit(u[i]) { i += 1; mantissaDigits += 1 }
+        func skipDigits() -> Int {
+            var n = 0
+            while let c = u.first, isDigit(c) { u = u.dropFirst(); n += 1 }
+            return n
+        }
+        if let c = u.first, c == UInt8(ascii: "-") || c == UInt8(ascii: "+") { u = u.dropFirst() }
+        var mantissaDigits = skipDigits()
+        if u.first == UInt8(ascii: ".") {
+            u = u.dropFirst()
+            mantissaDigits += skipDigits()
         }
         guard mantissaDigits > 0 else { return nil }
-        if i < u.count, u[i] == UInt8(ascii: "e") || u[i] == UInt8(ascii: "E") {
-            i += 1
-            if i < u.count, u[i] == UInt8(ascii: "-") || u[i] == UInt8(ascii: "+") { i += 1 }
-            var exponentDigits = 0
-            while i < u.count, isDigit(u[i]) { i += 1; exponentDigits += 1 }
-            guard exponentDigits > 0 else { return nil }
+        if let c = u.first, c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
+            u = u.dropFirst()
+            if let c = u.first, c == UInt8(ascii: "-") || c == UInt8(ascii: "+") { u = u.dropFirst() }
+            guard skipDigits() > 0 else { return nil }
         }
-        guard i == u.count, let d = Double(text) else { return nil }
+        guard u.isEmpty, let d = Double(text) else { return nil }
         return .double(d)
     }
 }

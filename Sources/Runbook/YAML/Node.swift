@@ -9,16 +9,67 @@ public struct Node: Sendable, Hashable {
         case mapping([Pair])
     }
 
-    public var content: Content
-    /// Where the node starts (for a mapping or sequence: its first key or item, or its opening bracket).
-    public var location: SourceLocation
-    /// The explicit tag, if one was written (`!!str` as `tag:yaml.org,2002:str`; `!` as `!`).
-    public var tag: String?
+    /// The file and the tag, which most nodes of a file share: kept behind one reference so a
+    /// node stays small (a large file has hundreds of thousands of nodes).
+    final class Origin: Sendable {
+        let file: String
+        let tag: String?
 
+        init(file: String, tag: String?) {
+            self.file = file
+            self.tag = tag
+        }
+    }
+
+    public var content: Content
+    private var storedLine: Int32
+    private var storedColumn: Int32
+    private var origin: Origin
+
+    /// The start line, without building a ``SourceLocation``.
+    var line: Int { Int(storedLine) }
+
+    /// Where the node starts (for a mapping or sequence: its first key or item, or its opening bracket).
+    public var location: SourceLocation {
+        get { SourceLocation(file: origin.file, line: Int(storedLine), column: Int(storedColumn)) }
+        set {
+            storedLine = Int32(clamping: newValue.line)
+            storedColumn = Int32(clamping: newValue.column)
+            if newValue.file != origin.file { origin = Origin(file: newValue.file, tag: origin.tag) }
+        }
+    }
+
+    /// The explicit tag, if one was written (`!!str` as `tag:yaml.org,2002:str`; `!` as `!`).
+    public var tag: String? {
+        get { origin.tag }
+        set { origin = Origin(file: origin.file, tag: newValue) }
+    }
+
+    /// A node at `location` (lines and columns beyond 32 bits are clamped).
     public init(_ content: Content, at location: SourceLocation, tag: String? = nil) {
+        self.init(content, line: location.line, column: location.column, origin: Origin(file: location.file, tag: tag))
+    }
+
+    /// A node sharing `origin` (its file and tag) with others, as the loader builds them.
+    init(_ content: Content, line: Int, column: Int, origin: Origin) {
         self.content = content
-        self.location = location
-        self.tag = tag
+        storedLine = Int32(clamping: line)
+        storedColumn = Int32(clamping: column)
+        self.origin = origin
+    }
+
+    public static func == (lhs: Node, rhs: Node) -> Bool {
+        lhs.storedLine == rhs.storedLine && lhs.storedColumn == rhs.storedColumn
+            && (lhs.origin === rhs.origin || (lhs.origin.file == rhs.origin.file && lhs.origin.tag == rhs.origin.tag))
+            && lhs.content == rhs.content
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(content)
+        hasher.combine(storedLine)
+        hasher.combine(storedColumn)
+        hasher.combine(origin.file)
+        hasher.combine(origin.tag)
     }
 
     /// The scalar, when this node is one.

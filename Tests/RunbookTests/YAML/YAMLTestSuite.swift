@@ -1,0 +1,187 @@
+import Foundation
+@testable import Runbook
+
+/// The official YAML test suite (a data release), read from `../shared/yaml-test-suite` beside the
+/// package root, or from the folder named by the `YAML_TEST_SUITE` environment variable.
+struct YAMLTestSuite {
+    struct Case: Sendable {
+        /// The folder name, with the sub-folder for numbered cases: `2G84/01`.
+        var id: String
+        var folder: URL
+        var isError: Bool
+        var input: [UInt8]
+        /// The expected documents, when the case has an `in.json`.
+        var json: [JSONValue]?
+    }
+
+    /// Where the suite should be: the override, or `../shared/yaml-test-suite` from the package root.
+    static var folder: URL {
+        if let override = ProcessInfo.processInfo.environment["YAML_TEST_SUITE"], !override.isEmpty {
+            return URL(fileURLWithPath: override)
+        }
+        // This file is Tests/RunbookTests/YAML/YAMLTestSuite.swift: four levels below the package root.
+        var root = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { root.deleteLastPathComponent() }
+        return root.deletingLastPathComponent().appendingPathComponent("shared/yaml-test-suite")
+    }
+
+    static var isPresent: Bool {
+        FileManager.default.fileExists(atPath: folder.appendingPathComponent("README.md").path)
+    }
+
+    /// The package root (for reading docs from tests).
+    static var packageRoot: URL {
+        var root = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { root.deleteLastPathComponent() }
+        return root
+    }
+
+    /// Every case, sorted by id.
+    static func cases() throws -> [Case] {
+        let fm = FileManager.default
+        var found: [Case] = []
+        for name in try fm.contentsOfDirectory(atPath: folder.path).sorted() {
+            let dir = folder.appendingPathComponent(name)
+            if fm.fileExists(atPath: dir.appendingPathComponent("in.yaml").path) {
+                found.append(try load(id: name, dir))
+            } else if let subs = try? fm.contentsOfDirectory(atPath: dir.path) {
+                for sub in subs.sorted() where fm.fileExists(atPath: dir.appendingPathComponent("\(sub)/in.yaml").path) {
+                    found.append(try load(id: "\(name)/\(sub)", dir.appendingPathComponent(sub)))
+                }
+            }
+        }
+        return found
+    }
+
+    private static func load(id: String, _ dir: URL) throws -> Case {
+        let fm = FileManager.default
+        let input = try Data(contentsOf: dir.appendingPathComponent("in.yaml"))
+        var json: [JSONValue]?
+        let jsonURL = dir.appendingPathComponent("in.json")
+        if fm.fileExists(atPath: jsonURL.path) {
+            json = try JSONValue.parseStream(Data(contentsOf: jsonURL))
+        }
+        return Case(
+            id: id, folder: dir, isError: fm.fileExists(atPath: dir.appendingPathComponent("error").path),
+            input: Array(input), json: json)
+    }
+}
+
+/// JSON data for comparing loaded YAML with the suite's `in.json`.
+enum JSONValue: Equatable, CustomStringConvertible, Sendable {
+    case null
+    case bool(Bool)
+    /// Integers and floats alike, so `1` and `1.0` compare equal.
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    struct Unsupported: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    var description: String {
+        switch self {
+        case .null: "null"
+        case .bool(let b): "\(b)"
+        case .number(let d): "\(d)"
+        case .string(let s): "\"\(s)\""
+        case .array(let items): "[" + items.map(\.description).joined(separator: ", ") + "]"
+        case .object(let members):
+            "{" + members.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ") + "}"
+        }
+    }
+
+    /// The JSON values written one after another in `data` (one per YAML document).
+    static func parseStream(_ data: Data) throws -> [JSONValue] {
+        try splitValues(Array(data)).map { slice in
+            try JSONValue(foundation: JSONSerialization.jsonObject(with: Data(slice), options: .fragmentsAllowed))
+        }
+    }
+
+    /// Splits concatenated JSON texts at their top-level boundaries.
+    static func splitValues(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+        var values: [ArraySlice<UInt8>] = []
+        var i = 0
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
+        while i < bytes.count {
+            if isSpace(bytes[i]) {
+                i += 1
+                continue
+            }
+            let start = i
+            let first = bytes[i]
+            if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") || first == UInt8(ascii: "\"") {
+                // A container or a string: scan to its end, skipping strings and escapes.
+                var depth = 0
+                var inString = false
+                repeat {
+                    let c = bytes[i]
+                    if inString {
+                        if c == UInt8(ascii: "\\") { i += 1 } else if c == UInt8(ascii: "\"") { inString = false }
+                    } else if c == UInt8(ascii: "\"") {
+                        inString = true
+                    } else if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
+                        depth += 1
+                    } else if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") {
+                        depth -= 1
+                    }
+                    i += 1
+                } while i < bytes.count && (inString || depth > 0)
+            } else {
+                // A number or a literal: up to the next space.
+                while i < bytes.count, !isSpace(bytes[i]) { i += 1 }
+            }
+            values.append(bytes[start..<i])
+        }
+        return values
+    }
+
+    init(foundation value: Any) throws {
+        switch value {
+        case is NSNull:
+            self = .null
+        case let n as NSNumber:
+            if type(of: n) == type(of: NSNumber(value: true)) {
+                self = .bool(n.boolValue)
+            } else {
+                self = .number(n.doubleValue)
+            }
+        case let s as String:
+            self = .string(s)
+        case let a as [Any]:
+            self = .array(try a.map { try JSONValue(foundation: $0) })
+        case let o as [String: Any]:
+            self = .object(try o.mapValues { try JSONValue(foundation: $0) })
+        default:
+            throw Unsupported(description: "unexpected JSON value \(value)")
+        }
+    }
+
+    /// The data of a loaded node, through core-schema resolution; mapping keys become their text.
+    init(node: Node) throws {
+        switch node.content {
+        case .scalar(let scalar):
+            switch node.resolvedScalar {
+            case .null?, nil: self = .null
+            case .bool(let b)?: self = .bool(b)
+            case .int(let n)?: self = .number(Double(n))
+            case .bigInt(let digits)?: self = .number(Double(digits) ?? .nan)
+            case .double(let d)?: self = .number(d)
+            case .string?: self = .string(scalar.text)
+            }
+        case .sequence(let items):
+            self = .array(try items.map { try JSONValue(node: $0) })
+        case .mapping(let pairs):
+            var members: [String: JSONValue] = [:]
+            for pair in pairs {
+                guard let key = pair.key.scalar else {
+                    throw Unsupported(description: "a \(pair.key.kindDescription) as a key has no JSON form")
+                }
+                members[key.text] = try JSONValue(node: pair.value)
+            }
+            self = .object(members)
+        }
+    }
+}
