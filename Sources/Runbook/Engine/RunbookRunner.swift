@@ -1,0 +1,60 @@
+import Foundation
+
+/// Where a run goes: the embedded simulator or a real OCP.
+public enum RunTarget: Sendable {
+    case embedded
+    case ocp(OCPConnection)
+
+    /// `embedded` or the base URL, for the log.
+    public var description: String {
+        switch self {
+        case .embedded: "embedded"
+        case .ocp(let connection): connection.baseURL.description
+        }
+    }
+}
+
+/// Wires a checked runbook to its target and runs it: the embedded simulator on its own clock
+/// (the runbook's time runs on it), or the HTTP client on the wall clock.
+public enum RunbookRunner {
+    /// Runs `runbook` against `target`. `onStart` receives a function that interrupts the run
+    /// (for SIGINT/SIGTERM handlers).
+    public static func run(
+        _ runbook: Runbook, target: RunTarget, log: StepLog, configuration: RunConfiguration,
+        onStart: @Sendable (_ interrupt: @escaping @Sendable () -> Void) -> Void = { _ in }
+    ) async -> RunFinished {
+        var configuration = configuration
+        configuration.target = target.description
+        switch target {
+        case .embedded:
+            let setup = runbook.simulate ?? SimulationSetup()
+            let clock = SimulationClock(speed: setup.speed)
+            let simulator = OCPSimulator(setup: setup, clock: clock)
+            configuration.simulationSpeed = setup.speed.description
+            let interpreter = Interpreter(
+                runbook: runbook, client: simulator, clock: clock, log: log, configuration: configuration)
+            onStart { interpreter.interrupt() }
+            return await interpreter.run()
+        case .ocp(let connection):
+            if runbook.simulate != nil {
+                configuration.notes.append("`simulate:` is ignored against a real OCP")
+            }
+            let client: HTTPOCPClient
+            do {
+                client = try HTTPOCPClient(connection: connection)
+            } catch {
+                let finished = RunFinished(
+                    outcome: .targetFailed, reason: error.description, counts: StepCounts(), durationMs: 0,
+                    wallDurationMs: 0, finishedAt: OCPTimestamp(date: Date()), recoveries: [])
+                await log.write(.runFinished(finished))
+                return finished
+            }
+            let interpreter = Interpreter(
+                runbook: runbook, client: client, clock: ContinuousClock(), log: log, configuration: configuration)
+            onStart { interpreter.interrupt() }
+            let finished = await interpreter.run()
+            await client.shutdown()
+            return finished
+        }
+    }
+}

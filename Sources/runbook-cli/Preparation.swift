@@ -1,0 +1,45 @@
+import Foundation
+import Runbook
+
+/// Steps shared by the commands that run or plan a runbook.
+enum Preparation {
+    /// Reads and checks a runbook, printing its diagnostics on standard error; nil when it has errors.
+    static func checked(_ path: String, predefined: [String: String]) -> (Runbook, [UInt8])? {
+        let bytes: [UInt8]
+        do throws(Diagnostic) {
+            bytes = try FileInput.read(path)
+        } catch {
+            printError(error.rendered(source: nil))
+            return nil
+        }
+        let result = RunbookChecker.check(bytes: bytes, file: path, predefinedVariables: predefined)
+        let source = SourceText(path: path, text: String(decoding: bytes, as: UTF8.self))
+        for diagnostic in result.diagnostics {
+            FileHandle.standardError.write(Data((diagnostic.rendered(source: source) + "\n").utf8))
+        }
+        guard let runbook = result.runbook else {
+            let errors = result.diagnostics.count { $0.severity == .error }
+            printError("\(path) is invalid (\(errors) error\(errors == 1 ? "" : "s")); nothing was run")
+            return nil
+        }
+        return (runbook, bytes)
+    }
+
+    /// The runbook's own `target:` value, evaluated with its literal variables and the environment.
+    static func fileTarget(_ runbook: Runbook, environment: [String: String]) -> String? {
+        guard let expr = runbook.target else { return nil }
+        var values: [String: ExprValue] = [:]
+        for decl in runbook.vars {
+            if let v = decl.value.evaluate({ ref in ref.isEnvironment ? environment[ref.fields.first ?? ""].map { .scalar(.string($0)) } : values[ref.root] }) {
+                values[decl.name] = v
+            }
+        }
+        return expr.evaluate { ref in
+            ref.isEnvironment ? environment[ref.fields.first ?? ""].map { .scalar(.string($0)) } : values[ref.root]
+        }?.text
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data("runbook: error: \(message)\n".utf8))
+    }
+}

@@ -1,0 +1,187 @@
+import ArgumentParser
+import Foundation
+import Runbook
+import Synchronization
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a runbook: check it, execute its steps against OCP, and keep a step log.",
+        discussion: """
+            The file is checked first; an invalid file runs nothing. With no target the runbook runs \
+            against the embedded OCP simulator (set up by its `simulate:` block), so a drill can be \
+            rehearsed on any machine; `--target URL` (or the file's `target:`, or RUNBOOK_TARGET) runs \
+            the same file against a real OCP.
+
+            Progress goes to standard output: live on a terminal, plain lines otherwise. The step log is \
+            also written as JSON Lines, one record per line, synced as the run goes, to \
+            runbook-logs/<file-stem>-<UTC time>.jsonl unless --log or --no-log says otherwise; its path \
+            is printed at the end.
+
+            Ctrl-C (SIGINT) or SIGTERM stops the waiting step, starts no new cluster action, runs \
+            `finally` and exits 130; a second Ctrl-C exits at once.
+
+            Exit status: 0 all steps passed, 1 a step failed, 2 the runbook is invalid, 3 the target \
+            could not be reached or refused the credentials, 130 interrupted.
+            """
+    )
+
+    @Argument(help: "The runbook file.", completion: .file(extensions: ["yaml", "yml"]))
+    var file: String
+
+    @OptionGroup var target: TargetOptions
+
+    @Option(
+        name: .customLong("var"),
+        help: ArgumentHelp("Set a variable, overriding `vars:` (repeatable).", valueName: "name=value"))
+    var variables: [String] = []
+
+    @Flag(help: "Answer yes to every `confirm` step.")
+    var yes = false
+
+    @Option(help: ArgumentHelp("Write the step log to this file.", valueName: "path"))
+    var log: String?
+
+    @Flag(help: "Do not write a step log file.")
+    var noLog = false
+
+    @Flag(help: "Print only failures and the summary.")
+    var quiet = false
+
+    @Flag(help: "Also print each OCP call and what each step observed.")
+    var verbose = false
+
+    func validate() throws {
+        _ = try CheckCommand.parseVariables(variables)
+        if noLog && log != nil { throw ValidationError("--log and --no-log cannot be used together.") }
+        if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together.") }
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let predefined = try CheckCommand.parseVariables(variables)
+        guard let (runbook, bytes) = Preparation.checked(file, predefined: predefined) else { throw ExitCode(2) }
+
+        let runTarget: RunTarget
+        do {
+            runTarget = try target.resolve(
+                fileTarget: Preparation.fileTarget(runbook, environment: environment), environment: environment)
+        } catch {
+            Preparation.printError("\(error)")
+            throw ExitCode(3)
+        }
+
+        var journal: JournalWriter?
+        if !noLog {
+            let path = log ?? JournalWriter.defaultPath(for: file, at: Date())
+            do {
+                journal = try JournalWriter(path: path)
+            } catch {
+                Preparation.printError("\(error); choose another with --log PATH, or run with --no-log")
+                throw ExitCode(1)
+            }
+        }
+        let renderer = TerminalRenderer(style: .forStandardOutput(verbose: verbose, quiet: quiet))
+        await renderer.setJournalPath(journal?.path)
+        let stepLog = StepLog([renderer] + (journal.map { [$0] } ?? []))
+
+        var notes: [String] = []
+        if target.insecure, case .ocp = runTarget {
+            notes.append("TLS certificate verification is off (--insecure)")
+        }
+        let configuration = RunConfiguration(
+            fileSHA256: Digest.sha256Hex(bytes), notes: notes, environment: environment, assumeYes: yes,
+            confirm: { question in await TerminalPrompt.ask(question) })
+
+        let trap = SignalTrap()
+        let finished = await RunbookRunner.run(runbook, target: runTarget, log: stepLog, configuration: configuration) {
+            interrupt in
+            trap.onSignal(interrupt)
+        }
+        await stepLog.close()
+        if let failure = journal?.failure { Preparation.printError("the step log is incomplete: \(failure)") }
+        let status = finished.outcome.exitStatus
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// Turns SIGINT and SIGTERM into a call of the run's interrupt function; a second SIGINT ends the
+/// process at once with status 130.
+final class SignalTrap: Sendable {
+    private let handler = Mutex<(@Sendable () -> Void)?>(nil)
+    private let count = Mutex(0)
+    private let sources: [any DispatchSourceSignal]
+
+    init() {
+        var sources: [any DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            sources.append(DispatchSource.makeSignalSource(signal: sig, queue: .global()))
+        }
+        self.sources = sources
+        for source in sources {
+            source.setEventHandler { [weak self] in self?.fire() }
+            source.resume()
+        }
+    }
+
+    func onSignal(_ interrupt: @escaping @Sendable () -> Void) {
+        handler.withLock { $0 = interrupt }
+    }
+
+    private func fire() {
+        let n = count.withLock { c -> Int in
+            c += 1
+            return c
+        }
+        if n > 1 {
+            FileHandle.standardError.write(Data("\nrunbook: interrupted again; exiting now\n".utf8))
+            exit(130)
+        }
+        FileHandle.standardError.write(Data("\nrunbook: interrupted; stopping (press Ctrl-C again to exit now)\n".utf8))
+        handler.withLock { $0 }?()
+    }
+}
+
+/// Asks a yes/no question on the terminal.
+enum TerminalPrompt {
+    /// Resumes a waiting question once: with the answer, or with no when the run is interrupted.
+    private final class Pending: Sendable {
+        private let state = Mutex<(continuation: CheckedContinuation<Bool, Never>?, cancelled: Bool)>((nil, false))
+
+        func wait(_ c: CheckedContinuation<Bool, Never>) {
+            let cancelled = state.withLock { s in
+                if !s.cancelled { s.continuation = c }
+                return s.cancelled
+            }
+            if cancelled { c.resume(returning: false) }
+        }
+
+        func answer(_ yes: Bool, cancelling: Bool = false) {
+            let c = state.withLock { s in
+                defer { s.continuation = nil }
+                if cancelling { s.cancelled = true }
+                return s.continuation
+            }
+            c?.resume(returning: yes)
+        }
+    }
+
+    /// The answer, or nil when standard input is not a terminal.
+    static func ask(_ question: String) async -> Bool? {
+        guard isatty(STDIN_FILENO) == 1 else { return nil }
+        FileHandle.standardError.write(Data("\n? \(question) [y/N] ".utf8))
+        let pending = Pending()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+                pending.wait(continuation)
+                DispatchQueue.global().async {
+                    let line = readLine() ?? ""
+                    pending.answer(["y", "yes"].contains(line.trimmingCharacters(in: .whitespaces).lowercased()))
+                }
+            }
+        } onCancel: {
+            pending.answer(false, cancelling: true)
+        }
+    }
+}
