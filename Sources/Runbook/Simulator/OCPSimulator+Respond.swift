@@ -35,11 +35,17 @@ extension OCPSimulator {
         case .failoverPreCheck:
             return envelope(run(endpoint, id: id0) { m throws(SimulatorRefusal) in PreCheckData(result: try m.failoverPreCheck(id0)) })
         case .failover:
-            return envelope(run(endpoint, id: id0) { m throws(SimulatorRefusal) in try m.createdAnswer(try m.failover(id0)) })
+            return envelope(run(endpoint, id: id0) { m throws(SimulatorRefusal) in
+                let taskId = try m.failover(id0)
+                return try m.createdAnswer(taskId)
+            })
         case .switchoverPreCheck:
             return envelope(run(endpoint, id: id0) { m throws(SimulatorRefusal) in PreCheckData(result: try m.switchoverPreCheck(id0)) })
         case .switchover:
-            return envelope(run(endpoint, id: id0) { m throws(SimulatorRefusal) in try m.createdAnswer(try m.switchover(id0)) })
+            return envelope(run(endpoint, id: id0) { m throws(SimulatorRefusal) in
+                let taskId = try m.switchover(id0)
+                return try m.createdAnswer(taskId)
+            })
         case .listClusters:
             let parsed = Self.clusterQuery(query)
             let text = (try? parsed.get())?.queryString ?? Self.rawQuery(query)
