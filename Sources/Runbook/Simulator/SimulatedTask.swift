@@ -156,6 +156,8 @@ struct TaskState: Sendable, Hashable {
     /// Whether the task's lock subtask has locked the clusters (and unlock has not released them):
     /// the task holds the locks whenever it runs.
     var locksClusters = false
+    /// Whether an undo step of the current rollback was cancelled (the rollback then ends FAILED).
+    var rollbackInterrupted = false
 
     var name: String { kind.definition.name }
 

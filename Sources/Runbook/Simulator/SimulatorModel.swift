@@ -252,6 +252,7 @@ struct SimulatorModel: Sendable {
     /// CANCELING -> FAILED.
     private mutating func endCancel(task taskId: Int, index: Int) {
         guard let subtask = tasks[taskId]?.subtasks[index], subtask.status == .canceling else { return }
+        if tasks[taskId]?.operation == .rollback { tasks[taskId]?.rollbackInterrupted = true }
         fail(task: taskId, index: index, "\(OCPErrorCode.subtaskCanceled): subtask \(subtask.name) was canceled")
         updateTaskStatus(taskId)
     }
@@ -297,7 +298,7 @@ struct SimulatorModel: Sendable {
         if busy { return }
         let anyFailed = task.subtasks.contains { $0.status == .failed }
         if task.operation == .rollback {
-            if anyFailed {
+            if task.rollbackInterrupted {
                 end(taskId, .failed)
             } else if let next = nextUndo(task) {
                 startUndo(task: taskId, index: next)
@@ -578,6 +579,7 @@ struct SimulatorModel: Sendable {
         }
         try resume(taskId)
         tasks[taskId]?.operation = .rollback
+        tasks[taskId]?.rollbackInterrupted = false
         for (i, s) in task.subtasks.enumerated() where s.status == .ready {
             tasks[taskId]?.subtasks[i].status = .pending
             invalidateEvents(task: taskId, index: i)
@@ -614,6 +616,7 @@ struct SimulatorModel: Sendable {
         if task.status != .running { try resume(taskId) }
         tasks[taskId]?.subtasks[index].finishTime = now
         if task.operation == .rollback {
+            tasks[taskId]?.rollbackInterrupted = false
             tasks[taskId]?.subtasks[index].status = .pending
             tasks[taskId]?.subtasks[index].operation = .rollbackSkip
             log(taskId, index, "INFO", "\(subtask.name): rollback skipped")
