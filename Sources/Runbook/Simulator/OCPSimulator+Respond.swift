@@ -20,7 +20,16 @@ extension OCPSimulator {
     /// `query` holds the decoded query parameters (`page`, `size`, `status`, ...). The answer is the full
     /// envelope, success or error, with timestamp, duration, status, trace id and server. The call is
     /// recorded to ``OCPCallLog/current`` and API faults apply, as for the ``OCPClient`` methods.
-    public func respond(method: String, path: String, query: [String: String] = [:]) -> SimulatorResponse {
+    public nonisolated func respond(method: String, path: String, query: [String: String] = [:]) async
+        -> SimulatorResponse
+    {
+        let busyClock = clock as? SimulationClock
+        busyClock?.beginBusy()
+        defer { busyClock?.endBusy() }
+        return await answer(method: method, path: path, query: query)
+    }
+
+    private func answer(method: String, path: String, query: [String: String]) -> SimulatorResponse {
         guard let (endpoint, id, subtaskId) = OCPEndpoint.match(method: method, path: path) else {
             let traceId = model.nextTraceId()
             let error = OCPError(

@@ -50,7 +50,7 @@ public actor OCPSimulator<C: Clock>: OCPClient where C.Duration == Duration {
     // MARK: - Calls
 
     /// What one call did: its outcome, trace id and the time it answered.
-    struct Answer<T> {
+    struct Answer<T: Sendable>: Sendable {
         var result: Result<T, SimulatorRefusal>
         var call: OCPCall
         var traceId: String
@@ -79,8 +79,20 @@ public actor OCPSimulator<C: Clock>: OCPClient where C.Duration == Duration {
         }
     }
 
+    /// Runs one call from outside the actor. On a ``SimulationClock`` the call counts as work in flight
+    /// from before it queues on the actor until it answers, so `instant` time waits for it.
+    nonisolated func call<T: Sendable>(
+        _ endpoint: OCPEndpoint, id: Int? = nil, subtaskId: Int? = nil, query: String? = nil,
+        _ body: @Sendable (inout SimulatorModel) throws(SimulatorRefusal) -> T
+    ) async -> Answer<T> {
+        let busyClock = clock as? SimulationClock
+        busyClock?.beginBusy()
+        defer { busyClock?.endBusy() }
+        return await run(endpoint, id: id, subtaskId: subtaskId, query: query, body)
+    }
+
     /// Runs one call: advance time, answer an injected API fault if one is due, else `body`; record it.
-    func run<T>(
+    func run<T: Sendable>(
         _ endpoint: OCPEndpoint, id: Int? = nil, subtaskId: Int? = nil, query: String? = nil,
         _ body: (inout SimulatorModel) throws(SimulatorRefusal) -> T
     ) -> Answer<T> {
@@ -114,85 +126,85 @@ public actor OCPSimulator<C: Clock>: OCPClient where C.Duration == Duration {
 
     // MARK: - OCPClient
 
-    public func failoverPreCheck(clusterId: Int) async throws(OCPError) -> PreCheckResult {
-        try run(.failoverPreCheck, id: clusterId) { m throws(SimulatorRefusal) in try m.failoverPreCheck(clusterId) }
+    public nonisolated func failoverPreCheck(clusterId: Int) async throws(OCPError) -> PreCheckResult {
+        try await call(.failoverPreCheck, id: clusterId) { m throws(SimulatorRefusal) in try m.failoverPreCheck(clusterId) }
             .value()
     }
 
-    public func failover(clusterId: Int) async throws(OCPError) -> TaskInstance {
-        try run(.failover, id: clusterId) { m throws(SimulatorRefusal) in
+    public nonisolated func failover(clusterId: Int) async throws(OCPError) -> TaskInstance {
+        try await call(.failover, id: clusterId) { m throws(SimulatorRefusal) in
             let id = try m.failover(clusterId)
             return try m.createdAnswer(id)
         }.value()
     }
 
-    public func switchoverPreCheck(clusterId: Int) async throws(OCPError) -> PreCheckResult {
-        try run(.switchoverPreCheck, id: clusterId) { m throws(SimulatorRefusal) in try m.switchoverPreCheck(clusterId) }
+    public nonisolated func switchoverPreCheck(clusterId: Int) async throws(OCPError) -> PreCheckResult {
+        try await call(.switchoverPreCheck, id: clusterId) { m throws(SimulatorRefusal) in try m.switchoverPreCheck(clusterId) }
             .value()
     }
 
-    public func switchover(clusterId: Int) async throws(OCPError) -> TaskInstance {
-        try run(.switchover, id: clusterId) { m throws(SimulatorRefusal) in
+    public nonisolated func switchover(clusterId: Int) async throws(OCPError) -> TaskInstance {
+        try await call(.switchover, id: clusterId) { m throws(SimulatorRefusal) in
             let id = try m.switchover(clusterId)
             return try m.createdAnswer(id)
         }.value()
     }
 
-    public func clusters(_ query: ClusterQuery) async throws(OCPError) -> Page<Cluster> {
-        try run(.listClusters, query: query.queryString) { m throws(SimulatorRefusal) in try m.clusterPage(query) }
+    public nonisolated func clusters(_ query: ClusterQuery) async throws(OCPError) -> Page<Cluster> {
+        try await call(.listClusters, query: query.queryString) { m throws(SimulatorRefusal) in try m.clusterPage(query) }
             .value()
     }
 
     /// `GET /api/v2/ob/clusters/{id}`: a convenience OCP does not document (a client must not rely on
     /// it; ``OCPClient/cluster(id:)`` uses the list).
-    public func getCluster(id: Int) async throws(OCPError) -> Cluster {
-        try run(.getCluster, id: id) { m throws(SimulatorRefusal) in try m.cluster(id: id) }.value()
+    public nonisolated func getCluster(id: Int) async throws(OCPError) -> Cluster {
+        try await call(.getCluster, id: id) { m throws(SimulatorRefusal) in try m.cluster(id: id) }.value()
     }
 
-    public func tasks(_ query: TaskQuery) async throws(OCPError) -> Page<TaskInstance> {
-        try run(.listTasks, query: query.queryString) { m throws(SimulatorRefusal) in try m.taskPage(query) }.value()
+    public nonisolated func tasks(_ query: TaskQuery) async throws(OCPError) -> Page<TaskInstance> {
+        try await call(.listTasks, query: query.queryString) { m throws(SimulatorRefusal) in try m.taskPage(query) }.value()
     }
 
-    public func task(id: Int) async throws(OCPError) -> TaskInstance {
-        try run(.getTask, id: id) { m throws(SimulatorRefusal) in try m.task(id) }.value()
+    public nonisolated func task(id: Int) async throws(OCPError) -> TaskInstance {
+        try await call(.getTask, id: id) { m throws(SimulatorRefusal) in try m.task(id) }.value()
     }
 
-    public func retryTask(id: Int) async throws(OCPError) -> TaskInstance {
-        try run(.retryTask, id: id) { m throws(SimulatorRefusal) in
+    public nonisolated func retryTask(id: Int) async throws(OCPError) -> TaskInstance {
+        try await call(.retryTask, id: id) { m throws(SimulatorRefusal) in
             try m.retryTask(id)
             return try m.task(id)
         }.value()
     }
 
-    public func rollbackTask(id: Int) async throws(OCPError) -> TaskInstance {
-        try run(.rollbackTask, id: id) { m throws(SimulatorRefusal) in
+    public nonisolated func rollbackTask(id: Int) async throws(OCPError) -> TaskInstance {
+        try await call(.rollbackTask, id: id) { m throws(SimulatorRefusal) in
             try m.rollbackTask(id)
             return try m.task(id)
         }.value()
     }
 
-    public func subtaskLog(taskId: Int, subtaskId: Int) async throws(OCPError) -> String {
-        try run(.subtaskLog, id: taskId, subtaskId: subtaskId) { m throws(SimulatorRefusal) in
+    public nonisolated func subtaskLog(taskId: Int, subtaskId: Int) async throws(OCPError) -> String {
+        try await call(.subtaskLog, id: taskId, subtaskId: subtaskId) { m throws(SimulatorRefusal) in
             try m.subtaskLog(taskId, subtaskId)
         }.value()
     }
 
-    public func retrySubtask(taskId: Int, subtaskId: Int) async throws(OCPError) -> SubtaskInstance {
-        try run(.retrySubtask, id: taskId, subtaskId: subtaskId) { m throws(SimulatorRefusal) in
+    public nonisolated func retrySubtask(taskId: Int, subtaskId: Int) async throws(OCPError) -> SubtaskInstance {
+        try await call(.retrySubtask, id: taskId, subtaskId: subtaskId) { m throws(SimulatorRefusal) in
             let index = try m.retrySubtask(taskId, subtaskId)
             guard let task = m.tasks[taskId] else { throw .taskNotFound(taskId) }
             return m.subtask(task, index, detail: true)
         }.value()
     }
 
-    public func skipSubtask(taskId: Int, subtaskId: Int) async throws(OCPError) {
-        try run(.skipSubtask, id: taskId, subtaskId: subtaskId) { m throws(SimulatorRefusal) in
+    public nonisolated func skipSubtask(taskId: Int, subtaskId: Int) async throws(OCPError) {
+        try await call(.skipSubtask, id: taskId, subtaskId: subtaskId) { m throws(SimulatorRefusal) in
             try m.skipSubtask(taskId, subtaskId)
         }.value()
     }
 
-    public func cancelSubtask(taskId: Int, subtaskId: Int) async throws(OCPError) {
-        try run(.cancelSubtask, id: taskId, subtaskId: subtaskId) { m throws(SimulatorRefusal) in
+    public nonisolated func cancelSubtask(taskId: Int, subtaskId: Int) async throws(OCPError) {
+        try await call(.cancelSubtask, id: taskId, subtaskId: subtaskId) { m throws(SimulatorRefusal) in
             try m.cancelSubtask(taskId, subtaskId)
         }.value()
     }

@@ -21,25 +21,33 @@ enum SimulatedTaskKind: Sendable, Hashable {
     /// are the seed's (lock 202623, check 202626, ... for a first id of 202620): ids are not in
     /// execution order.
     var idOffsets: [Int] {
-        let offsets: [Int] =
-            switch self {
-            case .failover: [3, 6, 8, 1, 5, 7, 0, 2, 4]
-            case .switchover: [2, 5, 0, 6, 3, 1, 4]
-            }
-        let n = definition.subtasks.count
-        return offsets.count == n && Set(offsets) == Set(0..<n) ? offsets : Array(0..<n)
+        switch self {
+        case .failover: Self.failoverLayout.offsets
+        case .switchover: Self.switchoverLayout.offsets
+        }
     }
 
     /// The execution indexes in the order the answer lists the subtasks: the failover's is the seed's
     /// (Wait node, Remove standby cluster, Sync all cluster info, ...), never the execution order.
     var answerOrder: [Int] {
-        let order: [Int] =
-            switch self {
-            case .failover: [4, 7, 6, 2, 0, 3, 1, 5, 8]
-            case .switchover: [3, 0, 5, 1, 6, 2, 4]
-            }
-        let n = definition.subtasks.count
-        return order.count == n && Set(order) == Set(0..<n) ? order : Array((0..<n).reversed())
+        switch self {
+        case .failover: Self.failoverLayout.order
+        case .switchover: Self.switchoverLayout.order
+        }
+    }
+
+    private static let failoverLayout = layout(
+        TaskDefinition.failover, offsets: [3, 6, 8, 1, 5, 7, 0, 2, 4], order: [4, 7, 6, 2, 0, 3, 1, 5, 8])
+    private static let switchoverLayout = layout(
+        TaskDefinition.switchover, offsets: [2, 5, 0, 6, 3, 1, 4], order: [3, 0, 5, 1, 6, 2, 4])
+
+    /// The layout, or a plain one if the definition no longer has as many subtasks.
+    private static func layout(_ d: TaskDefinition, offsets: [Int], order: [Int]) -> (offsets: [Int], order: [Int]) {
+        let all = Set(0..<d.subtasks.count)
+        return (
+            Set(offsets) == all && offsets.count == all.count ? offsets : Array(0..<all.count),
+            Set(order) == all && order.count == all.count ? order : Array((0..<all.count).reversed())
+        )
     }
 
     /// What the subtask called `name` does to the clusters.

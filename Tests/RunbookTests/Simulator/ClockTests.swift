@@ -20,7 +20,31 @@ private final class Woken: Sendable {
         #expect(clock.now.offset == .seconds(1800))
         try await clock.sleep(until: SimulationInstant(offset: .seconds(60)), tolerance: nil)
         #expect(clock.now.offset == .seconds(1800))  // never backwards
-        #expect(wall.duration(to: .now) < .seconds(1))
+        // Thirty simulated minutes take no wall time to speak of (generous under a loaded test run).
+        #expect(wall.duration(to: .now) < .seconds(30))
+    }
+
+    @Test func instantClockWakesConcurrentSleepersInDeadlineOrder() async throws {
+        let clock = SimulationClock(speed: .instant)
+        let woke = Woken()
+        // Both branches start at the same simulated instant: time holds until each has started.
+        clock.beginBusy()
+        clock.beginBusy()
+        async let a: Void = {
+            clock.endBusy()
+            try await clock.sleep(for: .seconds(10))
+            woke.withLock { $0.append(Int(clock.now.offset.components.seconds)) }
+        }()
+        async let b: Void = {
+            clock.endBusy()
+            try await clock.sleep(for: .seconds(5))
+            woke.withLock { $0.append(Int(clock.now.offset.components.seconds)) }
+            try await clock.sleep(for: .seconds(10))
+            woke.withLock { $0.append(Int(clock.now.offset.components.seconds)) }
+        }()
+        _ = try await (a, b)
+        #expect(woke.withLock { $0 } == [5, 10, 15])
+        #expect(clock.now.offset == .seconds(15))
     }
 
     @Test func instantClockCopiesShareTime() async throws {
@@ -41,6 +65,34 @@ private final class Woken: Sendable {
         #expect(clock.now == .zero)
     }
 
+    @Test func instantClockCancelsAWaitingSleeper() async throws {
+        let clock = SimulationClock(speed: .instant)
+        // While work is in flight, time holds still, so the sleeper is still waiting when cancelled.
+        let result = await clock.whileBusy { () async -> Result<Void, any Error> in
+            let sleeper = Task { try await clock.sleep(for: .seconds(3600)) }
+            for _ in 0..<20 { await Task.yield() }
+            sleeper.cancel()
+            return await sleeper.result
+        }
+        #expect(throws: CancellationError.self) { try result.get() }
+        #expect(clock.now == .zero)
+        // The clock still works afterwards.
+        try await clock.sleep(for: .seconds(2))
+        #expect(clock.now.offset == .seconds(2))
+    }
+
+    @Test func instantTimeWaitsForWorkInFlight() async throws {
+        let clock = SimulationClock(speed: .instant)
+        async let sleeper: Void = clock.sleep(for: .seconds(10))
+        let during = await clock.whileBusy { () async -> SimulationInstant in
+            for _ in 0..<50 { await Task.yield() }
+            return clock.now
+        }
+        try await sleeper
+        #expect(during == .zero)
+        #expect(clock.now.offset == .seconds(10))
+    }
+
     @Test(arguments: [
         (Duration.seconds(60), 60.0, Duration.seconds(1)),
         (Duration.seconds(1), 1.0, Duration.seconds(1)),
@@ -52,16 +104,15 @@ private final class Woken: Sendable {
     }
 
     @Test func factorClockRunsFasterThanTheWall() {
+        let before = ContinuousClock.now
         let clock = SimulationClock(speed: .factor(1000))
-        let wallStart = ContinuousClock.now
-        let simStart = clock.now
-        var simEnd = clock.now
-        // Spin (no sleep) until a little wall time passed.
-        while wallStart.duration(to: .now) < .milliseconds(2) { simEnd = clock.now }
-        let wallElapsed = wallStart.duration(to: .now)
-        let simElapsed = simStart.duration(to: simEnd)
-        #expect(simElapsed >= .seconds(1))
-        #expect(simElapsed <= SimulationClock.scale(wallElapsed, by: 1000) + .milliseconds(1))
+        let after = ContinuousClock.now
+        // Spin (no sleep) until one simulated second has passed: about a millisecond of wall time.
+        while clock.now.offset < .seconds(1) {}
+        let simulated = clock.now.offset
+        let end = ContinuousClock.now
+        #expect(simulated <= SimulationClock.scale(before.duration(to: end), by: 1000))
+        #expect(after.duration(to: end) < .milliseconds(500))
     }
 
     @Test func badFactorsRunAtRealTime() {
