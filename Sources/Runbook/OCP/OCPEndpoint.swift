@@ -52,6 +52,36 @@ public enum OCPEndpoint: Sendable, Hashable, CaseIterable {
         self = match
     }
 
+    /// The endpoint a request is for, with the ids in its path: `GET /api/v2/tasks/instances/7` is
+    /// ``getTask`` with id 7. A query (`?...`) is ignored; ids must be decimal numbers. Nil when no
+    /// endpoint matches the method and path.
+    public static func match(method: String, path: String) -> (endpoint: OCPEndpoint, id: Int?, subtaskId: Int?)? {
+        let bare = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let segments = bare.split(separator: "/", omittingEmptySubsequences: true)
+        let upper = method.uppercased()
+        for endpoint in allCases where endpoint.method == upper {
+            let pattern = endpoint.template.split(separator: "/", omittingEmptySubsequences: true)
+            guard pattern.count == segments.count else { continue }
+            var id: Int?
+            var subtaskId: Int?
+            var matched = true
+            for (p, s) in zip(pattern, segments) {
+                if p == "{id}" || p == "{taskId}" || p == "{subtaskId}" {
+                    guard s.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(s) else {
+                        matched = false
+                        break
+                    }
+                    if p == "{subtaskId}" { subtaskId = n } else { id = n }
+                } else if p != s {
+                    matched = false
+                    break
+                }
+            }
+            if matched { return (endpoint, id, subtaskId) }
+        }
+        return nil
+    }
+
     /// The concrete path for ids: `{id}` and `{taskId}` take `id`, `{subtaskId}` takes `subtaskId`.
     public func path(id: Int? = nil, subtaskId: Int? = nil) -> String {
         var p = template

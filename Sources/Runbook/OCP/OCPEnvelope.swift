@@ -27,6 +27,27 @@ public struct OCPEnvelope<Payload: Sendable & Codable>: Sendable, Codable {
     }
 }
 
+extension OCPEnvelope {
+    /// A success envelope: `successful: true`, `status` 200 unless given.
+    public static func success(
+        _ data: Payload?, timestamp: OCPTimestamp, duration: Int = 0, status: Int = 200, traceId: String,
+        server: String
+    ) -> OCPEnvelope {
+        OCPEnvelope(
+            data: data, successful: true, timestamp: timestamp, duration: duration, status: status, traceId: traceId,
+            server: server)
+    }
+
+    /// The error envelope OCP answers for `error`: its HTTP status (500 when it has none), code and message.
+    public static func failure(
+        _ error: OCPError, timestamp: OCPTimestamp, duration: Int = 0, server: String
+    ) -> OCPEnvelope {
+        OCPEnvelope(
+            data: nil, successful: false, timestamp: timestamp, duration: duration, status: error.httpStatus ?? 500,
+            traceId: error.traceId, server: server, error: OCPErrorBody(code: error.code, message: error.message))
+    }
+}
+
 /// A payload for answers without `data` (skip, cancel).
 public struct NoPayload: Sendable, Hashable, Codable {
     public init() {}
