@@ -110,7 +110,7 @@ struct RunCommand: AsyncParsableCommand {
 final class SignalTrap: Sendable {
     private let handler = Mutex<(@Sendable () -> Void)?>(nil)
     private let count = Mutex(0)
-    private let sources: [any DispatchSourceSignal]
+    nonisolated(unsafe) private let sources: [any DispatchSourceSignal]
 
     init() {
         var sources: [any DispatchSourceSignal] = []

@@ -226,12 +226,6 @@ public final class Interpreter<C: Clock>: Sendable where C.Duration == Duration 
         return outcome
     }
 
-    /// The label the log shows for a step: its `name` when given, else the phrase as written.
-    func phrase(of step: Step, scope: Scope) -> String {
-        guard let name = step.options.name, let value = try? evaluate(name, in: scope) else { return step.phrase }
-        return value.text
-    }
-
     /// The deadline of a step: its `timeout` (awaits default to one hour), bounded by the run's.
     func deadline(for step: Step, scope: Scope, context: RunContext, isAwait: Bool) throws(StepFailure) -> Deadline<C>? {
         var result: Deadline<C>?

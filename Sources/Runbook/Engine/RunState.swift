@@ -112,7 +112,7 @@ final class StepTrace {
     }
 
     func observe(_ cluster: Cluster) {
-        let state = ClusterState(cluster)
+        let state = ObservedCluster(cluster)
         if let i = observed.clusters.firstIndex(where: { $0.id == cluster.id }) {
             observed.clusters[i] = state
         } else {

@@ -161,13 +161,13 @@ public struct Observation: Sendable, Hashable, Codable {
     /// Subtask status changes seen while the step polled, in the order seen.
     public var subtaskTransitions: [SubtaskTransition]
     /// Cluster states read by the step.
-    public var clusters: [ClusterState]
+    public var clusters: [ObservedCluster]
     /// A pre-check's messages.
     public var precheckMessages: [String]?
 
     public init(
         taskId: Int? = nil, taskName: String? = nil, taskStatus: String? = nil,
-        subtaskTransitions: [SubtaskTransition] = [], clusters: [ClusterState] = [], precheckMessages: [String]? = nil
+        subtaskTransitions: [SubtaskTransition] = [], clusters: [ObservedCluster] = [], precheckMessages: [String]? = nil
     ) {
         self.taskId = taskId
         self.taskName = taskName
@@ -199,7 +199,7 @@ public struct SubtaskTransition: Sendable, Hashable, Codable {
 }
 
 /// A cluster as a step read it.
-public struct ClusterState: Sendable, Hashable, Codable {
+public struct ObservedCluster: Sendable, Hashable, Codable {
     public var id: Int
     public var name: String
     public var type: String

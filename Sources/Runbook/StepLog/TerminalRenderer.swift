@@ -107,7 +107,7 @@ public actor TerminalRenderer: StepLogSink {
             if let expected = s.expected { emit("\(pad)expected: \(expected)\n") }
             if let found = s.found { emit("\(pad)found:    \(found)\n") }
             emit(paint("\(pad)at \(s.location)", .dim) + "\n")
-        } else if s.outcome == .passed, let message = s.message, !style.quiet {
+        } else if s.outcome == .passed, let message = s.message, style.verbose {
             emit(paint("\(pad)\(message)", .dim) + "\n")
         }
         if style.verbose {
