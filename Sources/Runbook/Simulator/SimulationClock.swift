@@ -30,12 +30,13 @@ public struct SimulationInstant: InstantProtocol, Sendable, Hashable, Comparable
 
 /// The clock of an embedded simulation, built from a ``SimulationSpeed``.
 ///
-/// - `.instant`: virtual time that never waits on the wall clock. A sleeper registers its deadline
-///   and yields; once a few scheduler rounds pass with no new sleeper (every runnable task has had
-///   its turn), time jumps to the earliest registered deadline and the sleepers due wake up. So one
-///   runbook's 30-minute await takes microseconds, and a thousand concurrent drills polling every
-///   second see time advance a second at a time, as they would on a real clock. (Work that is not
-///   runnable, such as real network I/O, does not hold time back.)
+/// - `.instant`: virtual time that never waits on the wall clock. A sleeper suspends; once the tasks
+///   ready to run have run (a few scheduler rounds with no new sleeper, no simulator call in flight
+///   and no woken sleeper still to run), a low-priority driver moves time to the earliest deadline
+///   and wakes the sleepers due. One runbook's 30-minute await takes microseconds, and a thousand
+///   concurrent drills polling every second see time advance a second at a time, as on a real
+///   clock. Work the clock cannot see (a task not yet started, real I/O) does not hold time back:
+///   use ``beginBusy()`` / ``endBusy()`` or ``whileBusy(_:)`` for that.
 /// - `.factor(f)`: simulated time runs `f` times as fast as the wall clock (`f == 1` is real time).
 ///   A sleep of `d` simulated time waits `d / f` of wall-clock time.
 ///

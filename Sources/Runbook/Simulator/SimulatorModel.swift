@@ -480,7 +480,7 @@ struct SimulatorModel: Sendable {
     /// Undoes the effect of a subtask (rollback).
     private mutating func undoEffect(task taskId: Int, index: Int) {
         guard let task = tasks[taskId] else { return }
-        if task.subtasks[index].effect == .lock, task.subtasks[index].status == .successful || task.locksClusters {
+        if task.subtasks[index].effect == .lock {
             tasks[taskId]?.locksClusters = false
             for c in task.involved where locks[c] == taskId { locks[c] = nil }
         }
