@@ -70,7 +70,7 @@ struct Checker {
     // MARK: - Entry
 
     /// Checks `runbook` in place (applying `--var` values to its `vars`).
-    mutating func check(_ runbook: inout Runbook, predefinedVariables: [String: String]) {
+    mutating func check(_ runbook: inout RunbookDocument, predefinedVariables: [String: String]) {
         collectNames(runbook)
         runbook.vars = checkVars(runbook.vars, predefined: predefinedVariables)
         if let target = runbook.target, let value = checkExpr(target) {
@@ -133,7 +133,7 @@ struct Checker {
     }
 
     /// Records where every name is bound, so a name used before its binding gets a precise message.
-    private mutating func collectNames(_ runbook: Runbook) {
+    private mutating func collectNames(_ runbook: RunbookDocument) {
         for decl in runbook.vars where laterNames[decl.name] == nil {
             laterNames[decl.name] = ("variable", decl.location)
         }

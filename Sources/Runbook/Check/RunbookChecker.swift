@@ -1,11 +1,11 @@
 /// The outcome of checking one runbook file.
 public struct CheckResult: Sendable {
     /// The checked runbook, ready to run; nil when there is any error.
-    public var runbook: Runbook?
+    public var runbook: RunbookDocument?
     /// Every error and warning, in the order of their place in the file.
     public var diagnostics: [Diagnostic]
 
-    public init(runbook: Runbook?, diagnostics: [Diagnostic]) {
+    public init(runbook: RunbookDocument?, diagnostics: [Diagnostic]) {
         self.runbook = runbook
         self.diagnostics = diagnostics
     }
@@ -15,7 +15,7 @@ public struct CheckResult: Sendable {
     public var hasErrors: Bool { errorCount > 0 }
 }
 
-/// The one entry point from a runbook file to a checked ``Runbook``:
+/// The one entry point from a runbook file to a checked ``RunbookDocument``:
 /// bytes -> ``YAMLLoader`` -> `RunbookParser` (structure, phrases, options, expressions) ->
 /// `Checker` (names, scopes, current-task rules, warnings) -> ``CheckResult``.
 ///

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// Executes a checked ``Runbook`` through an ``OCPClient``, writing the step log as it goes.
+/// Executes a checked ``RunbookDocument`` through an ``OCPClient``, writing the step log as it goes.
 ///
 /// Time (timeouts, sleeps, polling intervals, the run clock in the log) comes from `clock`: the
 /// simulator's clock when the target is embedded, so a 25-minute failover rehearses in
@@ -12,7 +12,7 @@ import Synchronization
 /// whatever happened. An interruption (``interrupt()``) stops the waiting step, starts no new
 /// cluster action, skips `on failure` and still runs `finally`.
 public final class Interpreter<C: Clock>: Sendable where C.Duration == Duration {
-    public let runbook: Runbook
+    public let runbook: RunbookDocument
     let client: any OCPClient
     let clock: C
     let log: StepLog
@@ -20,7 +20,7 @@ public final class Interpreter<C: Clock>: Sendable where C.Duration == Duration 
     let state = RunState()
     private let cancelMain = Mutex<(@Sendable () -> Void)?>(nil)
 
-    public init(runbook: Runbook, client: any OCPClient, clock: C, log: StepLog, configuration: RunConfiguration) {
+    public init(runbook: RunbookDocument, client: any OCPClient, clock: C, log: StepLog, configuration: RunConfiguration) {
         self.runbook = runbook
         self.client = client
         self.clock = clock

@@ -20,7 +20,7 @@ public enum RunbookRunner {
     /// Runs `runbook` against `target`. `onStart` receives a function that interrupts the run
     /// (for SIGINT/SIGTERM handlers).
     public static func run(
-        _ runbook: Runbook, target: RunTarget, log: StepLog, configuration: RunConfiguration,
+        _ runbook: RunbookDocument, target: RunTarget, log: StepLog, configuration: RunConfiguration,
         onStart: @Sendable (_ interrupt: @escaping @Sendable () -> Void) -> Void = { _ in }
     ) async -> RunFinished {
         var configuration = configuration

@@ -1,6 +1,6 @@
 /// An indented, human-readable dump of a runbook tree with `@line:col` on every node, for golden
 /// tests and for debugging the interpreter.
-extension Runbook {
+extension RunbookDocument {
     /// One line per node, two spaces of indentation per level:
     ///
     ///     runbook "Drill" @1:1

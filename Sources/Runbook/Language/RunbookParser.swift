@@ -1,4 +1,4 @@
-/// The first stage after YAML: turns the node tree into a ``Runbook`` tree: top-level keys, steps
+/// The first stage after YAML: turns the node tree into a ``RunbookDocument`` tree: top-level keys, steps
 /// and their phrases, options, values, durations and `${...}` expressions.
 ///
 /// It reports every structural problem it finds and keeps going, so one run of `runbook check`
@@ -8,7 +8,7 @@ struct RunbookParser {
     struct Output {
         /// The tree, with a placeholder for each step whose phrase did not parse; nil when the file is
         /// not a mapping at all.
-        var runbook: Runbook?
+        var runbook: RunbookDocument?
         var diagnostics: [Diagnostic]
         /// Locations of placeholder steps (their phrase is unknown, so the checker assumes nothing about them).
         var brokenSteps: Set<SourceLocation>
@@ -36,7 +36,7 @@ struct RunbookParser {
 
     // MARK: - Top level
 
-    private mutating func runbook(_ root: Node?) -> Runbook? {
+    private mutating func runbook(_ root: Node?) -> RunbookDocument? {
         guard let root else {
             reader.error(
                 "runbook.empty", "the file is empty: a runbook needs 'runbook:' (a title) and 'steps:'",
@@ -49,7 +49,7 @@ struct RunbookParser {
                 at: root.location)
             return nil
         }
-        var book = Runbook(title: "", steps: [], file: file, location: root.location)
+        var book = RunbookDocument(title: "", steps: [], file: file, location: root.location)
         var sawTitle = false
         var sawSteps = false
         for pair in pairs {

@@ -49,7 +49,7 @@ struct YAMLConformanceTests {
                     detail = "loaded \(documents.count) document(s)"
                 } else if let expected = c.json {
                     do {
-                        let actual = try documents.map { try JSONValue(node: $0) }
+                        let actual = try documents.map { try SuiteJSON(node: $0) }
                         if actual != expected {
                             deviation = .wrongData
                             detail = "got \(actual), expected \(expected)"

@@ -11,7 +11,7 @@ struct YAMLTestSuite {
         var isError: Bool
         var input: [UInt8]
         /// The expected documents, when the case has an `in.json`.
-        var json: [JSONValue]?
+        var json: [SuiteJSON]?
     }
 
     /// Where the suite should be: the override, or `../shared/yaml-test-suite` from the package root.
@@ -56,10 +56,10 @@ struct YAMLTestSuite {
     private static func load(id: String, _ dir: URL) throws -> Case {
         let fm = FileManager.default
         let input = try Data(contentsOf: dir.appendingPathComponent("in.yaml"))
-        var json: [JSONValue]?
+        var json: [SuiteJSON]?
         let jsonURL = dir.appendingPathComponent("in.json")
         if fm.fileExists(atPath: jsonURL.path) {
-            json = try JSONValue.parseStream(Data(contentsOf: jsonURL))
+            json = try SuiteJSON.parseStream(Data(contentsOf: jsonURL))
         }
         return Case(
             id: id, folder: dir, isError: fm.fileExists(atPath: dir.appendingPathComponent("error").path),
@@ -68,14 +68,14 @@ struct YAMLTestSuite {
 }
 
 /// JSON data for comparing loaded YAML with the suite's `in.json`.
-enum JSONValue: Equatable, CustomStringConvertible, Sendable {
+enum SuiteJSON: Equatable, CustomStringConvertible, Sendable {
     case null
     case bool(Bool)
     /// Integers and floats alike, so `1` and `1.0` compare equal.
     case number(Double)
     case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
+    case array([SuiteJSON])
+    case object([String: SuiteJSON])
 
     struct Unsupported: Error, CustomStringConvertible {
         var description: String
@@ -94,9 +94,9 @@ enum JSONValue: Equatable, CustomStringConvertible, Sendable {
     }
 
     /// The JSON values written one after another in `data` (one per YAML document).
-    static func parseStream(_ data: Data) throws -> [JSONValue] {
+    static func parseStream(_ data: Data) throws -> [SuiteJSON] {
         try splitValues(Array(data)).map { slice in
-            try JSONValue(foundation: JSONSerialization.jsonObject(with: Data(slice), options: .fragmentsAllowed))
+            try SuiteJSON(foundation: JSONSerialization.jsonObject(with: Data(slice), options: .fragmentsAllowed))
         }
     }
 
@@ -151,9 +151,9 @@ enum JSONValue: Equatable, CustomStringConvertible, Sendable {
         case let s as String:
             self = .string(s)
         case let a as [Any]:
-            self = .array(try a.map { try JSONValue(foundation: $0) })
+            self = .array(try a.map { try SuiteJSON(foundation: $0) })
         case let o as [String: Any]:
-            self = .object(try o.mapValues { try JSONValue(foundation: $0) })
+            self = .object(try o.mapValues { try SuiteJSON(foundation: $0) })
         default:
             throw Unsupported(description: "unexpected JSON value \(value)")
         }
@@ -172,14 +172,14 @@ enum JSONValue: Equatable, CustomStringConvertible, Sendable {
             case .string?: self = .string(scalar.text)
             }
         case .sequence(let items):
-            self = .array(try items.map { try JSONValue(node: $0) })
+            self = .array(try items.map { try SuiteJSON(node: $0) })
         case .mapping(let pairs):
-            var members: [String: JSONValue] = [:]
+            var members: [String: SuiteJSON] = [:]
             for pair in pairs {
                 guard let key = pair.key.scalar else {
                     throw Unsupported(description: "a \(pair.key.kindDescription) as a key has no JSON form")
                 }
-                members[key.text] = try JSONValue(node: pair.value)
+                members[key.text] = try SuiteJSON(node: pair.value)
             }
             self = .object(members)
         }

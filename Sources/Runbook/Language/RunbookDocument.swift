@@ -8,7 +8,7 @@
 /// Meaning of a run: the ``vars`` are evaluated in order; ``steps`` run in order and the first
 /// failure stops them (unless the step has `continue on failure`); then ``onFailure`` runs if a step
 /// failed; then ``finally`` runs whatever happened.
-public struct Runbook: Sendable, Hashable {
+public struct RunbookDocument: Sendable, Hashable {
     /// The `runbook:` title.
     public var title: String
     public var description: String?
