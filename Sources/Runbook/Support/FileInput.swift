@@ -2,22 +2,53 @@ import Foundation
 
 /// Reads input files, turning I/O failures into located diagnostics.
 public enum FileInput {
-    /// The bytes of the file at `path` (`-` reads standard input).
-    public static func read(_ path: String) throws(Diagnostic) -> [UInt8] {
+    /// The largest input read: the YAML loader's limit, 8 MiB.
+    public static let maxBytes = YAMLLoader.Options().maxBytes
+
+    /// The bytes of the file at `path` (`-` reads standard input). Refuses, without reading them,
+    /// files larger than `limit` bytes; a stream (a pipe, a device) is read only up to the limit.
+    public static func read(_ path: String, limit: Int = maxBytes) throws(Diagnostic) -> [UInt8] {
         let location = SourceLocation(file: path, line: 1, column: 1)
+        let handle: FileHandle
         if path == "-" {
-            return Array(FileHandle.standardInput.readDataToEndOfFile())
+            handle = FileHandle.standardInput
+        } else {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw .error("file.not-found", "no such file", at: location)
+            }
+            if isDirectory.boolValue {
+                throw .error("file.is-directory", "this is a directory, not a runbook file", at: location)
+            }
+            if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > limit {
+                throw tooLarge(size, limit: limit, at: location)
+            }
+            guard let opened = FileHandle(forReadingAtPath: path) else {
+                throw .error("file.unreadable", "the file cannot be read (check its permissions)", at: location)
+            }
+            handle = opened
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw .error("file.not-found", "no such file", at: location)
+        defer { if path != "-" { try? handle.close() } }
+        var bytes: [UInt8] = []
+        while true {
+            let chunk: Data?
+            do {
+                chunk = try handle.read(upToCount: 1 << 16)
+            } catch {
+                throw .error("file.unreadable", "the file cannot be read: \(error.localizedDescription)", at: location)
+            }
+            guard let chunk, !chunk.isEmpty else { break }
+            bytes += chunk
+            if bytes.count > limit { throw tooLarge(nil, limit: limit, at: location) }
         }
-        if isDirectory.boolValue {
-            throw .error("file.is-directory", "this is a directory, not a runbook file", at: location)
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .error("file.unreadable", "the file cannot be read (check its permissions)", at: location)
-        }
-        return Array(data)
+        return bytes
+    }
+
+    private static func tooLarge(_ size: Int?, limit: Int, at location: SourceLocation) -> Diagnostic {
+        let what = size.map { "\($0) bytes" } ?? "more than \(limit) bytes"
+        return .error(
+            "yaml.too-large",
+            "the file is too large: \(what), over the limit of \(YAMLLoader.formatSize(limit)) for a runbook file",
+            at: location)
     }
 }

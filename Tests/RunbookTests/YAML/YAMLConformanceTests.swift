@@ -27,7 +27,6 @@ struct YAMLConformanceTests {
         var id: String
         var deviation: Deviation?
         var detail: String
-        var seconds: Double
     }
 
     /// Measured on libyaml 0.2.5; a regression lowers a count and fails.
@@ -38,10 +37,9 @@ struct YAMLConformanceTests {
     static func run(_ c: YAMLTestSuite.Case) -> Outcome {
         var options = YAMLLoader.Options()
         options.allowsMultipleDocuments = true
-        let clock = ContinuousClock()
         var deviation: Deviation?
         var detail = ""
-        let elapsed = clock.measure {
+        do {
             do throws(Diagnostic) {
                 let documents = try YAMLLoader(options: options).loadAll(bytes: c.input, file: "in.yaml")
                 if c.isError {
@@ -64,8 +62,7 @@ struct YAMLConformanceTests {
                 if !c.isError { deviation = .rejectsValid }
             }
         }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Outcome(id: c.id, deviation: deviation, detail: detail, seconds: seconds)
+        return Outcome(id: c.id, deviation: deviation, detail: detail)
     }
 
     /// The deviations listed in docs/yaml-conformance.md: rows `| \`ID\` | kind | reason |`.
@@ -85,11 +82,6 @@ struct YAMLConformanceTests {
         let cases = try YAMLTestSuite.cases()
         #expect(cases.count >= 400, "the suite should hold 402 cases; found \(cases.count)")
         let outcomes = cases.map(Self.run)
-
-        // No hang: libyaml and the loader are linear; a case is a few hundred bytes.
-        for outcome in outcomes {
-            #expect(outcome.seconds < 2, "\(outcome.id) took \(outcome.seconds) s")
-        }
 
         let documented = try Self.documentedDeviations()
         var measured: [String: Deviation] = [:]
