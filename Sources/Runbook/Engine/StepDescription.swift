@@ -6,13 +6,12 @@ extension Interpreter {
     /// `assert cluster 6: type PRIMARY, status RUNNING`.
     func phrase(of step: Step, scope: Scope) -> String {
         if let name = step.options.name, let value = try? evaluate(name, in: scope) { return value.text }
-        return StepDescription(scope: scope, resolve: { try? self.evaluate($0, in: scope) }).describe(step.action)
+        return StepDescription(resolve: { try? self.evaluate($0, in: scope) }).describe(step.action)
     }
 }
 
 /// Writes a step's action back as a phrase, with values resolved where they can be.
 struct StepDescription {
-    var scope: Scope
     var resolve: (Expr) -> ExprValue?
 
     func value(_ expr: Expr) -> String { resolve(expr)?.text ?? expr.sourceText }

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Runbook
+
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show what a runbook would do, step by step, without doing it.",
+        discussion: """
+            Checks the file, then prints every step with its values resolved and the OCP calls it \
+            would make (method and path). Steps marked `!` change the system (failover, switchover, \
+            retry, rollback, skip, cancel). Loops are expanded item by item. Ids known only at run \
+            time, such as the id of a task a failover starts, appear as `{task of steps[2]}`. \
+            Nothing is called and nothing changes.
+
+            Exit status: 0 when the runbook is valid, 2 when it is not.
+            """
+    )
+
+    @Argument(help: "The runbook file.", completion: .file(extensions: ["yaml", "yml"]))
+    var file: String
+
+    @Option(
+        name: .customLong("var"),
+        help: ArgumentHelp("Set a variable, as `runbook run` would (repeatable).", valueName: "name=value"))
+    var variables: [String] = []
+
+    func validate() throws {
+        _ = try CheckCommand.parseVariables(variables)
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let (runbook, _) = Preparation.checked(file, predefined: try CheckCommand.parseVariables(variables)) else {
+            throw ExitCode(2)
+        }
+        let steps = Planner(environment: environment).plan(runbook)
+        print(Self.render(runbook, steps, target: Preparation.fileTarget(runbook, environment: environment)))
+    }
+
+    static func render(_ runbook: RunbookDocument, _ steps: [PlannedStep], target: String?) -> String {
+        let changing = steps.count { $0.changesSystem }
+        var lines = [
+            "Plan: \(runbook.title)",
+            "  \(runbook.file) · target \(target ?? "embedded") · \(steps.count) step\(steps.count == 1 ? "" : "s"), "
+                + "\(changing) change\(changing == 1 ? "s" : "") the system",
+        ]
+        var block = ""
+        for step in steps {
+            if step.position.block != block {
+                block = step.position.block
+                lines.append("")
+                lines.append(block == "on failure" ? "on failure (runs only if a step fails):" : "\(block):")
+            }
+            let indent = String(repeating: "  ", count: step.position.path.count - 1)
+            lines.append("\(step.changesSystem ? "!" : " ") \(indent)\(step.position.label)  \(step.phrase)  (\(step.location))")
+            for call in step.calls { lines.append("    \(indent)→ \(call)") }
+            if let detail = step.detail { lines.append("    \(indent)  \(detail)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
