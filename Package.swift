@@ -42,6 +42,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "runbook-bench",
+            dependencies: ["Runbook"],
+            path: "benchmarks/runbook-bench"
+        ),
         .testTarget(
             name: "RunbookTests",
             dependencies: [

@@ -1,7 +1,11 @@
-// Our loader: builds the node tree of a file RUNS times in a row (default 1) and prints the
-// number of nodes and then the milliseconds of each build (CPU time of the thread, user and
-// system, as events.c measures). The file is read before the first clock starts; each tree is
-// freed after its clock stops.
+// runbook-bench: measures the library's stages in isolation for the scripts in benchmarks/.
+//
+//   runbook-bench yaml-load FILE [RUNS]
+//
+// yaml-load builds the node tree of a file RUNS times in a row (default 1) and prints the number
+// of nodes and then the milliseconds of each build (CPU time of the thread, user and system, as
+// benchmarks/yaml-load/events.c measures). The file is read before the first clock starts; each
+// tree is freed after its clock stops.
 import Foundation
 import Runbook
 
@@ -13,11 +17,12 @@ func count(_ node: Node) -> Int {
     }
 }
 
-let arguments = CommandLine.arguments
-guard arguments.count > 1, let data = FileManager.default.contents(atPath: arguments[1]) else {
-    FileHandle.standardError.write(Data("usage: loader FILE [RUNS]\n".utf8))
+var arguments = CommandLine.arguments
+guard arguments.count > 2, arguments[1] == "yaml-load", let data = FileManager.default.contents(atPath: arguments[2]) else {
+    FileHandle.standardError.write(Data("usage: runbook-bench yaml-load FILE [RUNS]\n".utf8))
     exit(2)
 }
+arguments.remove(at: 1)
 let runs = min(max(arguments.count > 2 ? Int(arguments[2]) ?? 1 : 1, 1), 64)
 let bytes = [UInt8](data)
 var options = YAMLLoader.Options()
