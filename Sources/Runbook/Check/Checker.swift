@@ -57,6 +57,8 @@ struct Checker {
 
     private var scopes: [[String: Binding]] = [[:]]
     private var current: Current = .none
+    /// The most recent precheck in scope while no task is current, to explain why there is none.
+    private var precheckWithoutTask: String?
     private var tasks: [StartedTask] = []
     /// Every `as` name used so far, for the reuse rule.
     private var usedTaskNames: [String: SourceLocation] = [:]
@@ -206,6 +208,7 @@ struct Checker {
             current = .task(tasks.count - 1)
         case .precheckFailover(let cluster), .precheckSwitchover(let cluster):
             checkCluster(cluster)
+            precheckWithoutTask = step.phrase
         case .retryTask(let ref), .rollbackTask(let ref):
             _ = resolveTask(ref, step: step)
         case .retrySubtask(let ref, let subtask), .skipSubtask(let ref, let subtask), .cancelSubtask(let ref, let subtask):
@@ -282,9 +285,9 @@ struct Checker {
             }
             bind(name, .loopVariable(location: block.variable.location))
         }
-        let saved = current
+        let saved = (current, precheckWithoutTask)
         checkSteps(block.body)
-        current = saved
+        (current, precheckWithoutTask) = saved
         scopes.removeLast()
     }
 
@@ -316,9 +319,10 @@ struct Checker {
             case .task(let index): return index
             case .unknown: return nil
             case .none:
+                let precheck = precheckWithoutTask.map { " ('\($0)' starts none)" } ?? ""
                 error(
                     "task.no-current",
-                    "'\(step.phrase)' acts on the current task, but no step before it starts one: start one with 'failover cluster' or 'switchover cluster', or name one with 'task NAME'",
+                    "'\(step.phrase)' acts on the current task, but no step before it starts one\(precheck): start one with 'failover cluster' or 'switchover cluster', or name one with 'task NAME'",
                     at: step.location)
                 return nil
             }

@@ -50,17 +50,8 @@ public enum RunbookChecker {
             diagnostics += checker.diagnostics
             runbook = book
         }
-        diagnostics = ordered(diagnostics, file: file)
+        diagnostics = NodeReader.ordered(diagnostics, file: file)
         let hasErrors = diagnostics.contains { $0.severity == .error }
         return CheckResult(runbook: hasErrors ? nil : runbook, diagnostics: diagnostics)
-    }
-
-    /// Diagnostics about the command line first, then by line and column; ties keep their order.
-    static func ordered(_ diagnostics: [Diagnostic], file: String) -> [Diagnostic] {
-        diagnostics.enumerated().sorted { a, b in
-            let ka = (a.element.location.file == file ? 1 : 0, a.element.location.line, a.element.location.column, a.offset)
-            let kb = (b.element.location.file == file ? 1 : 0, b.element.location.line, b.element.location.column, b.offset)
-            return ka < kb
-        }.map(\.element)
     }
 }

@@ -51,6 +51,7 @@ public struct Expr: Sendable, Hashable {
     /// The expression as a runbook would write it: `6`, `${standby}`, `drill on ${standby}`.
     public var sourceText: String {
         switch kind {
+        case .literal(.string(let text)): text.replacingDollarBraces
         case .literal(let value): value.text
         case .list(let items): "[" + items.map(\.sourceText).joined(separator: ", ") + "]"
         case .record(let fields): "{" + fields.map { "\($0.name): \($0.value.sourceText)" }.joined(separator: ", ") + "}"

@@ -4,6 +4,9 @@
 /// Offsets map exactly for a single-line plain scalar, and for a quoted one without escapes; for any
 /// other scalar (folded, escaped, multi-line) every offset maps to the scalar's start.
 struct TextOrigin: Sendable {
+    /// Where the scalar starts (its opening quote, if any): the location of the whole expression.
+    var node: SourceLocation
+    /// Where the text's first character is, when ``isExact``.
     var start: SourceLocation
     /// True when offset `n` is column `start.column + n`.
     var isExact: Bool
@@ -33,9 +36,11 @@ struct TextOrigin: Sendable {
             isExact = false
         }
         self.start = isExact ? start : node.location
+        self.node = node.location
     }
 
     init(start: SourceLocation, isExact: Bool) {
+        self.node = start
         self.start = start
         self.isExact = isExact
     }
@@ -47,7 +52,7 @@ enum ExpressionText {
     /// name) are appended to `diagnostics`; the bad reference is then kept as literal text.
     static func parse(_ text: String, origin: TextOrigin, diagnostics: inout [Diagnostic]) -> Expr {
         let scalars = Array(text.unicodeScalars)
-        guard text.contains("$") else { return .literal(.string(text), at: origin.start) }
+        guard text.contains("$") else { return .literal(.string(text), at: origin.node) }
         var parts: [InterpolationPart] = []
         var literal = ""
         var i = 0
@@ -90,13 +95,13 @@ enum ExpressionText {
         }
         flushLiteral()
         if parts.count == 1, case .reference(let reference) = parts[0] {
-            return Expr(.reference(reference), at: origin.start)
+            return Expr(.reference(reference), at: origin.node)
         }
         if !parts.contains(where: { if case .reference = $0 { true } else { false } }) {
             let joined = parts.map { if case .text(let t) = $0 { t } else { "" } }.joined()
-            return .literal(.string(joined), at: origin.start)
+            return .literal(.string(joined), at: origin.node)
         }
-        return Expr(.interpolation(parts), at: origin.start)
+        return Expr(.interpolation(parts), at: origin.node)
     }
 
     /// The path of a single `${...}` token (the whole token, braces included), or nil.

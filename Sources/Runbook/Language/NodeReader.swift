@@ -22,6 +22,16 @@ struct NodeReader {
 
     static func isNull(_ node: Node) -> Bool { node.resolvedScalar == .null }
 
+    /// Diagnostics about other files (the command line) first, then by line and column; ties keep
+    /// their order.
+    static func ordered(_ diagnostics: [Diagnostic], file: String) -> [Diagnostic] {
+        diagnostics.enumerated().sorted { a, b in
+            let ka = (a.element.location.file == file ? 1 : 0, a.element.location.line, a.element.location.column, a.offset)
+            let kb = (b.element.location.file == file ? 1 : 0, b.element.location.line, b.element.location.column, b.offset)
+            return ka < kb
+        }.map(\.element)
+    }
+
     /// Reports that `what` should be `expected`: "'runbook' needs a string" for an empty value,
     /// else "'runbook' must be a string, not a sequence".
     mutating func wrongType(_ what: String, expected: String, node: Node, id: String = "value.type") {
@@ -101,6 +111,13 @@ struct NodeReader {
 
     mutating func bool(_ node: Node, what: String) -> Bool? {
         guard case .bool(let b) = node.resolvedScalar else {
+            if node.scalar?.isPlain == true, case .string(let text)? = node.resolvedScalar,
+                ["yes", "no", "on", "off", "y", "n"].contains(text.lowercased())
+            {
+                error(
+                    "value.type", "'\(what)' must be true or false; '\(text)' is text in YAML 1.2", at: node.location)
+                return nil
+            }
             wrongType(what, expected: "true or false", node: node)
             return nil
         }

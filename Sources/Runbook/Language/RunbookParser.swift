@@ -52,6 +52,7 @@ struct RunbookParser {
         var book = Runbook(title: "", steps: [], file: file, location: root.location)
         var sawTitle = false
         var sawSteps = false
+        var suggestedKeys: Set<String> = []
         for pair in pairs {
             guard let key = reader.keyText(pair.key) else { continue }
             let value = pair.value
@@ -85,11 +86,16 @@ struct RunbookParser {
             case "finally":
                 book.finally = stepList(value, what: "finally")
             default:
+                let suggestion = Suggestion.closest(to: key, among: Self.topLevelKeys)
+                if let suggestion { suggestedKeys.insert(suggestion) }
                 reader.error(
-                    "runbook.unknown-key", "unknown top-level key '\(key)'" + Suggestion.didYouMean(key, among: Self.topLevelKeys),
+                    "runbook.unknown-key", "unknown top-level key '\(key)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? ""),
                     at: pair.key.location)
             }
         }
+        // A misspelt required key was reported above, with the right spelling.
+        sawTitle = sawTitle || suggestedKeys.contains("runbook")
+        sawSteps = sawSteps || suggestedKeys.contains("steps")
         if !sawTitle {
             reader.error("runbook.missing-key", "a runbook needs a title: add 'runbook: TITLE'", at: root.location)
         }
@@ -242,7 +248,7 @@ struct RunbookParser {
                 } else if let phrase = parsed.first, let hint = Self.fieldHint(candidate.text, phrase: phrase.syntax, phraseText: phrase.text, value: phrase.value) {
                     message += hint
                 } else {
-                    message += ": a step's options are " + NodeReader.listing(Self.optionKeys.map { "'\($0)'" })
+                    message += ": a step's options are " + NodeReader.listing(Self.optionKeys.map { "'\($0)'" }, conjunction: "and")
                 }
                 reader.error("step.unknown-option", message, at: candidate.keyNode.location)
             } else {
@@ -423,7 +429,7 @@ struct RunbookParser {
             if let value {
                 expr = textValue(value, what: phrase) ?? expr
             } else {
-                reader.error("step.value", "'\(phrase)' needs a text: '\(phrase): ...'", at: keyNode.location)
+                reader.error("step.value", "'\(phrase)' needs text: '\(phrase): ...'", at: keyNode.location)
             }
             action = syntax.kind == .note ? .note(expr) : .confirm(expr)
         case .forEach(let parallel):
@@ -653,14 +659,14 @@ struct RunbookParser {
     /// Text: a string (with `${...}`), or a number or boolean taken as written.
     private mutating func textValue(_ node: Node, what: String) -> Expr? {
         guard let scalar = node.scalar, let value = node.resolvedScalar else {
-            reader.wrongType(what, expected: "a text", node: node)
+            reader.wrongType(what, expected: "text", node: node)
             return nil
         }
         switch value {
         case .string(let text):
             return ExpressionText.parse(text, origin: TextOrigin(scalar: node), diagnostics: &reader.diagnostics)
         case .null:
-            reader.wrongType(what, expected: "a text", node: node)
+            reader.wrongType(what, expected: "text", node: node)
             return nil
         default:
             return .literal(.string(scalar.text), at: node.location)
