@@ -51,8 +51,19 @@ struct Checker {
     private struct StartedTask {
         /// The OCP task definition it instantiates (failover or switchover); nil when unknown.
         var definition: TaskDefinition?
-        var step: Step
+        /// The phrase, place and `as` name of the step that starts it, for the warning.
+        var phrase: String
+        var location: SourceLocation
+        var taskName: String?
         var awaited: Bool
+
+        init(definition: TaskDefinition?, step: Step, awaited: Bool) {
+            self.definition = definition
+            self.phrase = step.phrase
+            self.location = step.location
+            self.taskName = step.options.taskName?.text
+            self.awaited = awaited
+        }
     }
 
     private var scopes: [[String: Binding]] = [[:]]
@@ -62,8 +73,10 @@ struct Checker {
     private var tasks: [StartedTask] = []
     /// Every `as` name used so far, for the reuse rule.
     private var usedTaskNames: [String: SourceLocation] = [:]
-    /// Every name bound anywhere in the file (pre-pass), to explain a name used too early.
-    private var laterNames: [String: (noun: String, location: SourceLocation)] = [:]
+    /// Every name bound anywhere in the file, to explain a name used where it is not visible;
+    /// collected at the first such error.
+    private var laterNames: [String: (noun: String, location: SourceLocation)]?
+    private var runbook: Runbook?
 
     init(brokenSteps: Set<SourceLocation>) {
         self.brokenSteps = brokenSteps
@@ -73,7 +86,7 @@ struct Checker {
 
     /// Checks `runbook` in place (applying `--var` values to its `vars`).
     mutating func check(_ runbook: inout Runbook, predefinedVariables: [String: String]) {
-        collectNames(runbook)
+        self.runbook = runbook
         runbook.vars = checkVars(runbook.vars, predefined: predefinedVariables)
         if let target = runbook.target, let value = checkExpr(target) {
             if case .scalar(.string(let text)) = value, RunbookParser.isValidTarget(text) {
@@ -88,12 +101,13 @@ struct Checker {
         checkSteps(runbook.onFailure)
         checkSteps(runbook.finally)
         for task in tasks where !task.awaited {
-            let name = task.step.options.taskName.map { "task \($0.text)" } ?? "task"
+            let name = task.taskName.map { "task \($0)" } ?? "task"
             warning(
                 "task.never-awaited",
-                "'\(task.step.phrase)' starts a task that no step awaits: add 'await \(name) status: SUCCESS' after it",
-                at: task.step.location)
+                "'\(task.phrase)' starts a task that no step awaits: add 'await \(name) status: SUCCESS' after it",
+                at: task.location)
         }
+        self.runbook = nil
     }
 
     private mutating func error(_ id: String, _ message: String, at location: SourceLocation) {
@@ -134,23 +148,27 @@ struct Checker {
         return out
     }
 
-    /// Records where every name is bound, so a name used before its binding gets a precise message.
-    private mutating func collectNames(_ runbook: Runbook) {
+    /// Where every name of the file is bound, so a name used before its binding gets a precise message.
+    private static func collectNames(_ runbook: Runbook) -> [String: (noun: String, location: SourceLocation)] {
+        var laterNames: [String: (noun: String, location: SourceLocation)] = [:]
         for decl in runbook.vars where laterNames[decl.name] == nil {
             laterNames[decl.name] = ("variable", decl.location)
         }
         func visit(_ steps: [Step], into names: inout [String: (noun: String, location: SourceLocation)]) {
-            for step in steps {
-                if let name = step.options.taskName, names[name.text] == nil {
+            for index in steps.indices {
+                if let name = steps[index].options.taskName, names[name.text] == nil {
                     names[name.text] = ("task name", name.location)
                 }
-                if case .forEach(let block) = step.action {
+                if case .forEach(let block) = steps[index].action {
                     if names[block.variable.text] == nil { names[block.variable.text] = ("loop variable", block.variable.location) }
                     visit(block.body, into: &names)
                 }
             }
         }
-        visit(runbook.steps + runbook.onFailure + runbook.finally, into: &laterNames)
+        visit(runbook.steps, into: &laterNames)
+        visit(runbook.onFailure, into: &laterNames)
+        visit(runbook.finally, into: &laterNames)
+        return laterNames
     }
 
     // MARK: - Scopes
@@ -177,12 +195,12 @@ struct Checker {
     // MARK: - Steps
 
     private mutating func checkSteps(_ steps: [Step]) {
-        for step in steps { checkStep(step) }
+        for index in steps.indices { checkStep(steps[index]) }
     }
 
     private mutating func checkStep(_ step: Step) {
         checkOptions(step.options)
-        if brokenSteps.contains(step.location) {
+        if !brokenSteps.isEmpty, brokenSteps.contains(step.location) {
             // The phrase is unknown: it may have started or awaited a task, so stop reasoning about
             // the current one (and do not warn that it is never awaited).
             if case .task(let index) = current { tasks[index].awaited = true }
@@ -470,8 +488,9 @@ struct Checker {
     }
 
     /// "undefined variable 'stanby'; did you mean 'standby'?", or why a name bound elsewhere is not visible here.
-    private func unknownName(_ name: String, noun: String, at location: SourceLocation) -> String {
-        if let (kind, bound) = laterNames[name] {
+    private mutating func unknownName(_ name: String, noun: String, at location: SourceLocation) -> String {
+        if laterNames == nil, let runbook { laterNames = Self.collectNames(runbook) }
+        if let (kind, bound) = laterNames?[name] {
             let later = bound > location && bound.file == location.file
             switch kind {
             case "task name" where later:

@@ -6,7 +6,7 @@
 /// list); a string with `${...}` among other text is an ``Kind/interpolation(_:)``, always a string.
 /// `$${` writes a literal `${`.
 public struct Expr: Sendable, Hashable {
-    public indirect enum Kind: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
         /// A scalar as YAML's core schema resolved it (`6`, `true`, `ob-prod-sh`).
         case literal(ScalarValue)
         /// A YAML sequence (only in `vars`).
@@ -244,7 +244,7 @@ extension Expr {
 extension String {
     /// The text with each `${` written back as `$${`, the way a runbook escapes it.
     var replacingDollarBraces: String {
-        guard contains("${") else { return self }
+        guard ExpressionText.hasReference(self) else { return self }
         var out = ""
         var previous: Character?
         for c in self {

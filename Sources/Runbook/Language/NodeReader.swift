@@ -14,13 +14,34 @@ struct NodeReader {
     /// "a number", "a string", "a boolean", "null", "a sequence", "a mapping".
     static func kind(of node: Node) -> String {
         switch node.content {
-        case .scalar: node.resolvedScalar?.kindDescription ?? "a scalar"
+        case .scalar: value(node)?.kindDescription ?? "a scalar"
         case .sequence: "a sequence"
         case .mapping: "a mapping"
         }
     }
 
-    static func isNull(_ node: Node) -> Bool { node.resolvedScalar == .null }
+    static func isNull(_ node: Node) -> Bool { value(node) == .null }
+
+    /// ``Node/resolvedScalar``, with a fast path for the common case: an untagged plain scalar that
+    /// does not start like a number and is not a null or boolean word can only be a string.
+    static func value(_ node: Node) -> ScalarValue? {
+        guard case .scalar(let scalar) = node.content else { return nil }
+        if node.tag == nil, scalar.style == .plain, let first = scalar.text.utf8.first {
+            switch first {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                UInt8(ascii: "~"):
+                break
+            case UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "f"),
+                UInt8(ascii: "F"):
+                // Only `null`, `true` and `false` (in three spellings each) are not strings.
+                let count = scalar.text.utf8.count
+                if count != 4 && count != 5 { return .string(scalar.text) }
+            default:
+                return .string(scalar.text)
+            }
+        }
+        return node.resolvedScalar
+    }
 
     /// Diagnostics about other files (the command line) first, then by line and column; ties keep
     /// their order.
@@ -69,7 +90,7 @@ struct NodeReader {
 
     /// A mapping key's text; reports a key that is not a string scalar.
     mutating func keyText(_ key: Node) -> String? {
-        guard let scalar = key.scalar, case .string = key.resolvedScalar ?? .null else {
+        guard let scalar = key.scalar, case .string = Self.value(key) ?? .null else {
             error("key.type", "a key here must be a word, not \(Self.kind(of: key))", at: key.location)
             return nil
         }
@@ -80,7 +101,7 @@ struct NodeReader {
 
     /// A string scalar (a number or boolean written plain is taken as its text when `lenient`).
     mutating func string(_ node: Node, what: String, lenient: Bool = false) -> String? {
-        guard let scalar = node.scalar, let value = node.resolvedScalar else {
+        guard let scalar = node.scalar, let value = Self.value(node) else {
             wrongType(what, expected: "a string", node: node)
             return nil
         }
@@ -98,7 +119,7 @@ struct NodeReader {
 
     /// An integer at least `minimum`.
     mutating func integer(_ node: Node, what: String, minimum: Int? = nil, id: String = "value.type") -> Int? {
-        guard case .int(let n) = node.resolvedScalar else {
+        guard case .int(let n) = Self.value(node) else {
             wrongType(what, expected: minimum == 1 ? "a whole number of at least 1" : "a whole number", node: node, id: id)
             return nil
         }
@@ -110,8 +131,8 @@ struct NodeReader {
     }
 
     mutating func bool(_ node: Node, what: String) -> Bool? {
-        guard case .bool(let b) = node.resolvedScalar else {
-            if node.scalar?.isPlain == true, case .string(let text)? = node.resolvedScalar,
+        guard case .bool(let b) = Self.value(node) else {
+            if node.scalar?.isPlain == true, case .string(let text)? = Self.value(node),
                 ["yes", "no", "on", "off", "y", "n"].contains(text.lowercased())
             {
                 error(
@@ -124,13 +145,20 @@ struct NodeReader {
         return b
     }
 
+    /// Durations already parsed, by text: a long runbook repeats the same few.
+    private var durations: [String: Duration] = [:]
+
     /// A fixed duration (no `${...}`): a duration text or a number of seconds.
     mutating func fixedDuration(_ node: Node, what: String) -> Duration? {
-        guard let value = node.resolvedScalar, node.scalar != nil, value != .null else {
+        guard let value = Self.value(node), node.scalar != nil, value != .null else {
             wrongType(what, expected: "a duration such as 30s or 5m", node: node, id: "duration.invalid")
             return nil
         }
-        if let duration = DurationValue.duration(from: .scalar(value)) { return duration }
+        if case .string(let text) = value, let known = durations[text] { return known }
+        if let duration = DurationValue.duration(from: .scalar(value)) {
+            if case .string(let text) = value { durations[text] = duration }
+            return duration
+        }
         error("duration.invalid", Self.badDurationMessage(value.text), at: node.location)
         return nil
     }
@@ -159,12 +187,12 @@ struct NodeReader {
     /// An OCP word (status or type) in capitals; reports unknown words with a suggestion.
     mutating func word<W: OCPWord>(_ node: Node, _ type: W.Type, what: String? = nil) -> Word<W>? {
         let label = what ?? W.wordKind
-        guard let scalar = node.scalar, case .string = node.resolvedScalar ?? .null else {
+        guard let scalar = node.scalar, case .string = Self.value(node) ?? .null else {
             wrongType(label, expected: "a \(W.wordKind) (\(W.spellingList))", node: node, id: "word.unknown")
             return nil
         }
         if let value = W(written: scalar.text) { return Word(value, written: scalar.text, at: node.location) }
-        if scalar.text.contains("${") {
+        if ExpressionText.hasReference(scalar.text) {
             error(
                 "word.expression", "a \(W.wordKind) is written as a word (\(W.spellingList)), not '\(scalar.text)'",
                 at: node.location)
