@@ -174,8 +174,10 @@ struct Checker {
     // MARK: - Scopes
 
     private func lookup(_ name: String) -> Binding? {
-        for scope in scopes.reversed() {
-            if let binding = scope[name] { return binding }
+        var index = scopes.count - 1
+        while index >= 0 {
+            if let binding = scopes[index][name] { return binding }
+            index -= 1
         }
         return nil
     }
@@ -411,12 +413,19 @@ struct Checker {
     /// Checks every reference of `expr` and returns its value when it is known before the run.
     @discardableResult
     private mutating func checkExpr(_ expr: Expr) -> ExprValue? {
-        var known = true
-        for reference in expr.references where !checkReference(reference) {
-            known = false
+        switch expr.kind {
+        case .literal(let value):
+            return .scalar(value)
+        case .reference(let reference):
+            return checkReference(reference) ? staticValue(of: reference) : nil
+        default:
+            var known = true
+            for reference in expr.references where !checkReference(reference) {
+                known = false
+            }
+            guard known else { return nil }
+            return expr.evaluate { staticValue(of: $0) }
         }
-        guard known else { return nil }
-        return expr.evaluate { staticValue(of: $0) }
     }
 
     /// Reports a reference to an undefined name, a missing field, or a misuse of a task name.

@@ -68,18 +68,20 @@ struct NodeReader {
     /// The pairs of a mapping, keyed by their text; reports a non-mapping, non-string keys and keys
     /// not in `allowed` (with a suggestion). Duplicate keys were already refused by the YAML loader.
     mutating func fields(
-        _ node: Node, what: String, allowed: [String], unknownID: String = "key.unknown", noun: String = "key"
+        _ node: Node, what: @autoclosure () -> String, allowed: [String], unknownID: String = "key.unknown",
+        noun: String = "key"
     ) -> [(key: String, keyNode: Node, value: Node)]? {
         guard let pairs = node.mapping else {
-            wrongType(what, expected: "a mapping", node: node)
+            wrongType(what(), expected: "a mapping", node: node)
             return nil
         }
         var out: [(key: String, keyNode: Node, value: Node)] = []
+        out.reserveCapacity(pairs.count)
         for pair in pairs {
             guard let key = keyText(pair.key) else { continue }
             guard allowed.contains(key) else {
                 error(
-                    unknownID, "unknown \(noun) '\(key)' in \(what)" + Suggestion.didYouMean(key, among: allowed),
+                    unknownID, "unknown \(noun) '\(key)' in \(what())" + Suggestion.didYouMean(key, among: allowed),
                     at: pair.key.location)
                 continue
             }

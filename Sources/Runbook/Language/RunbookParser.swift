@@ -188,7 +188,7 @@ struct RunbookParser {
                 return placeholder(at: node.location, phrase: scalar.text, options: StepOptions())
             }
             switch phrase(scalar.text) {
-            case .success(let (_, syntax)):
+            case .success(let syntax):
                 return build(syntax, keyNode: node, value: nil, options: StepOptions(), optionKeys: OptionLocations(), text: scalar.text)
             case .failure(let failure):
                 report(failure, keyNode: node, text: scalar.text)
@@ -209,22 +209,22 @@ struct RunbookParser {
     }
 
     /// Phrases already parsed, by text: a long runbook repeats the same few phrases.
-    private var phraseCache: [String: Result<([PhraseToken], PhraseSyntax), PhraseParseFailure>] = [:]
+    private var phraseCache: [String: Result<PhraseSyntax, PhraseParseFailure>] = [:]
 
-    private mutating func phrase(_ text: String) -> Result<([PhraseToken], PhraseSyntax), PhraseParseFailure> {
+    private mutating func phrase(_ text: String) -> Result<PhraseSyntax, PhraseParseFailure> {
         if let cached = phraseCache[text] { return cached }
         let result = Self.parsePhrase(text)
         phraseCache[text] = result
         return result
     }
 
-    private static func parsePhrase(_ text: String) -> Result<([PhraseToken], PhraseSyntax), PhraseParseFailure> {
+    private static func parsePhrase(_ text: String) -> Result<PhraseSyntax, PhraseParseFailure> {
         switch PhraseLexer.tokenize(text) {
         case .failure(let error):
             return .failure(.lex(error))
         case .success(let tokens):
             switch PhraseParser.parse(tokens) {
-            case .success(let syntax): return .success((tokens, syntax))
+            case .success(let syntax): return .success(syntax)
             case .failure(let failure): return .failure(.parse(failure, tokens))
             }
         }
@@ -253,7 +253,7 @@ struct RunbookParser {
                 continue
             }
             switch phrase(key) {
-            case .success(let (_, syntax)): parsed.append((index, key, syntax))
+            case .success(let syntax): parsed.append((index, key, syntax))
             case .failure(let failure): failed.append((index, key, failure))
             }
         }
