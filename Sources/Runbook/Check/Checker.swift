@@ -372,14 +372,24 @@ struct Checker {
         }
     }
 
+    private static let failoverSubtasks = Set(TaskDefinition.failover.subtaskNames)
+    private static let switchoverSubtasks = Set(TaskDefinition.switchover.subtaskNames)
+    private static let allSubtasks = Set(TaskDefinition.knownSubtaskNames)
+
     private mutating func checkSubtaskName(_ expr: Expr, task: Int?) {
         guard case .literal(.string(let name)) = expr.kind else {
             _ = checkExpr(expr)
             return
         }
         let definition = task.flatMap { tasks[$0].definition }
+        let known: Set<String> =
+            switch definition?.name {
+            case TaskDefinition.failover.name?: Self.failoverSubtasks
+            case TaskDefinition.switchover.name?: Self.switchoverSubtasks
+            default: Self.allSubtasks
+            }
+        guard !known.contains(name) else { return }
         let names = definition?.subtaskNames ?? TaskDefinition.knownSubtaskNames
-        guard !names.contains(name) else { return }
         let kind = definition.map { $0.name == TaskDefinition.failover.name ? "failover" : "switchover" }
         warning("subtask.unknown-name", SubtaskNames.unknownMessage(name, among: names, task: kind), at: expr.location)
     }
@@ -397,9 +407,19 @@ struct Checker {
         }
     }
 
+    /// Durations of known values, by text: the same variable is read by many steps.
+    private var durations: [String: Duration] = [:]
+
     private mutating func checkDuration(_ duration: DurationValue?, positive: Bool) {
         guard let duration, case .expression(let expr) = duration.kind, let value = checkExpr(expr) else { return }
-        guard let d = DurationValue.duration(from: value) else {
+        var parsed: Duration?
+        if case .scalar(.string(let text)) = value {
+            parsed = durations[text] ?? DurationValue.duration(from: value)
+            if let parsed { durations[text] = parsed }
+        } else {
+            parsed = DurationValue.duration(from: value)
+        }
+        guard let d = parsed else {
             error(
                 "duration.invalid", "'\(expr.sourceText)' is '\(value.text)', which is not a duration: write 500ms, 30s, 5m, 1h or 1h30m",
                 at: expr.location)

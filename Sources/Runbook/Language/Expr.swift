@@ -107,7 +107,10 @@ public struct Reference: Sendable, Hashable {
     public var fields: ArraySlice<String> { path.dropFirst() }
 
     /// True for `${env.NAME}`, which is read from the environment when the runbook runs.
-    public var isEnvironment: Bool { root == "env" }
+    public var isEnvironment: Bool {
+        guard let first = path.first, first.utf8.count == 3 else { return false }
+        return first == "env"
+    }
 
     /// `${drill.id}`.
     public var sourceText: String { "${" + path.joined(separator: ".") + "}" }

@@ -6,43 +6,60 @@
 struct TextOrigin: Sendable {
     /// Where the scalar starts (its opening quote, if any): the location of the whole expression.
     var node: SourceLocation
-    /// Where the text's first character is, when ``isExact``.
-    var start: SourceLocation
-    /// True when offset `n` is column `start.column + n`.
-    var isExact: Bool
+    /// The scalar's text and style, to decide (only when an offset is asked for) whether offsets
+    /// map exactly.
+    private var text: String
+    private var style: Scalar.Style
 
+    /// The location of the character at scalar `offset` of the text.
     func location(at offset: Int) -> SourceLocation {
-        guard isExact else { return start }
+        guard offset > 0 || style == .doubleQuoted || style == .singleQuoted else { return node }
+        guard let start else { return node }
         var location = start
         location.column += offset
         return location
     }
 
-    /// The origin of a scalar node's text.
-    init(scalar node: Node) {
-        let text = node.scalar?.text ?? ""
-        let singleLine = !text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D })
-        var start = node.location
-        switch node.scalar?.style ?? .plain {
-        case .plain:
-            isExact = singleLine
-        case .doubleQuoted:
-            isExact = singleLine && !text.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 == 0x09 })
-            start.column += 1
-        case .singleQuoted:
-            isExact = singleLine && !text.utf8.contains(0x27)
-            start.column += 1
-        case .literal, .folded:
-            isExact = false
+    /// True when offset `n` is column `start.column + n`.
+    var isExact: Bool { start != nil }
+
+    /// Where the text's first character is, when offsets map exactly; nil otherwise.
+    private var start: SourceLocation? {
+        var hasLineBreak = false
+        var hasQuoteOrEscape = false
+        for byte in text.utf8 {
+            switch byte {
+            case 0x0A, 0x0D: hasLineBreak = true
+            case 0x22, 0x5C, 0x09: if style == .doubleQuoted { hasQuoteOrEscape = true }
+            case 0x27: if style == .singleQuoted { hasQuoteOrEscape = true }
+            default: break
+            }
         }
-        self.start = isExact ? start : node.location
-        self.node = node.location
+        guard !hasLineBreak, !hasQuoteOrEscape else { return nil }
+        switch style {
+        case .plain:
+            return node
+        case .doubleQuoted, .singleQuoted:
+            var location = node
+            location.column += 1
+            return location
+        case .literal, .folded:
+            return nil
+        }
     }
 
+    /// The origin of a scalar node's text.
+    init(scalar node: Node) {
+        self.node = node.location
+        self.text = node.scalar?.text ?? ""
+        self.style = node.scalar?.style ?? .plain
+    }
+
+    /// An origin whose offsets map exactly from `start` (`isExact`), or all to `start`.
     init(start: SourceLocation, isExact: Bool) {
         self.node = start
-        self.start = start
-        self.isExact = isExact
+        self.text = isExact ? "" : "\n"
+        self.style = .plain
     }
 }
 

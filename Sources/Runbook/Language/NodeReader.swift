@@ -28,8 +28,28 @@ struct NodeReader {
         guard case .scalar(let scalar) = node.content else { return nil }
         if node.tag == nil, scalar.style == .plain, let first = scalar.text.utf8.first {
             switch first {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
-                UInt8(ascii: "~"):
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                // Digits only: a decimal integer. Digits then a letter other than a number's
+                // (`10s`, `1h30m`): a string. Anything else goes to the core schema.
+                var digitsOnly = true
+                for byte in scalar.text.utf8 where !(byte >= 0x30 && byte <= 0x39) {
+                    digitsOnly = false
+                    switch byte {
+                    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                        switch byte {
+                        case UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "x"), UInt8(ascii: "o"), UInt8(ascii: "a"),
+                            UInt8(ascii: "b"), UInt8(ascii: "c"), UInt8(ascii: "d"), UInt8(ascii: "f"), UInt8(ascii: "A"),
+                            UInt8(ascii: "B"), UInt8(ascii: "C"), UInt8(ascii: "D"), UInt8(ascii: "F"):
+                            break
+                        default:
+                            return .string(scalar.text)
+                        }
+                    default:
+                        break
+                    }
+                }
+                if digitsOnly, scalar.text.utf8.count < 19, let n = Int(scalar.text) { return .int(n) }
+            case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "~"):
                 break
             case UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "f"),
                 UInt8(ascii: "F"):

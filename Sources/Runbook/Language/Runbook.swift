@@ -158,7 +158,12 @@ public struct StepOptions: Sendable, Hashable {
 
     /// True when no option is given.
     public var isEmpty: Bool {
-        name == nil && timeout == nil && every == nil && taskName == nil && !continueOnFailure && maxConcurrency == nil
+        if case .some = name { return false }
+        if case .some = timeout { return false }
+        if case .some = every { return false }
+        if case .some = taskName { return false }
+        if case .some = maxConcurrency { return false }
+        return !continueOnFailure
     }
 
     /// The deadline of an await without `timeout:`.
