@@ -130,22 +130,47 @@ struct Checker {
                 error("vars.name", "'--var \(name)=...': '\(name)' is not a variable name", at: location)
                 continue
             }
-            let value = CoreSchema.resolve(plain: predefined[name] ?? "")
-            bind(name, .variable(value: .scalar(value), origin: .commandLine, location: location))
-            out.append(VarDecl(name: name, value: .literal(value, at: location), origin: .commandLine, at: location))
+            let value = Self.commandLineValue(predefined[name] ?? "", at: location)
+            bind(name, .variable(value: value.evaluate { _ in nil }, origin: .commandLine, location: location))
+            out.append(VarDecl(name: name, value: value, origin: .commandLine, at: location))
         }
         for decl in declared {
             let fileValue = checkExpr(decl.value)
             if let text = predefined[decl.name] {
-                let value = CoreSchema.resolve(plain: text)
-                bind(decl.name, .variable(value: .scalar(value), origin: .commandLine, location: decl.location))
-                out.append(VarDecl(name: decl.name, value: .literal(value, at: decl.location), origin: .commandLine, at: decl.location))
+                let value = Self.commandLineValue(text, at: decl.location)
+                bind(decl.name, .variable(value: value.evaluate { _ in nil }, origin: .commandLine, location: decl.location))
+                out.append(VarDecl(name: decl.name, value: value, origin: .commandLine, at: decl.location))
             } else {
                 bind(decl.name, .variable(value: fileValue, origin: .file, location: decl.location))
                 out.append(decl)
             }
         }
         return out
+    }
+
+    /// The value of `--var name=TEXT`, taken literally (a `${` in it is not a reference): a YAML
+    /// flow list or mapping when it starts with `[` or `{` (`[6, 8]`), else a plain YAML scalar
+    /// (`6` is a number, `30m` and `a: b` are text). A list that is not valid YAML is text.
+    static func commandLineValue(_ text: String, at location: SourceLocation) -> Expr {
+        guard text.hasPrefix("[") || text.hasPrefix("{") else {
+            return .literal(CoreSchema.resolve(plain: text), at: location)
+        }
+        func literal(_ node: Node) -> Expr {
+            switch node.content {
+            case .scalar: return .literal(node.resolvedScalar ?? .null, at: location)
+            case .sequence(let items): return Expr(.list(items.map(literal)), at: location)
+            case .mapping(let pairs):
+                return Expr(
+                    .record(pairs.map { ExprField(name: $0.key.scalar?.text ?? "", value: literal($0.value), at: location) }),
+                    at: location)
+            }
+        }
+        do throws(Diagnostic) {
+            guard let node = try YAMLLoader().load(text, file: location.file) else { return .literal(.null, at: location) }
+            return literal(node)
+        } catch {
+            return .literal(.string(text), at: location)
+        }
     }
 
     /// Where every name of the file is bound, so a name used before its binding gets a precise message.

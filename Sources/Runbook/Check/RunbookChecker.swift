@@ -22,8 +22,9 @@ public struct CheckResult: Sendable {
 /// Every problem of the file is reported in one run, each with its location.
 public enum RunbookChecker {
     /// Checks the runbook in `bytes`. `predefinedVariables` are the `--var name=value` pairs of the
-    /// command line: each value is read as a YAML plain scalar (`6` is a number) and replaces the
-    /// file's value of that variable; a name the file does not declare is defined by it.
+    /// command line: each value (taken literally) is a YAML flow list or mapping when it starts with `[` or `{`,
+    /// else a plain YAML scalar (`6` is a number),
+    /// and replaces the file's value of that variable; a name the file does not declare is defined by it.
     public static func check(bytes: [UInt8], file: String, predefinedVariables: [String: String] = [:]) -> CheckResult {
         let root: Node?
         do throws(Diagnostic) {

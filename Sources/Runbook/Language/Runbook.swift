@@ -55,7 +55,7 @@ public struct VarDecl: Sendable, Hashable {
     public enum Origin: Sendable, Hashable {
         /// Written in the file's `vars:`.
         case file
-        /// Given as `--var name=value`; the text was resolved as a YAML plain scalar (`6` is a number).
+        /// Given as `--var name=value`; the text was read as a YAML flow collection (`[6, 8]`) or plain scalar (`6` is a number).
         case commandLine
     }
 

@@ -184,6 +184,22 @@ import Testing
         #expect(bad.diagnostics.first?.location.file == "<command line>")
     }
 
+    @Test func commandLineValuesAreReadAsYAML() throws {
+        let yaml = """
+            runbook: Drill
+            steps:
+              - for each c in ${clusters}:
+                  - note: ${c} ${label}
+            """
+        let result = check(yaml, vars: ["clusters": "[6, 8]", "label": "a ${b}: c"])
+        // A flow list is a list; other text is a plain scalar, never a reference.
+        #expect(result.diagnostics.isEmpty)
+        let vars = try #require(result.runbook).vars
+        #expect(vars[0].value.evaluate { _ in nil } == .list([.scalar(.int(6)), .scalar(.int(8))]))
+        #expect(vars[1].value.kind == .literal(.string("a ${b}: c")))
+        #expect(check(yaml, vars: ["clusters": "6", "label": "x"]).diagnostics.map(\.message) == ["'${clusters}' is a number ('6'), not a list"])
+    }
+
     @Test func durationsAndCountsFromVariablesAreCheckedAtCheckTime() {
         let result = check(
             """
