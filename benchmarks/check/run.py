@@ -58,6 +58,7 @@ for _ in range(runs):
     check_cpu.append(p["read"] + p["yaml"] + p["check"])
     language_cpu.append(p["check"])
 
+load_average = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
 med = statistics.median
 a, b = med(load_cpu), med(check_cpu)
 aw, bw = med(load_wall), med(check_wall)
@@ -78,7 +79,7 @@ working thread per stage, as `--timing` reports it, and the wall time of the who
 | parse and check alone | | {med(language_cpu):.1f} ms | {med(language_cpu) / a:.2f} of (a) |
 
 - input: `benchmarks/check/generate.py {steps}`: {steps} steps, {lines} lines, {size} bytes
-- machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()}; {swift_version}; release build
+- machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} (load average {load_average:.1f} at the end); {swift_version}; release build
 - date: {datetime.date.today().isoformat()}
 - command: `benchmarks/check/run.py` (`RUNS=n`, or a number of steps as argument)
 <!-- check:end -->

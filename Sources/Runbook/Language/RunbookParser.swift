@@ -284,7 +284,8 @@ struct RunbookParser {
                 reportedPhraseError = true
             }
         }
-        let (options, optionLocations) = stepOptions(pairs, optionIndexes)
+        let (options, optionLocations) =
+            optionIndexes.isEmpty ? (StepOptions(), OptionLocations()) : stepOptions(pairs, optionIndexes)
         if parsed.count >= 2 {
             reader.error(
                 "step.two-phrases",
