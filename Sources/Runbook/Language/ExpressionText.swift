@@ -69,7 +69,17 @@ enum ExpressionText {
     /// name) are appended to `diagnostics`; the bad reference is then kept as literal text.
     static func parse(_ text: String, origin: TextOrigin, diagnostics: inout [Diagnostic]) -> Expr {
         guard text.utf8.contains(0x24) else { return .literal(.string(text), at: origin.node) }
-        let bytes = Array(text.utf8)
+        // The common case, a whole `${name}`, without building the parts.
+        let utf8 = text.utf8
+        if utf8.count > 3, utf8.first == 0x24, utf8.dropFirst().first == 0x7B, utf8.last == 0x7D,
+            utf8.dropFirst(2).dropLast().allSatisfy({ $0 != 0x7D && $0 != 0x24 })
+        {
+            let inner = String(text.dropFirst(2).dropLast())
+            if let path = referencePath(inner) {
+                return Expr(.reference(Reference(path: path, at: origin.location(at: 0))), at: origin.node)
+            }
+        }
+        let bytes = Array(utf8)
         var parts: [InterpolationPart] = []
         var literal: [UInt8] = []
         var i = 0
