@@ -51,17 +51,32 @@ struct Checker {
     private struct StartedTask {
         /// The OCP task definition it instantiates (failover or switchover); nil when unknown.
         var definition: TaskDefinition?
-        var step: Step
+        /// The phrase, place and `as` name of the step that starts it, for the warning.
+        var phrase: String
+        var location: SourceLocation
+        var taskName: String?
         var awaited: Bool
+
+        init(definition: TaskDefinition?, step: Step, awaited: Bool) {
+            self.definition = definition
+            self.phrase = step.phrase
+            self.location = step.location
+            self.taskName = step.options.taskName?.text
+            self.awaited = awaited
+        }
     }
 
     private var scopes: [[String: Binding]] = [[:]]
     private var current: Current = .none
+    /// The most recent precheck in scope while no task is current, to explain why there is none.
+    private var precheckWithoutTask: String?
     private var tasks: [StartedTask] = []
     /// Every `as` name used so far, for the reuse rule.
     private var usedTaskNames: [String: SourceLocation] = [:]
-    /// Every name bound anywhere in the file (pre-pass), to explain a name used too early.
-    private var laterNames: [String: (noun: String, location: SourceLocation)] = [:]
+    /// Every name bound anywhere in the file, to explain a name used where it is not visible;
+    /// collected at the first such error.
+    private var laterNames: [String: (noun: String, location: SourceLocation)]?
+    private var runbook: RunbookDocument?
 
     init(brokenSteps: Set<SourceLocation>) {
         self.brokenSteps = brokenSteps
@@ -71,7 +86,7 @@ struct Checker {
 
     /// Checks `runbook` in place (applying `--var` values to its `vars`).
     mutating func check(_ runbook: inout RunbookDocument, predefinedVariables: [String: String]) {
-        collectNames(runbook)
+        self.runbook = runbook
         runbook.vars = checkVars(runbook.vars, predefined: predefinedVariables)
         if let target = runbook.target, let value = checkExpr(target) {
             if case .scalar(.string(let text)) = value, RunbookParser.isValidTarget(text) {
@@ -86,12 +101,13 @@ struct Checker {
         checkSteps(runbook.onFailure)
         checkSteps(runbook.finally)
         for task in tasks where !task.awaited {
-            let name = task.step.options.taskName.map { "task \($0.text)" } ?? "task"
+            let name = task.taskName.map { "task \($0)" } ?? "task"
             warning(
                 "task.never-awaited",
-                "'\(task.step.phrase)' starts a task that no step awaits: add 'await \(name) status: SUCCESS' after it",
-                at: task.step.location)
+                "'\(task.phrase)' starts a task that no step awaits: add 'await \(name) status: SUCCESS' after it",
+                at: task.location)
         }
+        self.runbook = nil
     }
 
     private mutating func error(_ id: String, _ message: String, at location: SourceLocation) {
@@ -114,16 +130,16 @@ struct Checker {
                 error("vars.name", "'--var \(name)=...': '\(name)' is not a variable name", at: location)
                 continue
             }
-            let value = CoreSchema.resolve(plain: predefined[name] ?? "")
-            bind(name, .variable(value: .scalar(value), origin: .commandLine, location: location))
-            out.append(VarDecl(name: name, value: .literal(value, at: location), origin: .commandLine, at: location))
+            let value = Self.commandLineValue(predefined[name] ?? "", at: location)
+            bind(name, .variable(value: value.evaluate { _ in nil }, origin: .commandLine, location: location))
+            out.append(VarDecl(name: name, value: value, origin: .commandLine, at: location))
         }
         for decl in declared {
             let fileValue = checkExpr(decl.value)
             if let text = predefined[decl.name] {
-                let value = CoreSchema.resolve(plain: text)
-                bind(decl.name, .variable(value: .scalar(value), origin: .commandLine, location: decl.location))
-                out.append(VarDecl(name: decl.name, value: .literal(value, at: decl.location), origin: .commandLine, at: decl.location))
+                let value = Self.commandLineValue(text, at: decl.location)
+                bind(decl.name, .variable(value: value.evaluate { _ in nil }, origin: .commandLine, location: decl.location))
+                out.append(VarDecl(name: decl.name, value: value, origin: .commandLine, at: decl.location))
             } else {
                 bind(decl.name, .variable(value: fileValue, origin: .file, location: decl.location))
                 out.append(decl)
@@ -132,30 +148,61 @@ struct Checker {
         return out
     }
 
-    /// Records where every name is bound, so a name used before its binding gets a precise message.
-    private mutating func collectNames(_ runbook: RunbookDocument) {
+    /// The value of `--var name=TEXT`, taken literally (a `${` in it is not a reference): a YAML
+    /// flow list or mapping when it starts with `[` or `{` (`[6, 8]`), else a plain YAML scalar
+    /// (`6` is a number, `30m` and `a: b` are text). A list that is not valid YAML is text.
+    static func commandLineValue(_ text: String, at location: SourceLocation) -> Expr {
+        guard text.hasPrefix("[") || text.hasPrefix("{") else {
+            return .literal(CoreSchema.resolve(plain: text), at: location)
+        }
+        func literal(_ node: Node) -> Expr {
+            switch node.content {
+            case .scalar: return .literal(node.resolvedScalar ?? .null, at: location)
+            case .sequence(let items): return Expr(.list(items.map(literal)), at: location)
+            case .mapping(let pairs):
+                return Expr(
+                    .record(pairs.map { ExprField(name: $0.key.scalar?.text ?? "", value: literal($0.value), at: location) }),
+                    at: location)
+            }
+        }
+        do throws(Diagnostic) {
+            guard let node = try YAMLLoader().load(text, file: location.file) else { return .literal(.null, at: location) }
+            return literal(node)
+        } catch {
+            return .literal(.string(text), at: location)
+        }
+    }
+
+    /// Where every name of the file is bound, so a name used before its binding gets a precise message.
+    private static func collectNames(_ runbook: RunbookDocument) -> [String: (noun: String, location: SourceLocation)] {
+        var laterNames: [String: (noun: String, location: SourceLocation)] = [:]
         for decl in runbook.vars where laterNames[decl.name] == nil {
             laterNames[decl.name] = ("variable", decl.location)
         }
         func visit(_ steps: [Step], into names: inout [String: (noun: String, location: SourceLocation)]) {
-            for step in steps {
-                if let name = step.options.taskName, names[name.text] == nil {
+            for index in steps.indices {
+                if let name = steps[index].options.taskName, names[name.text] == nil {
                     names[name.text] = ("task name", name.location)
                 }
-                if case .forEach(let block) = step.action {
+                if case .forEach(let block) = steps[index].action {
                     if names[block.variable.text] == nil { names[block.variable.text] = ("loop variable", block.variable.location) }
                     visit(block.body, into: &names)
                 }
             }
         }
-        visit(runbook.steps + runbook.onFailure + runbook.finally, into: &laterNames)
+        visit(runbook.steps, into: &laterNames)
+        visit(runbook.onFailure, into: &laterNames)
+        visit(runbook.finally, into: &laterNames)
+        return laterNames
     }
 
     // MARK: - Scopes
 
     private func lookup(_ name: String) -> Binding? {
-        for scope in scopes.reversed() {
-            if let binding = scope[name] { return binding }
+        var index = scopes.count - 1
+        while index >= 0 {
+            if let binding = scopes[index][name] { return binding }
+            index -= 1
         }
         return nil
     }
@@ -175,12 +222,12 @@ struct Checker {
     // MARK: - Steps
 
     private mutating func checkSteps(_ steps: [Step]) {
-        for step in steps { checkStep(step) }
+        for index in steps.indices { checkStep(steps[index]) }
     }
 
     private mutating func checkStep(_ step: Step) {
         checkOptions(step.options)
-        if brokenSteps.contains(step.location) {
+        if !brokenSteps.isEmpty, brokenSteps.contains(step.location) {
             // The phrase is unknown: it may have started or awaited a task, so stop reasoning about
             // the current one (and do not warn that it is never awaited).
             if case .task(let index) = current { tasks[index].awaited = true }
@@ -206,6 +253,7 @@ struct Checker {
             current = .task(tasks.count - 1)
         case .precheckFailover(let cluster), .precheckSwitchover(let cluster):
             checkCluster(cluster)
+            precheckWithoutTask = step.phrase
         case .retryTask(let ref), .rollbackTask(let ref):
             _ = resolveTask(ref, step: step)
         case .retrySubtask(let ref, let subtask), .skipSubtask(let ref, let subtask), .cancelSubtask(let ref, let subtask):
@@ -282,9 +330,9 @@ struct Checker {
             }
             bind(name, .loopVariable(location: block.variable.location))
         }
-        let saved = current
+        let saved = (current, precheckWithoutTask)
         checkSteps(block.body)
-        current = saved
+        (current, precheckWithoutTask) = saved
         scopes.removeLast()
     }
 
@@ -316,9 +364,10 @@ struct Checker {
             case .task(let index): return index
             case .unknown: return nil
             case .none:
+                let precheck = precheckWithoutTask.map { " ('\($0)' starts none)" } ?? ""
                 error(
                     "task.no-current",
-                    "'\(step.phrase)' acts on the current task, but no step before it starts one: start one with 'failover cluster' or 'switchover cluster', or name one with 'task NAME'",
+                    "'\(step.phrase)' acts on the current task, but no step before it starts one\(precheck): start one with 'failover cluster' or 'switchover cluster', or name one with 'task NAME'",
                     at: step.location)
                 return nil
             }
@@ -348,14 +397,24 @@ struct Checker {
         }
     }
 
+    private static let failoverSubtasks = Set(TaskDefinition.failover.subtaskNames)
+    private static let switchoverSubtasks = Set(TaskDefinition.switchover.subtaskNames)
+    private static let allSubtasks = Set(TaskDefinition.knownSubtaskNames)
+
     private mutating func checkSubtaskName(_ expr: Expr, task: Int?) {
         guard case .literal(.string(let name)) = expr.kind else {
             _ = checkExpr(expr)
             return
         }
         let definition = task.flatMap { tasks[$0].definition }
+        let known: Set<String> =
+            switch definition?.name {
+            case TaskDefinition.failover.name?: Self.failoverSubtasks
+            case TaskDefinition.switchover.name?: Self.switchoverSubtasks
+            default: Self.allSubtasks
+            }
+        guard !known.contains(name) else { return }
         let names = definition?.subtaskNames ?? TaskDefinition.knownSubtaskNames
-        guard !names.contains(name) else { return }
         let kind = definition.map { $0.name == TaskDefinition.failover.name ? "failover" : "switchover" }
         warning("subtask.unknown-name", SubtaskNames.unknownMessage(name, among: names, task: kind), at: expr.location)
     }
@@ -373,9 +432,19 @@ struct Checker {
         }
     }
 
+    /// Durations of known values, by text: the same variable is read by many steps.
+    private var durations: [String: Duration] = [:]
+
     private mutating func checkDuration(_ duration: DurationValue?, positive: Bool) {
         guard let duration, case .expression(let expr) = duration.kind, let value = checkExpr(expr) else { return }
-        guard let d = DurationValue.duration(from: value) else {
+        var parsed: Duration?
+        if case .scalar(.string(let text)) = value {
+            parsed = durations[text] ?? DurationValue.duration(from: value)
+            if let parsed { durations[text] = parsed }
+        } else {
+            parsed = DurationValue.duration(from: value)
+        }
+        guard let d = parsed else {
             error(
                 "duration.invalid", "'\(expr.sourceText)' is '\(value.text)', which is not a duration: write 500ms, 30s, 5m, 1h or 1h30m",
                 at: expr.location)
@@ -389,12 +458,19 @@ struct Checker {
     /// Checks every reference of `expr` and returns its value when it is known before the run.
     @discardableResult
     private mutating func checkExpr(_ expr: Expr) -> ExprValue? {
-        var known = true
-        for reference in expr.references where !checkReference(reference) {
-            known = false
+        switch expr.kind {
+        case .literal(let value):
+            return .scalar(value)
+        case .reference(let reference):
+            return checkReference(reference) ? staticValue(of: reference) : nil
+        default:
+            var known = true
+            for reference in expr.references where !checkReference(reference) {
+                known = false
+            }
+            guard known else { return nil }
+            return expr.evaluate { staticValue(of: $0) }
         }
-        guard known else { return nil }
-        return expr.evaluate { staticValue(of: $0) }
     }
 
     /// Reports a reference to an undefined name, a missing field, or a misuse of a task name.
@@ -466,8 +542,9 @@ struct Checker {
     }
 
     /// "undefined variable 'stanby'; did you mean 'standby'?", or why a name bound elsewhere is not visible here.
-    private func unknownName(_ name: String, noun: String, at location: SourceLocation) -> String {
-        if let (kind, bound) = laterNames[name] {
+    private mutating func unknownName(_ name: String, noun: String, at location: SourceLocation) -> String {
+        if laterNames == nil, let runbook { laterNames = Self.collectNames(runbook) }
+        if let (kind, bound) = laterNames?[name] {
             let later = bound > location && bound.file == location.file
             switch kind {
             case "task name" where later:

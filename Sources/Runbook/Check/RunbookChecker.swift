@@ -22,8 +22,9 @@ public struct CheckResult: Sendable {
 /// Every problem of the file is reported in one run, each with its location.
 public enum RunbookChecker {
     /// Checks the runbook in `bytes`. `predefinedVariables` are the `--var name=value` pairs of the
-    /// command line: each value is read as a YAML plain scalar (`6` is a number) and replaces the
-    /// file's value of that variable; a name the file does not declare is defined by it.
+    /// command line: each value (taken literally) is a YAML flow list or mapping when it starts with `[` or `{`,
+    /// else a plain YAML scalar (`6` is a number),
+    /// and replaces the file's value of that variable; a name the file does not declare is defined by it.
     public static func check(bytes: [UInt8], file: String, predefinedVariables: [String: String] = [:]) -> CheckResult {
         let root: Node?
         do throws(Diagnostic) {
@@ -50,17 +51,8 @@ public enum RunbookChecker {
             diagnostics += checker.diagnostics
             runbook = book
         }
-        diagnostics = ordered(diagnostics, file: file)
+        diagnostics = NodeReader.ordered(diagnostics, file: file)
         let hasErrors = diagnostics.contains { $0.severity == .error }
         return CheckResult(runbook: hasErrors ? nil : runbook, diagnostics: diagnostics)
-    }
-
-    /// Diagnostics about the command line first, then by line and column; ties keep their order.
-    static func ordered(_ diagnostics: [Diagnostic], file: String) -> [Diagnostic] {
-        diagnostics.enumerated().sorted { a, b in
-            let ka = (a.element.location.file == file ? 1 : 0, a.element.location.line, a.element.location.column, a.offset)
-            let kb = (b.element.location.file == file ? 1 : 0, b.element.location.line, b.element.location.column, b.offset)
-            return ka < kb
-        }.map(\.element)
     }
 }

@@ -222,13 +222,19 @@ extension Interpreter {
             }
             guard limit >= 1 else { throw StepFailure("max concurrency is \(limit); it must be at least 1 (\(maxConcurrency.location))") }
         }
+        // On an instant simulation clock each item takes its place before it is spawned, so all
+        // start at the same simulated instant; the loop gives up its own place while it waits and
+        // takes a finished item's place when it resumes.
+        let participants = clock as? SimulationClock
         let failures = await withTaskGroup(of: (Int, Bool).self, returning: [Int].self) { group in
             var next = 0
+            var done = 0
             var failed: [Int] = []
             func launch() {
                 let i = next
                 let item = items[i]
                 next += 1
+                participants?.beginBusy()
                 group.addTask {
                     let outcome = await self.runBlock(
                         block.body, block: blockName, prefix: prefix + [i], labelPrefix: label(item),
@@ -237,9 +243,12 @@ extension Interpreter {
                 }
             }
             while next < items.count, next < limit { launch() }
+            if next > 0 { participants?.endBusy() }
             for await (i, itemFailed) in group {
+                done += 1
                 if itemFailed { failed.append(i) }
                 if next < items.count, !Task.isCancelled, !state.isInterrupted { launch() }
+                if done < next { participants?.endBusy() }
             }
             return failed.sorted()
         }

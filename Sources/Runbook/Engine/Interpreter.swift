@@ -37,6 +37,10 @@ public final class Interpreter<C: Clock>: Sendable where C.Duration == Duration 
 
     /// Runs the runbook to its end and returns the last record of the step log.
     public func run() async -> RunFinished {
+        // On an instant simulation clock the run is a participant: time moves only while it sleeps.
+        let participant = clock as? SimulationClock
+        participant?.beginBusy()
+        defer { participant?.endBusy() }
         let wallStart = ContinuousClock.now
         let start = clock.now
 

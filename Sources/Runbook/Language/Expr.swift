@@ -6,7 +6,7 @@
 /// list); a string with `${...}` among other text is an ``Kind/interpolation(_:)``, always a string.
 /// `$${` writes a literal `${`.
 public struct Expr: Sendable, Hashable {
-    public indirect enum Kind: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
         /// A scalar as YAML's core schema resolved it (`6`, `true`, `ob-prod-sh`).
         case literal(ScalarValue)
         /// A YAML sequence (only in `vars`).
@@ -51,6 +51,7 @@ public struct Expr: Sendable, Hashable {
     /// The expression as a runbook would write it: `6`, `${standby}`, `drill on ${standby}`.
     public var sourceText: String {
         switch kind {
+        case .literal(.string(let text)): text.replacingDollarBraces
         case .literal(let value): value.text
         case .list(let items): "[" + items.map(\.sourceText).joined(separator: ", ") + "]"
         case .record(let fields): "{" + fields.map { "\($0.name): \($0.value.sourceText)" }.joined(separator: ", ") + "}"
@@ -106,7 +107,10 @@ public struct Reference: Sendable, Hashable {
     public var fields: ArraySlice<String> { path.dropFirst() }
 
     /// True for `${env.NAME}`, which is read from the environment when the runbook runs.
-    public var isEnvironment: Bool { root == "env" }
+    public var isEnvironment: Bool {
+        guard let first = path.first, first.utf8.count == 3 else { return false }
+        return first == "env"
+    }
 
     /// `${drill.id}`.
     public var sourceText: String { "${" + path.joined(separator: ".") + "}" }
@@ -243,7 +247,7 @@ extension Expr {
 extension String {
     /// The text with each `${` written back as `$${`, the way a runbook escapes it.
     var replacingDollarBraces: String {
-        guard contains("${") else { return self }
+        guard ExpressionText.hasReference(self) else { return self }
         var out = ""
         var previous: Character?
         for c in self {

@@ -14,13 +14,64 @@ struct NodeReader {
     /// "a number", "a string", "a boolean", "null", "a sequence", "a mapping".
     static func kind(of node: Node) -> String {
         switch node.content {
-        case .scalar: node.resolvedScalar?.kindDescription ?? "a scalar"
+        case .scalar: value(node)?.kindDescription ?? "a scalar"
         case .sequence: "a sequence"
         case .mapping: "a mapping"
         }
     }
 
-    static func isNull(_ node: Node) -> Bool { node.resolvedScalar == .null }
+    static func isNull(_ node: Node) -> Bool { value(node) == .null }
+
+    /// ``Node/resolvedScalar``, with a fast path for the common case: an untagged plain scalar that
+    /// does not start like a number and is not a null or boolean word can only be a string.
+    static func value(_ node: Node) -> ScalarValue? {
+        guard case .scalar(let scalar) = node.content else { return nil }
+        if node.tag == nil, scalar.style == .plain, let first = scalar.text.utf8.first {
+            switch first {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                // Digits only: a decimal integer. Digits then a letter other than a number's
+                // (`10s`, `1h30m`): a string. Anything else goes to the core schema.
+                var digitsOnly = true
+                for byte in scalar.text.utf8 where !(byte >= 0x30 && byte <= 0x39) {
+                    digitsOnly = false
+                    switch byte {
+                    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                        switch byte {
+                        case UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "x"), UInt8(ascii: "o"), UInt8(ascii: "a"),
+                            UInt8(ascii: "b"), UInt8(ascii: "c"), UInt8(ascii: "d"), UInt8(ascii: "f"), UInt8(ascii: "A"),
+                            UInt8(ascii: "B"), UInt8(ascii: "C"), UInt8(ascii: "D"), UInt8(ascii: "F"):
+                            break
+                        default:
+                            return .string(scalar.text)
+                        }
+                    default:
+                        break
+                    }
+                }
+                if digitsOnly, scalar.text.utf8.count < 19, let n = Int(scalar.text) { return .int(n) }
+            case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                break
+            case UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "f"),
+                UInt8(ascii: "F"):
+                // Only `null`, `true` and `false` (in three spellings each) are not strings.
+                let count = scalar.text.utf8.count
+                if count != 4 && count != 5 { return .string(scalar.text) }
+            default:
+                return .string(scalar.text)
+            }
+        }
+        return node.resolvedScalar
+    }
+
+    /// Diagnostics about other files (the command line) first, then by line and column; ties keep
+    /// their order.
+    static func ordered(_ diagnostics: [Diagnostic], file: String) -> [Diagnostic] {
+        diagnostics.enumerated().sorted { a, b in
+            let ka = (a.element.location.file == file ? 1 : 0, a.element.location.line, a.element.location.column, a.offset)
+            let kb = (b.element.location.file == file ? 1 : 0, b.element.location.line, b.element.location.column, b.offset)
+            return ka < kb
+        }.map(\.element)
+    }
 
     /// Reports that `what` should be `expected`: "'runbook' needs a string" for an empty value,
     /// else "'runbook' must be a string, not a sequence".
@@ -37,18 +88,20 @@ struct NodeReader {
     /// The pairs of a mapping, keyed by their text; reports a non-mapping, non-string keys and keys
     /// not in `allowed` (with a suggestion). Duplicate keys were already refused by the YAML loader.
     mutating func fields(
-        _ node: Node, what: String, allowed: [String], unknownID: String = "key.unknown", noun: String = "key"
+        _ node: Node, what: @autoclosure () -> String, allowed: [String], unknownID: String = "key.unknown",
+        noun: String = "key"
     ) -> [(key: String, keyNode: Node, value: Node)]? {
         guard let pairs = node.mapping else {
-            wrongType(what, expected: "a mapping", node: node)
+            wrongType(what(), expected: "a mapping", node: node)
             return nil
         }
         var out: [(key: String, keyNode: Node, value: Node)] = []
+        out.reserveCapacity(pairs.count)
         for pair in pairs {
             guard let key = keyText(pair.key) else { continue }
             guard allowed.contains(key) else {
                 error(
-                    unknownID, "unknown \(noun) '\(key)' in \(what)" + Suggestion.didYouMean(key, among: allowed),
+                    unknownID, "unknown \(noun) '\(key)' in \(what())" + Suggestion.didYouMean(key, among: allowed),
                     at: pair.key.location)
                 continue
             }
@@ -59,7 +112,7 @@ struct NodeReader {
 
     /// A mapping key's text; reports a key that is not a string scalar.
     mutating func keyText(_ key: Node) -> String? {
-        guard let scalar = key.scalar, case .string = key.resolvedScalar ?? .null else {
+        guard let scalar = key.scalar, case .string = Self.value(key) ?? .null else {
             error("key.type", "a key here must be a word, not \(Self.kind(of: key))", at: key.location)
             return nil
         }
@@ -70,7 +123,7 @@ struct NodeReader {
 
     /// A string scalar (a number or boolean written plain is taken as its text when `lenient`).
     mutating func string(_ node: Node, what: String, lenient: Bool = false) -> String? {
-        guard let scalar = node.scalar, let value = node.resolvedScalar else {
+        guard let scalar = node.scalar, let value = Self.value(node) else {
             wrongType(what, expected: "a string", node: node)
             return nil
         }
@@ -88,7 +141,7 @@ struct NodeReader {
 
     /// An integer at least `minimum`.
     mutating func integer(_ node: Node, what: String, minimum: Int? = nil, id: String = "value.type") -> Int? {
-        guard case .int(let n) = node.resolvedScalar else {
+        guard case .int(let n) = Self.value(node) else {
             wrongType(what, expected: minimum == 1 ? "a whole number of at least 1" : "a whole number", node: node, id: id)
             return nil
         }
@@ -100,20 +153,34 @@ struct NodeReader {
     }
 
     mutating func bool(_ node: Node, what: String) -> Bool? {
-        guard case .bool(let b) = node.resolvedScalar else {
+        guard case .bool(let b) = Self.value(node) else {
+            if node.scalar?.isPlain == true, case .string(let text)? = Self.value(node),
+                ["yes", "no", "on", "off", "y", "n"].contains(text.lowercased())
+            {
+                error(
+                    "value.type", "'\(what)' must be true or false; '\(text)' is text in YAML 1.2", at: node.location)
+                return nil
+            }
             wrongType(what, expected: "true or false", node: node)
             return nil
         }
         return b
     }
 
+    /// Durations already parsed, by text: a long runbook repeats the same few.
+    private var durations: [String: Duration] = [:]
+
     /// A fixed duration (no `${...}`): a duration text or a number of seconds.
     mutating func fixedDuration(_ node: Node, what: String) -> Duration? {
-        guard let value = node.resolvedScalar, node.scalar != nil, value != .null else {
+        guard let value = Self.value(node), node.scalar != nil, value != .null else {
             wrongType(what, expected: "a duration such as 30s or 5m", node: node, id: "duration.invalid")
             return nil
         }
-        if let duration = DurationValue.duration(from: .scalar(value)) { return duration }
+        if case .string(let text) = value, let known = durations[text] { return known }
+        if let duration = DurationValue.duration(from: .scalar(value)) {
+            if case .string(let text) = value { durations[text] = duration }
+            return duration
+        }
         error("duration.invalid", Self.badDurationMessage(value.text), at: node.location)
         return nil
     }
@@ -142,12 +209,12 @@ struct NodeReader {
     /// An OCP word (status or type) in capitals; reports unknown words with a suggestion.
     mutating func word<W: VocabularyWord>(_ node: Node, _ type: W.Type, what: String? = nil) -> Word<W>? {
         let label = what ?? W.wordKind
-        guard let scalar = node.scalar, case .string = node.resolvedScalar ?? .null else {
+        guard let scalar = node.scalar, case .string = Self.value(node) ?? .null else {
             wrongType(label, expected: "a \(W.wordKind) (\(W.spellingList))", node: node, id: "word.unknown")
             return nil
         }
         if let value = W(written: scalar.text) { return Word(value, written: scalar.text, at: node.location) }
-        if scalar.text.contains("${") {
+        if ExpressionText.hasReference(scalar.text) {
             error(
                 "word.expression", "a \(W.wordKind) is written as a word (\(W.spellingList)), not '\(scalar.text)'",
                 at: node.location)

@@ -31,65 +31,87 @@ struct PhraseLexError: Error, Sendable {
 }
 
 /// Splits a phrase into tokens separated by spaces or tabs.
+///
+/// It works on UTF-8 bytes (phrase words are ASCII) and counts Unicode scalars for the offsets,
+/// so a quoted name may hold any text.
 enum PhraseLexer {
     static func tokenize(_ text: String) -> Result<[PhraseToken], PhraseLexError> {
-        let scalars = Array(text.unicodeScalars)
+        var bytes = Array(text.utf8)
+        bytes.append(0)  // a sentinel, so a look-ahead never runs past the end
+        let end = bytes.count - 1
         var tokens: [PhraseToken] = []
+        tokens.reserveCapacity(6)
         var i = 0
-        func string(_ range: Range<Int>) -> String { String(String.UnicodeScalarView(scalars[range])) }
-        while i < scalars.count {
-            let c = scalars[i]
-            if c == " " || c == "\t" {
+        var scalar = 0  // the scalar offset of byte i
+        func string(_ from: Int, _ to: Int) -> String { String(decoding: bytes[from..<to], as: UTF8.self) }
+        func isWordByte(_ b: UInt8) -> Bool {
+            (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x5F || b == 0x2D
+        }
+        /// Moves to byte `to`, counting the scalars passed.
+        func advance(to: Int) {
+            while i < to {
+                if bytes[i] & 0xC0 != 0x80 { scalar += 1 }
                 i += 1
+            }
+        }
+        while i < end {
+            let c = bytes[i]
+            if c == 0x20 || c == 0x09 {
+                advance(to: i + 1)
                 continue
             }
             let start = i
-            if c == "\"" {
-                var name = ""
-                i += 1
+            let offset = scalar
+            if c == 0x22 {  // "
+                var name: [UInt8] = []
+                var j = i + 1
                 var closed = false
-                while i < scalars.count {
-                    let d = scalars[i]
-                    if d == "\\", i + 1 < scalars.count, scalars[i + 1] == "\"" || scalars[i + 1] == "\\" {
-                        name.unicodeScalars.append(scalars[i + 1])
-                        i += 2
-                    } else if d == "\"" {
+                while j < end {
+                    let d = bytes[j]
+                    if d == 0x5C, bytes[j + 1] == 0x22 || bytes[j + 1] == 0x5C {
+                        name.append(bytes[j + 1])
+                        j += 2
+                    } else if d == 0x22 {
                         closed = true
-                        i += 1
+                        j += 1
                         break
                     } else {
-                        name.unicodeScalars.append(d)
-                        i += 1
+                        name.append(d)
+                        j += 1
                     }
                 }
                 guard closed else {
-                    return .failure(PhraseLexError(message: "the quoted name is not closed with '\"'", offset: start))
+                    return .failure(PhraseLexError(message: "the quoted name is not closed with '\"'", offset: offset))
                 }
-                tokens.append(PhraseToken(kind: .quoted, text: name, source: string(start..<i), offset: start))
-            } else if c == "$", i + 1 < scalars.count, scalars[i + 1] == "{" {
-                guard let close = scalars[(i + 2)...].firstIndex(of: "}") else {
-                    return .failure(PhraseLexError(message: "'${' is not closed with '}'", offset: start))
+                advance(to: j)
+                tokens.append(
+                    PhraseToken(kind: .quoted, text: String(decoding: name, as: UTF8.self), source: string(start, j), offset: offset))
+            } else if c == 0x24, bytes[i + 1] == 0x7B {  // ${
+                guard let close = bytes[(i + 2)..<end].firstIndex(of: 0x7D) else {
+                    return .failure(PhraseLexError(message: "'${' is not closed with '}'", offset: offset))
                 }
-                i = close + 1
-                let source = string(start..<i)
-                tokens.append(PhraseToken(kind: .reference, text: source, source: source, offset: start))
-            } else if c.isASCIILetter || c.isASCIIDigit || c == "_" {
-                while i < scalars.count,
-                    scalars[i].isASCIILetter || scalars[i].isASCIIDigit || scalars[i] == "_" || scalars[i] == "-"
-                {
-                    i += 1
+                advance(to: close + 1)
+                let source = string(start, close + 1)
+                tokens.append(PhraseToken(kind: .reference, text: source, source: source, offset: offset))
+            } else if isWordByte(c), c != 0x2D {
+                var j = i
+                var allDigits = true
+                while isWordByte(bytes[j]) {
+                    if bytes[j] < 0x30 || bytes[j] > 0x39 { allDigits = false }
+                    j += 1
                 }
-                let word = string(start..<i)
-                if word.unicodeScalars.allSatisfy(\.isASCIIDigit) {
-                    tokens.append(PhraseToken(kind: .number, text: word, source: word, offset: start))
-                } else if c.isASCIIDigit {
-                    return .failure(
-                        PhraseLexError(message: "'\(word)' is neither a number nor a word", offset: start))
+                advance(to: j)
+                let word = string(start, j)
+                if allDigits {
+                    tokens.append(PhraseToken(kind: .number, text: word, source: word, offset: offset))
+                } else if c >= 0x30 && c <= 0x39 {
+                    return .failure(PhraseLexError(message: "'\(word)' is neither a number nor a word", offset: offset))
                 } else {
-                    tokens.append(PhraseToken(kind: .word, text: word, source: word, offset: start))
+                    tokens.append(PhraseToken(kind: .word, text: word, source: word, offset: offset))
                 }
             } else {
-                return .failure(PhraseLexError(message: "unexpected character '\(Character(c))'", offset: start))
+                let character = text.unicodeScalars.dropFirst(offset).first.map { String(Character($0)) } ?? "?"
+                return .failure(PhraseLexError(message: "unexpected character '\(character)'", offset: offset))
             }
         }
         return .success(tokens)

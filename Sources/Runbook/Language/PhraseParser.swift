@@ -40,13 +40,28 @@ struct PhraseSyntax: Sendable, Hashable {
     }
 
     var kind: Kind
-    var cluster: PhraseToken?
-    var task: TaskSyntax = .current
-    var subtask: PhraseToken?
-    var variable: PhraseToken?
-    var list: PhraseToken?
+    /// The phrase's tokens; the references below are indexes into them (a parsed phrase stays small
+    /// to copy).
+    var tokens: [PhraseToken] = []
+    var clusterIndex: Int8?
+    var taskIndex: Int8?
+    var subtaskIndex: Int8?
+    var variableIndex: Int8?
+    var listIndex: Int8?
+    var fieldIndex: Int8?
+
+    private func token(_ index: Int8?) -> PhraseToken? { index.map { tokens[Int($0)] } }
+
+    var cluster: PhraseToken? { token(clusterIndex) }
+    var subtask: PhraseToken? { token(subtaskIndex) }
+    var variable: PhraseToken? { token(variableIndex) }
+    var list: PhraseToken? { token(listIndex) }
     /// The field word of an assertion key (`type` in `assert cluster 6 type`).
-    var field: PhraseToken?
+    var field: PhraseToken? { token(fieldIndex) }
+    var task: TaskSyntax {
+        guard let token = token(taskIndex) else { return .current }
+        return token.kind == .word ? .named(token) : .id(token)
+    }
 }
 
 /// Why a phrase does not parse: the token where it stopped (``index`` == token count: at the end)
@@ -106,79 +121,77 @@ struct PhraseParser {
 
     private mutating func phrase() throws(PhraseFailure) -> PhraseSyntax {
         let first = try word(Self.starters)
+        var syntax: PhraseSyntax
         switch first {
         case "failover", "switchover":
             try keyword("cluster")
-            let cluster = optionalCluster()
-            try end()
-            return PhraseSyntax(kind: first == "failover" ? .failover : .switchover, cluster: cluster)
+            syntax = PhraseSyntax(kind: first == "failover" ? .failover : .switchover)
+            syntax.clusterIndex = optionalCluster()
         case "precheck":
             let action = try word(["failover", "switchover"])
             try keyword("cluster")
-            let cluster = optionalCluster()
-            try end()
-            return PhraseSyntax(kind: action == "failover" ? .precheckFailover : .precheckSwitchover, cluster: cluster)
+            syntax = PhraseSyntax(kind: action == "failover" ? .precheckFailover : .precheckSwitchover)
+            syntax.clusterIndex = optionalCluster()
         case "retry", "rollback", "skip", "cancel":
             let objects = first == "retry" ? ["task", "subtask"] : first == "rollback" ? ["task"] : ["subtask"]
             let object = try word(objects)
             if object == "task" {
-                let task = optionalTask(followers: [])
-                try end()
-                return PhraseSyntax(kind: first == "retry" ? .retryTask : .rollbackTask, task: task)
+                syntax = PhraseSyntax(kind: first == "retry" ? .retryTask : .rollbackTask)
+                syntax.taskIndex = optionalTask(followers: [])
+            } else {
+                let kind: PhraseSyntax.Kind = first == "retry" ? .retrySubtask : first == "skip" ? .skipSubtask : .cancelSubtask
+                syntax = PhraseSyntax(kind: kind)
+                syntax.subtaskIndex = try subtaskName()
+                syntax.taskIndex = try optionalOfTask()
             }
-            let subtask = try subtaskName()
-            let task = try optionalOfTask()
-            try end()
-            let kind: PhraseSyntax.Kind = first == "retry" ? .retrySubtask : first == "skip" ? .skipSubtask : .cancelSubtask
-            return PhraseSyntax(kind: kind, task: task, subtask: subtask)
         case "await":
             switch try word(["task", "subtask", "cluster"]) {
             case "task":
-                let task = optionalTask(followers: ["status"])
+                syntax = PhraseSyntax(kind: .awaitTask)
+                syntax.taskIndex = optionalTask(followers: ["status"])
                 try keyword("status")
-                try end()
-                return PhraseSyntax(kind: .awaitTask, task: task)
             case "subtask":
-                let subtask = try subtaskName()
-                let task = try optionalOfTask()
+                syntax = PhraseSyntax(kind: .awaitSubtask)
+                syntax.subtaskIndex = try subtaskName()
+                syntax.taskIndex = try optionalOfTask()
                 try keyword("status")
-                try end()
-                return PhraseSyntax(kind: .awaitSubtask, task: task, subtask: subtask)
             default:
                 let cluster = try clusterId()
                 let field = try word(["type", "status"])
-                try end()
-                return PhraseSyntax(kind: field == "type" ? .awaitClusterType : .awaitClusterStatus, cluster: cluster)
+                syntax = PhraseSyntax(kind: field == "type" ? .awaitClusterType : .awaitClusterStatus)
+                syntax.clusterIndex = cluster
             }
         case "assert":
             switch try word(["task", "subtask", "cluster"]) {
             case "task":
                 let task = optionalTask(followers: ["status"])
                 let field = optionalWord(["status"])
-                try end()
-                return PhraseSyntax(kind: .assertTask(field: field?.text), task: task, field: field)
+                syntax = PhraseSyntax(kind: .assertTask(field: field.map { tokens[Int($0)].text }))
+                (syntax.taskIndex, syntax.fieldIndex) = (task, field)
             case "subtask":
                 let subtask = try subtaskName()
                 let task = try optionalOfTask()
                 let field = optionalWord(["status"])
-                try end()
-                return PhraseSyntax(kind: .assertSubtask(field: field?.text), task: task, subtask: subtask, field: field)
+                syntax = PhraseSyntax(kind: .assertSubtask(field: field.map { tokens[Int($0)].text }))
+                (syntax.subtaskIndex, syntax.taskIndex, syntax.fieldIndex) = (subtask, task, field)
             default:
                 let cluster = try clusterId()
                 let field = optionalWord(["type", "status", "syncStatus"])
-                try end()
-                return PhraseSyntax(kind: .assertCluster(field: field?.text), cluster: cluster, field: field)
+                syntax = PhraseSyntax(kind: .assertCluster(field: field.map { tokens[Int($0)].text }))
+                (syntax.clusterIndex, syntax.fieldIndex) = (cluster, field)
             }
         case "sleep", "note", "confirm":
-            try end()
-            return PhraseSyntax(kind: first == "sleep" ? .sleep : first == "note" ? .note : .confirm)
+            syntax = PhraseSyntax(kind: first == "sleep" ? .sleep : first == "note" ? .note : .confirm)
         case "in":
             try keyword("parallel")
             try keyword("for")
-            return try forEach(parallel: true)
+            syntax = try forEach(parallel: true)
         default:  // "for"
-            return try forEach(parallel: false)
+            syntax = try forEach(parallel: false)
         }
+        try end()
+        syntax.tokens = tokens
+        return syntax
     }
 
     private mutating func forEach(parallel: Bool) throws(PhraseFailure) -> PhraseSyntax {
@@ -186,76 +199,74 @@ struct PhraseParser {
         guard let name = peek, name.kind == .word, name.text != "in" else {
             throw failure([.description("a loop variable name")])
         }
+        let variable = current
         advance()
         try keyword("in")
         guard let list = peek, list.kind == .reference else {
             throw failure([.description("a list as ${name}")])
         }
+        let listIndex = current
         advance()
-        try end()
-        return PhraseSyntax(kind: .forEach(parallel: parallel), variable: name, list: list)
+        var syntax = PhraseSyntax(kind: .forEach(parallel: parallel))
+        (syntax.variableIndex, syntax.listIndex) = (variable, listIndex)
+        return syntax
     }
 
     // MARK: - References
 
-    private mutating func optionalCluster() -> PhraseToken? {
+    /// The index of the next token, as stored in ``PhraseSyntax``.
+    private var current: Int8 { Int8(clamping: index) }
+
+    private mutating func optionalCluster() -> Int8? {
         if let token = peek, token.kind == .number || token.kind == .reference {
-            advance()
-            return token
+            defer { advance() }
+            return current
         }
         optional.append(.description("a cluster id"))
         return nil
     }
 
-    private mutating func clusterId() throws(PhraseFailure) -> PhraseToken {
+    private mutating func clusterId() throws(PhraseFailure) -> Int8 {
         guard let token = peek, token.kind == .number || token.kind == .reference else {
             throw failure([.description("a cluster id (a number or ${...})")])
         }
-        advance()
-        return token
+        defer { advance() }
+        return current
     }
 
-    private mutating func subtaskName() throws(PhraseFailure) -> PhraseToken {
+    private mutating func subtaskName() throws(PhraseFailure) -> Int8 {
         guard let token = peek, token.kind == .quoted || token.kind == .reference else {
             throw failure([.description("a subtask name in double quotes")])
         }
-        advance()
-        return token
+        defer { advance() }
+        return current
     }
 
     /// `task` followed by a name, a number or a reference; a word in `followers` ends it instead.
-    private mutating func optionalTask(followers: Set<String>) -> PhraseSyntax.TaskSyntax {
+    private mutating func optionalTask(followers: Set<String>) -> Int8? {
         guard let token = peek else {
             optional.append(.description("a task name or id"))
-            return .current
+            return nil
         }
         switch token.kind {
         case .number, .reference:
-            advance()
-            return .id(token)
+            defer { advance() }
+            return current
         case .word where !followers.contains(token.text) && token.text != "of":
-            advance()
-            return .named(token)
+            defer { advance() }
+            return current
         default:
             optional.append(.description("a task name or id"))
-            return .current
+            return nil
         }
     }
 
-    private mutating func optionalOfTask() throws(PhraseFailure) -> PhraseSyntax.TaskSyntax {
-        guard optionalWord(["of"]) != nil else { return .current }
+    private mutating func optionalOfTask() throws(PhraseFailure) -> Int8? {
+        guard optionalWord(["of"]) != nil else { return nil }
         try keyword("task")
-        guard let token = peek else { throw failure([.description("a task name or id")]) }
-        switch token.kind {
-        case .number, .reference:
-            advance()
-            return .id(token)
-        case .word:
-            advance()
-            return .named(token)
-        case .quoted:
-            throw failure([.description("a task name or id")])
-        }
+        guard let token = peek, token.kind != .quoted else { throw failure([.description("a task name or id")]) }
+        defer { advance() }
+        return current
     }
 
     // MARK: - Tokens
@@ -285,10 +296,10 @@ struct PhraseParser {
         try self.word([word])
     }
 
-    private mutating func optionalWord(_ words: [String]) -> PhraseToken? {
+    private mutating func optionalWord(_ words: [String]) -> Int8? {
         if let token = peek, token.kind == .word, words.contains(token.text) {
-            advance()
-            return token
+            defer { advance() }
+            return current
         }
         optional.append(contentsOf: words.map { .keyword($0) })
         return nil

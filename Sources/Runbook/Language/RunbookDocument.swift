@@ -55,7 +55,7 @@ public struct VarDecl: Sendable, Hashable {
     public enum Origin: Sendable, Hashable {
         /// Written in the file's `vars:`.
         case file
-        /// Given as `--var name=value`; the text was resolved as a YAML plain scalar (`6` is a number).
+        /// Given as `--var name=value`; the text was read as a YAML flow collection (`[6, 8]`) or plain scalar (`6` is a number).
         case commandLine
     }
 
@@ -96,17 +96,33 @@ public struct Name: Sendable, Hashable, CustomStringConvertible {
 /// One step: what it does, its options, and where it is written.
 public struct Step: Sendable, Hashable {
     public var action: StepAction
-    public var options: StepOptions
+    /// The step's options (kept in a shared box, so that a step stays small to copy).
+    public var options: StepOptions {
+        get { optionStorage.value }
+        set { optionStorage = newValue.isEmpty ? .none : OptionStorage(newValue) }
+    }
     /// The phrase as written (`await task drill status`), for the log; ``StepOptions/name`` overrides it.
     public var phrase: String
     /// Where the phrase is written.
     public var location: SourceLocation
+    private var optionStorage: OptionStorage
 
     public init(action: StepAction, options: StepOptions = StepOptions(), phrase: String, at location: SourceLocation) {
         self.action = action
-        self.options = options
+        self.optionStorage = options.isEmpty ? .none : OptionStorage(options)
         self.phrase = phrase
         self.location = location
+    }
+
+    /// An immutable box for a step's options; equal and hashed by value.
+    private final class OptionStorage: Sendable, Hashable {
+        let value: StepOptions
+        static let none = OptionStorage(StepOptions())
+
+        init(_ value: StepOptions) { self.value = value }
+
+        static func == (lhs: OptionStorage, rhs: OptionStorage) -> Bool { lhs === rhs || lhs.value == rhs.value }
+        func hash(into hasher: inout Hasher) { hasher.combine(value) }
     }
 
     /// True when the step starts an OCP task (`failover cluster`, `switchover cluster`) and makes it current.
@@ -138,6 +154,16 @@ public struct StepOptions: Sendable, Hashable {
         self.taskName = taskName
         self.continueOnFailure = continueOnFailure
         self.maxConcurrency = maxConcurrency
+    }
+
+    /// True when no option is given.
+    public var isEmpty: Bool {
+        if case .some = name { return false }
+        if case .some = timeout { return false }
+        if case .some = every { return false }
+        if case .some = taskName { return false }
+        if case .some = maxConcurrency { return false }
+        return !continueOnFailure
     }
 
     /// The deadline of an await without `timeout:`.

@@ -16,6 +16,19 @@ struct RunbookParser {
 
     static let topLevelKeys = ["runbook", "description", "target", "vars", "timeout", "simulate", "steps", "on failure", "finally"]
     static let optionKeys = ["name", "timeout", "every", "as", "continue on failure", "max concurrency"]
+
+    /// True when `key` is one of ``optionKeys`` (compared by length first: this runs for every key).
+    static func isOptionKey(_ key: String) -> Bool {
+        switch key.utf8.count {
+        case 2: key == "as"
+        case 4: key == "name"
+        case 5: key == "every"
+        case 7: key == "timeout"
+        case 15: key == "max concurrency"
+        case 19: key == "continue on failure"
+        default: false
+        }
+    }
     static let taskFieldKeys = ["status", "runTime", "took under"]
     static let subtaskFieldKeys = ["status", "runTime", "took under", "after"]
     static let clusterFieldKeys = ["type", "status", "syncStatus"]
@@ -52,6 +65,7 @@ struct RunbookParser {
         var book = RunbookDocument(title: "", steps: [], file: file, location: root.location)
         var sawTitle = false
         var sawSteps = false
+        var suggestedKeys: Set<String> = []
         for pair in pairs {
             guard let key = reader.keyText(pair.key) else { continue }
             let value = pair.value
@@ -85,11 +99,16 @@ struct RunbookParser {
             case "finally":
                 book.finally = stepList(value, what: "finally")
             default:
+                let suggestion = Suggestion.closest(to: key, among: Self.topLevelKeys)
+                if let suggestion { suggestedKeys.insert(suggestion) }
                 reader.error(
-                    "runbook.unknown-key", "unknown top-level key '\(key)'" + Suggestion.didYouMean(key, among: Self.topLevelKeys),
+                    "runbook.unknown-key", "unknown top-level key '\(key)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? ""),
                     at: pair.key.location)
             }
         }
+        // A misspelt required key was reported above, with the right spelling.
+        sawTitle = sawTitle || suggestedKeys.contains("runbook")
+        sawSteps = sawSteps || suggestedKeys.contains("steps")
         if !sawTitle {
             reader.error("runbook.missing-key", "a runbook needs a title: add 'runbook: TITLE'", at: root.location)
         }
@@ -100,7 +119,7 @@ struct RunbookParser {
     }
 
     private mutating func target(_ node: Node) -> Expr? {
-        guard case .string(let text)? = node.resolvedScalar else {
+        guard case .string(let text)? = NodeReader.value(node) else {
             reader.wrongType("target", expected: "'embedded' or an OCP base URL", node: node)
             return nil
         }
@@ -161,16 +180,16 @@ struct RunbookParser {
     private mutating func step(_ node: Node) -> Step {
         switch node.content {
         case .scalar(let scalar):
-            guard case .string = node.resolvedScalar ?? .null else {
+            guard case .string = NodeReader.value(node) ?? .null else {
                 reader.error(
                     "step.form",
                     "a step is a phrase such as 'retry task' or a mapping such as 'failover cluster: 6', not \(NodeReader.kind(of: node))",
                     at: node.location)
                 return placeholder(at: node.location, phrase: scalar.text, options: StepOptions())
             }
-            switch Self.phrase(scalar.text) {
-            case .success(let (_, syntax)):
-                return build(syntax, keyNode: node, value: nil, options: StepOptions(), optionKeys: [:], text: scalar.text)
+            switch phrase(scalar.text) {
+            case .success(let syntax):
+                return build(syntax, keyNode: node, value: nil, options: StepOptions(), optionKeys: OptionLocations(), text: scalar.text)
             case .failure(let failure):
                 report(failure, keyNode: node, text: scalar.text)
                 return placeholder(at: node.location, phrase: scalar.text, options: StepOptions())
@@ -189,13 +208,23 @@ struct RunbookParser {
         case parse(PhraseFailure, [PhraseToken])
     }
 
-    private static func phrase(_ text: String) -> Result<([PhraseToken], PhraseSyntax), PhraseParseFailure> {
+    /// Phrases already parsed, by text: a long runbook repeats the same few phrases.
+    private var phraseCache: [String: Result<PhraseSyntax, PhraseParseFailure>] = [:]
+
+    private mutating func phrase(_ text: String) -> Result<PhraseSyntax, PhraseParseFailure> {
+        if let cached = phraseCache[text] { return cached }
+        let result = Self.parsePhrase(text)
+        phraseCache[text] = result
+        return result
+    }
+
+    private static func parsePhrase(_ text: String) -> Result<PhraseSyntax, PhraseParseFailure> {
         switch PhraseLexer.tokenize(text) {
         case .failure(let error):
             return .failure(.lex(error))
         case .success(let tokens):
             switch PhraseParser.parse(tokens) {
-            case .success(let syntax): return .success((tokens, syntax))
+            case .success(let syntax): return .success(syntax)
             case .failure(let failure): return .failure(.parse(failure, tokens))
             }
         }
@@ -213,22 +242,24 @@ struct RunbookParser {
     }
 
     private mutating func mappingStep(_ node: Node, pairs: [Pair]) -> Step {
-        var optionPairs: [(key: String, keyNode: Node, value: Node)] = []
-        var parsed: [(text: String, keyNode: Node, value: Node, syntax: PhraseSyntax)] = []
-        var failed: [(text: String, keyNode: Node, failure: PhraseParseFailure)] = []
-        for pair in pairs {
-            guard let key = reader.keyText(pair.key) else { continue }
-            if Self.optionKeys.contains(key) {
-                optionPairs.append((key, pair.key, pair.value))
+        // Indexes into `pairs`: options, phrases that parsed, and keys that are neither.
+        var optionIndexes: [Int] = []
+        var parsed: [(index: Int, text: String, syntax: PhraseSyntax)] = []
+        var failed: [(index: Int, text: String, failure: PhraseParseFailure)] = []
+        for index in pairs.indices {
+            guard let key = reader.keyText(pairs[index].key) else { continue }
+            if Self.isOptionKey(key) {
+                optionIndexes.append(index)
                 continue
             }
-            switch Self.phrase(key) {
-            case .success(let (_, syntax)): parsed.append((key, pair.key, pair.value, syntax))
-            case .failure(let failure): failed.append((key, pair.key, failure))
+            switch phrase(key) {
+            case .success(let syntax): parsed.append((index, key, syntax))
+            case .failure(let failure): failed.append((index, key, failure))
             }
         }
         var reportedPhraseError = false
         for candidate in failed {
+            let keyNode = pairs[candidate.index].key
             let optionHint = Suggestion.closest(to: candidate.text, among: Self.optionKeys)
             var hasCorrection = false
             if case .parse(let failure, let tokens) = candidate.failure {
@@ -239,25 +270,29 @@ struct RunbookParser {
                 var message = "unknown option '\(candidate.text)'"
                 if let optionHint {
                     message += "; did you mean '\(optionHint)'?"
-                } else if let phrase = parsed.first, let hint = Self.fieldHint(candidate.text, phrase: phrase.syntax, phraseText: phrase.text, value: phrase.value) {
+                } else if let phrase = parsed.first,
+                    let hint = Self.fieldHint(
+                        candidate.text, phrase: phrase.syntax, phraseText: phrase.text, value: pairs[phrase.index].value)
+                {
                     message += hint
                 } else {
-                    message += ": a step's options are " + NodeReader.listing(Self.optionKeys.map { "'\($0)'" })
+                    message += ": a step's options are " + NodeReader.listing(Self.optionKeys.map { "'\($0)'" }, conjunction: "and")
                 }
-                reader.error("step.unknown-option", message, at: candidate.keyNode.location)
+                reader.error("step.unknown-option", message, at: keyNode.location)
             } else {
-                report(candidate.failure, keyNode: candidate.keyNode, text: candidate.text)
+                report(candidate.failure, keyNode: keyNode, text: candidate.text)
                 reportedPhraseError = true
             }
         }
-        let (options, optionLocations) = stepOptions(optionPairs)
+        let (options, optionLocations) =
+            optionIndexes.isEmpty ? (StepOptions(), OptionLocations()) : stepOptions(pairs, optionIndexes)
         if parsed.count >= 2 {
             reader.error(
                 "step.two-phrases",
                 "a step has one phrase, but this one has \(parsed.count): " + NodeReader.listing(parsed.map { "'\($0.text)'" }, conjunction: "and")
                     + " (start each on its own '- ')",
-                at: parsed[1].keyNode.location)
-            return placeholder(at: parsed[0].keyNode.location, phrase: parsed[0].text, options: options)
+                at: pairs[parsed[1].index].key.location)
+            return placeholder(at: pairs[parsed[0].index].key.location, phrase: parsed[0].text, options: options)
         }
         guard let phrase = parsed.first else {
             if !reportedPhraseError {
@@ -266,10 +301,12 @@ struct RunbookParser {
                     "this step has no phrase, only options; a step is a phrase such as 'await task status: SUCCESS' with its options",
                     at: node.location)
             }
-            let location = failed.first?.keyNode.location ?? node.location
+            let location = failed.first.map { pairs[$0.index].key.location } ?? node.location
             return placeholder(at: location, phrase: failed.first?.text ?? "", options: options)
         }
-        return build(phrase.syntax, keyNode: phrase.keyNode, value: phrase.value, options: options, optionKeys: optionLocations, text: phrase.text)
+        return build(
+            phrase.syntax, keyNode: pairs[phrase.index].key, value: pairs[phrase.index].value, options: options,
+            optionKeys: optionLocations, text: phrase.text)
     }
 
     /// "; to assert the cluster's type, indent 'type' under 'assert cluster 6:'" for a field written
@@ -293,19 +330,30 @@ struct RunbookParser {
 
     // MARK: - Options
 
-    private mutating func stepOptions(_ pairs: [(key: String, keyNode: Node, value: Node)]) -> (StepOptions, [String: SourceLocation]) {
+    /// Where the options that only some steps take are written, to point at them.
+    struct OptionLocations {
+        var every: SourceLocation?
+        var taskName: SourceLocation?
+        var maxConcurrency: SourceLocation?
+    }
+
+    private mutating func stepOptions(_ pairs: [Pair], _ indexes: [Int]) -> (StepOptions, OptionLocations) {
         var options = StepOptions()
-        var locations: [String: SourceLocation] = [:]
-        for (key, keyNode, value) in pairs {
-            locations[key] = keyNode.location
+        var locations = OptionLocations()
+        for index in indexes {
+            let keyNode = pairs[index].key
+            let value = pairs[index].value
+            let key = keyNode.scalar?.text ?? ""
             switch key {
             case "name":
                 options.name = textValue(value, what: "name")
             case "timeout":
                 options.timeout = duration(value, what: "timeout", positive: true)
             case "every":
+                locations.every = keyNode.location
                 options.every = duration(value, what: "every", positive: true)
             case "as":
+                locations.taskName = keyNode.location
                 guard let name = reader.string(value, what: "as") else { continue }
                 if !ExpressionText.isIdentifier(name) {
                     reader.error(
@@ -319,6 +367,7 @@ struct RunbookParser {
             case "continue on failure":
                 options.continueOnFailure = reader.bool(value, what: "continue on failure") ?? false
             default:  // max concurrency
+                locations.maxConcurrency = keyNode.location
                 options.maxConcurrency = count(value, what: "max concurrency")
             }
         }
@@ -328,11 +377,11 @@ struct RunbookParser {
     // MARK: - Building actions
 
     private mutating func build(
-        _ syntax: PhraseSyntax, keyNode: Node, value: Node?, options: StepOptions, optionKeys: [String: SourceLocation],
+        _ syntax: PhraseSyntax, keyNode: Node, value: Node?, options: StepOptions, optionKeys: OptionLocations,
         text: String
     ) -> Step {
         let origin = TextOrigin(scalar: keyNode)
-        let phrase = text.trimmingSpaces
+        let phrase = text.utf8.first == 0x20 || text.utf8.last == 0x20 ? text.trimmingSpaces : text
         let value = value.flatMap { NodeReader.isNull($0) ? nil : $0 }
         let valueOrKey = value?.location ?? keyNode.location
         func missing() -> Expr { .literal(.null, at: valueOrKey) }
@@ -423,7 +472,7 @@ struct RunbookParser {
             if let value {
                 expr = textValue(value, what: phrase) ?? expr
             } else {
-                reader.error("step.value", "'\(phrase)' needs a text: '\(phrase): ...'", at: keyNode.location)
+                reader.error("step.value", "'\(phrase)' needs text: '\(phrase): ...'", at: keyNode.location)
             }
             action = syntax.kind == .note ? .note(expr) : .confirm(expr)
         case .forEach(let parallel):
@@ -442,15 +491,15 @@ struct RunbookParser {
         }
 
         // Options that only some steps take.
-        if let location = optionKeys["every"], !action.isAwait {
+        if let location = optionKeys.every, !action.isAwait {
             reader.error("step.option", "'every' sets the polling interval of a wait; '\(phrase)' does not wait", at: location)
         }
-        if options.taskName != nil, let location = optionKeys["as"], !action.startsTask {
+        if options.taskName != nil, let location = optionKeys.taskName, !action.startsTask {
             reader.error(
                 "step.option", "'as' names the task a step starts, and '\(phrase)' starts none (only 'failover cluster' and 'switchover cluster' do)",
                 at: location)
         }
-        if let location = optionKeys["max concurrency"] {
+        if let location = optionKeys.maxConcurrency {
             if case .forEach(let block) = action, block.parallel {
             } else {
                 reader.error("step.option", "'max concurrency' applies only to 'in parallel for each'", at: location)
@@ -531,12 +580,12 @@ struct RunbookParser {
     }
 
     private mutating func clusterValue(_ node: Node) -> Expr? {
-        switch node.resolvedScalar {
+        switch NodeReader.value(node) {
         case .int(let n)?:
             if n >= 1 { return .literal(.int(n), at: node.location) }
             reader.error("value.cluster", "a cluster id is a number of at least 1, not \(n)", at: node.location)
             return nil
-        case .string(let text)? where text.contains("${"):
+        case .string(let text)? where ExpressionText.hasReference(text):
             return ExpressionText.parse(text, origin: TextOrigin(scalar: node), diagnostics: &reader.diagnostics)
         case .string(let text)?:
             reader.error("value.cluster", "a cluster id is a number or ${...}, not '\(text)'", at: node.location)
@@ -621,7 +670,7 @@ struct RunbookParser {
 
     /// A duration: fixed, or a `${...}` expression checked later.
     private mutating func duration(_ node: Node, what: String, positive: Bool) -> DurationValue? {
-        if case .string(let text)? = node.resolvedScalar, text.contains("${") {
+        if case .string(let text)? = NodeReader.value(node), ExpressionText.hasReference(text) {
             let expr = ExpressionText.parse(text, origin: TextOrigin(scalar: node), diagnostics: &reader.diagnostics)
             if case .literal(.string(let literal)) = expr.kind {
                 guard let d = DurationText.parse(literal) else {
@@ -642,7 +691,7 @@ struct RunbookParser {
 
     /// A whole number: fixed (at least 1), or a `${...}` expression checked later.
     private mutating func count(_ node: Node, what: String) -> CountValue? {
-        if case .string(let text)? = node.resolvedScalar, text.contains("${") {
+        if case .string(let text)? = NodeReader.value(node), ExpressionText.hasReference(text) {
             let expr = ExpressionText.parse(text, origin: TextOrigin(scalar: node), diagnostics: &reader.diagnostics)
             return CountValue(.expression(expr), at: node.location)
         }
@@ -652,15 +701,15 @@ struct RunbookParser {
 
     /// Text: a string (with `${...}`), or a number or boolean taken as written.
     private mutating func textValue(_ node: Node, what: String) -> Expr? {
-        guard let scalar = node.scalar, let value = node.resolvedScalar else {
-            reader.wrongType(what, expected: "a text", node: node)
+        guard let scalar = node.scalar, let value = NodeReader.value(node) else {
+            reader.wrongType(what, expected: "text", node: node)
             return nil
         }
         switch value {
         case .string(let text):
             return ExpressionText.parse(text, origin: TextOrigin(scalar: node), diagnostics: &reader.diagnostics)
         case .null:
-            reader.wrongType(what, expected: "a text", node: node)
+            reader.wrongType(what, expected: "text", node: node)
             return nil
         default:
             return .literal(.string(scalar.text), at: node.location)
@@ -671,7 +720,7 @@ struct RunbookParser {
     private mutating func valueExpr(_ node: Node) -> Expr {
         switch node.content {
         case .scalar:
-            let value = node.resolvedScalar ?? .null
+            let value = NodeReader.value(node) ?? .null
             if case .string(let text) = value {
                 return ExpressionText.parse(text, origin: TextOrigin(scalar: node), diagnostics: &reader.diagnostics)
             }

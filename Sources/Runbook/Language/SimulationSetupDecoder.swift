@@ -44,8 +44,9 @@ public enum SimulationSetupDecoder {
     public static func decode(_ node: Node, path: String? = "simulate") -> Outcome {
         var reader = NodeReader()
         let setup = decode(node, path: path, reader: &reader)
-        let hasErrors = reader.diagnostics.contains { $0.severity == .error }
-        return Outcome(setup: hasErrors ? nil : setup, diagnostics: reader.diagnostics)
+        let diagnostics = NodeReader.ordered(reader.diagnostics, file: node.location.file)
+        let hasErrors = diagnostics.contains { $0.severity == .error }
+        return Outcome(setup: hasErrors ? nil : setup, diagnostics: diagnostics)
     }
 
     /// Loads and decodes a topology file (`runbook serve --topology FILE`).
@@ -354,11 +355,11 @@ enum SubtaskNames {
     }
 
     /// The closest subtask name: same words in another case first, then by edit distance (up to a
-    /// third of the name's length).
+    /// quarter of the name's length).
     static func closest(_ name: String, among names: [String]) -> String? {
         if let same = names.first(where: { $0.lowercased() == name.lowercased() }) { return same }
         let scored = names.map { ($0, Suggestion.distance(name.lowercased(), $0.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-        return best.1 <= max(2, name.count / 3) ? best.0 : nil
+        return best.1 <= max(2, name.count / 4) ? best.0 : nil
     }
 }

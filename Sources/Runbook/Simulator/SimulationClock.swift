@@ -30,15 +30,21 @@ public struct SimulationInstant: InstantProtocol, Sendable, Hashable, Comparable
 
 /// The clock of an embedded simulation, built from a ``SimulationSpeed``.
 ///
-/// - `.instant`: virtual time that never waits on the wall clock. A sleeper suspends; once the tasks
-///   ready to run have run (a few scheduler rounds with no new sleeper, no simulator call in flight
-///   and no woken sleeper still to run), a low-priority driver moves time to the earliest deadline
-///   and wakes the sleepers due. One runbook's 30-minute await takes microseconds, and a thousand
-///   concurrent drills polling every second see time advance a second at a time, as on a real
-///   clock. Work the clock cannot see (a task not yet started, real I/O) does not hold time back:
-///   use ``beginBusy()`` / ``endBusy()`` or ``whileBusy(_:)`` for that.
+/// - `.instant`: virtual time that never waits on the wall clock, moved deterministically. The
+///   clock counts *participants*: tasks that take part in the simulation and are running (not
+///   asleep on this clock). A sleeper gives up its place while it sleeps; when no participant is
+///   running, time jumps to the earliest deadline and the sleepers due then wake up, taking their
+///   places back. So one runbook's 30-minute await takes microseconds, and a thousand concurrent
+///   drills polling every second see time advance a second at a time, as on a real clock.
+///
+///   A task becomes a participant with ``beginBusy()`` and leaves with ``endBusy()``. Concurrent
+///   branches take their places before they are spawned (one ``beginBusy()`` each, from the
+///   parent), so time cannot move before they run; a parent that waits for its branches gives up
+///   its own place while it waits (``endBusy()``) and inherits a finished branch's place when it
+///   resumes. A task that sleeps without having begun counts as one participant for the length
+///   of its sleep, so a lone sleeper moves time at once.
 /// - `.factor(f)`: simulated time runs `f` times as fast as the wall clock (`f == 1` is real time).
-///   A sleep of `d` simulated time waits `d / f` of wall-clock time.
+///   A sleep of `d` simulated time waits `d / f` of wall-clock time. Participants do not matter.
 ///
 /// Copies share one timeline. Sleeps honour task cancellation (they throw `CancellationError`).
 public struct SimulationClock: Clock, Sendable {
@@ -60,7 +66,7 @@ public struct SimulationClock: Clock, Sendable {
         }
     }
 
-    /// Instant mode's timeline: the present, the sleepers waiting on it and the work it waits for.
+    /// Instant mode's timeline: the present, the sleepers waiting on it and the participants running.
     struct VirtualTime: Sendable {
         struct Sleeper: Sendable {
             var deadline: Duration
@@ -74,39 +80,26 @@ public struct SimulationClock: Clock, Sendable {
         var queue = EventQueue<Int>()
         /// Sleepers cancelled before they were registered.
         var cancelledEarly: Set<Int> = []
-        /// Bumped whenever a sleeper registers, work ends or time moves: the driver moves time only
-        /// after it has seen the same value for ``quietRounds`` scheduler rounds.
-        var generation = 0
-        /// Work in flight that time must wait for (simulator calls queued or running).
-        var busy = 0
-        /// Whether a driver task is running.
-        var driving = false
-        /// Sleepers woken by the driver that have not run yet: time waits for them.
-        var woken: Set<Int> = []
+        /// Participants running (not asleep on this clock).
+        var running = 0
 
-        /// Moves time to the earliest deadline and removes the sleepers due then.
-        mutating func advance() -> [Sleeper] {
+        /// When no participant runs, moves time to the earliest deadline and returns the sleepers
+        /// due then, counting them as running again.
+        mutating func advanceIfIdle() -> [Sleeper] {
+            guard running <= 0 else { return [] }
             while let (_, id) = queue.pop(notAfter: .seconds(Int64.max / 4)) {
-                guard let first = sleepers[id] else { continue }
+                guard let first = sleepers.removeValue(forKey: id) else { continue }
                 if first.deadline > now { now = first.deadline }
                 var due = [first]
-                sleepers[id] = nil
-                woken.insert(id)
                 while let next = queue.nextTime, next <= now, let (_, other) = queue.pop(notAfter: now) {
-                    if let s = sleepers.removeValue(forKey: other) {
-                        due.append(s)
-                        woken.insert(other)
-                    }
+                    if let s = sleepers.removeValue(forKey: other) { due.append(s) }
                 }
-                generation += 1
+                running += due.count
                 return due
             }
             return []
         }
     }
-
-    /// Scheduler rounds without new sleepers or finished work before virtual time moves.
-    static let quietRounds = 4
 
     /// A clock for `speed`, starting at ``SimulationInstant/zero`` now.
     public init(speed: SimulationSpeed = .instant) {
@@ -143,9 +136,8 @@ public struct SimulationClock: Clock, Sendable {
         }
     }
 
-    /// Instant mode: suspends until virtual time reaches `deadline`. A driver task moves time to the
-    /// earliest deadline once the scheduler has been quiet (no new sleeper, no work in flight) for
-    /// ``quietRounds`` rounds, and wakes the sleepers due.
+    /// Instant mode: gives up this participant's place and suspends until virtual time reaches
+    /// `deadline`; time moves as soon as no participant is running.
     private func sleepVirtually(until deadline: Duration) async throws {
         let storage = self.storage
         let id: Int? = storage.virtual.withLock { v in
@@ -153,42 +145,26 @@ public struct SimulationClock: Clock, Sendable {
             v.nextId += 1
             return v.nextId
         }
-        guard let id else {
-            await Task.yield()
-            return
-        }
-        defer {
-            // This task runs again: time may move once it sleeps again or its work ends.
-            storage.virtual.withLock { v in
-                if v.woken.remove(id) != nil { v.generation += 1 }
-            }
-        }
+        guard let id else { return }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                enum Action { case wait, resume, cancel, drive }
-                let action: Action = storage.virtual.withLock { v in
-                    if v.cancelledEarly.remove(id) != nil { return .cancel }
-                    if deadline <= v.now { return .resume }
+                enum Action { case wait, cancel }
+                let (action, due): (Action, [VirtualTime.Sleeper]) = storage.virtual.withLock { v in
+                    if v.cancelledEarly.remove(id) != nil { return (.cancel, []) }
                     v.sleepers[id] = VirtualTime.Sleeper(deadline: deadline, continuation: continuation)
                     v.queue.push(id, at: deadline)
-                    v.generation += 1
-                    if v.driving { return .wait }
-                    v.driving = true
-                    return .drive
+                    v.running -= 1
+                    return (.wait, v.advanceIfIdle())
                 }
-                switch action {
-                case .wait: break
-                case .resume: continuation.resume()
-                case .cancel: continuation.resume(throwing: CancellationError())
-                case .drive:
-                    // Low priority: the driver runs after the tasks that are ready to run, so it sees them
-                    // reach their next sleep (or call) before it moves time.
-                    Task.detached(priority: .low) { await Self.drive(storage) }
-                }
+                if action == .cancel { continuation.resume(throwing: CancellationError()) }
+                for sleeper in due { sleeper.continuation.resume() }
             }
         } onCancel: {
             let sleeper: VirtualTime.Sleeper? = storage.virtual.withLock { v in
-                if let found = v.sleepers.removeValue(forKey: id) { return found }
+                if let found = v.sleepers.removeValue(forKey: id) {
+                    v.running += 1
+                    return found
+                }
                 v.cancelledEarly.insert(id)
                 return nil
             }
@@ -196,60 +172,29 @@ public struct SimulationClock: Clock, Sendable {
         }
     }
 
-    /// Moves virtual time while anyone sleeps; ends when no sleeper is left.
-    private static func drive(_ storage: Storage) async {
-        var seen = -1
-        var quiet = 0
-        while true {
-            await Task.yield()
-            enum Step { case wait, stop, wake([VirtualTime.Sleeper]) }
-            let step: Step = storage.virtual.withLock { v in
-                if v.sleepers.isEmpty {
-                    v.driving = false
-                    return .stop
-                }
-                if v.busy > 0 || !v.woken.isEmpty || v.generation != seen {
-                    seen = v.generation
-                    quiet = 0
-                    return .wait
-                }
-                quiet += 1
-                guard quiet >= quietRounds else { return .wait }
-                quiet = 0
-                return .wake(v.advance())
-            }
-            switch step {
-            case .stop: return
-            case .wait: continue
-            case .wake(let due): for sleeper in due { sleeper.continuation.resume() }
-            }
-        }
-    }
-
-    /// Runs `body` as work virtual time waits for: in `.instant` mode no sleeper's deadline is reached
-    /// while it runs. The embedded simulator wraps each call in it, so time does not move while calls
-    /// are queued on the simulator; other in-process work that must finish "at this instant" can too.
+    /// Runs `body` as a participant: in `.instant` mode time does not move while it runs. The
+    /// embedded simulator wraps each call in it, so time holds while calls are in flight.
     public func whileBusy<T, E: Error>(_ body: () async throws(E) -> T) async throws(E) -> T {
         beginBusy()
         defer { endBusy() }
         return try await body()
     }
 
-    /// Marks one unit of work in flight (see ``whileBusy(_:)``); pair it with ``endBusy()``. For example,
-    /// call it once per branch before starting concurrent branches, and let each branch call
-    /// ``endBusy()`` once it runs, so every branch starts at the same simulated instant.
+    /// Counts one more participant running (see the type's documentation). Pair it with
+    /// ``endBusy()``. A parent calls it once per branch before spawning concurrent branches.
     public func beginBusy() {
-        if case .instant = speed { storage.virtual.withLock { $0.busy += 1 } }
+        if case .instant = speed { storage.virtual.withLock { $0.running += 1 } }
     }
 
-    /// Ends one unit of work begun with ``beginBusy()``.
+    /// Counts one participant fewer: it finished, or it waits on something other than this clock
+    /// (such as its branches). If none is left running, time moves to the next deadline.
     public func endBusy() {
-        if case .instant = speed {
-            storage.virtual.withLock { v in
-                v.busy -= 1
-                v.generation += 1
-            }
+        guard case .instant = speed else { return }
+        let due = storage.virtual.withLock { v in
+            v.running -= 1
+            return v.advanceIfIdle()
         }
+        for sleeper in due { sleeper.continuation.resume() }
     }
 
     /// The wall-clock time a simulated `duration` takes at speed `factor`.

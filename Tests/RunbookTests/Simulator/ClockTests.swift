@@ -27,16 +27,16 @@ private final class Woken: Sendable {
     @Test func instantClockWakesConcurrentSleepersInDeadlineOrder() async throws {
         let clock = SimulationClock(speed: .instant)
         let woke = Woken()
-        // Both branches start at the same simulated instant: time holds until each has started.
+        // Both branches take their places before they are spawned, so time holds until each sleeps.
         clock.beginBusy()
         clock.beginBusy()
         async let a: Void = {
-            clock.endBusy()
+            defer { clock.endBusy() }
             try await clock.sleep(for: .seconds(10))
             woke.withLock { $0.append(Int(clock.now.offset.components.seconds)) }
         }()
         async let b: Void = {
-            clock.endBusy()
+            defer { clock.endBusy() }
             try await clock.sleep(for: .seconds(5))
             woke.withLock { $0.append(Int(clock.now.offset.components.seconds)) }
             try await clock.sleep(for: .seconds(10))
@@ -69,7 +69,11 @@ private final class Woken: Sendable {
         let clock = SimulationClock(speed: .instant)
         // While work is in flight, time holds still, so the sleeper is still waiting when cancelled.
         let result = await clock.whileBusy { () async -> Result<Void, any Error> in
-            let sleeper = Task { try await clock.sleep(for: .seconds(3600)) }
+            clock.beginBusy()
+            let sleeper = Task {
+                defer { clock.endBusy() }
+                try await clock.sleep(for: .seconds(3600))
+            }
             for _ in 0..<20 { await Task.yield() }
             sleeper.cancel()
             return await sleeper.result
@@ -83,7 +87,11 @@ private final class Woken: Sendable {
 
     @Test func instantTimeWaitsForWorkInFlight() async throws {
         let clock = SimulationClock(speed: .instant)
-        async let sleeper: Void = clock.sleep(for: .seconds(10))
+        clock.beginBusy()
+        async let sleeper: Void = {
+            defer { clock.endBusy() }
+            try await clock.sleep(for: .seconds(10))
+        }()
         let during = await clock.whileBusy { () async -> SimulationInstant in
             for _ in 0..<50 { await Task.yield() }
             return clock.now

@@ -37,10 +37,10 @@ import Testing
         let results = try await OCPCallLog.$current.withValue(log) {
             try await withThrowingTaskGroup(of: TaskStatus.self) { group in
                 for i in 0..<fleet {
-                    // Every drill starts at time 0: time holds until each branch runs.
+                    // Every drill starts at time 0: each branch takes its place before it is spawned.
                     clock.beginBusy()
                     group.addTask {
-                        clock.endBusy()
+                        defer { clock.endBusy() }
                         let task = try await simulator.failover(clusterId: 2 + 2 * i)
                         var status = task.status
                         while status == .running {

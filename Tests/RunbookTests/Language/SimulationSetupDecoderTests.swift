@@ -1,0 +1,116 @@
+import Testing
+@testable import Runbook
+
+@Suite struct SimulationSetupDecoderTests {
+    private func decode(_ yaml: String, path: String? = "simulate") throws -> SimulationSetupDecoder.Outcome {
+        let root = try #require(try YAMLLoader().load(yaml, file: "s.yaml"))
+        return SimulationSetupDecoder.decode(root, path: path)
+    }
+
+    private func at(_ line: Int, _ column: Int) -> Location { SourceLocation(file: "s.yaml", line: line, column: column) }
+
+    @Test func decodesTheBriefsSimulateBlock() throws {
+        let yaml = ExamplesTests.briefSimulate.split(separator: "\n", omittingEmptySubsequences: false).dropFirst()
+            .map { $0.hasPrefix("  ") ? String($0.dropFirst(2)) : String($0) }.joined(separator: "\n")
+        let outcome = try decode(yaml)
+        #expect(outcome.diagnostics.isEmpty)
+        #expect(
+            outcome.setup
+                == SimulationSetup(
+                    speed: .factor(60),
+                    clusters: [
+                        ClusterSpec(id: 5, name: "ob-prod-hz", type: "PRIMARY", status: "STOPPED", location: at(3, 5)),
+                        ClusterSpec(
+                            id: 6, name: "ob-prod-sh", type: "STANDBY", primary: 5, delayTime: 2, syncStatus: "VALID",
+                            location: at(7, 5)),
+                    ],
+                    faults: [
+                        .subtask(
+                            SubtaskFault(
+                                subtask: "Failover to Primary Check", fail: 1,
+                                message: "primary OBServer 10.0.0.1:2882 is still alive", location: at(14, 5))),
+                        .subtask(SubtaskFault(subtask: "Remove standby cluster", hang: true, location: at(17, 5))),
+                        .subtask(
+                            SubtaskFault(subtask: "Failover to Primary", cluster: 7, takes: .seconds(1200), location: at(19, 5))),
+                    ]))
+    }
+
+    @Test func decodesAPIFaultsWithDefaultTimes() throws {
+        let outcome = try decode(
+            """
+            faults:
+              - endpoint: GET /api/v2/tasks/instances/{id}
+                status: 503
+                times: 2
+              - endpoint: POST  /api/v2/ob/clusters/{clusterId}/failover
+                status: 409
+            """)
+        #expect(outcome.diagnostics.isEmpty)
+        #expect(
+            outcome.setup?.faults == [
+                .api(APIFault(endpoint: "GET /api/v2/tasks/instances/{taskId}", status: 503, times: 2, location: at(2, 5))),
+                .api(APIFault(endpoint: "POST /api/v2/ob/clusters/{id}/failover", status: 409, times: 1, location: at(5, 5))),
+            ])
+        #expect(outcome.setup?.clusters == nil)
+        #expect(outcome.setup?.speed == .instant)
+    }
+
+    @Test func topologyFileHasTheSameKeysAtTheTop() {
+        let good = SimulationSetupDecoder.decodeTopology(
+            bytes: Array("speed: realtime\nclusters:\n  - id: 1\n    type: PRIMARY\n".utf8), file: "t.yaml")
+        #expect(good.diagnostics.isEmpty)
+        #expect(good.setup?.speed == .realtime)
+        #expect(good.setup?.clusters?.first?.name == "obcluster-1")
+
+        let bad = SimulationSetupDecoder.decodeTopology(bytes: Array("speeed: 2x\n".utf8), file: "t.yaml")
+        #expect(bad.setup == nil)
+        #expect(bad.diagnostics.map(\.description) == ["t.yaml:1:1: error: unknown key 'speeed' in the topology; did you mean 'speed'?"])
+
+        let empty = SimulationSetupDecoder.decodeTopology(bytes: [], file: "t.yaml")
+        #expect(empty.diagnostics.map(\.id) == ["simulate.empty"])
+        let broken = SimulationSetupDecoder.decodeTopology(bytes: Array("a: [".utf8), file: "t.yaml")
+        #expect(broken.diagnostics.map(\.id) == ["yaml.syntax"])
+    }
+
+    @Test func checksClusterSpecs() throws {
+        let outcome = try decode(
+            """
+            clusters:
+              - id: 5
+                name: a
+                type: STANDBY
+                primary: 6
+              - id: 6
+                name: a
+                type: STANDBY
+                primary: 6
+              - id: 7
+                type: PRIMARY
+                primary: 5
+                delayTime: -1
+                syncStatus: valid
+              - name: nameless
+            """)
+        #expect(outcome.setup == nil)
+        #expect(
+            outcome.diagnostics.map(\.description) == [
+                "s.yaml:5:14: error: cluster 6 is a STANDBY, but a standby's primary must be PRIMARY",
+                "s.yaml:7:11: error: cluster name 'a' is already used at line 2",
+                "s.yaml:9:14: error: cluster 6 cannot be its own primary",
+                "s.yaml:12:14: error: only a STANDBY cluster has a 'primary'",
+                "s.yaml:13:16: error: 'delayTime' must be at least 0, not -1",
+                "s.yaml:14:17: error: unknown sync status 'valid'; did you mean 'VALID'?",
+                "s.yaml:15:5: error: a cluster needs an 'id'",
+                "s.yaml:15:5: error: a cluster needs a 'type' (PRIMARY or STANDBY)",
+            ])
+    }
+
+    @Test func unknownSubtaskInAFaultIsAWarningOnly() throws {
+        let outcome = try decode("faults:\n  - subtask: Failover to primary check\n    fail: 1\n")
+        #expect(outcome.setup != nil)
+        #expect(
+            outcome.diagnostics.map(\.description) == [
+                "s.yaml:2:14: warning: subtask 'Failover to primary check' is not in OCP's failover or switchover task; did you mean 'Failover to Primary Check'?"
+            ])
+    }
+}
