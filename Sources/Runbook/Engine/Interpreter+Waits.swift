@@ -109,9 +109,11 @@ extension Interpreter {
             let cluster = try await call { () async throws(OCPError) in try await self.client.cluster(id: id) }
             last = cluster
             trace.observe(cluster)
-            await log.progress(
+            if log.wantsProgress {
+                await log.progress(
                 StepProgress(
                     position: trace.position, phrase: trace.phrase, elapsedMs: started.duration(to: clock.now).milliseconds))
+            }
             return satisfied(cluster) ? .done : .waiting
         } timedOut: { deadline in
             StepFailure(
@@ -123,6 +125,7 @@ extension Interpreter {
 
     /// Live progress: which subtask of how many is running.
     func progress(_ task: TaskInstance, trace: StepTrace, since started: C.Instant) async {
+        guard log.wantsProgress else { return }
         let order = task.subtasksInExecutionOrder
         let active = order.lastIndex { $0.status == .running || $0.status == .canceling }
             ?? order.lastIndex { $0.status != .pending && $0.status != .ready }

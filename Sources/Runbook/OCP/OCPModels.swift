@@ -90,22 +90,31 @@ public struct TaskInstance: Sendable, Hashable, Codable {
 
     /// The subtasks in execution order: a topological order of the upstream links (ties by id).
     public var subtasksInExecutionOrder: [SubtaskInstance] {
-        guard let subtasks else { return [] }
-        var byId: [Int: SubtaskInstance] = [:]
-        for s in subtasks { byId[s.id] = s }
-        var remaining = Dictionary(uniqueKeysWithValues: subtasks.map { s in
-            (s.id, Set((s.upstreams ?? []).filter { byId[$0] != nil }))
-        })
-        var order: [SubtaskInstance] = []
-        while !remaining.isEmpty {
-            let ready = remaining.filter { $0.value.isEmpty }.keys.sorted()
-            // A cycle (never in a real answer) is broken by taking the lowest id.
-            let next = ready.isEmpty ? [remaining.keys.min() ?? 0] : ready
-            for id in next {
-                remaining[id] = nil
-                if let s = byId[id] { order.append(s) }
-                for key in remaining.keys { remaining[key]?.remove(id) }
+        guard let subtasks, !subtasks.isEmpty else { return [] }
+        // Kahn's algorithm over indexes, sorted by id so ties come out by id.
+        let sorted = subtasks.sorted { $0.id < $1.id }
+        var index: [Int: Int] = [:]
+        index.reserveCapacity(sorted.count)
+        for (i, s) in sorted.enumerated() { index[s.id] = i }
+        var pending = [Int](repeating: 0, count: sorted.count)
+        var downstream = [[Int]](repeating: [], count: sorted.count)
+        for (i, s) in sorted.enumerated() {
+            for up in s.upstreams ?? [] {
+                guard let u = index[up], u != i else { continue }
+                pending[i] += 1
+                downstream[u].append(i)
             }
+        }
+        var order: [SubtaskInstance] = []
+        order.reserveCapacity(sorted.count)
+        var done = [Bool](repeating: false, count: sorted.count)
+        while order.count < sorted.count {
+            // The lowest-id subtask whose upstreams are done; a cycle (never in a real answer) is
+            // broken by taking the lowest id left.
+            let next = pending.indices.first { !done[$0] && pending[$0] == 0 } ?? done.firstIndex(of: false) ?? 0
+            done[next] = true
+            order.append(sorted[next])
+            for d in downstream[next] { pending[d] -= 1 }
         }
         return order
     }

@@ -30,27 +30,36 @@ public protocol StepLogSink: Sendable {
     func write(_ record: StepLogRecord) async
     /// Takes live progress of a running step; renderers that do not show progress ignore it.
     func progress(_ update: StepProgress) async
+    /// Whether this sink shows progress (when none does, the interpreter does not compute it).
+    var wantsProgress: Bool { get }
     /// The run is over: flush and close.
     func close() async
 }
 
 extension StepLogSink {
     public func progress(_ update: StepProgress) async {}
+    public var wantsProgress: Bool { false }
     public func close() async {}
 }
 
 /// Fans records out to several sinks.
 public struct StepLog: Sendable {
-    public var sinks: [any StepLogSink]
+    public let sinks: [any StepLogSink]
+    /// Whether any sink shows live progress.
+    public let wantsProgress: Bool
 
-    public init(_ sinks: [any StepLogSink]) { self.sinks = sinks }
+    public init(_ sinks: [any StepLogSink]) {
+        self.sinks = sinks
+        wantsProgress = sinks.contains { $0.wantsProgress }
+    }
 
     public func write(_ record: StepLogRecord) async {
         for sink in sinks { await sink.write(record) }
     }
 
     public func progress(_ update: StepProgress) async {
-        for sink in sinks { await sink.progress(update) }
+        guard wantsProgress else { return }
+        for sink in sinks where sink.wantsProgress { await sink.progress(update) }
     }
 
     public func close() async {

@@ -75,6 +75,8 @@ public actor TerminalRenderer: StepLogSink {
         }
     }
 
+    public nonisolated var wantsProgress: Bool { style.live }
+
     public func progress(_ update: StepProgress) {
         guard running[update.position] != nil else { return }
         running[update.position] = update
