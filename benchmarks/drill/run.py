@@ -63,7 +63,7 @@ def fleet_runbook(n):
 
 
 def measure(argv):
-    """Wall seconds and peak RSS (MiB) of one run; fails loudly on a non-zero exit."""
+    """Wall seconds, peak RSS (MiB) and CPU seconds of one run; fails loudly on a non-zero exit."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -72,7 +72,7 @@ def measure(argv):
     if code != 0:
         sys.exit("%s exited %d: %s" % (" ".join(argv), code, proc.stderr.read().decode()[-2000:]))
     proc.stderr.close()
-    return wall, usage.ru_maxrss / 1024.0
+    return wall, usage.ru_maxrss / 1024.0, usage.ru_utime + usage.ru_stime
 
 
 def machine():
@@ -113,16 +113,18 @@ def main():
         check.append(measure([binary, "check", drill])[0])
         run.append(measure([binary, "run", drill, "--no-log"])[0])
         print("  round %d: check %.1f ms, run %.1f ms" % (r + 1, check[-1] * 1e3, run[-1] * 1e3), file=sys.stderr)
-    fleet_wall, fleet_rss = [], []
+    fleet_wall, fleet_rss, fleet_cpu = [], [], []
     for r in range(max(3, args.rounds // 3)):
-        wall, rss = measure([binary, "run", fleet, "--no-log", "--quiet"])
+        wall, rss, cpu = measure([binary, "run", fleet, "--no-log", "--quiet"])
         fleet_wall.append(wall)
         fleet_rss.append(rss)
-        print("  fleet %d: %.2f s, %.1f MiB" % (r + 1, wall, rss), file=sys.stderr)
+        fleet_cpu.append(cpu)
+        print("  fleet %d: %.2f s wall, %.2f s CPU, %.1f MiB" % (r + 1, wall, cpu, rss), file=sys.stderr)
 
     c, rr = statistics.median(check), statistics.median(run)
     ratio = rr / c
-    fw, fr = statistics.median(fleet_wall), max(fleet_rss)
+    fw, fr, fc = statistics.median(fleet_wall), max(fleet_rss), statistics.median(fleet_cpu)
+    load = os.getloadavg()[0]
     rows = [
         "<!-- drill:begin (written by benchmarks/drill/run.py) -->",
         "## Drill",
@@ -141,12 +143,13 @@ def main():
         "awaited and asserted, embedded at `speed: instant`: wall time and peak memory (max RSS) of",
         "`runbook run --no-log --quiet`. Targets: <= 3 s, <= 150 MB.",
         "",
-        "| %d runs | wall time (median) | peak memory (max) |" % len(fleet_wall),
-        "| --- | --- | --- |",
-        "| %d standbys | %.2f s (%s) | %.1f MiB (%s) |" % (
-            args.fleet, fw, "meets" if fw <= 3 else "misses", fr, "meets" if fr <= 150 else "misses"),
+        "| %d runs | wall time (median) | CPU time, user + system (median) | peak memory (max) |" % len(fleet_wall),
+        "| --- | --- | --- | --- |",
+        "| %d standbys | %.2f s (%s) | %.2f s | %.1f MiB (%s) |" % (
+            args.fleet, fw, "meets" if fw <= 3 else "misses", fc, fr, "meets" if fr <= 150 else "misses"),
         "",
-        "- machine: %s; release build" % machine(),
+        "- machine: %s; release build; load average %.1f when it finished (wall times grow with"
+        " the load of a shared machine; CPU time much less)" % (machine(), load),
         "- date: %s" % time.strftime("%Y-%m-%d", time.gmtime()),
         "- command: `benchmarks/drill/run.py` (`--rounds N`, `--fleet N`)",
         "<!-- drill:end -->",
