@@ -10,6 +10,10 @@ extension Interpreter {
             }
             if Task.isCancelled { throw StepFailure.interrupted }
         }
+        if trace.position.block == "steps", context.runTimedOut(clock.now), let timeout = runbook.timeout {
+            let limit = (try? duration(timeout, in: scope)).map { " (\(DurationText.format($0)))" } ?? ""
+            throw StepFailure("not started: the runbook's timeout\(limit) has passed")
+        }
         switch step.action {
         case .failover(let cluster), .switchover(let cluster):
             let isFailover = if case .failover = step.action { true } else { false }
@@ -121,11 +125,7 @@ extension Interpreter {
             var wake = clock.now.advanced(by: d)
             let cut = deadline.map { $0.instant < wake } ?? false
             if cut, let deadline { wake = deadline.instant }
-            do {
-                try await clock.sleep(until: wake, tolerance: nil)
-            } catch {
-                throw StepFailure.interrupted
-            }
+            try await sleep(until: wake)
             if cut, let deadline { throw StepFailure(deadline.description + " during the sleep") }
             trace.message = "slept \(DurationText.format(d))"
 
@@ -222,13 +222,25 @@ extension Interpreter {
             }
             guard limit >= 1 else { throw StepFailure("max concurrency is \(limit); it must be at least 1 (\(maxConcurrency.location))") }
         }
+        guard !items.isEmpty else {
+            trace.message = "no items to run"
+            return
+        }
+        // On the simulator's instant clock each item is a branch that holds time still while it runs
+        // (see `branch`): its unit is taken before it is launched, so every item starts at the
+        // simulated instant it is launched, and released by the loop once the loop has launched the
+        // item that takes its place, so no time passes between the two. The loop itself only waits.
+        let busy = clock as? SimulationClock
         let failures = await withTaskGroup(of: (Int, Bool).self, returning: [Int].self) { group in
             var next = 0
+            var running = 0
             var failed: [Int] = []
             func launch() {
                 let i = next
                 let item = items[i]
                 next += 1
+                running += 1
+                busy?.beginBusy()
                 group.addTask {
                     let outcome = await self.runBlock(
                         block.body, block: blockName, prefix: prefix + [i], labelPrefix: label(item),
@@ -237,9 +249,13 @@ extension Interpreter {
                 }
             }
             while next < items.count, next < limit { launch() }
+            busy?.endBusy()
             for await (i, itemFailed) in group {
+                running -= 1
                 if itemFailed { failed.append(i) }
                 if next < items.count, !Task.isCancelled, !state.isInterrupted { launch() }
+                if running == 0 { busy?.beginBusy() }
+                busy?.endBusy()
             }
             return failed.sorted()
         }
