@@ -26,7 +26,7 @@ extension Interpreter {
                 Recovery(
                     position: trace.position, action: isFailover ? "failover" : "switchover", clusterId: id,
                     taskId: task.id, taskStatus: task.status.rawValue, calledAtMs: calledAt, endedAtMs: nil,
-                    recoveryMs: nil))
+                    recoveryMs: nil, operation: task.operation?.rawValue))
             see(task, trace: trace, context: context)
             scope.current = task.id
             if let name = step.options.taskName { scope.taskNames[name.text] = task.id }
@@ -201,12 +201,21 @@ extension Interpreter {
             return s
         }
         @Sendable func label(_ item: ExprValue) -> String { "\(labelBase)/\(variable)=\(item.text)" }
+        /// Records the steps of items that will not run.
+        func skipItems(_ indices: some Sequence<Int>) async {
+            for j in indices {
+                await skip(
+                    block.body, block: blockName, prefix: prefix + [j], labelPrefix: label(items[j]),
+                    scope: itemScope(items[j]), context: context)
+            }
+        }
         if !block.parallel {
             for (i, item) in items.enumerated() {
                 let outcome = await runBlock(
                     block.body, block: blockName, prefix: prefix + [i], labelPrefix: label(item),
                     scope: itemScope(item), context: context)
                 if outcome.failure != nil {
+                    await skipItems(items.indices.dropFirst(i + 1))
                     if Task.isCancelled || state.isInterrupted { throw StepFailure.interrupted }
                     throw StepFailure("item \(i + 1) of \(items.count) (\(variable)=\(item.text)) failed; the loop stopped there")
                 }
@@ -231,7 +240,7 @@ extension Interpreter {
         // simulated instant it is launched, and released by the loop once the loop has launched the
         // item that takes its place, so no time passes between the two. The loop itself only waits.
         let busy = clock as? SimulationClock
-        let failures = await withTaskGroup(of: (Int, Bool).self, returning: [Int].self) { group in
+        let (failures, launched) = await withTaskGroup(of: (Int, Bool).self, returning: ([Int], Int).self) { group in
             var next = 0
             var running = 0
             var failed: [Int] = []
@@ -257,8 +266,10 @@ extension Interpreter {
                 if running == 0 { busy?.beginBusy() }
                 busy?.endBusy()
             }
-            return failed.sorted()
+            return (failed.sorted(), next)
         }
+        // Items an interruption kept from starting.
+        await skipItems(launched..<items.count)
         if Task.isCancelled || state.isInterrupted { throw StepFailure.interrupted }
         if !failures.isEmpty {
             let shown = failures.prefix(5).map { "\(variable)=\(items[$0].text)" }.joined(separator: ", ")

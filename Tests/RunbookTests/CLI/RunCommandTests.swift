@@ -82,6 +82,53 @@ struct RunCommandTests {
         #expect(bad.stderr.contains("--speed 'fast' is not a speed"))
     }
 
+    @Test(arguments: [false, true])
+    func confirmWithoutATerminalNeedsYes(yes: Bool) async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = try CLI.write(
+            """
+            runbook: Gate
+            steps:
+              - confirm: Is the primary region lost?
+              - failover cluster: 6
+              - await task status: SUCCESS
+            """, to: folder, as: "gate.yaml")
+        let result = try await CLI.run(["run", file, "--no-log"] + (yes ? ["--yes"] : []), in: folder)
+        if yes {
+            #expect(result.status == 0, "\(result.stdout)")
+            #expect(result.stdout.contains("✔ confirm: Is the primary region lost?  0s\n"))
+        } else {
+            // Standard input is not a terminal: the gate fails and nothing after it runs.
+            #expect(result.status == 1)
+            #expect(
+                result.stdout.contains(
+                    "Is the primary region lost?: no terminal to ask on; run with --yes to confirm without asking"))
+            #expect(result.stdout.contains("- failover cluster: 6  skipped\n"))
+            #expect(!result.stdout.contains("recovery:"))
+        }
+    }
+
+    @Test func varOverridesAVariable() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try await CLI.run(
+            ["run", CLI.example("failover-drill.yaml"), "--speed", "instant", "--no-log", "--var", "rto=20s"], in: folder)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("the step's timeout (20s) passed while awaiting task 171603 status SUCCESSFUL"))
+    }
+
+    @Test func verboseShowsCallsAndObservations() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try await CLI.run(
+            ["run", CLI.example("failover-drill.yaml"), "--speed", "instant", "--no-log", "--verbose"], in: folder)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("→ POST /api/v2/ob/clusters/6/failover 200 trace "))
+        #expect(result.stdout.contains("· Failover to Primary: RUNNING → SUCCESSFUL"))
+        #expect(result.stdout.contains("· cluster 6 obcluster-sh: PRIMARY RUNNING"))
+    }
+
     // MARK: - The journal
 
     @Test func logWritesTheJournalWhereAskedAndPrintsItsPath() async throws {
@@ -137,12 +184,13 @@ struct RunCommandTests {
           - note: cleaned up
         """
 
-    @Test func sigintStopsTheRunRunsFinallyAndExits130() async throws {
+    @Test(arguments: [SIGINT, SIGTERM])
+    func signalStopsTheRunRunsFinallyAndExits130(signal: Int32) async throws {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = try CLI.write(Self.slowRunbook, to: folder, as: "slow.yaml")
         let journal = folder.appendingPathComponent("slow.jsonl").path
-        let result = try await CLI.run(["run", file, "--log", journal], in: folder, signal: SIGINT, after: "✔ note: two")
+        let result = try await CLI.run(["run", file, "--log", journal], in: folder, signal: signal, after: "✔ note: two")
         #expect(result.status == 130)
         #expect(result.signalled == false)
         #expect(result.stderr.contains("runbook: interrupted; stopping"))

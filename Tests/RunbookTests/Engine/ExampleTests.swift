@@ -47,6 +47,15 @@ import Testing
         #expect(run.finished.outcome == .passed)
         #expect(run.outcomes == (0..<7).map { "steps[\($0)]: passed" })
         #expect(try run.calls("steps[0]") == ["POST /api/v2/ob/clusters/6/failoverPreCheck"])
+        // Every call is in the log with its answer's status, trace id and duration.
+        let calls = run.steps.flatMap(\.calls)
+        #expect(calls.count > 20)
+        #expect(calls.allSatisfy { $0.status == 200 && $0.durationMs >= 0 && $0.attempt == 1 })
+        #expect(calls.allSatisfy { $0.traceId?.wholeMatch(of: /[0-9a-f]{16}/) != nil })
+        #expect(Set(calls.compactMap(\.traceId)).count == calls.count)
+        // Steps know where they are written.
+        #expect(run.steps.map(\.location.line) == [10, 11, 14, 15, 17, 18, 21])
+        #expect(run.steps.allSatisfy { $0.location.file == "examples/failover-drill.yaml" && $0.location.column == 5 })
         #expect(try run.step("steps[0]").observed.precheckMessages == [])
         #expect(try run.step("steps[2]").observed.taskId == 171603)
         let wait = try run.step("steps[3]")

@@ -343,6 +343,30 @@ import Testing
         #expect(run.finished.durationMs == 30_000)
     }
 
+    @Test func sequentialLoopStopsAtAFailedItemAndRecordsTheRestAsSkipped() async throws {
+        let run = try await Engine.run(
+            """
+            runbook: t
+            vars:
+              clusters: [6, 5, 6]
+            steps:
+              - for each c in ${clusters}:
+                  - assert cluster ${c} type: STANDBY
+                  - note: cluster ${c} checked
+              - note: after
+            """)
+        #expect(
+            run.outcomes == [
+                "steps[0]/c=6[0]: passed", "steps[0]/c=6[1]: passed", "steps[0]/c=5[0]: failed",
+                "steps[0]/c=5[1]: skipped", "steps[0]/c=6[0]: skipped", "steps[0]/c=6[1]: skipped", "steps[0]: failed",
+                "steps[1]: skipped",
+            ])
+        // A skipped item's steps are named with its values.
+        #expect(run.steps[5].phrase == "note: cluster 6 checked")
+        #expect(run.steps[5].position.path == [0, 2, 1])
+        #expect(run.finished.counts == StepCounts(passed: 2, failed: 2, skipped: 4))
+    }
+
     @Test func parallelLoopRunsItemsAtOnce() async throws {
         let run = try await Engine.run(
             """

@@ -371,6 +371,10 @@ import Testing
         #expect(tasks.allSatisfy { $0.status == .running })
         #expect(try run.step("steps[0]").message == "interrupted")
         #expect(run.finished.durationMs < 20_000)
+        // The items never started are in the log, skipped.
+        let skipped = run.steps.filter { $0.outcome == .skipped }.map(\.position.label)
+        #expect(
+            skipped == [6, 8, 10, 12].flatMap { ["steps[0]/standby=\($0)[0]", "steps[0]/standby=\($0)[1]"] })
     }
 
     // MARK: - Parallel items
@@ -517,6 +521,32 @@ import Testing
         // The run saw the end at its next poll, after the task had ended.
         #expect(try #require(recovery.endedAtMs) >= 114_000)
         #expect(run.finished.durationMs == recovery.endedAtMs)
+    }
+
+    @Test func rolledBackActionIsNotReportedAsARecovery() async throws {
+        let text = Mutex("")
+        let renderer = TerminalRenderer(style: .init(live: false, color: false)) { s in text.withLock { $0 += s } }
+        let run = try await Engine.run(
+            """
+            runbook: t
+            simulate:
+              faults:
+                - {subtask: Mc lock ob clusters, fail: 1}
+            steps:
+              - failover cluster: 6
+              - await task status: SUCCESS
+            on failure:
+              - rollback task
+              - await task status: SUCCESS
+            """, sinks: [renderer])
+        let recovery = try #require(run.finished.recoveries.first)
+        #expect(recovery.taskStatus == "SUCCESSFUL")
+        #expect(recovery.operation == "ROLLBACK")
+        #expect(recovery.isRolledBack)
+        #expect(text.withLock { $0 }.contains("recovery: failover of cluster 6 (task 171603) SUCCESSFUL (rolled back) in "))
+        let completed = try await Engine.run(try Engine.example("failover-drill.yaml"))
+        #expect(completed.finished.recoveries.first?.operation == "EXECUTE")
+        #expect(completed.finished.recoveries.first?.isRolledBack == false)
     }
 
     // MARK: - The journal
