@@ -51,10 +51,19 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Also print each OCP call and what each step observed.")
     var verbose = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Override the simulator's speed (the runbook's `simulate: speed`): instant, realtime, or a factor such as 60x. Embedded target only.",
+            valueName: "speed"))
+    var speed: String?
+
     func validate() throws {
         _ = try CheckCommand.parseVariables(variables)
         if noLog && log != nil { throw ValidationError("--log and --no-log cannot be used together.") }
         if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together.") }
+        if let speed, SimulationSpeed(speed) == nil {
+            throw ValidationError("--speed '\(speed)' is not a speed: write instant, realtime or a factor such as 60x.")
+        }
     }
 
     func run() async throws {
@@ -89,13 +98,18 @@ struct RunCommand: AsyncParsableCommand {
         if target.insecure, case .ocp = runTarget {
             notes.append("TLS certificate verification is off (--insecure)")
         }
+        if speed != nil, case .ocp = runTarget {
+            notes.append("--speed is ignored against a real OCP")
+        }
         let configuration = RunConfiguration(
             fileSHA256: Digest.sha256Hex(bytes), notes: notes, environment: environment, assumeYes: yes,
             confirm: { question in await TerminalPrompt.ask(question) })
 
         let trap = SignalTrap()
-        let finished = await RunbookRunner.run(runbook, target: runTarget, log: stepLog, configuration: configuration) {
-            interrupt in
+        let finished = await RunbookRunner.run(
+            runbook, target: runTarget, log: stepLog, configuration: configuration,
+            speed: speed.flatMap { SimulationSpeed($0) }
+        ) { interrupt in
             trap.onSignal(interrupt)
         }
         await stepLog.close()

@@ -10,6 +10,10 @@ extension Interpreter {
             }
             if Task.isCancelled { throw StepFailure.interrupted }
         }
+        if trace.position.block == "steps", context.runTimedOut(clock.now), let timeout = runbook.timeout {
+            let limit = (try? duration(timeout, in: scope)).map { " (\(DurationText.format($0)))" } ?? ""
+            throw StepFailure("not started: the runbook's timeout\(limit) has passed")
+        }
         switch step.action {
         case .failover(let cluster), .switchover(let cluster):
             let isFailover = if case .failover = step.action { true } else { false }
@@ -22,7 +26,7 @@ extension Interpreter {
                 Recovery(
                     position: trace.position, action: isFailover ? "failover" : "switchover", clusterId: id,
                     taskId: task.id, taskStatus: task.status.rawValue, calledAtMs: calledAt, endedAtMs: nil,
-                    recoveryMs: nil))
+                    recoveryMs: nil, operation: task.operation?.rawValue))
             see(task, trace: trace, context: context)
             scope.current = task.id
             if let name = step.options.taskName { scope.taskNames[name.text] = task.id }
@@ -121,11 +125,7 @@ extension Interpreter {
             var wake = clock.now.advanced(by: d)
             let cut = deadline.map { $0.instant < wake } ?? false
             if cut, let deadline { wake = deadline.instant }
-            do {
-                try await clock.sleep(until: wake, tolerance: nil)
-            } catch {
-                throw StepFailure.interrupted
-            }
+            try await sleep(until: wake)
             if cut, let deadline { throw StepFailure(deadline.description + " during the sleep") }
             trace.message = "slept \(DurationText.format(d))"
 
@@ -201,12 +201,21 @@ extension Interpreter {
             return s
         }
         @Sendable func label(_ item: ExprValue) -> String { "\(labelBase)/\(variable)=\(item.text)" }
+        /// Records the steps of items that will not run.
+        func skipItems(_ indices: some Sequence<Int>) async {
+            for j in indices {
+                await skip(
+                    block.body, block: blockName, prefix: prefix + [j], labelPrefix: label(items[j]),
+                    scope: itemScope(items[j]), context: context)
+            }
+        }
         if !block.parallel {
             for (i, item) in items.enumerated() {
                 let outcome = await runBlock(
                     block.body, block: blockName, prefix: prefix + [i], labelPrefix: label(item),
                     scope: itemScope(item), context: context)
                 if outcome.failure != nil {
+                    await skipItems(items.indices.dropFirst(i + 1))
                     if Task.isCancelled || state.isInterrupted { throw StepFailure.interrupted }
                     throw StepFailure("item \(i + 1) of \(items.count) (\(variable)=\(item.text)) failed; the loop stopped there")
                 }
@@ -222,19 +231,25 @@ extension Interpreter {
             }
             guard limit >= 1 else { throw StepFailure("max concurrency is \(limit); it must be at least 1 (\(maxConcurrency.location))") }
         }
-        // On an instant simulation clock each item takes its place before it is spawned, so all
-        // start at the same simulated instant; the loop gives up its own place while it waits and
-        // takes a finished item's place when it resumes.
-        let participants = clock as? SimulationClock
-        let failures = await withTaskGroup(of: (Int, Bool).self, returning: [Int].self) { group in
+        guard !items.isEmpty else {
+            trace.message = "no items to run"
+            return
+        }
+        // On the simulator's instant clock each item is a branch that holds time still while it runs
+        // (see `branch`): its unit is taken before it is launched, so every item starts at the
+        // simulated instant it is launched, and released by the loop once the loop has launched the
+        // item that takes its place, so no time passes between the two. The loop itself only waits.
+        let busy = clock as? SimulationClock
+        let (failures, launched) = await withTaskGroup(of: (Int, Bool).self, returning: ([Int], Int).self) { group in
             var next = 0
-            var done = 0
+            var running = 0
             var failed: [Int] = []
             func launch() {
                 let i = next
                 let item = items[i]
                 next += 1
-                participants?.beginBusy()
+                running += 1
+                busy?.beginBusy()
                 group.addTask {
                     let outcome = await self.runBlock(
                         block.body, block: blockName, prefix: prefix + [i], labelPrefix: label(item),
@@ -243,15 +258,18 @@ extension Interpreter {
                 }
             }
             while next < items.count, next < limit { launch() }
-            if next > 0 { participants?.endBusy() }
+            busy?.endBusy()
             for await (i, itemFailed) in group {
-                done += 1
+                running -= 1
                 if itemFailed { failed.append(i) }
                 if next < items.count, !Task.isCancelled, !state.isInterrupted { launch() }
-                if done < next { participants?.endBusy() }
+                if running == 0 { busy?.beginBusy() }
+                busy?.endBusy()
             }
-            return failed.sorted()
+            return (failed.sorted(), next)
         }
+        // Items an interruption kept from starting.
+        await skipItems(launched..<items.count)
         if Task.isCancelled || state.isInterrupted { throw StepFailure.interrupted }
         if !failures.isEmpty {
             let shown = failures.prefix(5).map { "\(variable)=\(items[$0].text)" }.joined(separator: ", ")

@@ -44,11 +44,7 @@ extension Interpreter {
             if let every, backoff == 1 { interval = min(interval, every) }
             var wake = now.advanced(by: interval)
             if let deadline, deadline.instant < wake { wake = deadline.instant }
-            do {
-                try await clock.sleep(until: wake, tolerance: nil)
-            } catch {
-                throw StepFailure.interrupted
-            }
+            try await sleep(until: wake)
         }
     }
 

@@ -37,10 +37,6 @@ public final class Interpreter<C: Clock>: Sendable where C.Duration == Duration 
 
     /// Runs the runbook to its end and returns the last record of the step log.
     public func run() async -> RunFinished {
-        // On an instant simulation clock the run is a participant: time moves only while it sleeps.
-        let participant = clock as? SimulationClock
-        participant?.beginBusy()
-        defer { participant?.endBusy() }
         let wallStart = ContinuousClock.now
         let start = clock.now
 
@@ -73,11 +69,11 @@ public final class Interpreter<C: Clock>: Sendable where C.Duration == Duration 
         var failedStep: String?
         if let setupFailure {
             failedStep = setupFailure
-            await skip(runbook.steps, block: "steps", prefix: [], labelPrefix: "steps", context: context)
+            await skip(runbook.steps, block: "steps", prefix: [], labelPrefix: "steps", scope: scope, context: context)
         } else {
             // The main steps run in their own task so an interruption can cancel their waits.
-            let steps = Task { [scope] in
-                await self.runBlock(runbook.steps, block: "steps", scope: scope, context: context)
+            let steps = branch { [scope] in
+                await self.runBlock(self.runbook.steps, block: "steps", scope: scope, context: context)
             }
             cancelMain.withLock { $0 = { steps.cancel() } }
             if state.isInterrupted { steps.cancel() }
@@ -90,20 +86,31 @@ public final class Interpreter<C: Clock>: Sendable where C.Duration == Duration 
             failedStep = outcome.failure
         }
 
-        let interrupted = state.isInterrupted
-        if failedStep != nil, !interrupted, !runbook.onFailure.isEmpty {
-            _ = await runBlock(runbook.onFailure, block: "on failure", scope: scope, context: context)
+        if failedStep != nil, !state.isInterrupted, !runbook.onFailure.isEmpty {
+            // Like `steps`, `on failure` runs in a task of its own so an interruption stops its waits.
+            let recovery = branch { [scope] in
+                _ = await self.runBlock(self.runbook.onFailure, block: "on failure", scope: scope, context: context)
+            }
+            cancelMain.withLock { $0 = { recovery.cancel() } }
+            if state.isInterrupted { recovery.cancel() }
+            await withTaskCancellationHandler {
+                await recovery.value
+            } onCancel: {
+                recovery.cancel()
+            }
         } else if !runbook.onFailure.isEmpty {
-            await skip(runbook.onFailure, block: "on failure", prefix: [], labelPrefix: "on failure", context: context)
+            await skip(
+                runbook.onFailure, block: "on failure", prefix: [], labelPrefix: "on failure", scope: scope, context: context)
         }
         if !runbook.finally.isEmpty {
             // `finally` runs even after an interruption, in a task of its own that is not cancelled.
             let finallyScope = scope
-            await Task {
+            await branch {
                 _ = await self.runBlock(self.runbook.finally, block: "finally", scope: finallyScope, context: context)
             }.value
         }
 
+        let interrupted = state.isInterrupted
         let outcome: RunOutcome
         var reason: String?
         if let target = state.targetFailure {
@@ -125,9 +132,49 @@ public final class Interpreter<C: Clock>: Sendable where C.Duration == Duration 
             outcome: outcome, reason: reason, counts: state.counts,
             durationMs: start.duration(to: clock.now).milliseconds,
             wallDurationMs: wallStart.duration(to: .now).milliseconds, finishedAt: OCPTimestamp(date: Date()),
-            recoveries: state.recoveries)
+            recoveries: Self.inRunbookOrder(state.recoveries))
         await log.write(.runFinished(finished))
         return finished
+    }
+
+    /// Recoveries in the runbook's order (block, then position in it), whatever order parallel
+    /// items started their tasks in; a step that ran more than once keeps its runs in order.
+    static func inRunbookOrder(_ recoveries: [Recovery]) -> [Recovery] {
+        let blocks = ["steps": 0, "on failure": 1, "finally": 2]
+        return recoveries.enumerated().sorted { a, b in
+            let (x, y) = (a.element.position, b.element.position)
+            if x.block != y.block { return blocks[x.block, default: 3] < blocks[y.block, default: 3] }
+            if x.path != y.path { return x.path.lexicographicallyPrecedes(y.path) }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+
+    // MARK: - Time
+
+    /// Starts a branch of the run (`steps`, `on failure`, `finally`) in a task of its own.
+    ///
+    /// On the simulator's instant clock a running branch holds simulated time still (it counts as
+    /// busy) and lets it move only while it sleeps on the clock (``sleep(until:)``): time advances
+    /// when every branch of the run, parallel items included, is waiting, as it would on a real
+    /// clock, and never while a branch is between two calls.
+    func branch<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> Task<T, Never> {
+        let busy = clock as? SimulationClock
+        busy?.beginBusy()
+        return Task {
+            defer { busy?.endBusy() }
+            return await body()
+        }
+    }
+
+    /// Sleeps on the run clock until `wake`; an interruption ends the sleep as the step's failure.
+    /// On the simulator's instant clock the branch gives up its place while it sleeps (the clock
+    /// does that itself, atomically), so time moves once every branch is asleep (see ``branch(_:)``).
+    func sleep(until wake: C.Instant) async throws(StepFailure) {
+        do {
+            try await clock.sleep(until: wake, tolerance: nil)
+        } catch {
+            throw StepFailure.interrupted
+        }
     }
 
     /// What is shared by every step of one run.
@@ -138,6 +185,9 @@ public final class Interpreter<C: Clock>: Sendable where C.Duration == Duration 
         var runDeadline: C.Instant?
 
         func runTimeMs(_ now: C.Instant) -> Int64 { start.duration(to: now).milliseconds }
+
+        /// Whether the whole run's `timeout` has passed at `now`.
+        func runTimedOut(_ now: C.Instant) -> Bool { runDeadline.map { now >= $0 } ?? false }
     }
 
     // MARK: - Blocks
@@ -161,16 +211,19 @@ public final class Interpreter<C: Clock>: Sendable where C.Duration == Duration 
             let outcome = await runStep(step, position: position, scope: &scope, context: context)
             if outcome == .failed {
                 let rest = Array(steps.dropFirst(index + 1))
-                await skip(rest, block: block, prefix: prefix, labelPrefix: labelPrefix, context: context, offset: index + 1)
+                await skip(
+                    rest, block: block, prefix: prefix, labelPrefix: labelPrefix, scope: scope, context: context,
+                    offset: index + 1)
                 return BlockOutcome(scope: scope, failure: "step \(position.label) '\(phrase(of: step, scope: scope))' failed (\(step.location))")
             }
         }
         return BlockOutcome(scope: scope, failure: nil)
     }
 
-    /// Records steps that did not run.
+    /// Records steps that did not run, named as they would have been in `scope`.
     func skip(
-        _ steps: [Step], block: String, prefix: [Int], labelPrefix: String, context: RunContext, offset: Int = 0
+        _ steps: [Step], block: String, prefix: [Int], labelPrefix: String, scope: Scope, context: RunContext,
+        offset: Int = 0
     ) async {
         for (i, step) in steps.enumerated() {
             let index = offset + i
@@ -179,7 +232,7 @@ public final class Interpreter<C: Clock>: Sendable where C.Duration == Duration 
             await log.write(
                 .stepFinished(
                     StepFinished(
-                        position: position, location: step.location, phrase: step.phrase, outcome: .skipped,
+                        position: position, location: step.location, phrase: phrase(of: step, scope: scope), outcome: .skipped,
                         durationMs: 0, wallDurationMs: 0)))
         }
     }
@@ -215,7 +268,9 @@ public final class Interpreter<C: Clock>: Sendable where C.Duration == Duration 
             outcome = .passed
         case .failure(let error):
             failure = error
-            outcome = step.options.continueOnFailure && !error.isInterruption ? .continued : .failed
+            // A failure once the runbook's own timeout has passed ends `steps`, as an interruption does.
+            outcome = step.options.continueOnFailure && !error.isInterruption && !context.runTimedOut(clock.now)
+                ? .continued : .failed
             if error.targetFailure { state.recordTargetFailure(error.message) }
         }
         state.count(outcome)

@@ -59,6 +59,7 @@ final class RunState: Sendable {
             if merged.subtasks == nil { merged.subtasks = s.tasks[task.id]?.subtasks }
             s.tasks[task.id] = merged
             guard let index = s.recoveryIndex[task.id] else { return }
+            if let operation = task.operation { s.recoveries[index].operation = operation.rawValue }
             if task.status.isTerminal {
                 if s.recoveries[index].taskStatus != task.status.rawValue || s.recoveries[index].endedAtMs == nil {
                     s.recoveries[index].taskStatus = task.status.rawValue

@@ -19,15 +19,21 @@ public enum RunTarget: Sendable {
 public enum RunbookRunner {
     /// Runs `runbook` against `target`. `onStart` receives a function that interrupts the run
     /// (for SIGINT/SIGTERM handlers).
+    ///
+    /// - Parameter speed: when the target is embedded, replaces the speed of the runbook's
+    ///   `simulate:` block (`runbook run --speed`; tests run examples at `.instant`). Nil keeps the
+    ///   runbook's own speed. Ignored against a real OCP.
     public static func run(
         _ runbook: RunbookDocument, target: RunTarget, log: StepLog, configuration: RunConfiguration,
+        speed: SimulationSpeed? = nil,
         onStart: @Sendable (_ interrupt: @escaping @Sendable () -> Void) -> Void = { _ in }
     ) async -> RunFinished {
         var configuration = configuration
         configuration.target = target.description
         switch target {
         case .embedded:
-            let setup = runbook.simulate ?? SimulationSetup()
+            var setup = runbook.simulate ?? SimulationSetup()
+            if let speed { setup.speed = speed }
             let clock = SimulationClock(speed: setup.speed)
             let simulator = OCPSimulator(setup: setup, clock: clock)
             configuration.simulationSpeed = setup.speed.description

@@ -236,10 +236,13 @@ public struct Recovery: Sendable, Hashable, Codable {
     public var endedAtMs: Int64?
     /// The task's own duration from OCP's start and finish times, in milliseconds (nil: unknown).
     public var recoveryMs: Int64?
+    /// The task's operation when last seen (`EXECUTE`, `RETRY`, `ROLLBACK`): a task that ends
+    /// SUCCESSFUL in a `ROLLBACK` undid the action instead of completing it.
+    public var operation: String?
 
     public init(
         position: StepPosition, action: String, clusterId: Int, taskId: Int, taskStatus: String?, calledAtMs: Int64,
-        endedAtMs: Int64?, recoveryMs: Int64?
+        endedAtMs: Int64?, recoveryMs: Int64?, operation: String? = nil
     ) {
         self.position = position
         self.action = action
@@ -249,7 +252,11 @@ public struct Recovery: Sendable, Hashable, Codable {
         self.calledAtMs = calledAtMs
         self.endedAtMs = endedAtMs
         self.recoveryMs = recoveryMs
+        self.operation = operation
     }
+
+    /// True when the task was last seen rolling the action back (or done rolling it back).
+    public var isRolledBack: Bool { operation == "ROLLBACK" }
 }
 
 /// Step counts by outcome.

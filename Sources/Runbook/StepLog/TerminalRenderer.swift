@@ -151,10 +151,11 @@ public actor TerminalRenderer: StepLogSink {
         let shown = r.recoveries.prefix(10)
         for rec in shown {
             let measured = rec.recoveryMs.map { DurationText.format(.milliseconds($0)) } ?? "not seen to end"
-            emit("  recovery: \(rec.action) of cluster \(rec.clusterId) (task \(rec.taskId)) \(rec.taskStatus ?? "RUNNING") in \(measured)\n")
+            let status = (rec.taskStatus ?? "RUNNING") + (rec.isRolledBack ? " (rolled back)" : "")
+            emit("  recovery: \(rec.action) of cluster \(rec.clusterId) (task \(rec.taskId)) \(status) in \(measured)\n")
         }
         if r.recoveries.count > shown.count {
-            let times = r.recoveries.compactMap(\.recoveryMs).sorted()
+            let times = r.recoveries.filter { !$0.isRolledBack }.compactMap(\.recoveryMs).sorted()
             var line = "  … and \(r.recoveries.count - shown.count) more"
             if let last = times.last, let first = times.first {
                 line += "; recovery times \(DurationText.format(.milliseconds(first))) to \(DurationText.format(.milliseconds(last)))"

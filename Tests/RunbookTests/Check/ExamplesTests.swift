@@ -83,7 +83,13 @@ import Testing
         #expect(result.diagnostics.isEmpty)
         let runbook = try #require(result.runbook)
         #expect(runbook.steps.count == 7)
-        #expect(try TestFiles.text("examples/failover-drill.yaml") == Self.briefFirstRunbook)
+        // The example is the brief's runbook plus a `simulate: speed:` that paces the rehearsal.
+        let example = try TestFiles.text("examples/failover-drill.yaml")
+        let lines = example.split(separator: "\n", omittingEmptySubsequences: false)
+        let simulate = try #require(lines.firstIndex(of: "simulate:"))
+        #expect(lines[simulate + 1].hasPrefix("  speed: "))
+        let withoutSimulate = lines[..<simulate] + lines[(simulate + 2)...]
+        #expect(withoutSimulate.joined(separator: "\n") == Self.briefFirstRunbook)
     }
 
     @Test func theBriefsFragmentsCheckClean() throws {

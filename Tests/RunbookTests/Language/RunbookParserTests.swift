@@ -4,8 +4,8 @@ import Testing
 /// Golden dumps of the tree (``RunbookDocument/outline``), `@line:col` on every node.
 @Suite struct RunbookParserTests {
     @Test func theBriefsFirstRunbook() throws {
-        let text = try TestFiles.text("examples/failover-drill.yaml")
-        let runbook = try #require(RunbookChecker.check(text, file: "examples/failover-drill.yaml").runbook)
+        let runbook = try #require(
+            RunbookChecker.check(ExamplesTests.briefFirstRunbook, file: "examples/failover-drill.yaml").runbook)
         #expect(runbook.outline == Self.briefOutline + "\n")
     }
 
