@@ -61,12 +61,14 @@ public actor TerminalRenderer: StepLogSink {
             emit("\(paint(r.title, .bold))\n\(paint("  \(r.file) · target \(target)", .dim))\n")
             for note in r.notes { emit(paint("  note: \(note)", .dim) + "\n") }
         case .stepStarted(let s):
+            guard style.live else { return }
             running[s.position] = StepProgress(position: s.position, phrase: s.phrase, elapsedMs: 0)
             order.append(s.position)
             redrawStatus()
         case .stepFinished(let s):
-            running[s.position] = nil
-            order.removeAll { $0 == s.position }
+            if style.live, running.removeValue(forKey: s.position) != nil {
+                if order.last == s.position { order.removeLast() } else { order.removeAll { $0 == s.position } }
+            }
             finishedLine(s)
             redrawStatus()
         case .runFinished(let r):
