@@ -42,7 +42,7 @@ public final class HTTPOCPClient: OCPClient {
             guard FileManager.default.isReadableFile(atPath: caFile) else {
                 throw OCPConnectionError("the CA file \(caFile) cannot be read")
             }
-            tls.trustRoots = .file(caFile)
+            tls.additionalTrustRoots = [.file(caFile)]
         }
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow)
         configuration.timeout = HTTPClient.Configuration.Timeout(
@@ -404,7 +404,14 @@ public final class HTTPOCPClient: OCPClient {
         if let e = error as? NIOConnectionError {
             return (false, "cannot connect to \(e.host):\(e.port)")
         }
-        if error is NIOSSLError || error is BoringSSLError {
+        if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
+            let text = "\(error)"
+            if text.contains("CERTIFICATE_VERIFY_FAILED") {
+                return (false, "the target's TLS certificate could not be verified (trust its CA with --ca-file FILE, or skip verification with --insecure)")
+            }
+            if text.contains("failedToValidateHostname") {
+                return (false, "the target's TLS certificate does not name its host")
+            }
             return (false, "TLS failure: \(error)")
         }
         if let e = error as? IOError, e.errnoCode == ECONNREFUSED {
