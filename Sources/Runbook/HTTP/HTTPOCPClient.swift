@@ -8,14 +8,19 @@ import Synchronization
 
 /// The OCP API over HTTP(S), on AsyncHTTPClient.
 ///
-/// - Reads and pre-checks are retried on connection errors and on 429/502/503/504, with bounded
-///   exponential backoff and jitter, honouring `Retry-After` and `RateLimit-Reset`.
-/// - Calls that start or change work are never re-sent blindly: a call that failed before it was
-///   sent (connection refused, connect timeout) or was refused with 429 is sent again; after an
-///   ambiguous failure (a timeout or a lost connection once the request was sent, or a gateway
-///   error) the client looks for the task the call would have started or changed, and returns
+/// - Reads and pre-checks are retried on connection errors, timeouts and 429/502/503/504, with
+///   bounded exponential backoff and jitter, honouring `Retry-After` and `RateLimit-Reset`.
+/// - Calls that start or change work reach a server at most once: only a call whose connection
+///   could not be made (refused, connect timeout, TLS failure) is sent again. A definite answer
+///   (success, or a refusal below 500, 429 included) is final. After an ambiguous outcome (a
+///   timeout or a lost connection once the request was sent, a 5xx, an answer that cannot be
+///   read) the client looks for the task the call would have started or changed, and returns
 ///   what it found, or fails saying the call was not re-sent. The call record's `note` says which.
+/// - When an answer says the server's rate-limit window is spent (`RateLimit-Remaining: 0`), the
+///   next call waits for it to reset.
 /// - Credentials never appear in errors, records or descriptions.
+///
+/// docs/ocp.md describes this behaviour for users.
 public final class HTTPOCPClient: OCPClient {
     public let connection: OCPConnection
     private let http: HTTPClient
@@ -157,8 +162,9 @@ public final class HTTPOCPClient: OCPClient {
         return subtasks.contains { $0.startTime.map { $0.date >= earliest } ?? false }
     }
 
-    /// The most recent task of that name on that cluster created since `since` (allowing for
-    /// clock skew), in full.
+    /// The task a failover or switchover call started, in full: the newest task of that name on
+    /// that cluster that is RUNNING or was created since `since` (allowing for clock skew); nil
+    /// when there is none.
     private func findStartedTask(named name: String, clusterId: Int, since: Date) async throws(OCPError)
         -> (TaskInstance, String)?
     {
