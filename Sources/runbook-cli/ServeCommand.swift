@@ -28,7 +28,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The address to listen on (loopback by default).", valueName: "address"))
     var host = "127.0.0.1"
 
-    @Option(help: ArgumentHelp("The port to listen on (0: any free port; the first line says which).", valueName: "port"))
+    @Option(
+        help: ArgumentHelp("The port to listen on (0: any free port; the first line says which).", valueName: "port"))
     var port = 8080
 
     @Option(
@@ -37,7 +38,9 @@ struct ServeCommand: AsyncParsableCommand {
         completion: .file(extensions: ["yaml", "yml"]))
     var topology: String?
 
-    @Option(help: ArgumentHelp("instant, realtime or a factor such as 60x (default: the topology's, else instant).", valueName: "speed"))
+    @Option(
+        help: ArgumentHelp(
+            "instant, realtime or a factor such as 60x (default: the topology's, else instant).", valueName: "speed"))
     var speed: String?
 
     @Option(help: ArgumentHelp("The user HTTP Basic requests must give.", valueName: "user"))
@@ -58,9 +61,15 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         if (user == nil) != (password == nil) { throw ValidationError("--user and --password go together.") }
         if user?.isEmpty == true { throw ValidationError("--user cannot be empty.") }
-        if user?.contains(":") == true { throw ValidationError("--user cannot contain ':' (HTTP Basic separates user and password with it).") }
-        if (accessKey == nil) != (secretKey == nil) { throw ValidationError("--access-key and --secret-key go together.") }
-        if accessKey?.isEmpty == true || secretKey?.isEmpty == true { throw ValidationError("--access-key and --secret-key cannot be empty.") }
+        if user?.contains(":") == true {
+            throw ValidationError("--user cannot contain ':' (HTTP Basic separates user and password with it).")
+        }
+        if (accessKey == nil) != (secretKey == nil) {
+            throw ValidationError("--access-key and --secret-key go together.")
+        }
+        if accessKey?.isEmpty == true || secretKey?.isEmpty == true {
+            throw ValidationError("--access-key and --secret-key cannot be empty.")
+        }
         if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535.") }
         if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1 request per second.") }
         if let speed, SimulationSpeed(speed) == nil {
@@ -94,6 +103,12 @@ struct ServeCommand: AsyncParsableCommand {
         var credentials = ServerCredentials()
         if let user, let password { credentials.basic = .init(user: user, password: password) }
         if let accessKey, let secretKey { credentials.accessKeys[accessKey] = secretKey }
+        if credentials.isOpen, !["127.0.0.1", "::1", "localhost"].contains(host) {
+            FileHandle.standardError.write(
+                Data(
+                    "runbook serve: warning: \(host) is not loopback and no credentials are set: anyone who can reach it may call it\n"
+                        .utf8))
+        }
         let configuration = ServeConfiguration(host: host, port: port, credentials: credentials, rateLimit: rateLimit)
         let server = OCPServer(
             configuration: configuration, responder: OCPServer.simulator(setup: setup, speed: pace),

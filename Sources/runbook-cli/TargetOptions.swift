@@ -19,7 +19,9 @@ struct TargetOptions: ParsableArguments {
     @Flag(help: "Do not verify the target's TLS certificate (a warning goes into the step log). For tests only.")
     var insecure = false
 
-    @Option(help: ArgumentHelp("A PEM file of CA certificates to trust for the target, besides the system's.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "A PEM file of CA certificates to trust for the target, besides the system's.", valueName: "file"))
     var caFile: String?
 
     @Option(help: ArgumentHelp("Seconds to wait for a connection to the target.", valueName: "seconds"))

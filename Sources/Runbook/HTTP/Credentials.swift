@@ -37,7 +37,8 @@ public enum Credentials {
         let mode = info.st_mode & 0o777
         if mode & 0o077 != 0 {
             throw OCPConnectionError(
-                "the credentials file \(path) is open to group or others (mode \(String(mode, radix: 8))); run: chmod 600 \(path)")
+                "the credentials file \(path) is open to group or others (mode \(String(mode, radix: 8))); run: chmod 600 \(path)"
+            )
         }
         let bytes: [UInt8]
         let node: Node?

@@ -101,7 +101,9 @@ public final class HTTPOCPClient: OCPClient {
     public func retryTask(id: Int) async throws(OCPError) -> TaskInstance {
         try await change(.retryTask, id: id, as: TaskInstance.self) { sentAt async throws(OCPError) in
             let task = try await self.task(id: id)
-            guard task.operation == .retry, task.status != .failed || Self.ranSince(sentAt, task.subtasks ?? []) else { return nil }
+            guard task.operation == .retry, task.status != .failed || Self.ranSince(sentAt, task.subtasks ?? []) else {
+                return nil
+            }
             return (task, "task \(id) is in RETRY (\(task.status)): the retry took effect")
         }
     }
@@ -109,7 +111,8 @@ public final class HTTPOCPClient: OCPClient {
     public func rollbackTask(id: Int) async throws(OCPError) -> TaskInstance {
         try await change(.rollbackTask, id: id, as: TaskInstance.self) { sentAt async throws(OCPError) in
             let task = try await self.task(id: id)
-            guard task.operation == .rollback, task.status != .failed || Self.ranSince(sentAt, task.subtasks ?? []) else {
+            guard task.operation == .rollback, task.status != .failed || Self.ranSince(sentAt, task.subtasks ?? [])
+            else {
                 return nil
             }
             return (task, "task \(id) is in ROLLBACK (\(task.status)): the rollback took effect")
@@ -138,7 +141,10 @@ public final class HTTPOCPClient: OCPClient {
             guard let s = task.subtasks?.first(where: { $0.id == subtaskId }),
                 s.operation == .skip || s.operation == .rollbackSkip || s.status == .successful
             else { return nil }
-            return (NoPayload(), "subtask \(subtaskId) is \(s.status) (\(s.operation?.rawValue ?? "")): the skip took effect")
+            return (
+                NoPayload(),
+                "subtask \(subtaskId) is \(s.status) (\(s.operation?.rawValue ?? "")): the skip took effect"
+            )
         }
     }
 
@@ -179,7 +185,10 @@ public final class HTTPOCPClient: OCPClient {
         }
         guard let found = candidates.max(by: { $0.id < $1.id }) else { return nil }
         let detail = try await task(id: found.id)
-        return (detail, "found task \(detail.id) '\(name)' (\(detail.status)) on cluster \(clusterId), started by the call: it took effect")
+        return (
+            detail,
+            "found task \(detail.id) '\(name)' (\(detail.status)) on cluster \(clusterId), started by the call: it took effect"
+        )
     }
 
     /// How far the server's clock may be behind the client's when matching a task's create time.
@@ -217,7 +226,9 @@ public final class HTTPOCPClient: OCPClient {
                 if last { throw unreachable(call, reason, attempts: attempt) }
             case .ambiguous(let reason):
                 if last {
-                    throw OCPError(.timeout, call: call, message: "no complete answer after \(attempt) attempt\(attempt == 1 ? "" : "s"): \(reason)")
+                    throw OCPError(
+                        .timeout, call: call,
+                        message: "no complete answer after \(attempt) attempt\(attempt == 1 ? "" : "s"): \(reason)")
                 }
             }
             try await pause(before: attempt + 1, headers: nil, call: call)
@@ -256,7 +267,8 @@ public final class HTTPOCPClient: OCPClient {
                     let wait = Self.delay(before: 2, headers: headers, policy: connection.retry, now: clock())
                     throw OCPError(
                         .api, call: call, httpStatus: 429, code: error.code,
-                        message: "OCP is rate limiting (HTTP 429) and did not take the call; it was not sent again (the limit resets in \(DurationText.format(wait)))",
+                        message:
+                            "OCP is rate limiting (HTTP 429) and did not take the call; it was not sent again (the limit resets in \(DurationText.format(wait)))",
                         traceId: error.traceId)
                 case .failure(let error) where status < 500 && error.kind != .invalidResponse:
                     throw error
@@ -277,11 +289,14 @@ public final class HTTPOCPClient: OCPClient {
             do throws(OCPError) {
                 found = try await reconcile(sentAt)
             } catch {
-                note(call, attempt: attempt, "after \(ambiguity), looking for the call's effect failed (\(error.message)); not re-sent")
+                note(
+                    call, attempt: attempt,
+                    "after \(ambiguity), looking for the call's effect failed (\(error.message)); not re-sent")
                 throw OCPError(
                     answeredError?.kind ?? .timeout, call: call, httpStatus: answeredError?.httpStatus,
                     code: answeredError?.code,
-                    message: "\(ambiguity); whether the call took effect is unknown (looking for it failed: \(error.message)); it was not re-sent (check OCP before running again)",
+                    message:
+                        "\(ambiguity); whether the call took effect is unknown (looking for it failed: \(error.message)); it was not re-sent (check OCP before running again)",
                     traceId: answeredError?.traceId)
             }
             if let (value, what) = found {
@@ -290,8 +305,10 @@ public final class HTTPOCPClient: OCPClient {
             }
             note(call, attempt: attempt, "after \(ambiguity): no sign that the call took effect; not re-sent")
             throw OCPError(
-                answeredError?.kind ?? .timeout, call: call, httpStatus: answeredError?.httpStatus, code: answeredError?.code,
-                message: "\(ambiguity)\(answeredError.map { " (\($0.message))" } ?? ""); OCP shows no sign that the call took effect, and it was not re-sent (check OCP before running again)",
+                answeredError?.kind ?? .timeout, call: call, httpStatus: answeredError?.httpStatus,
+                code: answeredError?.code,
+                message:
+                    "\(ambiguity)\(answeredError.map { " (\($0.message))" } ?? ""); OCP shows no sign that the call took effect, and it was not re-sent (check OCP before running again)",
                 traceId: answeredError?.traceId)
         }
     }
@@ -299,7 +316,9 @@ public final class HTTPOCPClient: OCPClient {
     private func unreachable(_ call: OCPCall, _ reason: String, attempts: Int) -> OCPError {
         OCPError(
             .unreachable, call: call,
-            message: "the target \(connection.baseURL) cannot be reached: \(reason) (\(attempts) attempt\(attempts == 1 ? "" : "s"))")
+            message:
+                "the target \(connection.baseURL) cannot be reached: \(reason) (\(attempts) attempt\(attempts == 1 ? "" : "s"))"
+        )
     }
 
     /// Waits while the server has said that no request is left in its rate-limit window
@@ -323,8 +342,12 @@ public final class HTTPOCPClient: OCPClient {
 
     /// Remembers when the rate-limit window reopens, from an answer's headers.
     private func notePacing(status: Int, headers: HTTPHeaders) {
-        let exhausted = status == 429 || headers.first(name: "RateLimit-Remaining").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } == 0
-        guard exhausted, headers.contains(name: "RateLimit-Reset") || headers.contains(name: "Retry-After") else { return }
+        let exhausted =
+            status == 429
+            || headers.first(name: "RateLimit-Remaining").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } == 0
+        guard exhausted, headers.contains(name: "RateLimit-Reset") || headers.contains(name: "Retry-After") else {
+            return
+        }
         let delay = Self.delay(before: 2, headers: headers, policy: connection.retry, now: clock())
         let until = clock().addingTimeInterval(delay.secondsDouble)
         pacing.withLock { current in
@@ -336,7 +359,9 @@ public final class HTTPOCPClient: OCPClient {
 
     private func note(_ call: OCPCall, attempt: Int, _ text: String) {
         OCPCallLog.current?.record(
-            OCPCallRecord(method: call.method, path: call.path, status: nil, traceId: nil, durationMs: 0, attempt: attempt, note: text))
+            OCPCallRecord(
+                method: call.method, path: call.path, status: nil, traceId: nil, durationMs: 0, attempt: attempt,
+                note: text))
     }
 
     /// One attempt: sends the request and reads the whole answer, recording the call.
@@ -352,14 +377,16 @@ public final class HTTPOCPClient: OCPClient {
         switch connection.authentication {
         case .none: break
         case .basic(let user, let password):
-            request.headers.add(name: "Authorization", value: "Basic " + Data("\(user):\(password)".utf8).base64EncodedString())
+            request.headers.add(
+                name: "Authorization", value: "Basic " + Data("\(user):\(password)".utf8).base64EncodedString())
         case .accessKey(let signer):
             let (path, query) = Self.split(connection.baseURL.pathPrefix + call.path)
             request.headers.add(
                 name: "Authorization",
                 value: signer.authorization(
                     for: AKSKSigner.Request(
-                        method: call.method, path: path, query: query, date: date, host: connection.baseURL.hostHeader)))
+                        method: call.method, path: path, query: query, date: date, host: connection.baseURL.hostHeader))
+            )
         }
         if call.method == "POST" { request.headers.add(name: "Content-Length", value: "0") }
         let started = ContinuousClock.now
@@ -371,7 +398,8 @@ public final class HTTPOCPClient: OCPClient {
                     durationMs: elapsed.secondsDouble * 1000, attempt: attempt, note: note))
         }
         do {
-            let deadline = NIODeadline.now()
+            let deadline =
+                NIODeadline.now()
                 + .milliseconds((connection.connectTimeout + connection.readTimeout).milliseconds)
             let response = try await http.execute(request, deadline: deadline)
             let body = try await response.body.collect(upTo: 64 * 1024 * 1024)
@@ -413,7 +441,10 @@ public final class HTTPOCPClient: OCPClient {
         if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
             let text = "\(error)"
             if text.contains("CERTIFICATE_VERIFY_FAILED") {
-                return (false, "the target's TLS certificate could not be verified (trust its CA with --ca-file FILE, or skip verification with --insecure)")
+                return (
+                    false,
+                    "the target's TLS certificate could not be verified (trust its CA with --ca-file FILE, or skip verification with --insecure)"
+                )
             }
             if text.contains("failedToValidateHostname") {
                 return (false, "the target's TLS certificate does not name its host")
@@ -455,7 +486,9 @@ public final class HTTPOCPClient: OCPClient {
         }
     }
 
-    static func delay(before attempt: Int, headers: HTTPHeaders?, policy: OCPConnection.RetryPolicy, now: Date) -> Duration {
+    static func delay(before attempt: Int, headers: HTTPHeaders?, policy: OCPConnection.RetryPolicy, now: Date)
+        -> Duration
+    {
         if let headers {
             if let text = headers.first(name: "Retry-After") {
                 if let seconds = Double(text.trimmingCharacters(in: .whitespaces)), seconds >= 0 {
@@ -465,7 +498,8 @@ public final class HTTPOCPClient: OCPClient {
                     return min(.milliseconds(Int64(max(0, date.timeIntervalSince(now)) * 1000)), policy.maxDelay)
                 }
             }
-            if let text = headers.first(name: "RateLimit-Reset"), let seconds = Double(text.trimmingCharacters(in: .whitespaces)),
+            if let text = headers.first(name: "RateLimit-Reset"),
+                let seconds = Double(text.trimmingCharacters(in: .whitespaces)),
                 seconds >= 0
             {
                 return min(.milliseconds(Int64(seconds * 1000)), policy.maxDelay)
@@ -520,7 +554,9 @@ public final class HTTPOCPClient: OCPClient {
             let snippet = String(decoding: data.prefix(120), as: UTF8.self)
             throw OCPError(
                 status >= 400 ? .api : .invalidResponse, call: call, httpStatus: status,
-                message: "the answer is not an OCP envelope (\(Self.decodingProblem(error))): \(snippet.isEmpty ? "empty body" : snippet)")
+                message:
+                    "the answer is not an OCP envelope (\(Self.decodingProblem(error))): \(snippet.isEmpty ? "empty body" : snippet)"
+            )
         }
         if status == 401 || status == 403 {
             let said = envelope.error?.message.map { ": \($0)" } ?? ""
@@ -539,7 +575,8 @@ public final class HTTPOCPClient: OCPClient {
         if let data = envelope.data { return data }
         if let none = NoPayload() as? T { return none }
         throw OCPError(
-            .invalidResponse, call: call, httpStatus: status, message: "the answer has no data", traceId: envelope.traceId)
+            .invalidResponse, call: call, httpStatus: status, message: "the answer has no data",
+            traceId: envelope.traceId)
     }
 
     private static func decodingProblem(_ error: any Error) -> String {
@@ -553,6 +590,7 @@ public final class HTTPOCPClient: OCPClient {
     }
 
     private static func path(_ keys: [any CodingKey]) -> String {
-        keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(
+            in: CharacterSet(charactersIn: "."))
     }
 }

@@ -28,7 +28,8 @@ public struct OCPServer: Sendable {
     /// answers it normally, and returns the answer to send. Tests use it to misbehave on purpose
     /// (answer 502, drop the connection mid-answer, answer late); the request log still records
     /// every call.
-    public typealias Interposer = @Sendable (_ request: Head, _ forward: @Sendable () async -> Response) async throws -> Response
+    public typealias Interposer =
+        @Sendable (_ request: Head, _ forward: @Sendable () async -> Response) async throws -> Response
 
     /// - Parameters:
     ///   - responder: what answers OCP requests (see ``OCPServer/simulator(setup:speed:options:instantStep:)``).
@@ -44,8 +45,10 @@ public struct OCPServer: Sendable {
         self.configuration = configuration
         core = Core(
             responder: responder,
-            authenticator: ServerAuthenticator(credentials: configuration.credentials, dateWindow: configuration.dateWindow),
-            limiter: rateLimiter ?? configuration.rateLimit.map { RateLimiter(limit: $0) }, serverName: configuration.serverName,
+            authenticator: ServerAuthenticator(
+                credentials: configuration.credentials, dateWindow: configuration.dateWindow),
+            limiter: rateLimiter ?? configuration.rateLimit.map { RateLimiter(limit: $0) },
+            serverName: configuration.serverName,
             requestLog: requestLog, interposer: interposer, now: now)
     }
 
@@ -68,7 +71,9 @@ public struct OCPServer: Sendable {
         await core.handle(request, remote: remote)
     }
 
-    private func application(quiet: Bool, onListening: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
+    private func application(quiet: Bool, onListening: @escaping @Sendable (Int) async -> Void)
+        -> some ApplicationProtocol
+    {
         var logger = Logger(label: "runbook.serve")
         logger.logLevel = quiet ? .critical : .error
         return Application(
@@ -115,7 +120,8 @@ public struct OCPServer: Sendable {
 
         init(
             responder: any OCPResponder, authenticator: ServerAuthenticator, limiter: RateLimiter?, serverName: String,
-            requestLog: @escaping @Sendable (ServedRequest) -> Void, interposer: Interposer?, now: @escaping @Sendable () -> Date
+            requestLog: @escaping @Sendable (ServedRequest) -> Void, interposer: Interposer?,
+            now: @escaping @Sendable () -> Date
         ) {
             self.responder = responder
             self.authenticator = authenticator
@@ -158,7 +164,8 @@ public struct OCPServer: Sendable {
                 if !decision.allowed {
                     return refusal(
                         status: 429, code: ServerErrorCode.rateLimited,
-                        message: "More than \(limiter.limit) requests in one second; retry in \(decision.resetSeconds) s.",
+                        message:
+                            "More than \(limiter.limit) requests in one second; retry in \(decision.resetSeconds) s.",
                         headers: rateHeaders)
                 }
             }
@@ -167,7 +174,9 @@ public struct OCPServer: Sendable {
             do {
                 body = try await mutable.collectBody(upTo: 1 << 20)
             } catch {
-                return refusal(status: 400, code: ServerErrorCode.badRequest, message: "The request body is over 1 MiB.", headers: rateHeaders)
+                return refusal(
+                    status: 400, code: ServerErrorCode.badRequest, message: "The request body is over 1 MiB.",
+                    headers: rateHeaders)
             }
             let query = Self.queryItems(rawQuery)
             let verdict = authenticator.verify(
@@ -183,7 +192,8 @@ public struct OCPServer: Sendable {
             case .refused(let reason):
                 var headers = rateHeaders
                 headers.append(("WWW-Authenticate", #"Basic realm="OCP""#))
-                var outcome = refusal(status: 401, code: ServerErrorCode.unauthorized, message: reason, headers: headers)
+                var outcome = refusal(
+                    status: 401, code: ServerErrorCode.unauthorized, message: reason, headers: headers)
                 outcome.principal = "refused"
                 return outcome
             }
@@ -231,7 +241,8 @@ public struct OCPServer: Sendable {
             let body = (try? encoder.encode(envelope)).map { Array($0) } ?? Array(#"{"successful":false}"#.utf8)
             var all = [("Content-Type", "application/json")]
             all.append(contentsOf: headers)
-            return Outcome(response: Self.response(status: status, headers: all, body: body), traceId: traceId, code: code)
+            return Outcome(
+                response: Self.response(status: status, headers: all, body: body), traceId: traceId, code: code)
         }
 
         static func response(status: Int, headers: [(String, String)], body: [UInt8]) -> Response {

@@ -114,7 +114,8 @@ public struct ServerAuthenticator: Sendable {
         let skew = abs(date.timeIntervalSince(now))
         if skew > dateWindow.secondsDouble {
             return .refused(
-                "The Date header is \(DurationText.format(.seconds(Int64(skew)))) off the server's clock; at most \(DurationText.format(dateWindow)) is allowed.")
+                "The Date header is \(DurationText.format(.seconds(Int64(skew)))) off the server's clock; at most \(DurationText.format(dateWindow)) is allowed."
+            )
         }
         let signer = AKSKSigner(accessKeyId: keyId, accessKeySecret: secret)
         let expected = signer.signature(
@@ -123,7 +124,8 @@ public struct ServerAuthenticator: Sendable {
                 body: request.body.isEmpty ? nil : request.body, contentType: request.header("Content-Type"),
                 date: dateText, host: request.host ?? request.header("Host") ?? "", headers: request.headers))
         guard Self.constantTimeEqual(Array(expected.utf8), Array(signature.utf8)) else {
-            return .refused("The signature does not match the request (check the access key secret, the Date and the Host).")
+            return .refused(
+                "The signature does not match the request (check the access key secret, the Date and the Host).")
         }
         return .allowed("key \(keyId)")
     }

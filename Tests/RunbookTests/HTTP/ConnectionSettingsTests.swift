@@ -49,14 +49,16 @@ import Testing
                 #expect(d >= ceiling / 2 && d <= ceiling, "attempt \(attempt): \(d)")
             }
         }
-        let spread = Set((0..<50).map { _ in HTTPOCPClient.delay(before: 4, headers: nil, policy: Self.policy, now: Date()) })
+        let spread = Set(
+            (0..<50).map { _ in HTTPOCPClient.delay(before: 4, headers: nil, policy: Self.policy, now: Date()) })
         #expect(spread.count > 1)
     }
 
     // MARK: - Credentials
 
     static func file(_ text: String, mode: Int) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-credentials-\(UUID()).yaml").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-credentials-\(UUID()).yaml")
+            .path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         #expect(chmod(path, mode_t(mode)) == 0)
         return path
@@ -64,7 +66,9 @@ import Testing
 
     @Test func credentialsFromTheEnvironment() throws {
         let both = try Credentials.authentication(
-            environment: ["OCP_USER": "admin", "OCP_PASSWORD": "pw", "OCP_ACCESS_KEY_ID": "AK", "OCP_ACCESS_KEY_SECRET": "SK"],
+            environment: [
+                "OCP_USER": "admin", "OCP_PASSWORD": "pw", "OCP_ACCESS_KEY_ID": "AK", "OCP_ACCESS_KEY_SECRET": "SK",
+            ],
             file: nil)
         #expect(both.summary == "AK/SK (key AK)")
         let basic = try Credentials.authentication(environment: ["OCP_USER": "admin", "OCP_PASSWORD": "pw"], file: nil)
@@ -76,7 +80,9 @@ import Testing
     @Test func aCredentialsFileMustBePrivate() throws {
         let good = try Self.file("accessKeyId: AK1\naccessKeySecret: SK1\n", mode: 0o600)
         defer { unlink(good) }
-        #expect(try Credentials.authentication(environment: ["OCP_USER": "x", "OCP_PASSWORD": "y"], file: good).summary == "AK/SK (key AK1)")
+        #expect(
+            try Credentials.authentication(environment: ["OCP_USER": "x", "OCP_PASSWORD": "y"], file: good).summary
+                == "AK/SK (key AK1)")
 
         let shared = try Self.file("user: admin\npassword: hunter2\n", mode: 0o640)
         defer { unlink(shared) }
@@ -91,6 +97,8 @@ import Testing
         let empty = try Self.file("user: admin\n", mode: 0o600)
         defer { unlink(empty) }
         #expect(throws: OCPConnectionError.self) { try Credentials.authentication(environment: [:], file: empty) }
-        #expect(throws: OCPConnectionError.self) { try Credentials.authentication(environment: [:], file: "/nonexistent/credentials.yaml") }
+        #expect(throws: OCPConnectionError.self) {
+            try Credentials.authentication(environment: [:], file: "/nonexistent/credentials.yaml")
+        }
     }
 }

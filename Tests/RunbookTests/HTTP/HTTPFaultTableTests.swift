@@ -82,10 +82,12 @@ final class Misbehaving: Sendable {
 
     var interposer: OCPServer.Interposer {
         { [self] head, forward in
-            let first = head.method == method && head.path.hasSuffix(pathSuffix) && done.withLock { d in
-                defer { d = true }
-                return !d
-            }
+            let first =
+                head.method == method && head.path.hasSuffix(pathSuffix)
+                && done.withLock { d in
+                    defer { d = true }
+                    return !d
+                }
             guard first else { return await forward() }
             switch misbehaviour {
             case .status(let status):
@@ -112,7 +114,8 @@ final class Misbehaving: Sendable {
             case .unsuccessful200:
                 return Self.answer(
                     200,
-                    body: #"{"successful":false,"status":409,"traceId":"0123456789abcdef","timestamp":"2026-01-02T03:04:05.678+08:00","duration":1,"server":"10.0.0.1","error":{"code":"OBE11020","message":"The cluster's last operation task is still in progress."}}"#
+                    body:
+                        #"{"successful":false,"status":409,"traceId":"0123456789abcdef","timestamp":"2026-01-02T03:04:05.678+08:00","duration":1,"server":"10.0.0.1","error":{"code":"OBE11020","message":"The cluster's last operation task is still in progress."}}"#
                 )
             }
         }
@@ -123,16 +126,12 @@ final class Misbehaving: Sendable {
     }
 
     static func answer(_ status: Int, body: String) -> Response {
-        var headers: HTTPFields = [.contentType: "application/json"]
-        if status == 429 || status == 503 {
-            headers[HTTPField.Name("Retry-After")!] = "1"
-        }
+        var headers = [("Content-Type", "application/json")]
+        if status == 429 || status == 503 { headers.append(("Retry-After", "1")) }
         if status == 429 {
-            headers[HTTPField.Name("RateLimit-Limit")!] = "10"
-            headers[HTTPField.Name("RateLimit-Remaining")!] = "0"
-            headers[HTTPField.Name("RateLimit-Reset")!] = "1"
+            headers += [("RateLimit-Limit", "10"), ("RateLimit-Remaining", "0"), ("RateLimit-Reset", "1")]
         }
-        return Response(status: HTTPResponse.Status(code: status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+        return OCPServer.Core.response(status: status, headers: headers, body: Array(body.utf8))
     }
 
     static func bytes(of response: Response) async throws -> [UInt8] {
@@ -254,7 +253,9 @@ final class Misbehaving: Sendable {
                 }
                 #expect(error.kind == kind)
                 #expect(error.httpStatus == status)
-                #expect(error.message.contains("not re-sent") || error.message.contains("not sent again") || status == 409, "\(error)")
+                #expect(
+                    error.message.contains("not re-sent") || error.message.contains("not sent again") || status == 409,
+                    "\(error)")
                 #expect(tasks.contents.isEmpty != started)
             }
         }

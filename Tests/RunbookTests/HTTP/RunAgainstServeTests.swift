@@ -35,7 +35,8 @@ import Testing
     func theDrillRunsAgainstServeAsItDoesEmbedded(_ authentication: OCPConnection.Authentication) async throws {
         let runbook = try Self.drill()
         let embeddedLog = MemoryStepLog()
-        let embedded = await RunbookRunner.run(runbook, target: .embedded, log: StepLog([embeddedLog]), configuration: RunConfiguration())
+        let embedded = await RunbookRunner.run(
+            runbook, target: .embedded, log: StepLog([embeddedLog]), configuration: RunConfiguration())
         #expect(embedded.outcome == .passed)
 
         let responder = OCPServer.simulator(setup: SimulationSetup(), speed: .instant)

@@ -36,7 +36,8 @@ enum TLSTestServer {
 
         """
 
-    static let answer = #"{"data":{"contents":[],"page":{"totalElements":0,"totalPages":0,"number":1,"size":10}},"successful":true,"status":200,"traceId":"0123456789abcdef","timestamp":"2026-01-02T03:04:05.678+08:00","duration":0,"server":"tls"}"#
+    static let answer =
+        #"{"data":{"contents":[],"page":{"totalElements":0,"totalPages":0,"number":1,"size":10}},"successful":true,"status":200,"traceId":"0123456789abcdef","timestamp":"2026-01-02T03:04:05.678+08:00","duration":0,"server":"tls"}"#
 
     final class Answer: ChannelInboundHandler {
         typealias InboundIn = HTTPServerRequestPart
@@ -45,8 +46,12 @@ enum TLSTestServer {
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             guard case .end = unwrapInboundIn(data) else { return }
             let body = ByteBuffer(string: TLSTestServer.answer)
-            let headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", String(body.readableBytes))])
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+            let headers = HTTPHeaders([
+                ("Content-Type", "application/json"), ("Content-Length", String(body.readableBytes)),
+            ])
+            context.write(
+                wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil
+            )
             context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
@@ -85,7 +90,8 @@ enum TLSTestServer {
         try HTTPOCPClient(
             connection: OCPConnection(
                 baseURL: try OCPConnection.BaseURL("https://127.0.0.1:\(port)"), insecure: insecure, caFile: caFile,
-                connectTimeout: .seconds(5), readTimeout: .seconds(10), retry: OCPConnection.RetryPolicy(maxAttempts: 1)),
+                connectTimeout: .seconds(5), readTimeout: .seconds(10), retry: OCPConnection.RetryPolicy(maxAttempts: 1)
+            ),
             sleep: { _ in })
     }
 
@@ -95,7 +101,8 @@ enum TLSTestServer {
                 await failure { () async throws(OCPError) in try await client.clusters(ClusterQuery()) }
             }
             #expect(error?.kind == .unreachable)
-            #expect(error?.message.contains("TLS certificate could not be verified") == true, "\(error?.description ?? "")")
+            #expect(
+                error?.message.contains("TLS certificate could not be verified") == true, "\(error?.description ?? "")")
             #expect(error?.message.contains("--ca-file") == true)
             #expect(error?.isTargetFailure == true)
         }

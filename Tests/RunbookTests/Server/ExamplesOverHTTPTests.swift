@@ -47,13 +47,15 @@ struct ClockHeldClient: OCPClient {
         try await held { () async throws(OCPError) in try await base.subtaskLog(taskId: taskId, subtaskId: subtaskId) }
     }
     func retrySubtask(taskId: Int, subtaskId: Int) async throws(OCPError) -> SubtaskInstance {
-        try await held { () async throws(OCPError) in try await base.retrySubtask(taskId: taskId, subtaskId: subtaskId) }
+        try await held { () async throws(OCPError) in try await base.retrySubtask(taskId: taskId, subtaskId: subtaskId)
+        }
     }
     func skipSubtask(taskId: Int, subtaskId: Int) async throws(OCPError) {
         try await held { () async throws(OCPError) in try await base.skipSubtask(taskId: taskId, subtaskId: subtaskId) }
     }
     func cancelSubtask(taskId: Int, subtaskId: Int) async throws(OCPError) {
-        try await held { () async throws(OCPError) in try await base.cancelSubtask(taskId: taskId, subtaskId: subtaskId) }
+        try await held { () async throws(OCPError) in try await base.cancelSubtask(taskId: taskId, subtaskId: subtaskId)
+        }
     }
 }
 
@@ -198,7 +200,8 @@ struct ClockHeldClient: OCPClient {
             environment: ProcessInfo.processInfo.environment, assumeYes: true, confirm: { _ in true })
 
         let embeddedLog = MemoryStepLog()
-        let embedded = await RunbookRunner.run(runbook, target: .embedded, log: StepLog([embeddedLog]), configuration: configuration)
+        let embedded = await RunbookRunner.run(
+            runbook, target: .embedded, log: StepLog([embeddedLog]), configuration: configuration)
 
         let clock = SimulationClock(speed: .instant)
         let simulator = OCPSimulator(setup: setup, clock: clock)

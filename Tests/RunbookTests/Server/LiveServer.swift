@@ -28,7 +28,9 @@ final class RequestLogRecorder: Sendable {
 
     /// How many requests of `method` reached the server on a path ending with `suffix` (query ignored).
     func count(_ method: String, endingWith suffix: String) -> Int {
-        records.count { $0.method == method && ($0.path.split(separator: "?").first.map(String.init) ?? "").hasSuffix(suffix) }
+        records.count {
+            $0.method == method && ($0.path.split(separator: "?").first.map(String.init) ?? "").hasSuffix(suffix)
+        }
     }
 
     /// Returns once the log satisfies `predicate` (at once when it already does).

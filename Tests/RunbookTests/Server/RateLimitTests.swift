@@ -20,7 +20,10 @@ final class TestTime: Sendable {
         #expect(limiter.admit() == .init(allowed: true, remaining: 0, resetSeconds: 1))
         let refused = limiter.admit()
         #expect(!refused.allowed)
-        #expect(refused.headers(limit: 2).map(\.0) == ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"])
+        #expect(
+            refused.headers(limit: 2).map(\.0) == [
+                "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After",
+            ])
         time.advance(.milliseconds(700))
         #expect(limiter.admit().allowed)
     }

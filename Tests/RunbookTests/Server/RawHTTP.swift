@@ -24,7 +24,8 @@ enum RawHTTP {
             for (name, value) in headers { request.headers.add(name: name, value: value) }
             let response = try await client.execute(request, timeout: .seconds(10))
             let body = try await response.body.collect(upTo: 16 << 20)
-            let answer = Answer(status: Int(response.status.code), headers: response.headers, body: String(buffer: body))
+            let answer = Answer(
+                status: Int(response.status.code), headers: response.headers, body: String(buffer: body))
             try await client.shutdown()
             return answer
         } catch {

@@ -77,7 +77,8 @@ struct ServeCommandTests {
         defer { try? FileManager.default.removeItem(at: topology) }
 
         let (process, lines, _) = try Self.start([
-            "serve", "--port", "0", "--topology", topology.path, "--user", "admin", "--password", "hunter2", "--rate-limit", "100",
+            "serve", "--port", "0", "--topology", topology.path, "--user", "admin", "--password", "hunter2",
+            "--rate-limit", "100",
         ])
         let banner = try #require(await lines.next())
         #expect(banner.contains("listening on http://127.0.0.1:"))

@@ -24,14 +24,22 @@ import Testing
     @Test func thePublishedSignatureIsAcceptedWithinFifteenMinutes() {
         let auth = ServerAuthenticator(credentials: Self.credentials)
         #expect(auth.verify(Self.publishedRequest(), now: Self.vectorDate) == .allowed("key \(Self.ak)"))
-        #expect(auth.verify(Self.publishedRequest(), now: Self.vectorDate.addingTimeInterval(14 * 60)) == .allowed("key \(Self.ak)"))
-        #expect(auth.verify(Self.publishedRequest(), now: Self.vectorDate.addingTimeInterval(-14 * 60)) == .allowed("key \(Self.ak)"))
-        guard case .refused(let late) = auth.verify(Self.publishedRequest(), now: Self.vectorDate.addingTimeInterval(16 * 60)) else {
+        #expect(
+            auth.verify(Self.publishedRequest(), now: Self.vectorDate.addingTimeInterval(14 * 60))
+                == .allowed("key \(Self.ak)"))
+        #expect(
+            auth.verify(Self.publishedRequest(), now: Self.vectorDate.addingTimeInterval(-14 * 60))
+                == .allowed("key \(Self.ak)"))
+        guard
+            case .refused(let late) = auth.verify(
+                Self.publishedRequest(), now: Self.vectorDate.addingTimeInterval(16 * 60))
+        else {
             Issue.record("a Date 16 minutes off was accepted")
             return
         }
         #expect(late.contains("16m off"))
-        guard case .refused(let wrong) = auth.verify(Self.publishedRequest(signature: "AAAA"), now: Self.vectorDate) else {
+        guard case .refused(let wrong) = auth.verify(Self.publishedRequest(signature: "AAAA"), now: Self.vectorDate)
+        else {
             Issue.record("a wrong signature was accepted")
             return
         }
@@ -47,7 +55,8 @@ import Testing
     @Test func basicChecksUserAndPassword() {
         let auth = ServerAuthenticator(credentials: Self.credentials)
         func request(_ value: String?) -> ServerAuthenticator.Request {
-            ServerAuthenticator.Request(method: "GET", path: "/api/v2/ob/clusters", headers: value.map { [("authorization", $0)] } ?? [])
+            ServerAuthenticator.Request(
+                method: "GET", path: "/api/v2/ob/clusters", headers: value.map { [("authorization", $0)] } ?? [])
         }
         func basic(_ text: String) -> String { "Basic " + Data(text.utf8).base64EncodedString() }
         #expect(auth.verify(request(basic("admin:pa:ss"))) == .allowed("user admin"))
@@ -78,11 +87,13 @@ import Testing
                 #expect(try await client.clusters(ClusterQuery(name: "obcluster sh")).contents.isEmpty)
                 #expect(try await client.failover(clusterId: 6).status == .running)
             }
-            try await using(try server.client(authentication: .basic(user: "admin", password: "pa:ss"))) { client async throws in
+            try await using(try server.client(authentication: .basic(user: "admin", password: "pa:ss"))) {
+                client async throws in
                 #expect(try await client.tasks(TaskQuery(status: .running)).contents.count == 1)
             }
             // A client whose clock is 20 minutes off signs a Date the server refuses.
-            let skewed = try server.client(authentication: .accessKey(signer), now: { Date().addingTimeInterval(20 * 60) })
+            let skewed = try server.client(
+                authentication: .accessKey(signer), now: { Date().addingTimeInterval(20 * 60) })
             try await using(skewed) { client async throws in
                 let error = await failure { () async throws(OCPError) in try await client.task(id: 171603) }
                 #expect(error?.kind == .unauthorized)

@@ -41,7 +41,9 @@ func failure<T>(_ body: () async throws(OCPError) -> T) async -> OCPError? {
                 #expect(!switchover.valid)
                 #expect(!switchover.messages.isEmpty)
 
-                let unknown = await failure { () async throws(OCPError) in try await client.failoverPreCheck(clusterId: 99) }
+                let unknown = await failure { () async throws(OCPError) in
+                    try await client.failoverPreCheck(clusterId: 99)
+                }
                 #expect(unknown?.kind == .api)
                 #expect(unknown?.httpStatus == 404)
                 #expect(unknown?.code == OCPErrorCode.clusterNotFound)
@@ -52,7 +54,9 @@ func failure<T>(_ body: () async throws(OCPError) -> T) async -> OCPError? {
                 #expect(primary?.httpStatus == 400)
                 #expect(primary?.code == OCPErrorCode.clusterStateInvalid)
 
-                let tooBig = await failure { () async throws(OCPError) in try await client.clusters(ClusterQuery(size: 2001)) }
+                let tooBig = await failure { () async throws(OCPError) in
+                    try await client.clusters(ClusterQuery(size: 2001))
+                }
                 #expect(tooBig?.httpStatus == 400)
                 #expect(tooBig?.code == OCPErrorCode.illegalArgument)
                 #expect(server.log.count("POST", endingWith: "/failover") == 1)
@@ -110,7 +114,9 @@ func failure<T>(_ body: () async throws(OCPError) -> T) async -> OCPError? {
                 let missing = await failure { () async throws(OCPError) in try await client.task(id: 999) }
                 #expect(missing?.httpStatus == 404)
                 #expect(missing?.code == OCPErrorCode.taskNotFound)
-                let retryRunning = await failure { () async throws(OCPError) in try await client.retryTask(id: started.id) }
+                let retryRunning = await failure { () async throws(OCPError) in
+                    try await client.retryTask(id: started.id)
+                }
                 #expect(retryRunning?.httpStatus == 400)
                 #expect(retryRunning?.code == OCPErrorCode.operationNotSupported)
 
@@ -140,7 +146,9 @@ func failure<T>(_ body: () async throws(OCPError) -> T) async -> OCPError? {
                 let log = try await client.subtaskLog(taskId: started.id, subtaskId: check.id)
                 #expect(log.contains(OCPErrorCode.subtaskCanceled))
                 // The check prohibits rollback once it ran.
-                let rollback = await failure { () async throws(OCPError) in try await client.rollbackTask(id: started.id) }
+                let rollback = await failure { () async throws(OCPError) in
+                    try await client.rollbackTask(id: started.id)
+                }
                 #expect(rollback?.httpStatus == 400)
                 #expect(rollback?.code == OCPErrorCode.cannotRollback)
 
@@ -180,7 +188,9 @@ func failure<T>(_ body: () async throws(OCPError) -> T) async -> OCPError? {
                 #expect(sleeps.all == [.seconds(1), .seconds(1)])
                 #expect(server.log.count("GET", endingWith: "/instances/\(task.id)") == 3)
                 let lock = try #require(failed.subtask(named: "Mc lock ob clusters"))
-                #expect(try await client.subtaskLog(taskId: task.id, subtaskId: lock.id).contains("lock service unavailable"))
+                #expect(
+                    try await client.subtaskLog(taskId: task.id, subtaskId: lock.id).contains(
+                        "lock service unavailable"))
 
                 // The lock prohibits no rollback: roll back, then start again and retry.
                 let rolledBack = try await client.rollbackTask(id: task.id)
@@ -198,7 +208,9 @@ func failure<T>(_ body: () async throws(OCPError) -> T) async -> OCPError? {
                 let hung = try await client.task(id: second.id)
                 #expect(hung.status == .failed)
                 let remove = try #require(hung.subtask(named: "Remove standby cluster"))
-                #expect(try await client.subtaskLog(taskId: second.id, subtaskId: remove.id).contains(OCPErrorCode.subtaskTimeout))
+                #expect(
+                    try await client.subtaskLog(taskId: second.id, subtaskId: remove.id).contains(
+                        OCPErrorCode.subtaskTimeout))
                 try await client.skipSubtask(taskId: second.id, subtaskId: remove.id)
                 clock.advance(by: .seconds(60))
                 #expect(try await client.task(id: second.id).status == .successful)
