@@ -14,6 +14,6 @@ struct RunbookCommand: AsyncParsableCommand {
             be reached or refused the credentials, 130 interrupted.
             """,
         version: RunbookVersion.current,
-        subcommands: [RunCommand.self, PlanCommand.self, CheckCommand.self, SchemaCommand.self]
+        subcommands: [RunCommand.self, PlanCommand.self, CheckCommand.self, SchemaCommand.self, ServeCommand.self]
     )
 }

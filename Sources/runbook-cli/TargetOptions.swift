@@ -16,17 +16,33 @@ struct TargetOptions: ParsableArguments {
             valueName: "file"))
     var credentials: String?
 
-    @Flag(help: "Do not verify the target's TLS certificate (a warning goes into the step log).")
+    @Flag(help: "Do not verify the target's TLS certificate (a warning goes into the step log). For tests only.")
     var insecure = false
 
-    @Option(help: ArgumentHelp("A PEM file of CA certificates to trust for the target.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "A PEM file of CA certificates to trust for the target, besides the system's.", valueName: "file"))
     var caFile: String?
 
-    @Option(help: ArgumentHelp("Seconds to wait for a connection.", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Seconds to wait for a connection to the target.", valueName: "seconds"))
     var connectTimeout: Double = 10
 
-    @Option(help: ArgumentHelp("Seconds to wait for an answer.", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds to wait for an answer once a request is sent. A read is then tried again; a call that starts work is not re-sent, and the client looks for its effect instead.",
+            valueName: "seconds"))
     var readTimeout: Double = 30
+
+    func validate() throws {
+        for (name, value) in [("--connect-timeout", connectTimeout), ("--read-timeout", readTimeout)] {
+            guard value.isFinite, value > 0, value <= 3600 else {
+                throw ValidationError("\(name) must be a number of seconds above 0 and at most 3600, not \(value).")
+            }
+        }
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw ValidationError("--ca-file \(caFile) cannot be read.")
+        }
+    }
 
     /// The target: the command line, then the runbook's own `target:` value, then RUNBOOK_TARGET.
     func resolve(fileTarget: String?, environment: [String: String]) throws -> RunTarget {

@@ -78,7 +78,8 @@ public struct AKSKSigner: Sendable {
 
     /// Base64 of HMAC-SHA1 of the message.
     public func signature(for request: Request) -> String {
-        let mac = HMAC<Insecure.SHA1>.authenticationCode(for: Data(Self.message(for: request).utf8), using: SymmetricKey(data: secret))
+        let mac = HMAC<Insecure.SHA1>.authenticationCode(
+            for: Data(Self.message(for: request).utf8), using: SymmetricKey(data: secret))
         return Data(mac).base64EncodedString()
     }
 

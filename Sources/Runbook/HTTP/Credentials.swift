@@ -4,8 +4,9 @@ import Foundation
 /// the environment (`OCP_ACCESS_KEY_ID`/`OCP_ACCESS_KEY_SECRET`, `OCP_USER`/`OCP_PASSWORD`).
 /// AK/SK wins over Basic when both are given; the file wins over the environment.
 public enum Credentials {
-    /// The authentication to use. Fails when a credentials file cannot be read, is readable by
-    /// group or others, or names neither a user and password nor a key pair.
+    /// The authentication to use. Fails when a credentials file cannot be read, is open to group
+    /// or others (any permission bit beyond the owner's), or names neither a user and password nor
+    /// a key pair.
     public static func authentication(environment: [String: String], file: String?) throws(OCPConnectionError)
         -> OCPConnection.Authentication
     {
@@ -36,7 +37,8 @@ public enum Credentials {
         let mode = info.st_mode & 0o777
         if mode & 0o077 != 0 {
             throw OCPConnectionError(
-                "the credentials file \(path) can be read by group or others (mode \(String(mode, radix: 8))); run: chmod 600 \(path)")
+                "the credentials file \(path) is open to group or others (mode \(String(mode, radix: 8))); run: chmod 600 \(path)"
+            )
         }
         let bytes: [UInt8]
         let node: Node?

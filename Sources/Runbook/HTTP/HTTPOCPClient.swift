@@ -4,23 +4,31 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// The OCP API over HTTP(S), on AsyncHTTPClient.
 ///
-/// - Reads and pre-checks are retried on connection errors and on 429/502/503/504, with bounded
-///   exponential backoff and jitter, honouring `Retry-After` and `RateLimit-Reset`.
-/// - Calls that start or change work are never re-sent blindly: a call that failed before it was
-///   sent (connection refused, connect timeout) or was refused with 429 is sent again; after an
-///   ambiguous failure (a timeout or a lost connection once the request was sent, or a gateway
-///   error) the client looks for the task the call would have started or changed, and returns
+/// - Reads and pre-checks are retried on connection errors, timeouts and 429/502/503/504, with
+///   bounded exponential backoff and jitter, honouring `Retry-After` and `RateLimit-Reset`.
+/// - Calls that start or change work reach a server at most once: only a call whose connection
+///   could not be made (refused, connect timeout, TLS failure) is sent again. A definite answer
+///   (success, or a refusal below 500, 429 included) is final. After an ambiguous outcome (a
+///   timeout or a lost connection once the request was sent, a 5xx, an answer that cannot be
+///   read) the client looks for the task the call would have started or changed, and returns
 ///   what it found, or fails saying the call was not re-sent. The call record's `note` says which.
+/// - When an answer says the server's rate-limit window is spent (`RateLimit-Remaining: 0`), the
+///   next call waits for it to reset.
 /// - Credentials never appear in errors, records or descriptions.
+///
+/// docs/ocp.md describes this behaviour for users.
 public final class HTTPOCPClient: OCPClient {
     public let connection: OCPConnection
     private let http: HTTPClient
     private let sleeper: @Sendable (Duration) async throws -> Void
     private let clock: @Sendable () -> Date
     private let decoder = JSONDecoder()
+    /// When the server's rate-limit window reopens, once it said none are left.
+    private let pacing = Mutex<Date?>(nil)
 
     /// - Parameters:
     ///   - sleep: how to wait between attempts (tests pass one that does not sleep).
@@ -39,13 +47,15 @@ public final class HTTPOCPClient: OCPClient {
             guard FileManager.default.isReadableFile(atPath: caFile) else {
                 throw OCPConnectionError("the CA file \(caFile) cannot be read")
             }
-            tls.trustRoots = .file(caFile)
+            tls.additionalTrustRoots = [.file(caFile)]
         }
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow)
         configuration.timeout = HTTPClient.Configuration.Timeout(
             connect: .milliseconds(connection.connectTimeout.milliseconds),
             read: .milliseconds(connection.readTimeout.milliseconds))
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        // A refused connection fails the attempt at once; the client's own retries decide what next.
+        configuration.connectionPool.retryConnectionEstablishment = false
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
@@ -89,17 +99,22 @@ public final class HTTPOCPClient: OCPClient {
     }
 
     public func retryTask(id: Int) async throws(OCPError) -> TaskInstance {
-        try await change(.retryTask, id: id, as: TaskInstance.self) { _ async throws(OCPError) in
+        try await change(.retryTask, id: id, as: TaskInstance.self) { sentAt async throws(OCPError) in
             let task = try await self.task(id: id)
-            guard task.operation == .retry, task.status != .failed else { return nil }
+            guard task.operation == .retry, task.status != .failed || Self.ranSince(sentAt, task.subtasks ?? []) else {
+                return nil
+            }
             return (task, "task \(id) is in RETRY (\(task.status)): the retry took effect")
         }
     }
 
     public func rollbackTask(id: Int) async throws(OCPError) -> TaskInstance {
-        try await change(.rollbackTask, id: id, as: TaskInstance.self) { _ async throws(OCPError) in
+        try await change(.rollbackTask, id: id, as: TaskInstance.self) { sentAt async throws(OCPError) in
             let task = try await self.task(id: id)
-            guard task.operation == .rollback, task.status != .failed else { return nil }
+            guard task.operation == .rollback, task.status != .failed || Self.ranSince(sentAt, task.subtasks ?? [])
+            else {
+                return nil
+            }
             return (task, "task \(id) is in ROLLBACK (\(task.status)): the rollback took effect")
         }
     }
@@ -110,9 +125,10 @@ public final class HTTPOCPClient: OCPClient {
 
     public func retrySubtask(taskId: Int, subtaskId: Int) async throws(OCPError) -> SubtaskInstance {
         try await change(.retrySubtask, id: taskId, subtaskId: subtaskId, as: SubtaskInstance.self) {
-            _ async throws(OCPError) in
+            sentAt async throws(OCPError) in
             let task = try await self.task(id: taskId)
-            guard let s = task.subtasks?.first(where: { $0.id == subtaskId }), s.operation == .retry, s.status != .failed
+            guard let s = task.subtasks?.first(where: { $0.id == subtaskId }), s.operation == .retry,
+                s.status != .failed || Self.ranSince(sentAt, [s])
             else { return nil }
             return (s, "subtask \(subtaskId) is in RETRY (\(s.status)): the retry took effect")
         }
@@ -123,9 +139,12 @@ public final class HTTPOCPClient: OCPClient {
             _ async throws(OCPError) in
             let task = try await self.task(id: taskId)
             guard let s = task.subtasks?.first(where: { $0.id == subtaskId }),
-                s.operation == .skip || s.status == .successful
+                s.operation == .skip || s.operation == .rollbackSkip || s.status == .successful
             else { return nil }
-            return (NoPayload(), "subtask \(subtaskId) is \(s.status) (\(s.operation?.rawValue ?? "")): the skip took effect")
+            return (
+                NoPayload(),
+                "subtask \(subtaskId) is \(s.status) (\(s.operation?.rawValue ?? "")): the skip took effect"
+            )
         }
     }
 
@@ -142,21 +161,38 @@ public final class HTTPOCPClient: OCPClient {
 
     // MARK: - Reconciling ambiguous starts
 
-    /// The most recent task of that name on that cluster created since `since` (allowing for
-    /// clock skew), in full.
+    /// Whether one of `subtasks` started after `sentAt` (allowing for clock skew): a retry or a
+    /// rollback that ran and failed again still shows that it ran.
+    static func ranSince(_ sentAt: Date, _ subtasks: [SubtaskInstance]) -> Bool {
+        let earliest = sentAt.addingTimeInterval(-clockSkewAllowance)
+        return subtasks.contains { $0.startTime.map { $0.date >= earliest } ?? false }
+    }
+
+    /// The task a failover or switchover call started, in full: the newest task of that name on
+    /// that cluster that is RUNNING or was created since `since` (allowing for clock skew); nil
+    /// when there is none.
     private func findStartedTask(named name: String, clusterId: Int, since: Date) async throws(OCPError)
         -> (TaskInstance, String)?
     {
         let page = try await tasks(TaskQuery(clusterId: clusterId, name: name, page: 1, size: 20, sort: "id,desc"))
-        let earliest = since.addingTimeInterval(-120)
+        let earliest = since.addingTimeInterval(-Self.clockSkewAllowance)
+        // A task of that name RUNNING on the cluster is the call's: while one runs, OCP refuses
+        // another on the same cluster. One that already ended counts when it was created after the
+        // call was sent (allowing for the two clocks' difference).
         let candidates = page.contents.filter { t in
             t.clusterId == clusterId && t.name == name
-                && ((t.createTime ?? t.startTime).map { $0.date >= earliest } ?? (t.status == .running))
+                && (t.status == .running || (t.createTime ?? t.startTime).map { $0.date >= earliest } == true)
         }
         guard let found = candidates.max(by: { $0.id < $1.id }) else { return nil }
         let detail = try await task(id: found.id)
-        return (detail, "found task \(detail.id) (\(detail.status)) on cluster \(clusterId), started after the call: the call took effect")
+        return (
+            detail,
+            "found task \(detail.id) '\(name)' (\(detail.status)) on cluster \(clusterId), started by the call: it took effect"
+        )
     }
+
+    /// How far the server's clock may be behind the client's when matching a task's create time.
+    static let clockSkewAllowance: TimeInterval = 120
 
     // MARK: - Sending
 
@@ -168,13 +204,14 @@ public final class HTTPOCPClient: OCPClient {
         case ambiguous(String)
     }
 
-    /// A call that is safe to repeat: retried on connection errors and 429/502/503/504.
+    /// A call that is safe to repeat: retried on connection errors, timeouts and 429/502/503/504.
     private func read<T: Codable & Sendable>(
         _ endpoint: OCPEndpoint, id: Int? = nil, subtaskId: Int? = nil, query: String? = nil, as type: T.Type
     ) async throws(OCPError) -> T {
         let call = OCPCall(endpoint, id: id, subtaskId: subtaskId, query: query)
         var attempt = 1
         while true {
+            try await respectRateLimit(call)
             let result = try await send(call, attempt: attempt)
             let last = attempt >= connection.retry.maxAttempts
             switch result {
@@ -184,19 +221,29 @@ public final class HTTPOCPClient: OCPClient {
                     attempt += 1
                     continue
                 }
-                return try decode(T.self, status: status, body: body, call: call)
+                return try decode(T.self, status: status, body: body, call: call).get()
             case .notSent(let reason):
-                if last { throw OCPError(.unreachable, call: call, message: "\(connection.baseURL) cannot be reached: \(reason)") }
+                if last { throw unreachable(call, reason, attempts: attempt) }
             case .ambiguous(let reason):
-                if last { throw OCPError(.timeout, call: call, message: "no answer after \(attempt) attempts: \(reason)") }
+                if last {
+                    throw OCPError(
+                        .timeout, call: call,
+                        message: "no complete answer after \(attempt) attempt\(attempt == 1 ? "" : "s"): \(reason)")
+                }
             }
             try await pause(before: attempt + 1, headers: nil, call: call)
             attempt += 1
         }
     }
 
-    /// A call that starts or changes work. `reconcile` looks for its effect after an ambiguous
-    /// failure: the value and a note when it took effect, nil when it did not.
+    /// A call that starts or changes work: sent at most once to a server that may have received it.
+    ///
+    /// It is sent again only when the request cannot have left (the connection could not be
+    /// made). A definite answer (success, or an OCP refusal below 500, 429 included) is returned
+    /// as it is. After an ambiguous outcome (no answer in time, the connection lost once the
+    /// request was sent, a 5xx, an answer that cannot be read), `reconcile` looks for the call's
+    /// effect: the value and a note when it took effect, nil when it did not. What it found goes
+    /// into the call records' `note`; the call is never re-sent.
     private func change<T: Codable & Sendable>(
         _ endpoint: OCPEndpoint, id: Int? = nil, subtaskId: Int? = nil, as type: T.Type,
         reconcile: (Date) async throws(OCPError) -> (T, String)?
@@ -204,23 +251,33 @@ public final class HTTPOCPClient: OCPClient {
         let call = OCPCall(endpoint, id: id, subtaskId: subtaskId)
         var attempt = 1
         while true {
+            try await respectRateLimit(call)
             let sentAt = clock()
             let result = try await send(call, attempt: attempt)
-            let last = attempt >= connection.retry.maxAttempts
             let ambiguity: String
+            /// What to throw when the effect is not found: OCP's own error when it answered one.
+            var answeredError: OCPError?
             switch result {
             case .answered(let status, let headers, let body):
-                if status == 429, !last {
-                    try await pause(before: attempt + 1, headers: headers, call: call)
-                    attempt += 1
-                    continue
+                let decoded = decode(T.self, status: status, body: body, call: call)
+                switch decoded {
+                case .success(let value):
+                    return value
+                case .failure(let error) where status == 429:
+                    let wait = Self.delay(before: 2, headers: headers, policy: connection.retry, now: clock())
+                    throw OCPError(
+                        .api, call: call, httpStatus: 429, code: error.code,
+                        message:
+                            "OCP is rate limiting (HTTP 429) and did not take the call; it was not sent again (the limit resets in \(DurationText.format(wait)))",
+                        traceId: error.traceId)
+                case .failure(let error) where status < 500 && error.kind != .invalidResponse:
+                    throw error
+                case .failure(let error):
+                    answeredError = error
+                    ambiguity = status >= 500 ? "HTTP \(status)" : "an answer that cannot be read (\(error.message))"
                 }
-                guard [502, 503, 504].contains(status) else {
-                    return try decode(T.self, status: status, body: body, call: call)
-                }
-                ambiguity = "HTTP \(status) from the server or a gateway"
             case .notSent(let reason):
-                if last { throw OCPError(.unreachable, call: call, message: "\(connection.baseURL) cannot be reached: \(reason)") }
+                if attempt >= connection.retry.maxAttempts { throw unreachable(call, reason, attempts: attempt) }
                 try await pause(before: attempt + 1, headers: nil, call: call)
                 attempt += 1
                 continue
@@ -232,10 +289,15 @@ public final class HTTPOCPClient: OCPClient {
             do throws(OCPError) {
                 found = try await reconcile(sentAt)
             } catch {
-                note(call, attempt: attempt, "after \(ambiguity), looking for the call's effect failed: \(error.message)")
+                note(
+                    call, attempt: attempt,
+                    "after \(ambiguity), looking for the call's effect failed (\(error.message)); not re-sent")
                 throw OCPError(
-                    .timeout, call: call,
-                    message: "\(ambiguity); whether the call took effect is unknown (looking for it failed: \(error.message)); it was not re-sent")
+                    answeredError?.kind ?? .timeout, call: call, httpStatus: answeredError?.httpStatus,
+                    code: answeredError?.code,
+                    message:
+                        "\(ambiguity); whether the call took effect is unknown (looking for it failed: \(error.message)); it was not re-sent (check OCP before running again)",
+                    traceId: answeredError?.traceId)
             }
             if let (value, what) = found {
                 note(call, attempt: attempt, "after \(ambiguity): \(what)")
@@ -243,8 +305,53 @@ public final class HTTPOCPClient: OCPClient {
             }
             note(call, attempt: attempt, "after \(ambiguity): no sign that the call took effect; not re-sent")
             throw OCPError(
-                .timeout, call: call,
-                message: "\(ambiguity); OCP shows no sign that the call took effect, and it was not re-sent (check OCP before running again)")
+                answeredError?.kind ?? .timeout, call: call, httpStatus: answeredError?.httpStatus,
+                code: answeredError?.code,
+                message:
+                    "\(ambiguity)\(answeredError.map { " (\($0.message))" } ?? ""); OCP shows no sign that the call took effect, and it was not re-sent (check OCP before running again)",
+                traceId: answeredError?.traceId)
+        }
+    }
+
+    private func unreachable(_ call: OCPCall, _ reason: String, attempts: Int) -> OCPError {
+        OCPError(
+            .unreachable, call: call,
+            message:
+                "the target \(connection.baseURL) cannot be reached: \(reason) (\(attempts) attempt\(attempts == 1 ? "" : "s"))"
+        )
+    }
+
+    /// Waits while the server has said that no request is left in its rate-limit window
+    /// (`RateLimit-Remaining: 0` with `RateLimit-Reset`, or a 429's `Retry-After`), so that calls,
+    /// and above all calls that are never re-sent, are not refused.
+    private func respectRateLimit(_ call: OCPCall) async throws(OCPError) {
+        guard let until = pacing.withLock({ $0 }) else { return }
+        let wait = until.timeIntervalSince(clock())
+        guard wait > 0 else {
+            pacing.withLock { if $0 == until { $0 = nil } }
+            return
+        }
+        let delay = min(Duration.milliseconds(Int64(wait * 1000)), connection.retry.maxDelay)
+        do {
+            try await sleeper(delay)
+        } catch {
+            throw OCPError(.cancelled, call: call, message: "the run was interrupted")
+        }
+        pacing.withLock { if $0 == until { $0 = nil } }
+    }
+
+    /// Remembers when the rate-limit window reopens, from an answer's headers.
+    private func notePacing(status: Int, headers: HTTPHeaders) {
+        let exhausted =
+            status == 429
+            || headers.first(name: "RateLimit-Remaining").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } == 0
+        guard exhausted, headers.contains(name: "RateLimit-Reset") || headers.contains(name: "Retry-After") else {
+            return
+        }
+        let delay = Self.delay(before: 2, headers: headers, policy: connection.retry, now: clock())
+        let until = clock().addingTimeInterval(delay.secondsDouble)
+        pacing.withLock { current in
+            if current.map({ $0 < until }) ?? true { current = until }
         }
     }
 
@@ -252,7 +359,9 @@ public final class HTTPOCPClient: OCPClient {
 
     private func note(_ call: OCPCall, attempt: Int, _ text: String) {
         OCPCallLog.current?.record(
-            OCPCallRecord(method: call.method, path: call.path, status: nil, traceId: nil, durationMs: 0, attempt: attempt, note: text))
+            OCPCallRecord(
+                method: call.method, path: call.path, status: nil, traceId: nil, durationMs: 0, attempt: attempt,
+                note: text))
     }
 
     /// One attempt: sends the request and reads the whole answer, recording the call.
@@ -268,14 +377,16 @@ public final class HTTPOCPClient: OCPClient {
         switch connection.authentication {
         case .none: break
         case .basic(let user, let password):
-            request.headers.add(name: "Authorization", value: "Basic " + Data("\(user):\(password)".utf8).base64EncodedString())
+            request.headers.add(
+                name: "Authorization", value: "Basic " + Data("\(user):\(password)".utf8).base64EncodedString())
         case .accessKey(let signer):
             let (path, query) = Self.split(connection.baseURL.pathPrefix + call.path)
             request.headers.add(
                 name: "Authorization",
                 value: signer.authorization(
                     for: AKSKSigner.Request(
-                        method: call.method, path: path, query: query, date: date, host: connection.baseURL.hostHeader)))
+                        method: call.method, path: path, query: query, date: date, host: connection.baseURL.hostHeader))
+            )
         }
         if call.method == "POST" { request.headers.add(name: "Content-Length", value: "0") }
         let started = ContinuousClock.now
@@ -287,13 +398,15 @@ public final class HTTPOCPClient: OCPClient {
                     durationMs: elapsed.secondsDouble * 1000, attempt: attempt, note: note))
         }
         do {
-            let deadline = NIODeadline.now()
+            let deadline =
+                NIODeadline.now()
                 + .milliseconds((connection.connectTimeout + connection.readTimeout).milliseconds)
             let response = try await http.execute(request, deadline: deadline)
             let body = try await response.body.collect(upTo: 64 * 1024 * 1024)
             let status = Int(response.status.code)
             let peek = Self.peekEnvelope(body)
             record(status, peek.traceId, peek.code, nil)
+            notePacing(status: status, headers: response.headers)
             return .answered(status: status, headers: response.headers, body: body)
         } catch {
             if Task.isCancelled || error is CancellationError {
@@ -319,10 +432,23 @@ public final class HTTPOCPClient: OCPClient {
             default: return (true, e.description)
             }
         }
+        if error is HTTPParserError {
+            return (true, "the answer was cut off or garbled (\(error))")
+        }
         if let e = error as? NIOConnectionError {
             return (false, "cannot connect to \(e.host):\(e.port)")
         }
-        if error is NIOSSLError || error is BoringSSLError {
+        if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
+            let text = "\(error)"
+            if text.contains("CERTIFICATE_VERIFY_FAILED") {
+                return (
+                    false,
+                    "the target's TLS certificate could not be verified (trust its CA with --ca-file FILE, or skip verification with --insecure)"
+                )
+            }
+            if text.contains("failedToValidateHostname") {
+                return (false, "the target's TLS certificate does not name its host")
+            }
             return (false, "TLS failure: \(error)")
         }
         if let e = error as? IOError, e.errnoCode == ECONNREFUSED {
@@ -346,15 +472,23 @@ public final class HTTPOCPClient: OCPClient {
     /// Waits before the next attempt: the server's `Retry-After` or `RateLimit-Reset` when given,
     /// else exponential backoff with full jitter; never longer than the policy's cap.
     private func pause(before attempt: Int, headers: HTTPHeaders?, call: OCPCall) async throws(OCPError) {
-        let delay = Self.delay(before: attempt, headers: headers, policy: connection.retry, now: clock())
+        let start = clock()
+        let delay = Self.delay(before: attempt, headers: headers, policy: connection.retry, now: start)
         do {
             try await sleeper(delay)
         } catch {
             throw OCPError(.cancelled, call: call, message: "the run was interrupted")
         }
+        // This pause already waited for the window the server announced.
+        let waitedUntil = start.addingTimeInterval(delay.secondsDouble + 0.05)
+        pacing.withLock { until in
+            if let u = until, u <= waitedUntil { until = nil }
+        }
     }
 
-    static func delay(before attempt: Int, headers: HTTPHeaders?, policy: OCPConnection.RetryPolicy, now: Date) -> Duration {
+    static func delay(before attempt: Int, headers: HTTPHeaders?, policy: OCPConnection.RetryPolicy, now: Date)
+        -> Duration
+    {
         if let headers {
             if let text = headers.first(name: "Retry-After") {
                 if let seconds = Double(text.trimmingCharacters(in: .whitespaces)), seconds >= 0 {
@@ -364,7 +498,8 @@ public final class HTTPOCPClient: OCPClient {
                     return min(.milliseconds(Int64(max(0, date.timeIntervalSince(now)) * 1000)), policy.maxDelay)
                 }
             }
-            if let text = headers.first(name: "RateLimit-Reset"), let seconds = Double(text.trimmingCharacters(in: .whitespaces)),
+            if let text = headers.first(name: "RateLimit-Reset"),
+                let seconds = Double(text.trimmingCharacters(in: .whitespaces)),
                 seconds >= 0
             {
                 return min(.milliseconds(Int64(seconds * 1000)), policy.maxDelay)
@@ -391,7 +526,19 @@ public final class HTTPOCPClient: OCPClient {
         return (peek.traceId, peek.error?.code)
     }
 
+    /// The answer's data, or the error it stands for: `unauthorized` for 401/403, `api` for an
+    /// error envelope or an error status, `invalidResponse` for a success that cannot be read.
     private func decode<T: Codable & Sendable>(_ type: T.Type, status: Int, body: ByteBuffer, call: OCPCall)
+        -> Result<T, OCPError>
+    {
+        do throws(OCPError) {
+            return .success(try decodeOrThrow(T.self, status: status, body: body, call: call))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func decodeOrThrow<T: Codable & Sendable>(_ type: T.Type, status: Int, body: ByteBuffer, call: OCPCall)
         throws(OCPError) -> T
     {
         let data = Data(body.readableBytesView)
@@ -400,17 +547,23 @@ public final class HTTPOCPClient: OCPClient {
             envelope = try decoder.decode(OCPEnvelope<T>.self, from: data)
         } catch {
             if status == 401 || status == 403 {
-                throw OCPError(.unauthorized, call: call, httpStatus: status, message: "the target refused the credentials")
+                throw OCPError(
+                    .unauthorized, call: call, httpStatus: status,
+                    message: "the target refused the credentials (\(connection.authentication.summary))")
             }
             let snippet = String(decoding: data.prefix(120), as: UTF8.self)
             throw OCPError(
                 status >= 400 ? .api : .invalidResponse, call: call, httpStatus: status,
-                message: "the answer is not an OCP envelope (\(Self.decodingProblem(error))): \(snippet.isEmpty ? "empty body" : snippet)")
+                message:
+                    "the answer is not an OCP envelope (\(Self.decodingProblem(error))): \(snippet.isEmpty ? "empty body" : snippet)"
+            )
         }
         if status == 401 || status == 403 {
+            let said = envelope.error?.message.map { ": \($0)" } ?? ""
             throw OCPError(
                 .unauthorized, call: call, httpStatus: status, code: envelope.error?.code,
-                message: envelope.error?.message ?? "the target refused the credentials", traceId: envelope.traceId)
+                message: "the target refused the credentials (\(connection.authentication.summary))\(said)",
+                traceId: envelope.traceId)
         }
         guard envelope.successful, status < 400 else {
             throw OCPError(
@@ -422,7 +575,8 @@ public final class HTTPOCPClient: OCPClient {
         if let data = envelope.data { return data }
         if let none = NoPayload() as? T { return none }
         throw OCPError(
-            .invalidResponse, call: call, httpStatus: status, message: "the answer has no data", traceId: envelope.traceId)
+            .invalidResponse, call: call, httpStatus: status, message: "the answer has no data",
+            traceId: envelope.traceId)
     }
 
     private static func decodingProblem(_ error: any Error) -> String {
@@ -436,6 +590,7 @@ public final class HTTPOCPClient: OCPClient {
     }
 
     private static func path(_ keys: [any CodingKey]) -> String {
-        keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(
+            in: CharacterSet(charactersIn: "."))
     }
 }

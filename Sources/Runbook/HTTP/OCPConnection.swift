@@ -22,7 +22,8 @@ public struct OCPConnection: Sendable {
             }
             if components.user != nil || components.password != nil {
                 throw OCPConnectionError(
-                    "the target URL carries credentials; give them with OCP_USER/OCP_PASSWORD, OCP_ACCESS_KEY_ID/OCP_ACCESS_KEY_SECRET or --credentials FILE")
+                    "the target URL carries credentials; give them with OCP_USER/OCP_PASSWORD, OCP_ACCESS_KEY_ID/OCP_ACCESS_KEY_SECRET or --credentials FILE"
+                )
             }
             self.scheme = scheme
             self.host = host
@@ -89,7 +90,8 @@ public struct OCPConnection: Sendable {
 
     public init(
         baseURL: BaseURL, authentication: Authentication = .none, insecure: Bool = false, caFile: String? = nil,
-        connectTimeout: Duration = .seconds(10), readTimeout: Duration = .seconds(30), retry: RetryPolicy = RetryPolicy()
+        connectTimeout: Duration = .seconds(10), readTimeout: Duration = .seconds(30),
+        retry: RetryPolicy = RetryPolicy()
     ) {
         self.baseURL = baseURL
         self.authentication = authentication

@@ -12,7 +12,9 @@ import Testing
     @Test func publishedTestVector() {
         let signer = AKSKSigner(accessKeyId: "cqammmxBpfGjFlto", accessKeySecret: "2fc0c299cc94c6be266f2ceece765d4d")
         #expect(signer.signature(for: Self.published) == "XN8P+O+v3vUabB16ZCooq5wMJoY=")
-        #expect(signer.authorization(for: Self.published) == "OCP-ACCESS-KEY-HMACSHA1 cqammmxBpfGjFlto:XN8P+O+v3vUabB16ZCooq5wMJoY=")
+        #expect(
+            signer.authorization(for: Self.published)
+                == "OCP-ACCESS-KEY-HMACSHA1 cqammmxBpfGjFlto:XN8P+O+v3vUabB16ZCooq5wMJoY=")
     }
 
     @Test func messageKeepsEmptyPartsAndSortsHeadersAndQuery() {
