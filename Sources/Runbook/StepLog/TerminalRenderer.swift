@@ -126,6 +126,8 @@ public actor TerminalRenderer: StepLogSink {
                 if let code = c.errorCode { call += " \(code)" }
                 if let trace = c.traceId { call += " trace \(trace)" }
                 call += String(format: " %.1fms", c.durationMs)
+                if c.attempt > 1 { call += " (attempt \(c.attempt))" }
+                if let note = c.note { call += " — \(note)" }
                 emit(paint(call, .dim) + "\n")
             }
         }

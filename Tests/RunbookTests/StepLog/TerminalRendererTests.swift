@@ -55,4 +55,29 @@ import Testing
         await renderer.write(JournalWriterTests.sampleRecords()[2])
         #expect(capture.text.withLock { $0 }.contains("\u{1B}[32m✔\u{1B}[0m"))
     }
+
+    @Test func verboseShowsEachCallWithItsAttemptAndNote() async {
+        let capture = Capture()
+        let renderer = TerminalRenderer(style: .init(live: false, color: false, verbose: true), output: capture.output)
+        let step = StepFinished(
+            position: StepPosition(block: "steps", path: [0], label: "steps[0]"),
+            location: SourceLocation(file: "d.yaml", line: 3, column: 5), phrase: "failover cluster: 6", outcome: .passed,
+            durationMs: 0, wallDurationMs: 0,
+            calls: [
+                OCPCallRecord(
+                    method: "POST", path: "/api/v2/ob/clusters/6/failover", status: nil, traceId: nil, durationMs: 30_000,
+                    attempt: 1, note: "read timeout"),
+                OCPCallRecord(
+                    method: "POST", path: "/api/v2/ob/clusters/6/failover", status: nil, traceId: nil, durationMs: 0,
+                    attempt: 2, note: "after read timeout: found task 171603 (RUNNING) on cluster 6"),
+            ])
+        await renderer.write(.stepFinished(step))
+        #expect(
+            capture.text.withLock { $0 } == """
+                ✔ failover cluster: 6  0s
+                    → POST /api/v2/ob/clusters/6/failover no answer 30000.0ms — read timeout
+                    → POST /api/v2/ob/clusters/6/failover no answer 0.0ms (attempt 2) — after read timeout: found task 171603 (RUNNING) on cluster 6
+
+                """)
+    }
 }
