@@ -10,7 +10,7 @@ OCP = "{{ ocp }}"
 
 def header(title):
     return (
-        "- name: %s\n  hosts: localhost\n  gather_facts: false\n  vars:\n    ocp: http://127.0.0.1:8080\n"
+        "- name: %s\n  hosts: localhost\n  connection: local\n  gather_facts: false\n  vars:\n    ocp: http://127.0.0.1:8080\n"
         "    standby: 6\n    standbys: [6, 8]\n  tasks:\n" % title
     )
 
@@ -108,3 +108,30 @@ def three_step_playbook():
         that:
           - "(detail.json.data.subtasks | selectattr('name', 'equalto', 'Remove standby cluster') | first).status == 'SUCCESSFUL'"
 """
+
+
+def drill_playbook():
+    """The failover drill over HTTP: POST the failover, await the task with `until`, assert each
+    of the nine subtasks SUCCESSFUL. `ocp` is passed with -e."""
+    names = ["Mc lock ob clusters", "Failover to Primary Check", "Failover to Primary", "Update OB cluster status",
+             "Wait node", "Mc ob failover update mc ob cluster", "Sync all cluster info", "Remove standby cluster",
+             "Mc unlock ob clusters"]
+    asserts = "".join(
+        f"""          - "(detail.json.data.subtasks | selectattr('name', 'equalto', '{n}') | first).status == 'SUCCESSFUL'"
+""" for n in names)
+    return header("Fail over cluster 6") + f"""    - name: failover cluster 6
+      ansible.builtin.uri:
+        url: "{OCP}/api/v2/ob/clusters/6/failover"
+        method: POST
+      register: failover
+    - name: await task status SUCCESSFUL
+      ansible.builtin.uri:
+        url: "{OCP}/api/v2/tasks/instances/{{{{ failover.json.data.id }}}}"
+      register: detail
+      until: detail.json.data.status == 'SUCCESSFUL'
+      retries: 1800
+      delay: 1
+    - name: assert the nine subtasks
+      ansible.builtin.assert:
+        that:
+{asserts}"""

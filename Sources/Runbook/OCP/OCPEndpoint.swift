@@ -12,25 +12,8 @@ public enum OCPEndpoint: Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// The path template as the reference writes it.
-    public var template: String {
-        switch self {
-        case .failoverPreCheck: "/api/v2/ob/clusters/{id}/failoverPreCheck"
-        case .failover: "/api/v2/ob/clusters/{id}/failover"
-        case .switchoverPreCheck: "/api/v2/ob/clusters/{id}/switchoverPreCheck"
-        case .switchover: "/api/v2/ob/clusters/{id}/switchover"
-        case .listClusters: "/api/v2/ob/clusters"
-        case .getCluster: "/api/v2/ob/clusters/{id}"
-        case .listTasks: "/api/v2/tasks/instances"
-        case .getTask: "/api/v2/tasks/instances/{taskId}"
-        case .retryTask: "/api/v2/tasks/instances/{taskId}/retry"
-        case .rollbackTask: "/api/v2/tasks/instances/{taskId}/rollback"
-        case .subtaskLog: "/api/v2/tasks/instances/{taskId}/subtasks/{subtaskId}/log"
-        case .retrySubtask: "/api/v2/tasks/instances/{taskId}/subtasks/{subtaskId}/retry"
-        case .skipSubtask: "/api/v2/tasks/instances/{taskId}/subtasks/{subtaskId}/skip"
-        case .cancelSubtask: "/api/v2/tasks/instances/{taskId}/subtasks/{subtaskId}/cancel"
-        }
-    }
+    /// The path template as the reference writes it: `/api/v2/ob/clusters/{id}/failover`.
+    public var template: String { path() }
 
     /// `METHOD /template`, the form fault specs use.
     public var signature: String { "\(method) \(template)" }
@@ -82,28 +65,27 @@ public enum OCPEndpoint: Sendable, Hashable, CaseIterable {
         return nil
     }
 
-    /// The concrete path for ids: `{id}` and `{taskId}` take `id`, `{subtaskId}` takes `subtaskId`.
+    /// The concrete path for ids: `{id}` and `{taskId}` take `id`, `{subtaskId}` takes `subtaskId`;
+    /// a placeholder without a value stays as written.
     public func path(id: Int? = nil, subtaskId: Int? = nil) -> String {
-        var p = template
-        if let id {
-            p = p.replacingOccurrences(of: "{id}", with: String(id))
-            p = p.replacingOccurrences(of: "{taskId}", with: String(id))
+        let cluster = id.map(String.init) ?? "{id}"
+        let task = id.map(String.init) ?? "{taskId}"
+        let subtask = subtaskId.map(String.init) ?? "{subtaskId}"
+        switch self {
+        case .failoverPreCheck: return "/api/v2/ob/clusters/\(cluster)/failoverPreCheck"
+        case .failover: return "/api/v2/ob/clusters/\(cluster)/failover"
+        case .switchoverPreCheck: return "/api/v2/ob/clusters/\(cluster)/switchoverPreCheck"
+        case .switchover: return "/api/v2/ob/clusters/\(cluster)/switchover"
+        case .listClusters: return "/api/v2/ob/clusters"
+        case .getCluster: return "/api/v2/ob/clusters/\(cluster)"
+        case .listTasks: return "/api/v2/tasks/instances"
+        case .getTask: return "/api/v2/tasks/instances/\(task)"
+        case .retryTask: return "/api/v2/tasks/instances/\(task)/retry"
+        case .rollbackTask: return "/api/v2/tasks/instances/\(task)/rollback"
+        case .subtaskLog: return "/api/v2/tasks/instances/\(task)/subtasks/\(subtask)/log"
+        case .retrySubtask: return "/api/v2/tasks/instances/\(task)/subtasks/\(subtask)/retry"
+        case .skipSubtask: return "/api/v2/tasks/instances/\(task)/subtasks/\(subtask)/skip"
+        case .cancelSubtask: return "/api/v2/tasks/instances/\(task)/subtasks/\(subtask)/cancel"
         }
-        if let subtaskId { p = p.replacingOccurrences(of: "{subtaskId}", with: String(subtaskId)) }
-        return p
-    }
-}
-
-extension String {
-    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = self[...]
-        while let range = rest.range(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
     }
 }
