@@ -67,8 +67,8 @@ final class RunState: Sendable {
                 }
                 if let start = task.startTime, let finish = task.finishTime {
                     s.recoveries[index].recoveryMs = start.duration(to: finish).milliseconds
-                } else if let called = Optional(s.recoveries[index].calledAtMs) {
-                    s.recoveries[index].recoveryMs = runTimeMs - called
+                } else {
+                    s.recoveries[index].recoveryMs = runTimeMs - s.recoveries[index].calledAtMs
                 }
             } else {
                 s.recoveries[index].taskStatus = task.status.rawValue

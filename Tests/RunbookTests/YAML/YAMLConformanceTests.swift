@@ -39,28 +39,26 @@ struct YAMLConformanceTests {
         options.allowsMultipleDocuments = true
         var deviation: Deviation?
         var detail = ""
-        do {
-            do throws(Diagnostic) {
-                let documents = try YAMLLoader(options: options).loadAll(bytes: c.input, file: "in.yaml")
-                if c.isError {
-                    deviation = .acceptsInvalid
-                    detail = "loaded \(documents.count) document(s)"
-                } else if let expected = c.json {
-                    do {
-                        let actual = try documents.map { try SuiteJSON(node: $0) }
-                        if actual != expected {
-                            deviation = .wrongData
-                            detail = "got \(actual), expected \(expected)"
-                        }
-                    } catch {
+        do throws(Diagnostic) {
+            let documents = try YAMLLoader(options: options).loadAll(bytes: c.input, file: "in.yaml")
+            if c.isError {
+                deviation = .acceptsInvalid
+                detail = "loaded \(documents.count) document(s)"
+            } else if let expected = c.json {
+                do {
+                    let actual = try documents.map { try SuiteJSON(node: $0) }
+                    if actual != expected {
                         deviation = .wrongData
-                        detail = "\(error)"
+                        detail = "got \(actual), expected \(expected)"
                     }
+                } catch {
+                    deviation = .wrongData
+                    detail = "\(error)"
                 }
-            } catch {
-                detail = error.description
-                if !c.isError { deviation = .rejectsValid }
             }
+        } catch {
+            detail = error.description
+            if !c.isError { deviation = .rejectsValid }
         }
         return Outcome(id: c.id, deviation: deviation, detail: detail)
     }
