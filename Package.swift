@@ -1,12 +1,26 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The targets are the stages of the pipeline, and their dependencies are the allowed arrows:
+// text -> YAML nodes -> checked runbook -> engine -> step-log records -> renderers. The engine
+// knows OCP only through the client protocol of `OCPModel`; the simulator, the HTTP client and
+// the server know nothing of runbooks; only `RunbookYAML` touches C. `Runbook` wires them
+// together for the command line. docs/architecture.md draws the graph (a test keeps it equal to
+// this file).
+
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+
 let package = Package(
     name: "runbook",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "runbook", targets: ["runbook-cli"]),
-        .library(name: "Runbook", targets: ["Runbook"]),
+        .library(
+            name: "Runbook",
+            targets: [
+                "Runbook", "RunbookSupport", "RunbookYAML", "OCPModel", "RunbookLanguage", "RunbookStepLog",
+                "RunbookEngine", "OCPSimulation", "OCPHTTP", "OCPHTTPServer",
+            ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,44 +38,119 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
+        // Locations, diagnostics, durations, file input, digests, suggestions, the run clock.
+        .target(name: "RunbookSupport", dependencies: [crypto]),
+        // The only importer of libyaml: bytes to a located, Sendable node tree.
+        .target(name: "RunbookYAML", dependencies: ["CYaml", "RunbookSupport"]),
+        // OCP's API: models, words, envelopes, errors, endpoints, the client protocol, AK/SK.
+        .target(name: "OCPModel", dependencies: ["RunbookSupport", crypto]),
+        // Nodes to a checked runbook: phrases, options, values, names, scopes, the schema.
+        .target(name: "RunbookLanguage", dependencies: ["RunbookSupport", "RunbookYAML", "OCPModel"]),
+        // Step-log records, their sinks, the journal and the terminal renderer.
+        .target(name: "RunbookStepLog", dependencies: ["RunbookSupport", "OCPModel"]),
+        // The interpreter and the planner: a checked runbook, a client and a clock to records.
         .target(
-            name: "Runbook",
+            name: "RunbookEngine", dependencies: ["RunbookSupport", "OCPModel", "RunbookLanguage", "RunbookStepLog"]),
+        // The embedded OCP: clusters and the task engine as a function of simulated time.
+        .target(name: "OCPSimulation", dependencies: ["RunbookSupport", "OCPModel"]),
+        // The OCP client over HTTP(S).
+        .target(
+            name: "OCPHTTP",
             dependencies: [
-                "CYaml",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "RunbookSupport", "OCPModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // Any OCP client served as OCP's HTTP API (`runbook serve`).
+        .target(
+            name: "OCPHTTPServer",
+            dependencies: [
+                "RunbookSupport", "OCPModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-            ]
-        ),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
+        // The wiring: targets and credentials, the simulator for `simulate:`, running a runbook.
+        .target(
+            name: "Runbook",
+            dependencies: [
+                "RunbookSupport", "RunbookYAML", "OCPModel", "RunbookLanguage", "RunbookStepLog", "RunbookEngine",
+                "OCPSimulation", "OCPHTTP", "OCPHTTPServer",
+            ]),
         .executableTarget(
             name: "runbook-cli",
             dependencies: [
-                "Runbook",
+                "Runbook", "RunbookSupport", "RunbookYAML", "OCPModel", "RunbookLanguage", "RunbookStepLog",
+                "RunbookEngine", "OCPSimulation", "OCPHTTP", "OCPHTTPServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "runbook-bench",
-            dependencies: ["Runbook"],
+            dependencies: ["Runbook", "RunbookSupport", "RunbookYAML", "OCPModel", "RunbookLanguage", "RunbookStepLog", "RunbookEngine", "OCPSimulation",
+            ],
             path: "benchmarks/runbook-bench"
         ),
-        .testTarget(
-            name: "RunbookTests",
+        // Helpers shared by the test targets: package files, the built binary, harnesses, a live server.
+        .target(
+            name: "RunbookTestSupport",
             dependencies: [
-                "Runbook",
+                "Runbook", "RunbookSupport", "RunbookYAML", "OCPModel", "RunbookLanguage", "RunbookStepLog",
+                "RunbookEngine", "OCPSimulation", "OCPHTTP", "OCPHTTPServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "RunbookSupportTests", dependencies: ["RunbookSupport", "RunbookTestSupport"]),
+        .testTarget(name: "RunbookYAMLTests", dependencies: ["RunbookYAML", "RunbookSupport", "RunbookTestSupport"]),
+        .testTarget(name: "OCPModelTests", dependencies: ["OCPModel", "RunbookSupport", "RunbookTestSupport"]),
+        .testTarget(
+            name: "RunbookLanguageTests",
+            dependencies: ["RunbookLanguage", "RunbookYAML", "OCPModel", "RunbookSupport", "RunbookTestSupport"]),
+        .testTarget(
+            name: "RunbookStepLogTests", dependencies: ["RunbookStepLog", "OCPModel", "RunbookSupport", "RunbookTestSupport"]),
+        .testTarget(
+            name: "RunbookEngineTests",
+            dependencies: [
+                "RunbookEngine", "RunbookLanguage", "RunbookStepLog", "OCPModel", "OCPSimulation", "Runbook",
+                "RunbookSupport", "RunbookTestSupport",
+            ]),
+        .testTarget(
+            name: "OCPSimulationTests", dependencies: ["OCPSimulation", "OCPModel", "RunbookSupport", "RunbookTestSupport"]),
+        .testTarget(
+            name: "OCPHTTPTests",
+            dependencies: [
+                "OCPHTTP", "OCPHTTPServer", "OCPSimulation", "OCPModel", "Runbook", "RunbookEngine", "RunbookLanguage",
+                "RunbookStepLog", "RunbookSupport", "RunbookTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ]
-        ),
+            ]),
+        .testTarget(
+            name: "OCPHTTPServerTests",
+            dependencies: [
+                "OCPHTTPServer", "OCPHTTP", "OCPSimulation", "OCPModel", "Runbook", "RunbookEngine", "RunbookLanguage",
+                "RunbookStepLog", "RunbookSupport", "RunbookTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
+        // The command line, end to end: the `runbook` executable is built before these run.
+        .testTarget(
+            name: "RunbookTests",
+            dependencies: [
+                "runbook-cli", "Runbook", "RunbookStepLog", "OCPModel", "RunbookSupport", "RunbookTestSupport",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,15 @@
 import ArgumentParser
 import Foundation
+import OCPHTTP
+import OCPHTTPServer
+import OCPModel
+import OCPSimulation
 import Runbook
+import RunbookEngine
+import RunbookLanguage
+import RunbookStepLog
+import RunbookSupport
+import RunbookYAML
 
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

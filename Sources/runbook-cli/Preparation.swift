@@ -1,5 +1,14 @@
 import Foundation
+import OCPHTTP
+import OCPHTTPServer
+import OCPModel
+import OCPSimulation
 import Runbook
+import RunbookEngine
+import RunbookLanguage
+import RunbookStepLog
+import RunbookSupport
+import RunbookYAML
 
 /// Steps shared by the commands that run or plan a runbook.
 enum Preparation {

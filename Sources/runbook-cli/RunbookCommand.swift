@@ -1,5 +1,14 @@
 import ArgumentParser
+import OCPHTTP
+import OCPHTTPServer
+import OCPModel
+import OCPSimulation
 import Runbook
+import RunbookEngine
+import RunbookLanguage
+import RunbookStepLog
+import RunbookSupport
+import RunbookYAML
 
 @main
 struct RunbookCommand: AsyncParsableCommand {

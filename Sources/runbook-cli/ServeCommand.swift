@@ -1,6 +1,15 @@
 import ArgumentParser
 import Foundation
+import OCPHTTP
+import OCPHTTPServer
+import OCPModel
+import OCPSimulation
 import Runbook
+import RunbookEngine
+import RunbookLanguage
+import RunbookStepLog
+import RunbookSupport
+import RunbookYAML
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -87,16 +96,16 @@ struct ServeCommand: AsyncParsableCommand {
                 Preparation.printError(error.rendered(source: nil))
                 throw ExitCode(2)
             }
-            let outcome = SimulationSetupDecoder.decodeTopology(bytes: bytes, file: topology)
+            let outcome = SimulateBlockDecoder.decodeTopology(bytes: bytes, file: topology)
             let source = SourceText(path: topology, text: String(decoding: bytes, as: UTF8.self))
             for diagnostic in outcome.diagnostics {
                 FileHandle.standardError.write(Data((diagnostic.rendered(source: source) + "\n").utf8))
             }
-            guard let decoded = outcome.setup, !outcome.hasErrors else {
+            guard let decoded = outcome.block, !outcome.hasErrors else {
                 Preparation.printError("\(topology) is invalid; nothing was served")
                 throw ExitCode(2)
             }
-            setup = decoded
+            setup = SimulationSetup(decoded)
         }
         let pace = speed.flatMap(SimulationSpeed.init) ?? setup.speed
 
@@ -110,8 +119,8 @@ struct ServeCommand: AsyncParsableCommand {
                         .utf8))
         }
         let configuration = ServeConfiguration(host: host, port: port, credentials: credentials, rateLimit: rateLimit)
-        let server = OCPServer(
-            configuration: configuration, responder: OCPServer.simulator(setup: setup, speed: pace),
+        let server = OCPServer.simulator(
+            configuration: configuration, setup: setup, speed: pace,
             requestLog: { record in FileHandle.standardOutput.write(Data((record.line + "\n").utf8)) })
 
         let clusters = setup.clusters?.count ?? SimulationSetup.defaultClusters.count

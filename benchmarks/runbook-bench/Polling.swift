@@ -6,7 +6,14 @@
 // the await noticing it. Runs at speed instant: the figures are simulated time, exact and
 // repeatable.
 import Foundation
+import OCPModel
+import OCPSimulation
 import Runbook
+import RunbookEngine
+import RunbookLanguage
+import RunbookStepLog
+import RunbookSupport
+import RunbookYAML
 
 func polling() async {
     let text = """
@@ -48,7 +55,7 @@ func polling() async {
             let simulator = OCPSimulator(setup: SimulationSetup(), clock: clock, options: SimulatorOptions(timings: timings))
             let memory = MemoryStepLog()
             let interpreter = Interpreter(
-                runbook: runbook, client: simulator, clock: clock, log: StepLog([memory]),
+                runbook: runbook, client: simulator, clock: SimulatedRunClock(clock, origin: Date()), log: StepLog([memory]),
                 configuration: RunConfiguration(polling: schedule))
             let finished = await interpreter.run()
             let steps = await memory.finishedSteps

@@ -3,7 +3,14 @@
 // benchmarks/yaml-load/events.c measures). The file is read before the first clock starts; each
 // tree is freed after its clock stops.
 import Foundation
+import OCPModel
+import OCPSimulation
 import Runbook
+import RunbookEngine
+import RunbookLanguage
+import RunbookStepLog
+import RunbookSupport
+import RunbookYAML
 
 func count(_ node: Node) -> Int {
     switch node.content {

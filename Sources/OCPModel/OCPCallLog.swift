@@ -1,0 +1,61 @@
+import RunbookSupport
+import Synchronization
+
+/// What one OCP call did, for the step log: method, path, HTTP status, traceId, duration.
+public struct OCPCallRecord: Sendable, Hashable, Codable {
+    public var method: String
+    public var path: String
+    /// The HTTP status of the answer (nil when none came).
+    public var status: Int?
+    public var traceId: String?
+    /// OCP's error code, when the call failed.
+    public var errorCode: String?
+    /// Wall-clock milliseconds the call took.
+    public var durationMs: Double
+    /// 1 for the first attempt; more when the client retried a read.
+    public var attempt: Int
+    /// What the client concluded, when it had to: a retry's reason, or what it found after an
+    /// ambiguous failure of a call that changes state.
+    public var note: String?
+
+    public init(
+        method: String, path: String, status: Int?, traceId: String?, errorCode: String? = nil, durationMs: Double,
+        attempt: Int = 1, note: String? = nil
+    ) {
+        self.method = method
+        self.path = path
+        self.status = status
+        self.traceId = traceId
+        self.errorCode = errorCode
+        self.durationMs = durationMs
+        self.attempt = attempt
+        self.note = note
+    }
+}
+
+/// Collects the OCP calls made while it is bound as ``OCPCallLog/current``.
+///
+/// Every ``OCPClient`` implementation reports each call it makes (each attempt) with
+/// `OCPCallLog.current?.record(...)`; the interpreter binds a fresh log around each step.
+public final class OCPCallLog: Sendable {
+    @TaskLocal public static var current: OCPCallLog?
+
+    private let records = Mutex<[OCPCallRecord]>([])
+
+    public init() {}
+
+    public func record(_ record: OCPCallRecord) {
+        records.withLock { $0.append(record) }
+    }
+
+    /// The calls recorded so far, in order.
+    public var calls: [OCPCallRecord] { records.withLock { $0 } }
+
+    /// Returns the calls recorded so far and forgets them.
+    public func drain() -> [OCPCallRecord] {
+        records.withLock { r in
+            defer { r.removeAll() }
+            return r
+        }
+    }
+}

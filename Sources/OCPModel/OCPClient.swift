@@ -1,0 +1,193 @@
+import RunbookSupport
+
+/// The OCP API as runbook uses it (reference section 1). The interpreter talks to OCP only through
+/// this protocol; the embedded simulator and the HTTP client are its two implementations, and
+/// `runbook serve` puts any of them behind HTTP.
+///
+/// An implementation answers one requirement, ``send(_:)``, for every ``OCPEndpoint``. It reports
+/// each call it makes (each attempt) to ``OCPCallLog/current`` and fails with an ``OCPError`` that
+/// names the call. The typed methods below (``failover(clusterId:)``, ``task(id:)``, ...) are
+/// written once, on top of it.
+public protocol OCPClient: Sendable {
+    /// Sends one request and returns its answer's `data`.
+    func send<Response>(_ operation: OCPOperation<Response>) async throws(OCPError) -> Response
+}
+
+extension OCPClient {
+    /// `POST /api/v2/ob/clusters/{id}/failoverPreCheck`: can this standby fail over?
+    public func failoverPreCheck(clusterId: Int) async throws(OCPError) -> PreCheckResult {
+        try await send(OCPOperation<PreCheckData>(.failoverPreCheck, [clusterId])).result
+    }
+
+    /// `POST /api/v2/ob/clusters/{id}/failover`: promote the standby; answers at once with the task.
+    public func failover(clusterId: Int) async throws(OCPError) -> TaskInstance {
+        try await send(OCPOperation<TaskInstance>(.failover, [clusterId]))
+    }
+
+    /// `POST /api/v2/ob/clusters/{id}/switchoverPreCheck`.
+    public func switchoverPreCheck(clusterId: Int) async throws(OCPError) -> PreCheckResult {
+        try await send(OCPOperation<PreCheckData>(.switchoverPreCheck, [clusterId])).result
+    }
+
+    /// `POST /api/v2/ob/clusters/{id}/switchover`: planned role swap.
+    public func switchover(clusterId: Int) async throws(OCPError) -> TaskInstance {
+        try await send(OCPOperation<TaskInstance>(.switchover, [clusterId]))
+    }
+
+    /// `GET /api/v2/ob/clusters`.
+    public func clusters(_ query: ClusterQuery) async throws(OCPError) -> Page<Cluster> {
+        try await send(OCPOperation<Page<Cluster>>(.listClusters, query: query.items))
+    }
+
+    /// `GET /api/v2/tasks/instances`.
+    public func tasks(_ query: TaskQuery) async throws(OCPError) -> Page<TaskInstance> {
+        try await send(OCPOperation<Page<TaskInstance>>(.listTasks, query: query.items))
+    }
+
+    /// `GET /api/v2/tasks/instances/{taskId}`: the full task with its subtasks.
+    public func task(id: Int) async throws(OCPError) -> TaskInstance {
+        try await send(OCPOperation<TaskInstance>(.getTask, [id]))
+    }
+
+    /// `POST /api/v2/tasks/instances/{taskId}/retry`.
+    public func retryTask(id: Int) async throws(OCPError) -> TaskInstance {
+        try await send(OCPOperation<TaskInstance>(.retryTask, [id]))
+    }
+
+    /// `POST /api/v2/tasks/instances/{taskId}/rollback`.
+    public func rollbackTask(id: Int) async throws(OCPError) -> TaskInstance {
+        try await send(OCPOperation<TaskInstance>(.rollbackTask, [id]))
+    }
+
+    /// `GET /api/v2/tasks/instances/{taskId}/subtasks/{subtaskId}/log`.
+    public func subtaskLog(taskId: Int, subtaskId: Int) async throws(OCPError) -> String {
+        try await send(OCPOperation<SubtaskLog>(.subtaskLog, [taskId, subtaskId])).log
+    }
+
+    /// `POST .../subtasks/{subtaskId}/retry`.
+    public func retrySubtask(taskId: Int, subtaskId: Int) async throws(OCPError) -> SubtaskInstance {
+        try await send(OCPOperation<SubtaskInstance>(.retrySubtask, [taskId, subtaskId]))
+    }
+
+    /// `POST .../subtasks/{subtaskId}/skip`.
+    public func skipSubtask(taskId: Int, subtaskId: Int) async throws(OCPError) {
+        _ = try await send(OCPOperation<NoPayload>(.skipSubtask, [taskId, subtaskId]))
+    }
+
+    /// `POST .../subtasks/{subtaskId}/cancel`.
+    public func cancelSubtask(taskId: Int, subtaskId: Int) async throws(OCPError) {
+        _ = try await send(OCPOperation<NoPayload>(.cancelSubtask, [taskId, subtaskId]))
+    }
+
+    /// Finds a cluster by id through the list endpoint (OCP documents no single-cluster GET),
+    /// paging with the largest page size. Fails with an ``OCPError`` of kind `.api` and no HTTP
+    /// status (the list was answered) when it is absent.
+    public func cluster(id: Int) async throws(OCPError) -> Cluster {
+        var page = 1
+        while true {
+            let result = try await clusters(ClusterQuery(page: page, size: 2000))
+            if let found = result.contents.first(where: { $0.id == id }) { return found }
+            if page >= result.page.totalPages || result.contents.isEmpty { break }
+            page += 1
+        }
+        throw OCPError(
+            .api, call: OCPRequest(.listClusters, query: ClusterQuery(page: 1, size: 2000).items).call,
+            message: "OCP lists no cluster with id \(id)")
+    }
+}
+
+// MARK: - Queries
+
+/// Filters for listing tasks (`GET /api/v2/tasks/instances`).
+public struct TaskQuery: Sendable, Hashable {
+    public var status: TaskStatus?
+    public var clusterId: Int?
+    public var name: String?
+    public var type: TaskType?
+    /// 1-based.
+    public var page: Int
+    public var size: Int
+    /// For example `id,asc` or `id,desc`.
+    public var sort: String?
+
+    public init(
+        status: TaskStatus? = nil, clusterId: Int? = nil, name: String? = nil, type: TaskType? = nil, page: Int = 1,
+        size: Int = 10, sort: String? = nil
+    ) {
+        self.status = status
+        self.clusterId = clusterId
+        self.name = name
+        self.type = type
+        self.page = page
+        self.size = size
+        self.sort = sort
+    }
+
+    /// The query's parameters.
+    public var items: [QueryItem] {
+        var items = [QueryItem("page", String(page)), QueryItem("size", String(size))]
+        if let status { items.append(QueryItem("status", status.rawValue)) }
+        if let clusterId { items.append(QueryItem("clusterId", String(clusterId))) }
+        if let name { items.append(QueryItem("name", name)) }
+        if let type { items.append(QueryItem("type", type.rawValue)) }
+        if let sort { items.append(QueryItem("sort", sort)) }
+        return items
+    }
+
+    /// The query of a request's parameters, or the parameter that is not a number.
+    public init(_ request: OCPRequest) throws(QueryError) {
+        self.init(
+            status: request.queryValue("status").map(TaskStatus.init(rawValue:)),
+            clusterId: try QueryError.integer(request, "clusterId"), name: request.queryValue("name"),
+            type: request.queryValue("type").map(TaskType.init(rawValue:)),
+            page: try QueryError.integer(request, "page") ?? 1, size: try QueryError.integer(request, "size") ?? 10,
+            sort: request.queryValue("sort"))
+    }
+}
+
+/// Filters for listing clusters (`GET /api/v2/ob/clusters`).
+public struct ClusterQuery: Sendable, Hashable {
+    /// 1-based.
+    public var page: Int
+    /// At most 2000.
+    public var size: Int
+    public var name: String?
+    public var status: ClusterStatus?
+
+    public init(page: Int = 1, size: Int = 10, name: String? = nil, status: ClusterStatus? = nil) {
+        self.page = page
+        self.size = size
+        self.name = name
+        self.status = status
+    }
+
+    /// The query's parameters.
+    public var items: [QueryItem] {
+        var items = [QueryItem("page", String(page)), QueryItem("size", String(size))]
+        if let name { items.append(QueryItem("name", name)) }
+        if let status { items.append(QueryItem("status", status.rawValue)) }
+        return items
+    }
+
+    /// The query of a request's parameters, or the parameter that is not a number.
+    public init(_ request: OCPRequest) throws(QueryError) {
+        self.init(
+            page: try QueryError.integer(request, "page") ?? 1, size: try QueryError.integer(request, "size") ?? 10,
+            name: request.queryValue("name"), status: request.queryValue("status").map(ClusterStatus.init(rawValue:)))
+    }
+}
+
+/// A query parameter that should be a number and is not.
+public struct QueryError: Error, Sendable, Hashable {
+    public var name: String
+    public var value: String
+
+    /// `page must be a number, not 'x'.`
+    public var message: String { "\(name) must be a number, not '\(value)'." }
+
+    static func integer(_ request: OCPRequest, _ name: String) throws(QueryError) -> Int? {
+        guard let text = request.queryValue(name) else { return nil }
+        guard let n = Int(text) else { throw QueryError(name: name, value: text) }
+        return n
+    }
+}

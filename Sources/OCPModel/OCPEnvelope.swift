@@ -1,0 +1,101 @@
+import RunbookSupport
+
+/// OCP's answer envelope (reference section 2), success and error alike.
+public struct OCPEnvelope<Payload: Sendable>: Sendable {
+    public var data: Payload?
+    public var successful: Bool
+    public var timestamp: OCPTimestamp?
+    /// Milliseconds spent in the server.
+    public var duration: Int?
+    /// Mirrors the HTTP status.
+    public var status: Int?
+    /// 16 hex characters.
+    public var traceId: String?
+    public var server: String?
+    public var error: OCPErrorBody?
+
+    public init(
+        data: Payload?, successful: Bool, timestamp: OCPTimestamp? = nil, duration: Int? = nil, status: Int? = nil,
+        traceId: String? = nil, server: String? = nil, error: OCPErrorBody? = nil
+    ) {
+        self.data = data
+        self.successful = successful
+        self.timestamp = timestamp
+        self.duration = duration
+        self.status = status
+        self.traceId = traceId
+        self.server = server
+        self.error = error
+    }
+}
+
+extension OCPEnvelope: Encodable where Payload: Encodable {}
+extension OCPEnvelope: Decodable where Payload: Decodable {}
+
+/// The parts of an envelope that do not depend on its `data`: read from any answer, even one whose
+/// `data` cannot be decoded.
+public struct OCPEnvelopeHead: Sendable, Decodable {
+    public var successful: Bool?
+    public var traceId: String?
+    public var error: OCPErrorBody?
+}
+
+extension OCPEnvelope {
+    /// A success envelope: `successful: true`, `status` 200 unless given.
+    public static func success(
+        _ data: Payload?, timestamp: OCPTimestamp, duration: Int = 0, status: Int = 200, traceId: String,
+        server: String
+    ) -> OCPEnvelope {
+        OCPEnvelope(
+            data: data, successful: true, timestamp: timestamp, duration: duration, status: status, traceId: traceId,
+            server: server)
+    }
+
+    /// The error envelope OCP answers for `error`: its HTTP status (500 when it has none), code and message.
+    public static func failure(
+        _ error: OCPError, timestamp: OCPTimestamp, duration: Int = 0, server: String
+    ) -> OCPEnvelope {
+        OCPEnvelope(
+            data: nil, successful: false, timestamp: timestamp, duration: duration, status: error.httpStatus ?? 500,
+            traceId: error.traceId, server: server, error: OCPErrorBody(code: error.code, message: error.message))
+    }
+}
+
+/// A payload for answers without `data` (skip, cancel).
+public struct NoPayload: Sendable, Hashable, Codable {
+    public init() {}
+}
+
+/// The `error` of an error envelope. `code` may be a string (`TSK10001`) or a number.
+public struct OCPErrorBody: Sendable, Hashable, Codable {
+    public var code: String?
+    public var message: String?
+    public var debugMessage: String?
+    public var target: String?
+    public var subErrors: [JSONValue]?
+
+    public init(code: String?, message: String?, debugMessage: String? = nil, target: String? = nil, subErrors: [JSONValue]? = nil) {
+        self.code = code
+        self.message = message
+        self.debugMessage = debugMessage
+        self.target = target
+        self.subErrors = subErrors
+    }
+
+    private enum Keys: String, CodingKey { case code, message, debugMessage, target, subErrors }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        if let s = try? c.decodeIfPresent(String.self, forKey: .code) {
+            code = s
+        } else if let n = try? c.decodeIfPresent(Int.self, forKey: .code) {
+            code = String(n)
+        } else {
+            code = nil
+        }
+        message = try? c.decodeIfPresent(String.self, forKey: .message)
+        debugMessage = try? c.decodeIfPresent(String.self, forKey: .debugMessage)
+        target = try? c.decodeIfPresent(String.self, forKey: .target)
+        subErrors = try? c.decodeIfPresent([JSONValue].self, forKey: .subErrors)
+    }
+}

@@ -1,0 +1,94 @@
+import OCPModel
+import RunbookSupport
+import Synchronization
+
+/// A clock that moves only when told to, for tests: sleepers stay suspended until ``advance(by:)`` or
+/// ``advance(to:)`` moves time to or past their deadline. Copies share one timeline.
+public struct ManualClock: Clock, Sendable {
+    public typealias Instant = SimulationInstant
+    public typealias Duration = Swift.Duration
+
+    private struct Sleeper {
+        var deadline: SimulationInstant
+        var continuation: CheckedContinuation<Void, any Error>
+    }
+
+    private struct State {
+        var now = SimulationInstant.zero
+        var nextId = 0
+        var sleepers: [Int: Sleeper] = [:]
+        /// Sleepers cancelled before they were registered.
+        var cancelledEarly: Set<Int> = []
+    }
+
+    private final class Storage: Sendable {
+        let state = Mutex(State())
+    }
+
+    private let storage = Storage()
+
+    /// A clock at ``SimulationInstant/zero``.
+    public init() {}
+
+    /// A clock already `offset` past the start.
+    public init(at offset: Duration) {
+        storage.state.withLock { $0.now = SimulationInstant(offset: offset) }
+    }
+
+    public var now: SimulationInstant { storage.state.withLock { $0.now } }
+
+    public var minimumResolution: Duration { .zero }
+
+    /// How many sleepers are waiting.
+    public var sleeperCount: Int { storage.state.withLock { $0.sleepers.count } }
+
+    /// The earliest deadline of a waiting sleeper.
+    public var nextDeadline: SimulationInstant? { storage.state.withLock { $0.sleepers.values.map(\.deadline).min() } }
+
+    /// Moves time forward by `duration` and wakes every sleeper whose deadline has come, earliest first.
+    public func advance(by duration: Duration) {
+        advance(to: now.advanced(by: duration))
+    }
+
+    /// Moves time to `instant` (never backwards) and wakes every sleeper whose deadline has come.
+    public func advance(to instant: SimulationInstant) {
+        let woken: [Sleeper] = storage.state.withLock { s in
+            if instant > s.now { s.now = instant }
+            let due = s.sleepers.filter { $0.value.deadline <= s.now }
+            for key in due.keys { s.sleepers[key] = nil }
+            return due.values.sorted { $0.deadline < $1.deadline }
+        }
+        for sleeper in woken { sleeper.continuation.resume() }
+    }
+
+    public func sleep(until deadline: SimulationInstant, tolerance: Duration? = nil) async throws {
+        try Task.checkCancellation()
+        let id = storage.state.withLock { s in
+            s.nextId += 1
+            return s.nextId
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                enum Action { case wait, resume, cancel }
+                let action: Action = storage.state.withLock { s in
+                    if s.cancelledEarly.remove(id) != nil { return .cancel }
+                    if deadline <= s.now { return .resume }
+                    s.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
+                    return .wait
+                }
+                switch action {
+                case .wait: break
+                case .resume: continuation.resume()
+                case .cancel: continuation.resume(throwing: CancellationError())
+                }
+            }
+        } onCancel: {
+            let sleeper: Sleeper? = storage.state.withLock { s in
+                if let found = s.sleepers.removeValue(forKey: id) { return found }
+                s.cancelledEarly.insert(id)
+                return nil
+            }
+            sleeper?.continuation.resume(throwing: CancellationError())
+        }
+    }
+}

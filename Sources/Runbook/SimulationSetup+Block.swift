@@ -1,0 +1,27 @@
+import OCPModel
+import OCPSimulation
+import RunbookLanguage
+
+extension SimulationSetup {
+    /// The simulator's setup for a runbook's checked `simulate:` block (or a topology file).
+    public init(_ block: SimulateBlock) {
+        self.init(
+            speed: block.speed,
+            clusters: block.clusters?.map { c in
+                ClusterSpec(
+                    id: c.id, name: c.name, type: c.type.rawValue, status: c.status.rawValue, primary: c.primary,
+                    delayTime: c.delayTime, syncStatus: c.syncStatus.rawValue, location: c.location)
+            },
+            faults: block.faults.map { fault in
+                switch fault {
+                case .subtask(let f):
+                    .subtask(
+                        SubtaskFault(
+                            subtask: f.subtask, cluster: f.cluster, fail: f.fail, message: f.message, hang: f.hang,
+                            takes: f.takes, location: f.location))
+                case .api(let f):
+                    .api(APIFault(endpoint: f.endpoint, status: f.status, times: f.times, location: f.location))
+                }
+            })
+    }
+}

@@ -1,0 +1,285 @@
+import OCPModel
+import RunbookLanguage
+import RunbookStepLog
+import RunbookSupport
+
+// MARK: - Executing one step's action
+
+extension Interpreter {
+    func execute(_ step: Step, scope: inout Scope, trace: StepTrace, context: RunContext) async throws(StepFailure) {
+        if Task.isCancelled || (state.isInterrupted && step.action.isClusterAction) {
+            if step.action.isClusterAction {
+                var failure = StepFailure("not started: the run was interrupted, and no cluster action starts after that")
+                failure.isInterruption = true
+                throw failure
+            }
+            if Task.isCancelled { throw StepFailure.interrupted }
+        }
+        if trace.position.block == "steps", context.runTimedOut(clock.now), let timeout = runbook.timeout {
+            let limit = (try? duration(timeout, in: scope)).map { " (\(DurationText.format($0)))" } ?? ""
+            throw StepFailure("not started: the runbook's timeout\(limit) has passed")
+        }
+        switch step.action {
+        case .failover(let cluster), .switchover(let cluster):
+            let isFailover = if case .failover = step.action { true } else { false }
+            let id = try integer(cluster, in: scope, what: "cluster id")
+            let calledAt = context.runTimeMs(clock.now)
+            let task = try await call { () async throws(OCPError) in
+                isFailover ? try await self.client.failover(clusterId: id) : try await self.client.switchover(clusterId: id)
+            }
+            state.registerRecovery(
+                Recovery(
+                    position: trace.position, action: isFailover ? "failover" : "switchover", clusterId: id,
+                    taskId: task.id, taskStatus: task.status.rawValue, calledAtMs: calledAt, endedAtMs: nil,
+                    recoveryMs: nil, operation: task.operation?.rawValue))
+            see(task, trace: trace, context: context)
+            scope.current = task.id
+            if let name = step.options.taskName { scope.taskNames[name.text] = task.id }
+            trace.message = "started task \(task.id) '\(task.name)' on cluster \(id)"
+
+        case .precheckFailover(let cluster), .precheckSwitchover(let cluster):
+            let isFailover = if case .precheckFailover = step.action { true } else { false }
+            let id = try integer(cluster, in: scope, what: "cluster id")
+            let result = try await call { () async throws(OCPError) in
+                isFailover
+                    ? try await self.client.failoverPreCheck(clusterId: id)
+                    : try await self.client.switchoverPreCheck(clusterId: id)
+            }
+            trace.observed.precheckMessages = result.messages
+            guard result.valid else {
+                let list = result.messages.isEmpty ? "(no message)" : result.messages.map { "- \($0)" }.joined(separator: "\n")
+                throw StepFailure(
+                    "the \(isFailover ? "failover" : "switchover") pre-check of cluster \(id) failed:\n\(list)",
+                    expected: "valid", found: "not valid")
+            }
+            trace.message = "cluster \(id) may \(isFailover ? "fail over" : "switch over")"
+
+        case .retryTask(let ref), .rollbackTask(let ref):
+            let isRetry = if case .retryTask = step.action { true } else { false }
+            let id = try taskId(ref, in: scope)
+            let task = try await call { () async throws(OCPError) in
+                isRetry ? try await self.client.retryTask(id: id) : try await self.client.rollbackTask(id: id)
+            }
+            see(task, trace: trace, context: context)
+            trace.message = "task \(id) is \(task.status) (\(task.operation?.rawValue ?? (isRetry ? "RETRY" : "ROLLBACK")))"
+
+        case .retrySubtask(let ref, let name), .skipSubtask(let ref, let name), .cancelSubtask(let ref, let name):
+            let id = try taskId(ref, in: scope)
+            let subtaskName = try text(name, in: scope)
+            let task = try await fetchTask(id, trace: trace, context: context)
+            let subtask = try findSubtask(subtaskName, in: task)
+            switch step.action {
+            case .retrySubtask:
+                let s = try await call { () async throws(OCPError) in
+                    try await self.client.retrySubtask(taskId: id, subtaskId: subtask.id)
+                }
+                trace.message = "subtask \"\(subtaskName)\" is \(s.status) (run \(s.runTime ?? 0))"
+            case .skipSubtask:
+                try await call { () async throws(OCPError) in try await self.client.skipSubtask(taskId: id, subtaskId: subtask.id) }
+                trace.message = "subtask \"\(subtaskName)\" skipped"
+            default:
+                try await call { () async throws(OCPError) in try await self.client.cancelSubtask(taskId: id, subtaskId: subtask.id) }
+                trace.message = "subtask \"\(subtaskName)\" cancelled"
+            }
+            _ = try? await fetchTask(id, trace: trace, context: context)
+
+        case .awaitTaskStatus(let ref, let word):
+            try await awaitTask(try taskId(ref, in: scope), status: word.value, step: step, scope: scope, trace: trace, context: context)
+
+        case .awaitSubtaskStatus(let ref, let name, let word):
+            try await awaitSubtask(
+                try taskId(ref, in: scope), name: try text(name, in: scope), status: word.value, step: step, scope: scope,
+                trace: trace, context: context)
+
+        case .awaitClusterType(let cluster, let word):
+            let id = try integer(cluster, in: scope, what: "cluster id")
+            try await awaitCluster(id, want: "type \(word.value)", step: step, scope: scope, trace: trace, context: context) {
+                $0.type == word.value
+            }
+
+        case .awaitClusterStatus(let cluster, let word):
+            let id = try integer(cluster, in: scope, what: "cluster id")
+            try await awaitCluster(id, want: "status \(word.value)", step: step, scope: scope, trace: trace, context: context) {
+                $0.status == word.value
+            }
+
+        case .assertTask(let ref, let fields):
+            let id = try taskId(ref, in: scope)
+            let task = try await fetchTask(id, trace: trace, context: context)
+            try checkTask(task, fields, scope: scope)
+            trace.message = "task \(id) is \(task.status)"
+
+        case .assertSubtask(let ref, let name, let fields):
+            let id = try taskId(ref, in: scope)
+            let subtaskName = try text(name, in: scope)
+            let task = try await fetchTask(id, trace: trace, context: context)
+            let subtask = try findSubtask(subtaskName, in: task)
+            try checkSubtask(subtask, in: task, fields, scope: scope)
+            trace.message = "subtask \"\(subtaskName)\" is \(subtask.status)"
+
+        case .assertCluster(let cluster, let fields):
+            let id = try integer(cluster, in: scope, what: "cluster id")
+            let found = try await call { () async throws(OCPError) in try await self.client.cluster(id: id) }
+            trace.observe(found)
+            try checkCluster(found, fields)
+            trace.message = "cluster \(id) \(found.name) is \(found.type) \(found.status)"
+
+        case .sleep(let value):
+            let d = try duration(value, in: scope)
+            let deadline = try self.deadline(for: step, scope: scope, context: context, isAwait: false)
+            var wake = clock.now.advanced(by: d)
+            let cut = deadline.map { $0.instant < wake } ?? false
+            if cut, let deadline { wake = deadline.instant }
+            try await sleep(until: wake)
+            if cut, let deadline { throw StepFailure(deadline.description + " during the sleep") }
+            trace.message = "slept \(DurationText.format(d))"
+
+        case .note(let expr):
+            trace.message = try text(expr, in: scope)
+
+        case .confirm(let expr):
+            let question = try text(expr, in: scope)
+            if configuration.assumeYes {
+                trace.message = "\(question): yes (--yes)"
+                return
+            }
+            guard let answer = await configuration.confirm(question) else {
+                throw StepFailure("\(question): no terminal to ask on; run with --yes to confirm without asking")
+            }
+            if Task.isCancelled { throw StepFailure.interrupted }
+            guard answer else { throw StepFailure("\(question): declined") }
+            trace.message = "\(question): yes"
+
+        case .forEach(let block):
+            try await runLoop(block, step: step, scope: scope, trace: trace, context: context)
+        }
+    }
+
+    // MARK: - Calls
+
+    /// Runs an OCP call, turning its error into the step's failure.
+    func call<T>(_ body: () async throws(OCPError) -> T) async throws(StepFailure) -> T {
+        do {
+            return try await body()
+        } catch {
+            throw StepFailure(error)
+        }
+    }
+
+    /// Reads a task, records what the step saw, and reports progress.
+    func fetchTask(_ id: Int, trace: StepTrace, context: RunContext) async throws(StepFailure) -> TaskInstance {
+        let task = try await call { () async throws(OCPError) in try await self.client.task(id: id) }
+        see(task, trace: trace, context: context)
+        return task
+    }
+
+    func see(_ task: TaskInstance, trace: StepTrace, context: RunContext) {
+        let now = context.runTimeMs(clock.now)
+        trace.observe(task, runTimeMs: now)
+        state.observe(task, runTimeMs: now)
+    }
+
+    func findSubtask(_ name: String, in task: TaskInstance) throws(StepFailure) -> SubtaskInstance {
+        if let s = task.subtask(named: name) { return s }
+        let names = task.subtasksInExecutionOrder.map { "\"\($0.name)\"" }.joined(separator: ", ")
+        var message = "task \(task.id) has no subtask \"\(name)\""
+        if let close = Suggestion.closest(to: name, among: task.subtasksInExecutionOrder.map(\.name)) {
+            message += "; did you mean \"\(close)\"?"
+        }
+        throw StepFailure(message + (names.isEmpty ? "" : " Its subtasks: \(names)."))
+    }
+
+    // MARK: - Loops
+
+    func runLoop(_ block: ForEachBlock, step: Step, scope: Scope, trace: StepTrace, context: RunContext) async throws(StepFailure) {
+        let listValue = try evaluate(block.list, in: scope)
+        guard case .list(let items) = listValue else {
+            throw StepFailure("'\(block.list.sourceText)' is \(listValue.kindDescription), not a list (\(block.list.location))")
+        }
+        let variable = block.variable.text
+        let blockName = trace.position.block
+        let labelBase = trace.position.label
+        let prefix = trace.position.path
+        @Sendable func itemScope(_ item: ExprValue) -> Scope {
+            var s = scope
+            s.values[variable] = item
+            return s
+        }
+        @Sendable func label(_ item: ExprValue) -> String { "\(labelBase)/\(variable)=\(item.text)" }
+        /// Records the steps of items that will not run.
+        func skipItems(_ indices: some Sequence<Int>) async {
+            for j in indices {
+                await skip(
+                    block.body, block: blockName, prefix: prefix + [j], labelPrefix: label(items[j]),
+                    scope: itemScope(items[j]), context: context)
+            }
+        }
+        if !block.parallel {
+            for (i, item) in items.enumerated() {
+                let outcome = await runBlock(
+                    block.body, block: blockName, prefix: prefix + [i], labelPrefix: label(item),
+                    scope: itemScope(item), context: context)
+                if outcome.failure != nil {
+                    await skipItems(items.indices.dropFirst(i + 1))
+                    if Task.isCancelled || state.isInterrupted { throw StepFailure.interrupted }
+                    throw StepFailure("item \(i + 1) of \(items.count) (\(variable)=\(item.text)) failed; the loop stopped there")
+                }
+            }
+            trace.message = "\(items.count) item\(items.count == 1 ? "" : "s") passed"
+            return
+        }
+        var limit = items.count
+        if let maxConcurrency = step.options.maxConcurrency {
+            switch maxConcurrency.kind {
+            case .fixed(let n): limit = n
+            case .expression(let e): limit = try integer(e, in: scope, what: "max concurrency")
+            }
+            guard limit >= 1 else { throw StepFailure("max concurrency is \(limit); it must be at least 1 (\(maxConcurrency.location))") }
+        }
+        guard !items.isEmpty else {
+            trace.message = "no items to run"
+            return
+        }
+        // Each item is a branch that holds time still while it runs (see `branch`): it enters the
+        // clock before it is launched, so every item starts at the simulated instant it is
+        // launched, and the loop leaves once it has launched the item that takes its place, so no
+        // time passes between the two. The loop itself only waits.
+        let (failures, launched) = await withTaskGroup(of: (Int, Bool).self, returning: ([Int], Int).self) { group in
+            var next = 0
+            var running = 0
+            var failed: [Int] = []
+            func launch() {
+                let i = next
+                let item = items[i]
+                next += 1
+                running += 1
+                clock.enterBranch()
+                group.addTask {
+                    let outcome = await self.runBlock(
+                        block.body, block: blockName, prefix: prefix + [i], labelPrefix: label(item),
+                        scope: itemScope(item), context: context)
+                    return (i, outcome.failure != nil)
+                }
+            }
+            while next < items.count, next < limit { launch() }
+            clock.leaveBranch()
+            for await (i, itemFailed) in group {
+                running -= 1
+                if itemFailed { failed.append(i) }
+                if next < items.count, !Task.isCancelled, !state.isInterrupted { launch() }
+                if running == 0 { clock.enterBranch() }
+                clock.leaveBranch()
+            }
+            return (failed.sorted(), next)
+        }
+        // Items an interruption kept from starting.
+        await skipItems(launched..<items.count)
+        if Task.isCancelled || state.isInterrupted { throw StepFailure.interrupted }
+        if !failures.isEmpty {
+            let shown = failures.prefix(5).map { "\(variable)=\(items[$0].text)" }.joined(separator: ", ")
+            let more = failures.count > 5 ? " and \(failures.count - 5) more" : ""
+            throw StepFailure("\(failures.count) of \(items.count) items failed: \(shown)\(more)")
+        }
+        trace.message = "\(items.count) item\(items.count == 1 ? "" : "s") passed, at most \(min(limit, items.count)) at once"
+    }
+}

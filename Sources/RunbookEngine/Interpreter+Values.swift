@@ -1,0 +1,137 @@
+import OCPModel
+import RunbookLanguage
+import RunbookStepLog
+import RunbookSupport
+
+// MARK: - Values: variables, task fields, the environment
+
+extension Interpreter {
+    /// Evaluates an expression in a scope. Task names read the latest state seen of their task;
+    /// `${env.NAME}` reads the run's environment.
+    func evaluate(_ expr: Expr, in scope: Scope) throws(StepFailure) -> ExprValue {
+        var problem: String?
+        let value = expr.evaluate { reference in
+            let (value, why) = resolve(reference, in: scope)
+            if value == nil, problem == nil { problem = why }
+            return value
+        }
+        guard let value else {
+            throw StepFailure("cannot evaluate '\(expr.sourceText)' (\(expr.location)): \(problem ?? "a value is missing")")
+        }
+        return value
+    }
+
+    private func resolve(_ reference: Reference, in scope: Scope) -> (ExprValue?, String) {
+        let path = reference.path
+        if reference.isEnvironment {
+            guard path.count == 2 else { return (nil, "write ${env.NAME}") }
+            guard let text = configuration.environment[path[1]] else {
+                return (nil, "the environment variable \(path[1]) is not set")
+            }
+            return (.scalar(.string(text)), "")
+        }
+        var value: ExprValue
+        if let v = scope.values[reference.root] {
+            value = v
+        } else if let id = scope.taskNames[reference.root] {
+            value = Self.taskRecord(id: id, task: state.task(id))
+        } else {
+            return (nil, "'\(reference.root)' is not defined here")
+        }
+        for field in reference.fields {
+            guard let next = value.field(field) else {
+                return (nil, "'\(reference.sourceText)': \(value.kindDescription) has no field '\(field)'")
+            }
+            value = next
+        }
+        return (value, "")
+    }
+
+    /// The fields of a task that `${NAME.field}` reads, from the latest state seen.
+    static func taskRecord(id: Int, task: TaskInstance?) -> ExprValue {
+        var fields: [(name: String, value: ExprValue)] = [("id", .scalar(.int(id)))]
+        guard let task else { return .record(fields) }
+        func add(_ name: String, _ value: ScalarValue?) {
+            if let value { fields.append((name, .scalar(value))) }
+        }
+        add("name", .string(task.name))
+        add("clusterId", task.clusterId.map { .int($0) })
+        add("tenantId", task.tenantId.map { .int($0) })
+        add("hostId", task.hostId.map { .int($0) })
+        add("type", task.type.map { .string($0.rawValue) })
+        add("status", .string(task.status.rawValue))
+        add("operation", task.operation.map { .string($0.rawValue) })
+        add("creator", task.creator?.userName.map { .string($0) })
+        add("executor", task.executor.map { .string($0) })
+        add("createTime", task.createTime.map { .string($0.description) })
+        add("startTime", task.startTime.map { .string($0.description) })
+        add("finishTime", task.finishTime.map { .string($0.description) })
+        add("prohibitRollback", task.prohibitRollback.map { .bool($0) })
+        add("taskDefinitionId", task.taskDefinitionId.map { .int($0) })
+        return .record(fields)
+    }
+
+    func duration(_ value: DurationValue, in scope: Scope) throws(StepFailure) -> Duration {
+        switch value.kind {
+        case .fixed(let d):
+            return d
+        case .expression(let expr):
+            let v = try evaluate(expr, in: scope)
+            guard let d = DurationValue.duration(from: v) else {
+                throw StepFailure(
+                    "'\(expr.sourceText)' is '\(v.text)', which is not a duration such as 30s, 5m or 1h30m (\(value.location))")
+            }
+            return d
+        }
+    }
+
+    func integer(_ expr: Expr, in scope: Scope, what: String) throws(StepFailure) -> Int {
+        let v = try evaluate(expr, in: scope)
+        guard let n = CountValue.integer(from: v) else {
+            throw StepFailure("\(what) '\(expr.sourceText)' is '\(v.text)', not a whole number (\(expr.location))")
+        }
+        return n
+    }
+
+    func text(_ expr: Expr, in scope: Scope) throws(StepFailure) -> String {
+        try evaluate(expr, in: scope).text
+    }
+
+    /// The id of the task a step acts on.
+    func taskId(_ ref: TaskRef, in scope: Scope) throws(StepFailure) -> Int {
+        switch ref {
+        case .current:
+            guard let id = scope.current else { throw StepFailure("no task has been started before this step") }
+            return id
+        case .named(let name):
+            guard let id = scope.taskNames[name.text] else {
+                throw StepFailure("the task '\(name.text)' has not been started (\(name.location))")
+            }
+            return id
+        case .id(let expr):
+            return try integer(expr, in: scope, what: "task id")
+        }
+    }
+}
+
+extension ExprValue {
+    /// The value as JSON, for the log.
+    var json: JSONValue {
+        switch self {
+        case .scalar(let s):
+            switch s {
+            case .null: return .null
+            case .bool(let b): return .bool(b)
+            case .int(let n): return .number(Double(n))
+            case .bigInt(let digits): return .string(digits)
+            case .double(let d): return d.isFinite ? .number(d) : .string(s.text)
+            case .string(let text): return .string(text)
+            }
+        case .list(let items): return .array(items.map(\.json))
+        case .record(let fields):
+            var object: [String: JSONValue] = [:]
+            for field in fields { object[field.name] = field.value.json }
+            return .object(object)
+        }
+    }
+}

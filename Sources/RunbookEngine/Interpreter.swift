@@ -1,0 +1,328 @@
+import Foundation
+import OCPModel
+import RunbookLanguage
+import RunbookStepLog
+import RunbookSupport
+import Synchronization
+
+/// Executes a checked ``RunbookDocument`` through an ``OCPClient``, writing the step log as it goes.
+///
+/// Time (timeouts, sleeps, polling intervals, the run clock in the log) comes from `clock`: the
+/// simulator's clock when the target is embedded, so a 25-minute failover rehearses in
+/// milliseconds at `speed: instant`; a real clock against a real OCP.
+///
+/// Meaning of a run: `steps` run in order and the first failure stops them (unless the step
+/// says `continue on failure`); then `on failure` runs if a step failed; then `finally` runs,
+/// whatever happened. An interruption (``interrupt()``) stops the waiting step, starts no new
+/// cluster action, skips `on failure` and still runs `finally`.
+public final class Interpreter<C: RunClock>: Sendable {
+    public let runbook: RunbookDocument
+    let client: any OCPClient
+    let clock: C
+    let log: StepLog
+    let configuration: RunConfiguration
+    let state = RunState()
+    private let cancelMain = Mutex<(@Sendable () -> Void)?>(nil)
+
+    public init(runbook: RunbookDocument, client: any OCPClient, clock: C, log: StepLog, configuration: RunConfiguration) {
+        self.runbook = runbook
+        self.client = client
+        self.clock = clock
+        self.log = log
+        self.configuration = configuration
+    }
+
+    /// Stops the run as SIGINT/SIGTERM would: the waiting step ends as interrupted, no new cluster
+    /// action starts, `on failure` is skipped and `finally` runs. Safe to call from any thread.
+    public func interrupt() {
+        state.markInterrupted()
+        cancelMain.withLock { $0?() }
+    }
+
+    /// Runs the runbook to its end and returns the last record of the step log.
+    public func run() async -> RunFinished {
+        let wallStart = ContinuousClock.now
+        let start = clock.now
+
+        var scope = Scope()
+        var setupFailure: String?
+        for decl in runbook.vars {
+            do throws(StepFailure) {
+                scope.values[decl.name] = try evaluate(decl.value, in: scope)
+            } catch {
+                setupFailure = "variable '\(decl.name)' (\(decl.location)): \(error.message)"
+                break
+            }
+        }
+        var variables: [String: JSONValue] = [:]
+        for (name, value) in scope.values { variables[name] = value.json }
+        await log.write(
+            .runStarted(
+                RunStarted(
+                    title: runbook.title, file: runbook.file, sha256: configuration.fileSHA256,
+                    target: configuration.target, user: configuration.user, toolVersion: RunbookVersion.current,
+                    variables: variables, simulationSpeed: configuration.simulationSpeed,
+                    startedAt: timestamp(), notes: configuration.notes)))
+
+        let runDeadline = runbook.timeout.flatMap { value -> C.Instant? in
+            guard let d = try? duration(value, in: scope) else { return nil }
+            return start.advanced(by: d)
+        }
+        let context = RunContext(start: start, runDeadline: runDeadline)
+
+        var failedStep: String?
+        if let setupFailure {
+            failedStep = setupFailure
+            await skip(runbook.steps, block: "steps", prefix: [], labelPrefix: "steps", scope: scope, context: context)
+        } else {
+            // The main steps run in their own task so an interruption can cancel their waits.
+            let steps = branch { [scope] in
+                await self.runBlock(self.runbook.steps, block: "steps", scope: scope, context: context)
+            }
+            cancelMain.withLock { $0 = { steps.cancel() } }
+            if state.isInterrupted { steps.cancel() }
+            let outcome = await withTaskCancellationHandler {
+                await steps.value
+            } onCancel: {
+                steps.cancel()
+            }
+            scope = outcome.scope
+            failedStep = outcome.failure
+        }
+
+        if failedStep != nil, !state.isInterrupted, !runbook.onFailure.isEmpty {
+            // Like `steps`, `on failure` runs in a task of its own so an interruption stops its waits.
+            let recovery = branch { [scope] in
+                _ = await self.runBlock(self.runbook.onFailure, block: "on failure", scope: scope, context: context)
+            }
+            cancelMain.withLock { $0 = { recovery.cancel() } }
+            if state.isInterrupted { recovery.cancel() }
+            await withTaskCancellationHandler {
+                await recovery.value
+            } onCancel: {
+                recovery.cancel()
+            }
+        } else if !runbook.onFailure.isEmpty {
+            await skip(
+                runbook.onFailure, block: "on failure", prefix: [], labelPrefix: "on failure", scope: scope, context: context)
+        }
+        if !runbook.finally.isEmpty {
+            // `finally` runs even after an interruption, in a task of its own that is not cancelled.
+            let finallyScope = scope
+            await branch {
+                _ = await self.runBlock(self.runbook.finally, block: "finally", scope: finallyScope, context: context)
+            }.value
+        }
+
+        let interrupted = state.isInterrupted
+        let outcome: RunOutcome
+        var reason: String?
+        if let target = state.targetFailure {
+            outcome = .targetFailed
+            reason = target
+        } else if interrupted {
+            outcome = .interrupted
+            reason = "interrupted; `finally` ran, and no cluster action was started after the interruption"
+        } else if let failedStep {
+            outcome = .failed
+            reason = failedStep
+        } else if state.counts.failed > 0 {
+            outcome = .failed
+            reason = "a step of `finally` failed"
+        } else {
+            outcome = .passed
+        }
+        let finished = RunFinished(
+            outcome: outcome, reason: reason, counts: state.counts,
+            durationMs: start.duration(to: clock.now).milliseconds,
+            wallDurationMs: wallStart.duration(to: .now).milliseconds, finishedAt: timestamp(),
+            recoveries: Self.inRunbookOrder(state.recoveries))
+        await log.write(.runFinished(finished))
+        return finished
+    }
+
+    /// Recoveries in the runbook's order (block, then position in it), whatever order parallel
+    /// items started their tasks in; a step that ran more than once keeps its runs in order.
+    static func inRunbookOrder(_ recoveries: [Recovery]) -> [Recovery] {
+        let blocks = ["steps": 0, "on failure": 1, "finally": 2]
+        return recoveries.enumerated().sorted { a, b in
+            let (x, y) = (a.element.position, b.element.position)
+            if x.block != y.block { return blocks[x.block, default: 3] < blocks[y.block, default: 3] }
+            if x.path != y.path { return x.path.lexicographicallyPrecedes(y.path) }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+
+    // MARK: - Time
+
+    /// Starts a branch of the run (`steps`, `on failure`, `finally`) in a task of its own.
+    ///
+    /// The branch counts on the clock (``RunClock/enterBranch()``) from before it is spawned until
+    /// it ends: on the simulator's instant clock a running branch holds simulated time still and
+    /// lets it move only while it sleeps on the clock (``sleep(until:)``), so time advances when
+    /// every branch of the run, parallel items included, is waiting, as it would on a real clock,
+    /// and never while a branch is between two calls.
+    func branch<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> Task<T, Never> {
+        clock.enterBranch()
+        return Task {
+            defer { clock.leaveBranch() }
+            return await body()
+        }
+    }
+
+    /// The run clock's present as a timestamp, for the step log.
+    func timestamp() -> OCPTimestamp {
+        OCPTimestamp(date: clock.date(of: clock.now))
+    }
+
+    /// Sleeps on the run clock until `wake`; an interruption ends the sleep as the step's failure.
+    /// On the simulator's instant clock the branch gives up its place while it sleeps (the clock
+    /// does that itself, atomically), so time moves once every branch is asleep (see ``branch(_:)``).
+    func sleep(until wake: C.Instant) async throws(StepFailure) {
+        do {
+            try await clock.sleep(until: wake, tolerance: nil)
+        } catch {
+            throw StepFailure.interrupted
+        }
+    }
+
+    /// What is shared by every step of one run.
+    struct RunContext: Sendable {
+        /// The run's start on the run clock.
+        var start: C.Instant
+        /// The whole run's `timeout`, if any.
+        var runDeadline: C.Instant?
+
+        func runTimeMs(_ now: C.Instant) -> Int64 { start.duration(to: now).milliseconds }
+
+        /// Whether the whole run's `timeout` has passed at `now`.
+        func runTimedOut(_ now: C.Instant) -> Bool { runDeadline.map { now >= $0 } ?? false }
+    }
+
+    // MARK: - Blocks
+
+    struct BlockOutcome: Sendable {
+        var scope: Scope
+        /// A one-line account of the step that failed the block, nil when none did.
+        var failure: String?
+    }
+
+    /// Runs `steps` in order; the first failure (not continued) stops the block and the rest are
+    /// recorded as skipped.
+    func runBlock(
+        _ steps: [Step], block: String, prefix: [Int] = [], labelPrefix: String? = nil, scope initial: Scope,
+        context: RunContext
+    ) async -> BlockOutcome {
+        var scope = initial
+        let labelPrefix = labelPrefix ?? block
+        for (index, step) in steps.enumerated() {
+            let position = StepPosition(block: block, path: prefix + [index], label: "\(labelPrefix)[\(index)]")
+            let outcome = await runStep(step, position: position, scope: &scope, context: context)
+            if outcome == .failed {
+                let rest = Array(steps.dropFirst(index + 1))
+                await skip(
+                    rest, block: block, prefix: prefix, labelPrefix: labelPrefix, scope: scope, context: context,
+                    offset: index + 1)
+                return BlockOutcome(scope: scope, failure: "step \(position.label) '\(phrase(of: step, scope: scope))' failed (\(step.location))")
+            }
+        }
+        return BlockOutcome(scope: scope, failure: nil)
+    }
+
+    /// Records steps that did not run, named as they would have been in `scope`.
+    func skip(
+        _ steps: [Step], block: String, prefix: [Int], labelPrefix: String, scope: Scope, context: RunContext,
+        offset: Int = 0
+    ) async {
+        for (i, step) in steps.enumerated() {
+            let index = offset + i
+            let position = StepPosition(block: block, path: prefix + [index], label: "\(labelPrefix)[\(index)]")
+            state.count(.skipped)
+            await log.write(
+                .stepFinished(
+                    StepFinished(
+                        position: position, location: step.location, phrase: phrase(of: step, scope: scope), outcome: .skipped,
+                        durationMs: 0, wallDurationMs: 0)))
+        }
+    }
+
+    // MARK: - One step
+
+    /// Runs one step and writes its records; returns its outcome.
+    func runStep(_ step: Step, position: StepPosition, scope: inout Scope, context: RunContext) async -> StepOutcome {
+        let label = phrase(of: step, scope: scope)
+        let startedAt = clock.now
+        let wallStart = ContinuousClock.now
+        await log.write(
+            .stepStarted(
+                StepStarted(
+                    position: position, location: step.location, phrase: label, startedAt: timestamp(),
+                    runTimeMs: context.runTimeMs(startedAt))))
+        let trace = StepTrace(position: position, phrase: label)
+        let calls = OCPCallLog()
+        var outcome: StepOutcome
+        var failure: StepFailure?
+        var stepScope = scope
+        let result: Result<Void, StepFailure> = await OCPCallLog.$current.withValue(calls) {
+            do throws(StepFailure) {
+                try await self.execute(step, scope: &stepScope, trace: trace, context: context)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        scope = stepScope
+        switch result {
+        case .success:
+            outcome = .passed
+        case .failure(let error):
+            failure = error
+            // A failure once the runbook's own timeout has passed ends `steps`, as an interruption does.
+            outcome = step.options.continueOnFailure && !error.isInterruption && !context.runTimedOut(clock.now)
+                ? .continued : .failed
+            if error.targetFailure { state.recordTargetFailure(error.message) }
+        }
+        state.count(outcome)
+        await log.write(
+            .stepFinished(
+                StepFinished(
+                    position: position, location: step.location, phrase: label, outcome: outcome,
+                    message: failure?.message ?? trace.message, expected: failure?.expected, found: failure?.found,
+                    durationMs: startedAt.duration(to: clock.now).milliseconds,
+                    wallDurationMs: wallStart.duration(to: .now).milliseconds, observed: trace.observed,
+                    calls: calls.calls)))
+        return outcome
+    }
+
+    /// The deadline of a step: its `timeout` (awaits default to one hour), bounded by the run's.
+    func deadline(for step: Step, scope: Scope, context: RunContext, isAwait: Bool) throws(StepFailure) -> Deadline<C>? {
+        var result: Deadline<C>?
+        if let value = step.options.timeout {
+            let d = try duration(value, in: scope)
+            result = Deadline(instant: clock.now.advanced(by: d), duration: d, isRunDeadline: false)
+        } else if isAwait {
+            let d = StepOptions.defaultAwaitTimeout
+            result = Deadline(instant: clock.now.advanced(by: d), duration: d, isRunDeadline: false)
+        }
+        if let run = context.runDeadline, result.map({ run < $0.instant }) ?? true, let timeout = runbook.timeout {
+            let d = (try? duration(timeout, in: scope)) ?? .zero
+            result = Deadline(instant: run, duration: d, isRunDeadline: true)
+        }
+        return result
+    }
+}
+
+/// A step's deadline on the run clock.
+struct Deadline<C: Clock>: Sendable where C.Duration == Duration {
+    var instant: C.Instant
+    var duration: Duration
+    /// True when it is the whole run's `timeout`, not the step's own.
+    var isRunDeadline: Bool
+
+    var description: String {
+        isRunDeadline
+            ? "the runbook's timeout (\(DurationText.format(duration))) passed"
+            : "the step's timeout (\(DurationText.format(duration))) passed"
+    }
+}
+

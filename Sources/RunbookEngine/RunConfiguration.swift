@@ -1,0 +1,78 @@
+import Foundation
+import OCPModel
+import RunbookLanguage
+import RunbookStepLog
+import RunbookSupport
+
+/// What a run needs besides the runbook and the OCP client: who runs it, against what, how to
+/// confirm, and how to poll.
+public struct RunConfiguration: Sendable {
+    /// `embedded` or the OCP base URL, for the log.
+    public var target: String
+    /// The user running the runbook, for the log.
+    public var user: String
+    /// Hex SHA-256 of the runbook file, for the log.
+    public var fileSHA256: String
+    /// The simulator's speed when the target is embedded, for the log.
+    public var simulationSpeed: String?
+    /// Remarks for the log's first record.
+    public var notes: [String]
+    /// The environment `${env.NAME}` reads.
+    public var environment: [String: String]
+    /// `--yes`: every `confirm` is answered yes.
+    public var assumeYes: Bool
+    /// Asks a person to confirm; returns nil when there is no terminal to ask on.
+    public var confirm: @Sendable (String) async -> Bool?
+    /// How waits poll.
+    public var polling: PollSchedule
+
+    public init(
+        target: String = "embedded", user: String = RunConfiguration.currentUser, fileSHA256: String = "",
+        simulationSpeed: String? = nil, notes: [String] = [], environment: [String: String] = [:],
+        assumeYes: Bool = false, confirm: @escaping @Sendable (String) async -> Bool? = { _ in nil },
+        polling: PollSchedule = PollSchedule()
+    ) {
+        self.target = target
+        self.user = user
+        self.fileSHA256 = fileSHA256
+        self.simulationSpeed = simulationSpeed
+        self.notes = notes
+        self.environment = environment
+        self.assumeYes = assumeYes
+        self.confirm = confirm
+        self.polling = polling
+    }
+
+    /// The login name of the process's user (`USER`, then `LOGNAME`), or `unknown`.
+    public static var currentUser: String {
+        let env = ProcessInfo.processInfo.environment
+        return env["USER"] ?? env["LOGNAME"] ?? "unknown"
+    }
+}
+
+/// How a wait spaces its polls: quick at first, slower as the wait grows, never slower than the
+/// step's `every` (nor than ``maximum`` without one).
+///
+/// The interval after a poll is `elapsed × fraction`, kept between ``initial`` and the cap, so the
+/// time between the awaited change and its detection stays a small share of the wait.
+public struct PollSchedule: Sendable, Hashable {
+    /// The first interval, and the shortest (default 1 s).
+    public var initial: Duration
+    /// The share of the elapsed wait used as the next interval (default 0.05).
+    public var fraction: Double
+    /// The longest interval when the step gives no `every` (default 30 s).
+    public var maximum: Duration
+
+    public init(initial: Duration = .seconds(1), fraction: Double = 0.05, maximum: Duration = .seconds(30)) {
+        self.initial = initial
+        self.fraction = fraction
+        self.maximum = maximum
+    }
+
+    /// The interval before the next poll, `elapsed` into the wait, with the step's `every`.
+    public func interval(elapsed: Duration, every: Duration?) -> Duration {
+        let cap = every ?? maximum
+        let grown = Duration.milliseconds(Int64(Double(elapsed.milliseconds) * fraction))
+        return min(cap, max(min(initial, cap), grown))
+    }
+}

@@ -1,0 +1,160 @@
+import OCPModel
+import RunbookLanguage
+import RunbookStepLog
+import RunbookSupport
+import Synchronization
+
+/// The variables, task names and current task visible at a point of a run.
+///
+/// A loop body starts with a copy of the enclosing scope; what it binds stays inside it, as the
+/// checker's scoping rules say.
+struct Scope: Sendable {
+    /// Variables and loop variables.
+    var values: [String: ExprValue] = [:]
+    /// `as` names and the ids of the tasks they name.
+    var taskNames: [String: Int] = [:]
+    /// The current task's id.
+    var current: Int?
+}
+
+/// What a whole run shares across steps and parallel items: counts, the measured recoveries,
+/// the latest state seen of each task, and whether the run was interrupted.
+final class RunState: Sendable {
+    private struct Storage {
+        var counts = StepCounts()
+        var recoveries: [Recovery] = []
+        var recoveryIndex: [Int: Int] = [:]
+        var tasks: [Int: TaskInstance] = [:]
+        var interrupted = false
+        var targetFailure: String?
+    }
+
+    private let storage = Mutex(Storage())
+
+    var counts: StepCounts { storage.withLock { $0.counts } }
+    var recoveries: [Recovery] { storage.withLock { $0.recoveries } }
+    var isInterrupted: Bool { storage.withLock { $0.interrupted } }
+    var targetFailure: String? { storage.withLock { $0.targetFailure } }
+
+    func count(_ outcome: StepOutcome) { storage.withLock { $0.counts.add(outcome) } }
+
+    func markInterrupted() { storage.withLock { $0.interrupted = true } }
+
+    func recordTargetFailure(_ message: String) {
+        storage.withLock { if $0.targetFailure == nil { $0.targetFailure = message } }
+    }
+
+    /// The latest state seen of task `id`.
+    func task(_ id: Int) -> TaskInstance? { storage.withLock { $0.tasks[id] } }
+
+    /// A cluster action started task `taskId`: its recovery is measured from now.
+    func registerRecovery(_ recovery: Recovery) {
+        storage.withLock { s in
+            s.recoveryIndex[recovery.taskId] = s.recoveries.count
+            s.recoveries.append(recovery)
+        }
+    }
+
+    /// Keeps the latest state of a task, and closes its recovery when it has ended (a retry that
+    /// sets it running again reopens it).
+    func observe(_ task: TaskInstance, runTimeMs: Int64) {
+        storage.withLock { s in
+            var merged = task
+            if merged.subtasks == nil { merged.subtasks = s.tasks[task.id]?.subtasks }
+            s.tasks[task.id] = merged
+            guard let index = s.recoveryIndex[task.id] else { return }
+            if let operation = task.operation { s.recoveries[index].operation = operation.rawValue }
+            if task.status.isTerminal {
+                if s.recoveries[index].taskStatus != task.status.rawValue || s.recoveries[index].endedAtMs == nil {
+                    s.recoveries[index].taskStatus = task.status.rawValue
+                    s.recoveries[index].endedAtMs = runTimeMs
+                }
+                if let start = task.startTime, let finish = task.finishTime {
+                    s.recoveries[index].recoveryMs = start.duration(to: finish).milliseconds
+                } else {
+                    s.recoveries[index].recoveryMs = runTimeMs - s.recoveries[index].calledAtMs
+                }
+            } else {
+                s.recoveries[index].taskStatus = task.status.rawValue
+                s.recoveries[index].endedAtMs = nil
+                s.recoveries[index].recoveryMs = nil
+            }
+        }
+    }
+}
+
+/// What one step saw while it ran; used by that step's task only.
+final class StepTrace {
+    let position: StepPosition
+    let phrase: String
+    var observed = Observation()
+    /// A message for a step that passed (a note's text, what a wait saw).
+    var message: String?
+    private var lastStatus: [Int: String] = [:]
+
+    init(position: StepPosition, phrase: String) {
+        self.position = position
+        self.phrase = phrase
+    }
+
+    /// Records the task's status and the subtask changes since the last look.
+    func observe(_ task: TaskInstance, runTimeMs: Int64) {
+        observed.taskId = task.id
+        observed.taskName = task.name
+        observed.taskStatus = task.status.rawValue
+        for subtask in task.subtasksInExecutionOrder {
+            let status = subtask.status.rawValue
+            let before = lastStatus[subtask.id]
+            if before != status {
+                // The first look is a baseline: it records only subtasks that have left PENDING.
+                if before != nil || subtask.status != .pending {
+                    observed.subtaskTransitions.append(
+                        SubtaskTransition(subtask: subtask.name, from: before, to: status, seenAtMs: runTimeMs))
+                }
+                lastStatus[subtask.id] = status
+            }
+        }
+    }
+
+    func observe(_ cluster: Cluster) {
+        let state = ObservedCluster(cluster)
+        if let i = observed.clusters.firstIndex(where: { $0.id == cluster.id }) {
+            observed.clusters[i] = state
+        } else {
+            observed.clusters.append(state)
+        }
+    }
+}
+
+/// Why a step failed: words for a person, and for assertions what was expected and found.
+struct StepFailure: Error {
+    var message: String
+    var expected: String?
+    var found: String?
+    /// The target could not be reached or refused the credentials (the run ends with exit 3).
+    var targetFailure = false
+    /// The run was interrupted while this step ran.
+    var isInterruption = false
+    /// The OCP call failed in a way that may pass (rate limit, gateway error, no answer).
+    var passingStatus = false
+
+    init(_ message: String, expected: String? = nil, found: String? = nil) {
+        self.message = message
+        self.expected = expected
+        self.found = found
+    }
+
+    init(_ error: OCPError) {
+        self.init(error.description)
+        targetFailure = error.isTargetFailure
+        isInterruption = error.kind == .cancelled
+        passingStatus = error.kind == .timeout || [429, 502, 503, 504].contains(error.httpStatus ?? 0)
+        if isInterruption { message = "interrupted" }
+    }
+
+    static let interrupted: StepFailure = {
+        var f = StepFailure("interrupted")
+        f.isInterruption = true
+        return f
+    }()
+}

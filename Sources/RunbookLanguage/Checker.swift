@@ -1,0 +1,574 @@
+import OCPModel
+import RunbookSupport
+import RunbookYAML
+
+/// The second stage: names, scopes and the current-task rules, on the tree the parser built.
+///
+/// - Variables are visible from their declaration on (`vars` in order, then `--var` values); loop
+///   variables inside their block; `as` names from the step that starts the task to the end of the
+///   enclosing block (the top level includes `on failure` and `finally`).
+/// - The current task is the one the most recent `failover`/`switchover` in scope started. A loop
+///   body starts with the enclosing current task, and tasks it starts stay inside it. A task
+///   operation, wait or assertion on the current task needs a task started before it.
+/// - Values known before the run (literal `vars`, `--var`) are evaluated to check durations,
+///   cluster ids, lists and `max concurrency`.
+/// - Warnings: unknown subtask names, `continue on failure` on a cluster action, a started task
+///   that no wait ever awaits.
+struct Checker {
+    private(set) var diagnostics: [Diagnostic] = []
+    private let brokenSteps: Set<SourceLocation>
+
+    /// What a name stands for.
+    private enum Binding {
+        /// A variable; `value` is nil when it is only known at run time (it uses `${env.X}`).
+        case variable(value: ExprValue?, origin: VarDecl.Origin, location: SourceLocation)
+        case loopVariable(location: SourceLocation)
+        /// A task named with `as`; the index into ``tasks``.
+        case task(Int, location: SourceLocation)
+
+        var location: SourceLocation {
+            switch self {
+            case .variable(_, _, let location), .loopVariable(let location), .task(_, let location): location
+            }
+        }
+
+        var noun: String {
+            switch self {
+            case .variable: "variable"
+            case .loopVariable: "loop variable"
+            case .task: "task name"
+            }
+        }
+    }
+
+    /// The state of "the current task" at a point of the runbook.
+    private enum Current {
+        /// No task started yet.
+        case none
+        /// A step before it did not parse; nothing can be said.
+        case unknown
+        /// The task ``tasks``[index].
+        case task(Int)
+    }
+
+    /// A task some step starts.
+    private struct StartedTask {
+        /// The OCP task definition it instantiates (failover or switchover); nil when unknown.
+        var definition: TaskDefinition?
+        /// The phrase, place and `as` name of the step that starts it, for the warning.
+        var phrase: String
+        var location: SourceLocation
+        var taskName: String?
+        var awaited: Bool
+
+        init(definition: TaskDefinition?, step: Step, awaited: Bool) {
+            self.definition = definition
+            self.phrase = step.phrase
+            self.location = step.location
+            self.taskName = step.options.taskName?.text
+            self.awaited = awaited
+        }
+    }
+
+    private var scopes: [[String: Binding]] = [[:]]
+    private var current: Current = .none
+    /// The most recent precheck in scope while no task is current, to explain why there is none.
+    private var precheckWithoutTask: String?
+    private var tasks: [StartedTask] = []
+    /// Every `as` name used so far, for the reuse rule.
+    private var usedTaskNames: [String: SourceLocation] = [:]
+    /// Every name bound anywhere in the file, to explain a name used where it is not visible;
+    /// collected at the first such error.
+    private var laterNames: [String: (noun: String, location: SourceLocation)]?
+    private var runbook: RunbookDocument?
+
+    init(brokenSteps: Set<SourceLocation>) {
+        self.brokenSteps = brokenSteps
+    }
+
+    // MARK: - Entry
+
+    /// Checks `runbook` in place (applying `--var` values to its `vars`).
+    mutating func check(_ runbook: inout RunbookDocument, predefinedVariables: [String: String]) {
+        self.runbook = runbook
+        runbook.vars = checkVars(runbook.vars, predefined: predefinedVariables)
+        if let target = runbook.target, let value = checkExpr(target) {
+            if case .scalar(.string(let text)) = value, RunbookParser.isValidTarget(text) {
+            } else if case .reference = target.kind {
+                error(
+                    "runbook.target", "'\(target.sourceText)' is '\(value.text)', which is not a target: 'embedded' or an OCP base URL",
+                    at: target.location)
+            }
+        }
+        checkDuration(runbook.timeout, positive: true)
+        checkSteps(runbook.steps)
+        checkSteps(runbook.onFailure)
+        checkSteps(runbook.finally)
+        for task in tasks where !task.awaited {
+            let name = task.taskName.map { "task \($0)" } ?? "task"
+            warning(
+                "task.never-awaited",
+                "'\(task.phrase)' starts a task that no step awaits: add 'await \(name) status: SUCCESS' after it",
+                at: task.location)
+        }
+        self.runbook = nil
+    }
+
+    private mutating func error(_ id: String, _ message: String, at location: SourceLocation) {
+        diagnostics.append(.error(id, message, at: location))
+    }
+
+    private mutating func warning(_ id: String, _ message: String, at location: SourceLocation) {
+        diagnostics.append(.warning(id, message, at: location))
+    }
+
+    // MARK: - Variables
+
+    private mutating func checkVars(_ declared: [VarDecl], predefined: [String: String]) -> [VarDecl] {
+        var out: [VarDecl] = []
+        let declaredNames = Set(declared.map(\.name))
+        // `--var` names that the file does not declare come first, so the file's vars may use them.
+        for name in predefined.keys.sorted() where !declaredNames.contains(name) {
+            let location = VarDecl.commandLineLocation
+            guard ExpressionText.isIdentifier(name), name != "env" else {
+                error("vars.name", "'--var \(name)=...': '\(name)' is not a variable name", at: location)
+                continue
+            }
+            let value = Self.commandLineValue(predefined[name] ?? "", at: location)
+            bind(name, .variable(value: value.evaluate { _ in nil }, origin: .commandLine, location: location))
+            out.append(VarDecl(name: name, value: value, origin: .commandLine, at: location))
+        }
+        for decl in declared {
+            let fileValue = checkExpr(decl.value)
+            if let text = predefined[decl.name] {
+                let value = Self.commandLineValue(text, at: decl.location)
+                bind(decl.name, .variable(value: value.evaluate { _ in nil }, origin: .commandLine, location: decl.location))
+                out.append(VarDecl(name: decl.name, value: value, origin: .commandLine, at: decl.location))
+            } else {
+                bind(decl.name, .variable(value: fileValue, origin: .file, location: decl.location))
+                out.append(decl)
+            }
+        }
+        return out
+    }
+
+    /// The value of `--var name=TEXT`, taken literally (a `${` in it is not a reference): a YAML
+    /// flow list or mapping when it starts with `[` or `{` (`[6, 8]`), else a plain YAML scalar
+    /// (`6` is a number, `30m` and `a: b` are text). A list that is not valid YAML is text.
+    static func commandLineValue(_ text: String, at location: SourceLocation) -> Expr {
+        guard text.hasPrefix("[") || text.hasPrefix("{") else {
+            return .literal(CoreSchema.resolve(plain: text), at: location)
+        }
+        func literal(_ node: Node) -> Expr {
+            switch node.content {
+            case .scalar: return .literal(node.resolvedScalar ?? .null, at: location)
+            case .sequence(let items): return Expr(.list(items.map(literal)), at: location)
+            case .mapping(let pairs):
+                return Expr(
+                    .record(pairs.map { ExprField(name: $0.key.scalar?.text ?? "", value: literal($0.value), at: location) }),
+                    at: location)
+            }
+        }
+        do throws(Diagnostic) {
+            guard let node = try YAMLLoader().load(text, file: location.file) else { return .literal(.null, at: location) }
+            return literal(node)
+        } catch {
+            return .literal(.string(text), at: location)
+        }
+    }
+
+    /// Where every name of the file is bound, so a name used before its binding gets a precise message.
+    private static func collectNames(_ runbook: RunbookDocument) -> [String: (noun: String, location: SourceLocation)] {
+        var laterNames: [String: (noun: String, location: SourceLocation)] = [:]
+        for decl in runbook.vars where laterNames[decl.name] == nil {
+            laterNames[decl.name] = ("variable", decl.location)
+        }
+        func visit(_ steps: [Step], into names: inout [String: (noun: String, location: SourceLocation)]) {
+            for index in steps.indices {
+                if let name = steps[index].options.taskName, names[name.text] == nil {
+                    names[name.text] = ("task name", name.location)
+                }
+                if case .forEach(let block) = steps[index].action {
+                    if names[block.variable.text] == nil { names[block.variable.text] = ("loop variable", block.variable.location) }
+                    visit(block.body, into: &names)
+                }
+            }
+        }
+        visit(runbook.steps, into: &laterNames)
+        visit(runbook.onFailure, into: &laterNames)
+        visit(runbook.finally, into: &laterNames)
+        return laterNames
+    }
+
+    // MARK: - Scopes
+
+    private func lookup(_ name: String) -> Binding? {
+        var index = scopes.count - 1
+        while index >= 0 {
+            if let binding = scopes[index][name] { return binding }
+            index -= 1
+        }
+        return nil
+    }
+
+    private var visibleNames: [String] {
+        var names: [String] = []
+        for scope in scopes.reversed() {
+            names += scope.keys.sorted()
+        }
+        return names
+    }
+
+    private mutating func bind(_ name: String, _ binding: Binding) {
+        scopes[scopes.count - 1][name] = binding
+    }
+
+    // MARK: - Steps
+
+    private mutating func checkSteps(_ steps: [Step]) {
+        for index in steps.indices { checkStep(steps[index]) }
+    }
+
+    private mutating func checkStep(_ step: Step) {
+        checkOptions(step.options)
+        if !brokenSteps.isEmpty, brokenSteps.contains(step.location) {
+            // The phrase is unknown: it may have started or awaited a task, so stop reasoning about
+            // the current one (and do not warn that it is never awaited).
+            if case .task(let index) = current { tasks[index].awaited = true }
+            if let name = step.options.taskName {
+                tasks.append(StartedTask(definition: nil, step: step, awaited: true))
+                bindTaskName(name, task: tasks.count - 1)
+            }
+            current = .unknown
+            return
+        }
+        if step.action.isClusterAction, step.options.continueOnFailure {
+            warning(
+                "step.continue-on-cluster-action",
+                "'continue on failure' on a cluster action: if '\(step.phrase)' fails, the steps after it still run",
+                at: step.location)
+        }
+        switch step.action {
+        case .failover(let cluster), .switchover(let cluster):
+            checkCluster(cluster)
+            let definition: TaskDefinition = if case .failover = step.action { .failover } else { .switchover }
+            tasks.append(StartedTask(definition: definition, step: step, awaited: false))
+            if let name = step.options.taskName { bindTaskName(name, task: tasks.count - 1) }
+            current = .task(tasks.count - 1)
+        case .precheckFailover(let cluster), .precheckSwitchover(let cluster):
+            checkCluster(cluster)
+            precheckWithoutTask = step.phrase
+        case .retryTask(let ref), .rollbackTask(let ref):
+            _ = resolveTask(ref, step: step)
+        case .retrySubtask(let ref, let subtask), .skipSubtask(let ref, let subtask), .cancelSubtask(let ref, let subtask):
+            let task = resolveTask(ref, step: step)
+            checkSubtaskName(subtask, task: task)
+        case .awaitTaskStatus(let ref, _):
+            if let task = resolveTask(ref, step: step) { tasks[task].awaited = true }
+        case .awaitSubtaskStatus(let ref, let subtask, _):
+            let task = resolveTask(ref, step: step)
+            if let task { tasks[task].awaited = true }
+            checkSubtaskName(subtask, task: task)
+        case .awaitClusterType(let cluster, _), .awaitClusterStatus(let cluster, _):
+            checkCluster(cluster)
+        case .assertTask(let ref, let fields):
+            _ = resolveTask(ref, step: step)
+            for field in fields {
+                if case .tookUnder(let d) = field { checkDuration(d, positive: true) }
+            }
+        case .assertSubtask(let ref, let subtask, let fields):
+            let task = resolveTask(ref, step: step)
+            checkSubtaskName(subtask, task: task)
+            for field in fields {
+                switch field {
+                case .tookUnder(let d): checkDuration(d, positive: true)
+                case .after(let other): checkSubtaskName(other, task: task)
+                default: break
+                }
+            }
+        case .assertCluster(let cluster, _):
+            checkCluster(cluster)
+        case .sleep(let d):
+            checkDuration(d, positive: false)
+        case .note(let text), .confirm(let text):
+            _ = checkExpr(text)
+        case .forEach(let block):
+            checkForEach(block, step: step)
+        }
+    }
+
+    private mutating func checkOptions(_ options: StepOptions) {
+        if let name = options.name { _ = checkExpr(name) }
+        checkDuration(options.timeout, positive: true)
+        checkDuration(options.every, positive: true)
+        if let count = options.maxConcurrency, case .expression(let expr) = count.kind, let value = checkExpr(expr) {
+            if let n = CountValue.integer(from: value) {
+                if n < 1 {
+                    error("value.range", "'max concurrency' must be at least 1, but '\(expr.sourceText)' is \(n)", at: expr.location)
+                }
+            } else {
+                error(
+                    "value.type", "'max concurrency' must be a whole number, but '\(expr.sourceText)' is '\(value.text)'",
+                    at: expr.location)
+            }
+        }
+    }
+
+    private mutating func checkForEach(_ block: ForEachBlock, step: Step) {
+        if let value = checkExpr(block.list) {
+            if case .list = value {
+            } else {
+                error(
+                    "value.type", "'\(block.list.sourceText)' is \(value.kindDescription) ('\(value.text)'), not a list",
+                    at: block.list.location)
+            }
+        }
+        scopes.append([:])
+        let name = block.variable.text
+        if !name.isEmpty {
+            if let existing = lookup(name) {
+                error(
+                    "name.shadowed",
+                    "loop variable '\(name)' hides the \(existing.noun) '\(name)' (line \(existing.location.line)); choose another name",
+                    at: block.variable.location)
+            }
+            bind(name, .loopVariable(location: block.variable.location))
+        }
+        let saved = (current, precheckWithoutTask)
+        checkSteps(block.body)
+        (current, precheckWithoutTask) = saved
+        scopes.removeLast()
+    }
+
+    // MARK: - Tasks
+
+    private mutating func bindTaskName(_ name: Name, task: Int) {
+        if let earlier = usedTaskNames[name.text] {
+            error(
+                "task.reused-name", "task name '\(name.text)' is already used at line \(earlier.line); give each task its own name",
+                at: name.location)
+            return
+        }
+        usedTaskNames[name.text] = name.location
+        if let existing = lookup(name.text) {
+            error(
+                "name.shadowed", "task name '\(name.text)' is already a \(existing.noun) (line \(existing.location.line)); choose another name",
+                at: name.location)
+            return
+        }
+        bind(name.text, .task(task, location: name.location))
+    }
+
+    /// The task a step acts on (an index into ``tasks``), reporting a missing current task or an
+    /// unknown name; nil when it cannot be known before the run.
+    private mutating func resolveTask(_ ref: TaskRef, step: Step) -> Int? {
+        switch ref {
+        case .current:
+            switch current {
+            case .task(let index): return index
+            case .unknown: return nil
+            case .none:
+                let precheck = precheckWithoutTask.map { " ('\($0)' starts none)" } ?? ""
+                error(
+                    "task.no-current",
+                    "'\(step.phrase)' acts on the current task, but no step before it starts one\(precheck): start one with 'failover cluster' or 'switchover cluster', or name one with 'task NAME'",
+                    at: step.location)
+                return nil
+            }
+        case .named(let name):
+            switch lookup(name.text) {
+            case .task(let index, _)?:
+                return index
+            case .variable?, .loopVariable?:
+                error(
+                    "task.not-a-task",
+                    "'\(name.text)' is a \(lookup(name.text)?.noun ?? "variable"), not a task name; for a task id it holds, write 'task ${\(name.text)}'",
+                    at: name.location)
+                return nil
+            case nil:
+                error("task.unknown-name", unknownName(name.text, noun: "task name", at: name.location), at: name.location)
+                return nil
+            }
+        case .id(let expr):
+            if let value = checkExpr(expr), CountValue.integer(from: value) == nil {
+                error("value.task", "'\(expr.sourceText)' is '\(value.text)', which is not a task id (a number)", at: expr.location)
+            }
+            // `task ${drill.id}` acts on the task named `drill`.
+            if case .reference(let reference) = expr.kind, case .task(let index, _)? = lookup(reference.root) {
+                return index
+            }
+            return nil
+        }
+    }
+
+    private static let failoverSubtasks = Set(TaskDefinition.failover.subtaskNames)
+    private static let switchoverSubtasks = Set(TaskDefinition.switchover.subtaskNames)
+    private static let allSubtasks = Set(TaskDefinition.knownSubtaskNames)
+
+    private mutating func checkSubtaskName(_ expr: Expr, task: Int?) {
+        guard case .literal(.string(let name)) = expr.kind else {
+            _ = checkExpr(expr)
+            return
+        }
+        let definition = task.flatMap { tasks[$0].definition }
+        let known: Set<String> =
+            switch definition?.name {
+            case TaskDefinition.failover.name?: Self.failoverSubtasks
+            case TaskDefinition.switchover.name?: Self.switchoverSubtasks
+            default: Self.allSubtasks
+            }
+        guard !known.contains(name) else { return }
+        let names = definition?.subtaskNames ?? TaskDefinition.knownSubtaskNames
+        let kind = definition.map { $0.name == TaskDefinition.failover.name ? "failover" : "switchover" }
+        warning("subtask.unknown-name", SubtaskNames.unknownMessage(name, among: names, task: kind), at: expr.location)
+    }
+
+    // MARK: - Values
+
+    private mutating func checkCluster(_ expr: Expr) {
+        guard case .literal = expr.kind else {
+            if let value = checkExpr(expr), (CountValue.integer(from: value) ?? 0) < 1 {
+                error(
+                    "value.cluster", "'\(expr.sourceText)' is '\(value.text)', which is not a cluster id (a number)",
+                    at: expr.location)
+            }
+            return
+        }
+    }
+
+    /// Durations of known values, by text: the same variable is read by many steps.
+    private var durations: [String: Duration] = [:]
+
+    private mutating func checkDuration(_ duration: DurationValue?, positive: Bool) {
+        guard let duration, case .expression(let expr) = duration.kind, let value = checkExpr(expr) else { return }
+        var parsed: Duration?
+        if case .scalar(.string(let text)) = value {
+            parsed = durations[text] ?? DurationValue.duration(from: value)
+            if let parsed { durations[text] = parsed }
+        } else {
+            parsed = DurationValue.duration(from: value)
+        }
+        guard let d = parsed else {
+            error(
+                "duration.invalid", "'\(expr.sourceText)' is '\(value.text)', which is not a duration: write 500ms, 30s, 5m, 1h or 1h30m",
+                at: expr.location)
+            return
+        }
+        if positive, d <= .zero {
+            error("duration.invalid", "'\(expr.sourceText)' is \(value.text), but it must be longer than 0s", at: expr.location)
+        }
+    }
+
+    /// Checks every reference of `expr` and returns its value when it is known before the run.
+    @discardableResult
+    private mutating func checkExpr(_ expr: Expr) -> ExprValue? {
+        switch expr.kind {
+        case .literal(let value):
+            return .scalar(value)
+        case .reference(let reference):
+            return checkReference(reference) ? staticValue(of: reference) : nil
+        default:
+            var known = true
+            for reference in expr.references where !checkReference(reference) {
+                known = false
+            }
+            guard known else { return nil }
+            return expr.evaluate { staticValue(of: $0) }
+        }
+    }
+
+    /// Reports a reference to an undefined name, a missing field, or a misuse of a task name.
+    /// Returns false when it is invalid.
+    private mutating func checkReference(_ reference: Reference) -> Bool {
+        if reference.isEnvironment {
+            guard reference.path.count == 2 else {
+                error(
+                    "expr.env", "'\(reference.sourceText)' does not name an environment variable: write ${env.NAME}",
+                    at: reference.location)
+                return false
+            }
+            return true
+        }
+        guard let binding = lookup(reference.root) else {
+            error("expr.undefined", unknownName(reference.root, noun: "variable", at: reference.location), at: reference.location)
+            return false
+        }
+        switch binding {
+        case .variable(let value, _, _):
+            var current = value
+            var path = reference.root
+            for field in reference.fields {
+                guard let value = current else { return true }
+                guard case .record(let fields) = value else {
+                    error(
+                        "expr.field", "'\(path)' is \(value.kindDescription) ('\(value.text)'); it has no field '\(field)'",
+                        at: reference.location)
+                    return false
+                }
+                guard let next = value.field(field) else {
+                    error(
+                        "expr.field",
+                        "'\(path)' has no field '\(field)'" + Suggestion.didYouMean(field, among: fields.map(\.name)),
+                        at: reference.location)
+                    return false
+                }
+                current = next
+                path += "." + field
+            }
+            return true
+        case .loopVariable:
+            return true
+        case .task:
+            guard let field = reference.fields.first else {
+                error(
+                    "expr.task", "'\(reference.root)' names a task; read one of its fields, such as ${\(reference.root).id}",
+                    at: reference.location)
+                return false
+            }
+            guard reference.fields.count == 1, TaskInstanceFields.names.contains(field) else {
+                error(
+                    "expr.field",
+                    "a task has no field '\(reference.fields.joined(separator: "."))'"
+                        + Suggestion.didYouMean(field, among: TaskInstanceFields.names),
+                    at: reference.location)
+                return false
+            }
+            return true
+        }
+    }
+
+    /// The value of a checked reference when known before the run.
+    private func staticValue(of reference: Reference) -> ExprValue? {
+        guard !reference.isEnvironment, case .variable(let value, _, _)? = lookup(reference.root) else { return nil }
+        var current = value
+        for field in reference.fields { current = current?.field(field) }
+        return current
+    }
+
+    /// "undefined variable 'stanby'; did you mean 'standby'?", or why a name bound elsewhere is not visible here.
+    private mutating func unknownName(_ name: String, noun: String, at location: SourceLocation) -> String {
+        if laterNames == nil, let runbook { laterNames = Self.collectNames(runbook) }
+        if let (kind, bound) = laterNames?[name] {
+            let later = bound > location && bound.file == location.file
+            switch kind {
+            case "task name" where later:
+                return "task '\(name)' is used before 'as: \(name)' names it, at line \(bound.line)"
+            case "variable" where later:
+                return "variable '\(name)' is used before it is defined, at line \(bound.line); a variable can use only those before it"
+            case "task name":
+                return "task '\(name)' (named at line \(bound.line)) is not visible here: a name given inside a loop stays in the loop"
+            case "variable":
+                return "variable '\(name)' cannot use itself in its own value"
+            case "loop variable":
+                return "loop variable '\(name)' (line \(bound.line)) is used outside its loop"
+            default:
+                break
+            }
+        }
+        var candidates = visibleNames
+        if noun == "task name" {
+            candidates = candidates.filter { if case .task? = lookup($0) { true } else { false } }
+        }
+        return "undefined \(noun) '\(name)'" + Suggestion.didYouMean(name, among: candidates)
+    }
+}

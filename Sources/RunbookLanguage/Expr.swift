@@ -1,0 +1,264 @@
+import OCPModel
+import RunbookSupport
+import RunbookYAML
+
+/// A value written in a runbook: a literal, a `${...}` reference, or text with references in it.
+///
+/// Expressions are parsed once, when the runbook is checked; the interpreter evaluates the tree
+/// (see ``evaluate(_:)``) and never parses text again. A scalar that is exactly one `${...}` is a
+/// ``Kind/reference(_:)`` and keeps the referenced value's type (a number stays a number, a list a
+/// list); a string with `${...}` among other text is an ``Kind/interpolation(_:)``, always a string.
+/// `$${` writes a literal `${`.
+public struct Expr: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        /// A scalar as YAML's core schema resolved it (`6`, `true`, `ob-prod-sh`).
+        case literal(ScalarValue)
+        /// A YAML sequence (only in `vars`).
+        case list([Expr])
+        /// A YAML mapping with string keys, in the order written (only in `vars`).
+        case record([ExprField])
+        /// Exactly one `${...}`: the value it names, with its type.
+        case reference(Reference)
+        /// Text with references in it; evaluates to a string.
+        case interpolation([InterpolationPart])
+    }
+
+    public var kind: Kind
+    /// Where the value is written (for a reference inside a phrase key: where its `$` is).
+    public var location: SourceLocation
+
+    public init(_ kind: Kind, at location: SourceLocation) {
+        self.kind = kind
+        self.location = location
+    }
+
+    /// A literal expression.
+    public static func literal(_ value: ScalarValue, at location: SourceLocation) -> Expr {
+        Expr(.literal(value), at: location)
+    }
+
+    /// Every reference in this expression, depth first, in the order written.
+    public var references: [Reference] {
+        switch kind {
+        case .literal: []
+        case .list(let items): items.flatMap(\.references)
+        case .record(let fields): fields.flatMap(\.value.references)
+        case .reference(let reference): [reference]
+        case .interpolation(let parts):
+            parts.compactMap {
+                if case .reference(let r) = $0 { return r }
+                return nil
+            }
+        }
+    }
+
+    /// The expression as a runbook would write it: `6`, `${standby}`, `drill on ${standby}`.
+    public var sourceText: String {
+        switch kind {
+        case .literal(.string(let text)): text.replacingDollarBraces
+        case .literal(let value): value.text
+        case .list(let items): "[" + items.map(\.sourceText).joined(separator: ", ") + "]"
+        case .record(let fields): "{" + fields.map { "\($0.name): \($0.value.sourceText)" }.joined(separator: ", ") + "}"
+        case .reference(let reference): reference.sourceText
+        case .interpolation(let parts):
+            parts.map {
+                switch $0 {
+                case .text(let text): text.replacingDollarBraces
+                case .reference(let reference): reference.sourceText
+                }
+            }.joined()
+        }
+    }
+}
+
+/// One field of a ``Expr/Kind/record(_:)``.
+public struct ExprField: Sendable, Hashable {
+    public var name: String
+    public var value: Expr
+    /// Where the field's key is written.
+    public var location: SourceLocation
+
+    public init(name: String, value: Expr, at location: SourceLocation) {
+        self.name = name
+        self.value = value
+        self.location = location
+    }
+}
+
+/// A piece of an interpolated string.
+public enum InterpolationPart: Sendable, Hashable {
+    /// Literal text (a written `$${` is already `${` here).
+    case text(String)
+    case reference(Reference)
+}
+
+/// A `${...}` reference: a variable, a field of one, a task's field or an environment variable.
+public struct Reference: Sendable, Hashable {
+    /// The dotted path, never empty: `["standby"]`, `["drill", "id"]`, `["env", "HOME"]`.
+    public var path: [String]
+    /// Where the `$` is written.
+    public var location: SourceLocation
+
+    public init(path: [String], at location: SourceLocation) {
+        self.path = path
+        self.location = location
+    }
+
+    /// The first name of the path: the variable, loop variable or task name (or `env`).
+    public var root: String { path.first ?? "" }
+
+    /// The names after the root: `["id"]` for `${drill.id}`.
+    public var fields: ArraySlice<String> { path.dropFirst() }
+
+    /// True for `${env.NAME}`, which is read from the environment when the runbook runs.
+    public var isEnvironment: Bool {
+        guard let first = path.first, first.utf8.count == 3 else { return false }
+        return first == "env"
+    }
+
+    /// `${drill.id}`.
+    public var sourceText: String { "${" + path.joined(separator: ".") + "}" }
+}
+
+// MARK: - Values
+
+/// The value of an expression: a scalar, a list or a record.
+public indirect enum ExprValue: Sendable, Hashable {
+    case scalar(ScalarValue)
+    case list([ExprValue])
+    /// Fields in the order written.
+    case record([(name: String, value: ExprValue)])
+
+    public static func == (lhs: ExprValue, rhs: ExprValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.scalar(let a), .scalar(let b)): a == b
+        case (.list(let a), .list(let b)): a == b
+        case (.record(let a), .record(let b)):
+            a.count == b.count && zip(a, b).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+        default: false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .scalar(let s):
+            hasher.combine(0)
+            hasher.combine(s)
+        case .list(let items):
+            hasher.combine(1)
+            hasher.combine(items)
+        case .record(let fields):
+            hasher.combine(2)
+            for field in fields {
+                hasher.combine(field.name)
+                hasher.combine(field.value)
+            }
+        }
+    }
+
+    /// The field `name` of a record, nil otherwise.
+    public func field(_ name: String) -> ExprValue? {
+        guard case .record(let fields) = self else { return nil }
+        return fields.first(where: { $0.name == name })?.value
+    }
+
+    /// The value as text, the way interpolation writes it: `6`, `true`, `ob-prod-sh`, `[5, 6]`.
+    public var text: String {
+        switch self {
+        case .scalar(let s): s.text
+        case .list(let items): "[" + items.map(\.text).joined(separator: ", ") + "]"
+        case .record(let fields): "{" + fields.map { "\($0.name): \($0.value.text)" }.joined(separator: ", ") + "}"
+        }
+    }
+
+    /// "a number", "a string", "a list", ... for messages.
+    public var kindDescription: String {
+        switch self {
+        case .scalar(let s): s.kindDescription
+        case .list: "a list"
+        case .record: "a mapping"
+        }
+    }
+}
+
+extension ScalarValue {
+    /// The scalar as text: `6`, `1.5`, `true`, `` (null), the string itself.
+    public var text: String {
+        switch self {
+        case .null: ""
+        case .bool(let b): b ? "true" : "false"
+        case .int(let n): String(n)
+        case .bigInt(let digits): digits
+        case .double(let d): d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) + ".0" : String(d)
+        case .string(let s): s
+        }
+    }
+
+    /// "a number", "a string", "true or false", "null" for messages.
+    public var kindDescription: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .int, .bigInt, .double: "a number"
+        case .string: "a string"
+        }
+    }
+}
+
+// MARK: - Evaluation
+
+extension Expr {
+    /// Evaluates the expression; `resolve` answers each reference (nil: unknown).
+    ///
+    /// Returns nil when any reference is unknown. An interpolation writes each value with
+    /// ``ExprValue/text``. The checker evaluates with the values known before a run (literal `vars`,
+    /// `--var`); the interpreter with everything (environment, task fields, loop items).
+    public func evaluate(_ resolve: (Reference) -> ExprValue?) -> ExprValue? {
+        switch kind {
+        case .literal(let value):
+            return .scalar(value)
+        case .list(let items):
+            var values: [ExprValue] = []
+            for item in items {
+                guard let value = item.evaluate(resolve) else { return nil }
+                values.append(value)
+            }
+            return .list(values)
+        case .record(let fields):
+            var values: [(name: String, value: ExprValue)] = []
+            for field in fields {
+                guard let value = field.value.evaluate(resolve) else { return nil }
+                values.append((field.name, value))
+            }
+            return .record(values)
+        case .reference(let reference):
+            return resolve(reference)
+        case .interpolation(let parts):
+            var text = ""
+            for part in parts {
+                switch part {
+                case .text(let literal): text += literal
+                case .reference(let reference):
+                    guard let value = resolve(reference) else { return nil }
+                    text += value.text
+                }
+            }
+            return .scalar(.string(text))
+        }
+    }
+}
+
+extension String {
+    /// The text with each `${` written back as `$${`, the way a runbook escapes it.
+    var replacingDollarBraces: String {
+        guard ExpressionText.hasReference(self) else { return self }
+        var out = ""
+        var previous: Character?
+        for c in self {
+            if c == "{", previous == "$" { out.append("$") }
+            out.append(c)
+            previous = c
+        }
+        return out
+    }
+}

@@ -1,0 +1,137 @@
+import OCPModel
+import RunbookSupport
+import RunbookYAML
+
+/// A JSON value whose objects keep their keys in the order given, and its writer.
+///
+/// Used for the JSON Schema and for `runbook check --format json`, where a stable, readable key
+/// order matters (the schema is committed and compared byte for byte).
+public indirect enum JSONOutput: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case array([JSONOutput])
+    /// Keys in the order written.
+    case object([JSONOutputMember])
+
+    /// Pretty-printed JSON with two-space indentation and a final newline.
+    public var prettyText: String {
+        var out = ""
+        write(into: &out, indent: 0, pretty: true)
+        return out + "\n"
+    }
+
+    /// JSON on one line, with no spaces.
+    public var compactText: String {
+        var out = ""
+        write(into: &out, indent: 0, pretty: false)
+        return out
+    }
+
+    private func write(into out: inout String, indent: Int, pretty: Bool) {
+        let pad = pretty ? String(repeating: "  ", count: indent + 1) : ""
+        let closePad = pretty ? String(repeating: "  ", count: indent) : ""
+        let newline = pretty ? "\n" : ""
+        switch self {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .int(let n): out += String(n)
+        case .double(let d): out += d.isFinite ? String(d) : "null"
+        case .string(let s): Self.writeString(s, into: &out)
+        case .array(let items):
+            guard !items.isEmpty else {
+                out += "[]"
+                return
+            }
+            // Short arrays of scalars stay on one line.
+            if pretty, items.allSatisfy(\.isScalar), items.count <= 8 {
+                out += "[" + items.map(\.compactText).joined(separator: ", ") + "]"
+                return
+            }
+            out += "[" + newline
+            for (i, item) in items.enumerated() {
+                out += pad
+                item.write(into: &out, indent: indent + 1, pretty: pretty)
+                out += (i < items.count - 1 ? "," : "") + newline
+            }
+            out += closePad + "]"
+        case .object(let members):
+            guard !members.isEmpty else {
+                out += "{}"
+                return
+            }
+            out += "{" + newline
+            for (i, member) in members.enumerated() {
+                out += pad
+                Self.writeString(member.key, into: &out)
+                out += pretty ? ": " : ":"
+                member.value.write(into: &out, indent: indent + 1, pretty: pretty)
+                out += (i < members.count - 1 ? "," : "") + newline
+            }
+            out += closePad + "}"
+        }
+    }
+
+    private var isScalar: Bool {
+        switch self {
+        case .array, .object: false
+        default: true
+        }
+    }
+
+    private static func writeString(_ s: String, into out: inout String) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
+}
+
+/// A key and value of a JSON object.
+public struct JSONOutputMember: Sendable, Hashable {
+    public var key: String
+    public var value: JSONOutput
+
+    public init(_ key: String, _ value: JSONOutput) {
+        self.key = key
+        self.value = value
+    }
+}
+
+extension JSONOutput: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByArrayLiteral
+{
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int) { self = .int(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(arrayLiteral elements: JSONOutput...) { self = .array(elements) }
+}
+
+extension JSONOutput: ExpressibleByDictionaryLiteral {
+    /// An object with the keys in the order written.
+    public init(dictionaryLiteral elements: (String, JSONOutput)...) {
+        self = .object(elements.map { JSONOutputMember($0.0, $0.1) })
+    }
+}
+
+extension JSONOutput: ExpressibleByStringInterpolation {
+    public init(stringInterpolation: DefaultStringInterpolation) {
+        self = .string(String(stringInterpolation: stringInterpolation))
+    }
+}

@@ -1,0 +1,62 @@
+import OCPModel
+import RunbookSupport
+import RunbookYAML
+
+/// The outcome of checking one runbook file.
+public struct CheckResult: Sendable {
+    /// The checked runbook, ready to run; nil when there is any error.
+    public var runbook: RunbookDocument?
+    /// Every error and warning, in the order of their place in the file.
+    public var diagnostics: [Diagnostic]
+
+    public init(runbook: RunbookDocument?, diagnostics: [Diagnostic]) {
+        self.runbook = runbook
+        self.diagnostics = diagnostics
+    }
+
+    public var errorCount: Int { diagnostics.count { $0.severity == .error } }
+    public var warningCount: Int { diagnostics.count { $0.severity == .warning } }
+    public var hasErrors: Bool { errorCount > 0 }
+}
+
+/// The one entry point from a runbook file to a checked ``RunbookDocument``:
+/// bytes -> ``YAMLLoader`` -> `RunbookParser` (structure, phrases, options, expressions) ->
+/// `Checker` (names, scopes, current-task rules, warnings) -> ``CheckResult``.
+///
+/// Every problem of the file is reported in one run, each with its location.
+public enum RunbookChecker {
+    /// Checks the runbook in `bytes`. `predefinedVariables` are the `--var name=value` pairs of the
+    /// command line: each value (taken literally) is a YAML flow list or mapping when it starts with `[` or `{`,
+    /// else a plain YAML scalar (`6` is a number),
+    /// and replaces the file's value of that variable; a name the file does not declare is defined by it.
+    public static func check(bytes: [UInt8], file: String, predefinedVariables: [String: String] = [:]) -> CheckResult {
+        let root: Node?
+        do throws(Diagnostic) {
+            root = try YAMLLoader().load(bytes: bytes, file: file)
+        } catch {
+            return CheckResult(runbook: nil, diagnostics: [error])
+        }
+        return check(node: root, file: file, predefinedVariables: predefinedVariables)
+    }
+
+    /// Checks the runbook in `text`.
+    public static func check(_ text: String, file: String, predefinedVariables: [String: String] = [:]) -> CheckResult {
+        check(bytes: Array(text.utf8), file: file, predefinedVariables: predefinedVariables)
+    }
+
+    /// Checks an already loaded YAML document (nil: an empty file).
+    public static func check(node root: Node?, file: String, predefinedVariables: [String: String] = [:]) -> CheckResult {
+        let parsed = RunbookParser.parse(root, file: file)
+        var diagnostics = parsed.diagnostics
+        var runbook = parsed.runbook
+        if var book = runbook {
+            var checker = Checker(brokenSteps: parsed.brokenSteps)
+            checker.check(&book, predefinedVariables: predefinedVariables)
+            diagnostics += checker.diagnostics
+            runbook = book
+        }
+        diagnostics = NodeReader.ordered(diagnostics, file: file)
+        let hasErrors = diagnostics.contains { $0.severity == .error }
+        return CheckResult(runbook: hasErrors ? nil : runbook, diagnostics: diagnostics)
+    }
+}

@@ -1,0 +1,743 @@
+import OCPModel
+import RunbookSupport
+import RunbookYAML
+
+/// The first stage after YAML: turns the node tree into a ``RunbookDocument`` tree: top-level keys, steps
+/// and their phrases, options, values, durations and `${...}` expressions.
+///
+/// It reports every structural problem it finds and keeps going, so one run of `runbook check`
+/// lists them all. Names, scopes and the current-task rules are the ``Checker``'s job.
+struct RunbookParser {
+    /// What the parser hands to the checker.
+    struct Output {
+        /// The tree, with a placeholder for each step whose phrase did not parse; nil when the file is
+        /// not a mapping at all.
+        var runbook: RunbookDocument?
+        var diagnostics: [Diagnostic]
+        /// Locations of placeholder steps (their phrase is unknown, so the checker assumes nothing about them).
+        var brokenSteps: Set<SourceLocation>
+    }
+
+    static let topLevelKeys = ["runbook", "description", "target", "vars", "timeout", "simulate", "steps", "on failure", "finally"]
+    static let optionKeys = ["name", "timeout", "every", "as", "continue on failure", "max concurrency"]
+
+    /// True when `key` is one of ``optionKeys`` (compared by length first: this runs for every key).
+    static func isOptionKey(_ key: String) -> Bool {
+        switch key.utf8.count {
+        case 2: key == "as"
+        case 4: key == "name"
+        case 5: key == "every"
+        case 7: key == "timeout"
+        case 15: key == "max concurrency"
+        case 19: key == "continue on failure"
+        default: false
+        }
+    }
+    static let taskFieldKeys = ["status", "runTime", "took under"]
+    static let subtaskFieldKeys = ["status", "runTime", "took under", "after"]
+    static let clusterFieldKeys = ["type", "status", "syncStatus"]
+
+    let file: String
+    private var reader = NodeReader()
+    private var brokenSteps: Set<SourceLocation> = []
+
+    init(file: String) {
+        self.file = file
+    }
+
+    static func parse(_ root: Node?, file: String) -> Output {
+        var parser = RunbookParser(file: file)
+        let runbook = parser.runbook(root)
+        return Output(runbook: runbook, diagnostics: parser.reader.diagnostics, brokenSteps: parser.brokenSteps)
+    }
+
+    // MARK: - Top level
+
+    private mutating func runbook(_ root: Node?) -> RunbookDocument? {
+        guard let root else {
+            reader.error(
+                "runbook.empty", "the file is empty: a runbook needs 'runbook:' (a title) and 'steps:'",
+                at: SourceLocation(file: file, line: 1, column: 1))
+            return nil
+        }
+        guard let pairs = root.mapping else {
+            reader.error(
+                "runbook.not-mapping", "a runbook is a mapping with 'runbook:' and 'steps:', not \(NodeReader.kind(of: root))",
+                at: root.location)
+            return nil
+        }
+        var book = RunbookDocument(title: "", steps: [], file: file, location: root.location)
+        var sawTitle = false
+        var sawSteps = false
+        var suggestedKeys: Set<String> = []
+        for pair in pairs {
+            guard let key = reader.keyText(pair.key) else { continue }
+            let value = pair.value
+            switch key {
+            case "runbook":
+                sawTitle = true
+                if let title = reader.string(value, what: "runbook", lenient: true) {
+                    if title.trimmingSpaces.isEmpty {
+                        reader.error("runbook.title", "'runbook' needs a title", at: value.location)
+                    }
+                    book.title = title
+                }
+            case "description":
+                book.description = reader.string(value, what: "description", lenient: true)
+            case "target":
+                book.target = target(value)
+            case "vars":
+                book.vars = vars(value)
+            case "timeout":
+                book.timeout = duration(value, what: "timeout", positive: true)
+            case "simulate":
+                book.simulate = SimulateBlockDecoder.decode(value, path: "simulate", reader: &reader)
+            case "steps":
+                sawSteps = true
+                book.steps = stepList(value, what: "steps")
+                if book.steps.isEmpty, value.sequence?.isEmpty ?? NodeReader.isNull(value) {
+                    reader.error("runbook.no-steps", "'steps' is empty: a runbook needs at least one step", at: value.location)
+                }
+            case "on failure":
+                book.onFailure = stepList(value, what: "on failure")
+            case "finally":
+                book.finally = stepList(value, what: "finally")
+            default:
+                let suggestion = Suggestion.closest(to: key, among: Self.topLevelKeys)
+                if let suggestion { suggestedKeys.insert(suggestion) }
+                reader.error(
+                    "runbook.unknown-key", "unknown top-level key '\(key)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? ""),
+                    at: pair.key.location)
+            }
+        }
+        // A misspelt required key was reported above, with the right spelling.
+        sawTitle = sawTitle || suggestedKeys.contains("runbook")
+        sawSteps = sawSteps || suggestedKeys.contains("steps")
+        if !sawTitle {
+            reader.error("runbook.missing-key", "a runbook needs a title: add 'runbook: TITLE'", at: root.location)
+        }
+        if !sawSteps {
+            reader.error("runbook.missing-key", "a runbook needs 'steps:', a list of at least one step", at: root.location)
+        }
+        return book
+    }
+
+    private mutating func target(_ node: Node) -> Expr? {
+        guard case .string(let text)? = NodeReader.value(node) else {
+            reader.wrongType("target", expected: "'embedded' or an OCP base URL", node: node)
+            return nil
+        }
+        let expr = ExpressionText.parse(text, origin: TextOrigin(scalar: node), diagnostics: &reader.diagnostics)
+        if case .literal = expr.kind, !Self.isValidTarget(text) {
+            reader.error(
+                "runbook.target", "'\(text)' is not a target: write 'embedded' or an OCP base URL such as https://ocp.example.com:8080",
+                at: node.location)
+        }
+        return expr
+    }
+
+    /// `embedded`, or an `http://` or `https://` URL with a host.
+    static func isValidTarget(_ text: String) -> Bool {
+        if text == "embedded" { return true }
+        for scheme in ["http://", "https://"] where text.hasPrefix(scheme) {
+            let rest = text.dropFirst(scheme.count)
+            return !rest.isEmpty && !rest.hasPrefix("/") && !rest.contains(" ")
+        }
+        return false
+    }
+
+    private mutating func vars(_ node: Node) -> [VarDecl] {
+        guard let pairs = node.mapping else {
+            reader.wrongType("vars", expected: "a mapping of names to values", node: node)
+            return []
+        }
+        var out: [VarDecl] = []
+        for pair in pairs {
+            guard let name = reader.keyText(pair.key) else { continue }
+            guard ExpressionText.isIdentifier(name) else {
+                reader.error(
+                    "vars.name", "'\(name)' is not a variable name: use letters, digits, '_' and '-', starting with a letter",
+                    at: pair.key.location)
+                continue
+            }
+            if name == "env" {
+                reader.error("vars.name", "'env' is reserved for ${env.NAME}, the environment; choose another name", at: pair.key.location)
+                continue
+            }
+            out.append(VarDecl(name: name, value: valueExpr(pair.value), at: pair.key.location))
+        }
+        return out
+    }
+
+    // MARK: - Steps
+
+    private mutating func stepList(_ node: Node, what: String) -> [Step] {
+        guard let items = node.sequence else {
+            if !NodeReader.isNull(node) || what != "steps" {
+                reader.wrongType(what, expected: "a list of steps", node: node)
+            }
+            return []
+        }
+        return items.map { step($0) }
+    }
+
+    private mutating func step(_ node: Node) -> Step {
+        switch node.content {
+        case .scalar(let scalar):
+            guard case .string = NodeReader.value(node) ?? .null else {
+                reader.error(
+                    "step.form",
+                    "a step is a phrase such as 'retry task' or a mapping such as 'failover cluster: 6', not \(NodeReader.kind(of: node))",
+                    at: node.location)
+                return placeholder(at: node.location, phrase: scalar.text, options: StepOptions())
+            }
+            switch phrase(scalar.text) {
+            case .success(let syntax):
+                return build(syntax, keyNode: node, value: nil, options: StepOptions(), optionKeys: OptionLocations(), text: scalar.text)
+            case .failure(let failure):
+                report(failure, keyNode: node, text: scalar.text)
+                return placeholder(at: node.location, phrase: scalar.text, options: StepOptions())
+            }
+        case .sequence:
+            reader.error(
+                "step.form", "a step is a phrase or a mapping, not a sequence (is a '-' too many?)", at: node.location)
+            return placeholder(at: node.location, phrase: "", options: StepOptions())
+        case .mapping(let pairs):
+            return mappingStep(node, pairs: pairs)
+        }
+    }
+
+    private enum PhraseParseFailure: Error {
+        case lex(PhraseLexError)
+        case parse(PhraseFailure, [PhraseToken])
+    }
+
+    /// Phrases already parsed, by text: a long runbook repeats the same few phrases.
+    private var phraseCache: [String: Result<PhraseSyntax, PhraseParseFailure>] = [:]
+
+    private mutating func phrase(_ text: String) -> Result<PhraseSyntax, PhraseParseFailure> {
+        if let cached = phraseCache[text] { return cached }
+        let result = Self.parsePhrase(text)
+        phraseCache[text] = result
+        return result
+    }
+
+    private static func parsePhrase(_ text: String) -> Result<PhraseSyntax, PhraseParseFailure> {
+        switch PhraseLexer.tokenize(text) {
+        case .failure(let error):
+            return .failure(.lex(error))
+        case .success(let tokens):
+            switch PhraseParser.parse(tokens) {
+            case .success(let syntax): return .success(syntax)
+            case .failure(let failure): return .failure(.parse(failure, tokens))
+            }
+        }
+    }
+
+    private mutating func report(_ failure: PhraseParseFailure, keyNode: Node, text: String) {
+        let origin = TextOrigin(scalar: keyNode)
+        switch failure {
+        case .lex(let error):
+            reader.error("phrase.syntax", "in phrase '\(text)': \(error.message)", at: origin.location(at: error.offset))
+        case .parse(let failure, let tokens):
+            let (message, offset) = PhraseParser.explain(failure, tokens: tokens, phrase: text)
+            reader.error("phrase.unknown", message, at: origin.location(at: offset))
+        }
+    }
+
+    private mutating func mappingStep(_ node: Node, pairs: [Pair]) -> Step {
+        // Indexes into `pairs`: options, phrases that parsed, and keys that are neither.
+        var optionIndexes: [Int] = []
+        var parsed: [(index: Int, text: String, syntax: PhraseSyntax)] = []
+        var failed: [(index: Int, text: String, failure: PhraseParseFailure)] = []
+        for index in pairs.indices {
+            guard let key = reader.keyText(pairs[index].key) else { continue }
+            if Self.isOptionKey(key) {
+                optionIndexes.append(index)
+                continue
+            }
+            switch phrase(key) {
+            case .success(let syntax): parsed.append((index, key, syntax))
+            case .failure(let failure): failed.append((index, key, failure))
+            }
+        }
+        var reportedPhraseError = false
+        for candidate in failed {
+            let keyNode = pairs[candidate.index].key
+            let optionHint = Suggestion.closest(to: candidate.text, among: Self.optionKeys)
+            var hasCorrection = false
+            if case .parse(let failure, let tokens) = candidate.failure {
+                hasCorrection = PhraseParser.correction(tokens: tokens, failure: failure) != nil
+            }
+            // A close option name, or no close phrase beside a phrase that parsed: an unknown option.
+            if optionHint != nil || (!hasCorrection && !parsed.isEmpty) {
+                var message = "unknown option '\(candidate.text)'"
+                if let optionHint {
+                    message += "; did you mean '\(optionHint)'?"
+                } else if let phrase = parsed.first,
+                    let hint = Self.fieldHint(
+                        candidate.text, phrase: phrase.syntax, phraseText: phrase.text, value: pairs[phrase.index].value)
+                {
+                    message += hint
+                } else {
+                    message += ": a step's options are " + NodeReader.listing(Self.optionKeys.map { "'\($0)'" }, conjunction: "and")
+                }
+                reader.error("step.unknown-option", message, at: keyNode.location)
+            } else {
+                report(candidate.failure, keyNode: keyNode, text: candidate.text)
+                reportedPhraseError = true
+            }
+        }
+        let (options, optionLocations) =
+            optionIndexes.isEmpty ? (StepOptions(), OptionLocations()) : stepOptions(pairs, optionIndexes)
+        if parsed.count >= 2 {
+            reader.error(
+                "step.two-phrases",
+                "a step has one phrase, but this one has \(parsed.count): " + NodeReader.listing(parsed.map { "'\($0.text)'" }, conjunction: "and")
+                    + " (start each on its own '- ')",
+                at: pairs[parsed[1].index].key.location)
+            return placeholder(at: pairs[parsed[0].index].key.location, phrase: parsed[0].text, options: options)
+        }
+        guard let phrase = parsed.first else {
+            if !reportedPhraseError {
+                reader.error(
+                    "step.no-phrase",
+                    "this step has no phrase, only options; a step is a phrase such as 'await task status: SUCCESS' with its options",
+                    at: node.location)
+            }
+            let location = failed.first.map { pairs[$0.index].key.location } ?? node.location
+            return placeholder(at: location, phrase: failed.first?.text ?? "", options: options)
+        }
+        return build(
+            phrase.syntax, keyNode: pairs[phrase.index].key, value: pairs[phrase.index].value, options: options,
+            optionKeys: optionLocations, text: phrase.text)
+    }
+
+    /// "; to assert the cluster's type, indent 'type' under 'assert cluster 6:'" for a field written
+    /// beside an assertion instead of under it.
+    private static func fieldHint(_ key: String, phrase: PhraseSyntax, phraseText: String, value: Node) -> String? {
+        guard NodeReader.isNull(value) else { return nil }
+        let subject: String
+        switch phrase.kind {
+        case .assertCluster(nil) where clusterFieldKeys.contains(key): subject = "cluster"
+        case .assertTask(nil) where taskFieldKeys.contains(key): subject = "task"
+        case .assertSubtask(nil) where subtaskFieldKeys.contains(key): subject = "subtask"
+        default: return nil
+        }
+        return ": to assert the \(subject)'s '\(key)', indent it under '\(phraseText):'"
+    }
+
+    private mutating func placeholder(at location: SourceLocation, phrase: String, options: StepOptions) -> Step {
+        brokenSteps.insert(location)
+        return Step(action: .note(.literal(.string(""), at: location)), options: options, phrase: phrase, at: location)
+    }
+
+    // MARK: - Options
+
+    /// Where the options that only some steps take are written, to point at them.
+    struct OptionLocations {
+        var every: SourceLocation?
+        var taskName: SourceLocation?
+        var maxConcurrency: SourceLocation?
+    }
+
+    private mutating func stepOptions(_ pairs: [Pair], _ indexes: [Int]) -> (StepOptions, OptionLocations) {
+        var options = StepOptions()
+        var locations = OptionLocations()
+        for index in indexes {
+            let keyNode = pairs[index].key
+            let value = pairs[index].value
+            let key = keyNode.scalar?.text ?? ""
+            switch key {
+            case "name":
+                options.name = textValue(value, what: "name")
+            case "timeout":
+                options.timeout = duration(value, what: "timeout", positive: true)
+            case "every":
+                locations.every = keyNode.location
+                options.every = duration(value, what: "every", positive: true)
+            case "as":
+                locations.taskName = keyNode.location
+                guard let name = reader.string(value, what: "as") else { continue }
+                if !ExpressionText.isIdentifier(name) {
+                    reader.error(
+                        "step.as", "'\(name)' is not a task name: use letters, digits, '_' and '-', starting with a letter",
+                        at: value.location)
+                } else if name == "env" || PhraseParser.reservedNames.contains(name) {
+                    reader.error("step.as", "'\(name)' is a reserved word; choose another task name", at: value.location)
+                } else {
+                    options.taskName = Name(name, at: value.location)
+                }
+            case "continue on failure":
+                options.continueOnFailure = reader.bool(value, what: "continue on failure") ?? false
+            default:  // max concurrency
+                locations.maxConcurrency = keyNode.location
+                options.maxConcurrency = count(value, what: "max concurrency")
+            }
+        }
+        return (options, locations)
+    }
+
+    // MARK: - Building actions
+
+    private mutating func build(
+        _ syntax: PhraseSyntax, keyNode: Node, value: Node?, options: StepOptions, optionKeys: OptionLocations,
+        text: String
+    ) -> Step {
+        let origin = TextOrigin(scalar: keyNode)
+        let phrase = text.utf8.first == 0x20 || text.utf8.last == 0x20 ? text.trimmingSpaces : text
+        let value = value.flatMap { NodeReader.isNull($0) ? nil : $0 }
+        let valueOrKey = value?.location ?? keyNode.location
+        func missing() -> Expr { .literal(.null, at: valueOrKey) }
+
+        let action: StepAction
+        switch syntax.kind {
+        case .failover, .switchover, .precheckFailover, .precheckSwitchover:
+            let cluster: Expr
+            if let token = syntax.cluster {
+                cluster = clusterToken(token, origin: origin)
+                if let value { reader.error("step.value", "'\(phrase)' already names its cluster; it takes no value", at: value.location) }
+            } else if let value {
+                cluster = clusterValue(value) ?? missing()
+            } else {
+                reader.error("step.value", "'\(phrase)' needs a cluster id: '\(phrase): 6'", at: keyNode.location)
+                cluster = missing()
+            }
+            switch syntax.kind {
+            case .failover: action = .failover(cluster: cluster)
+            case .switchover: action = .switchover(cluster: cluster)
+            case .precheckFailover: action = .precheckFailover(cluster: cluster)
+            default: action = .precheckSwitchover(cluster: cluster)
+            }
+        case .retryTask, .rollbackTask:
+            noValue(value, phrase: phrase)
+            let task = taskRef(syntax.task, origin: origin)
+            action = syntax.kind == .retryTask ? .retryTask(task) : .rollbackTask(task)
+        case .retrySubtask, .skipSubtask, .cancelSubtask:
+            noValue(value, phrase: phrase)
+            let task = taskRef(syntax.task, origin: origin)
+            let subtask = subtaskToken(syntax.subtask, origin: origin, fallback: keyNode.location)
+            switch syntax.kind {
+            case .retrySubtask: action = .retrySubtask(task, subtask: subtask)
+            case .skipSubtask: action = .skipSubtask(task, subtask: subtask)
+            default: action = .cancelSubtask(task, subtask: subtask)
+            }
+        case .awaitTask:
+            let status = requiredWord(value, TaskStatus.self, phrase: phrase, keyNode: keyNode, fallback: .successful)
+            action = .awaitTaskStatus(taskRef(syntax.task, origin: origin), status)
+        case .awaitSubtask:
+            let status = requiredWord(value, SubtaskStatus.self, phrase: phrase, keyNode: keyNode, fallback: .successful)
+            let subtask = subtaskToken(syntax.subtask, origin: origin, fallback: keyNode.location)
+            action = .awaitSubtaskStatus(taskRef(syntax.task, origin: origin), subtask: subtask, status)
+        case .awaitClusterType:
+            let cluster = syntax.cluster.map { clusterToken($0, origin: origin) } ?? missing()
+            action = .awaitClusterType(cluster: cluster, requiredWord(value, ClusterType.self, phrase: phrase, keyNode: keyNode, fallback: .primary))
+        case .awaitClusterStatus:
+            let cluster = syntax.cluster.map { clusterToken($0, origin: origin) } ?? missing()
+            action = .awaitClusterStatus(cluster: cluster, requiredWord(value, ClusterStatus.self, phrase: phrase, keyNode: keyNode, fallback: .running))
+        case .assertTask(let field):
+            let task = taskRef(syntax.task, origin: origin)
+            if field != nil {
+                action = .assertTask(task, [.status(requiredWord(value, TaskStatus.self, phrase: phrase, keyNode: keyNode, fallback: .successful))])
+            } else {
+                action = .assertTask(task, taskFields(value, phrase: phrase, keyNode: keyNode))
+            }
+        case .assertSubtask(let field):
+            let task = taskRef(syntax.task, origin: origin)
+            let subtask = subtaskToken(syntax.subtask, origin: origin, fallback: keyNode.location)
+            let fields: [SubtaskField]
+            if field != nil {
+                fields = [.status(requiredWord(value, SubtaskStatus.self, phrase: phrase, keyNode: keyNode, fallback: .successful))]
+            } else if let value {
+                fields = subtaskFields(value, phrase: phrase)
+            } else {
+                fields = [.status(Word(.successful, written: "SUCCESSFUL", at: keyNode.location))]
+            }
+            action = .assertSubtask(task, subtask: subtask, fields)
+        case .assertCluster(let field):
+            let cluster = syntax.cluster.map { clusterToken($0, origin: origin) } ?? missing()
+            let fields: [ClusterField]
+            switch field {
+            case "type": fields = [.type(requiredWord(value, ClusterType.self, phrase: phrase, keyNode: keyNode, fallback: .primary))]
+            case "status": fields = [.status(requiredWord(value, ClusterStatus.self, phrase: phrase, keyNode: keyNode, fallback: .running))]
+            case "syncStatus": fields = [.syncStatus(requiredWord(value, SyncStatus.self, phrase: phrase, keyNode: keyNode, fallback: .valid))]
+            default: fields = clusterFields(value, phrase: phrase, keyNode: keyNode)
+            }
+            action = .assertCluster(cluster: cluster, fields)
+        case .sleep:
+            if let value, let d = duration(value, what: "sleep", positive: false) {
+                action = .sleep(d)
+            } else {
+                if value == nil { reader.error("step.value", "'sleep' needs a duration: 'sleep: 30s'", at: keyNode.location) }
+                action = .sleep(DurationValue(.fixed(.zero), at: valueOrKey))
+            }
+        case .note, .confirm:
+            var expr = missing()
+            if let value {
+                expr = textValue(value, what: phrase) ?? expr
+            } else {
+                reader.error("step.value", "'\(phrase)' needs text: '\(phrase): ...'", at: keyNode.location)
+            }
+            action = syntax.kind == .note ? .note(expr) : .confirm(expr)
+        case .forEach(let parallel):
+            let variable = loopVariable(syntax.variable, origin: origin, fallback: keyNode.location)
+            let list = syntax.list.map { referenceToken($0, origin: origin) } ?? missing()
+            var body: [Step] = []
+            if let value, value.sequence != nil {
+                body = stepList(value, what: phrase)
+                if body.isEmpty { reader.error("step.value", "'\(phrase)' needs at least one step", at: value.location) }
+            } else if let value {
+                reader.wrongType(phrase, expected: "a list of steps", node: value, id: "step.value")
+            } else {
+                reader.error("step.value", "'\(phrase)' needs a list of steps, indented under it", at: keyNode.location)
+            }
+            action = .forEach(ForEachBlock(variable: variable, list: list, body: body, parallel: parallel))
+        }
+
+        // Options that only some steps take.
+        if let location = optionKeys.every, !action.isAwait {
+            reader.error("step.option", "'every' sets the polling interval of a wait; '\(phrase)' does not wait", at: location)
+        }
+        if options.taskName != nil, let location = optionKeys.taskName, !action.startsTask {
+            reader.error(
+                "step.option", "'as' names the task a step starts, and '\(phrase)' starts none (only 'failover cluster' and 'switchover cluster' do)",
+                at: location)
+        }
+        if let location = optionKeys.maxConcurrency {
+            if case .forEach(let block) = action, block.parallel {
+            } else {
+                reader.error("step.option", "'max concurrency' applies only to 'in parallel for each'", at: location)
+            }
+        }
+        return Step(action: action, options: options, phrase: phrase, at: keyNode.location)
+    }
+
+    // MARK: - Phrase references
+
+    private mutating func clusterToken(_ token: PhraseToken, origin: TextOrigin) -> Expr {
+        let location = origin.location(at: token.offset)
+        if token.kind == .number {
+            guard let n = Int(token.text), n >= 1 else {
+                reader.error("value.cluster", "'\(token.text)' is not a cluster id", at: location)
+                return .literal(.null, at: location)
+            }
+            return .literal(.int(n), at: location)
+        }
+        return referenceToken(token, origin: origin)
+    }
+
+    private mutating func referenceToken(_ token: PhraseToken, origin: TextOrigin) -> Expr {
+        let location = origin.location(at: token.offset)
+        guard let reference = ExpressionText.reference(token: token.text, at: location) else {
+            reader.diagnostics.append(ExpressionText.invalidReference(String(token.text.dropFirst(2).dropLast()), at: location))
+            return .literal(.null, at: location)
+        }
+        return Expr(.reference(reference), at: location)
+    }
+
+    private mutating func subtaskToken(_ token: PhraseToken?, origin: TextOrigin, fallback: SourceLocation) -> Expr {
+        guard let token else { return .literal(.null, at: fallback) }
+        let location = origin.location(at: token.offset)
+        if token.kind == .quoted {
+            if token.text.trimmingSpaces.isEmpty {
+                reader.error("value.subtask", "a subtask name cannot be empty", at: location)
+            }
+            return .literal(.string(token.text), at: location)
+        }
+        return referenceToken(token, origin: origin)
+    }
+
+    private mutating func taskRef(_ syntax: PhraseSyntax.TaskSyntax, origin: TextOrigin) -> TaskRef {
+        switch syntax {
+        case .current:
+            return .current
+        case .named(let token):
+            return .named(Name(token.text, at: origin.location(at: token.offset)))
+        case .id(let token):
+            let location = origin.location(at: token.offset)
+            if token.kind == .number {
+                guard let n = Int(token.text) else {
+                    reader.error("value.task", "'\(token.text)' is not a task id", at: location)
+                    return .id(.literal(.null, at: location))
+                }
+                return .id(.literal(.int(n), at: location))
+            }
+            return .id(referenceToken(token, origin: origin))
+        }
+    }
+
+    private mutating func loopVariable(_ token: PhraseToken?, origin: TextOrigin, fallback: SourceLocation) -> Name {
+        guard let token else { return Name("", at: fallback) }
+        let location = origin.location(at: token.offset)
+        if token.text == "env" {
+            reader.error("step.loop-variable", "'env' is reserved for ${env.NAME}; choose another loop variable", at: location)
+        }
+        return Name(token.text, at: location)
+    }
+
+    // MARK: - Values
+
+    private mutating func noValue(_ value: Node?, phrase: String) {
+        if let value {
+            reader.error("step.value", "'\(phrase)' takes no value; options go on their own lines", at: value.location)
+        }
+    }
+
+    private mutating func clusterValue(_ node: Node) -> Expr? {
+        switch NodeReader.value(node) {
+        case .int(let n)?:
+            if n >= 1 { return .literal(.int(n), at: node.location) }
+            reader.error("value.cluster", "a cluster id is a number of at least 1, not \(n)", at: node.location)
+            return nil
+        case .string(let text)? where ExpressionText.hasReference(text):
+            return ExpressionText.parse(text, origin: TextOrigin(scalar: node), diagnostics: &reader.diagnostics)
+        case .string(let text)?:
+            reader.error("value.cluster", "a cluster id is a number or ${...}, not '\(text)'", at: node.location)
+            return nil
+        default:
+            reader.wrongType("cluster", expected: "a cluster id (a number or ${...})", node: node, id: "value.cluster")
+            return nil
+        }
+    }
+
+    /// The word of a wait or a one-field assertion; on an error, `fallback` stands in (the runbook
+    /// is invalid anyway, and the checker can still look at the rest of the step).
+    private mutating func requiredWord<W: VocabularyWord>(
+        _ value: Node?, _ type: W.Type, phrase: String, keyNode: Node, fallback: W
+    ) -> Word<W> {
+        let stand = Word(fallback, at: value?.location ?? keyNode.location)
+        guard let value else {
+            reader.error(
+                "step.value", "'\(phrase)' needs a \(W.wordKind): \(W.spellingList)", at: keyNode.location)
+            return stand
+        }
+        return reader.word(value, W.self) ?? stand
+    }
+
+    private mutating func taskFields(_ value: Node?, phrase: String, keyNode: Node) -> [TaskField] {
+        guard let value else {
+            reader.error(
+                "step.value", "'\(phrase)' needs fields to check, such as 'status: SUCCESSFUL' or 'took under: 30m'",
+                at: keyNode.location)
+            return []
+        }
+        guard let fields = reader.fields(value, what: "'\(phrase)'", allowed: Self.taskFieldKeys, unknownID: "step.unknown-field", noun: "field")
+        else { return [] }
+        if fields.isEmpty, value.mapping?.isEmpty == true {
+            reader.error("step.value", "'\(phrase)' needs at least one field", at: value.location)
+        }
+        return fields.compactMap { key, keyNode, node -> TaskField? in
+            switch key {
+            case "status": reader.word(node, TaskStatus.self).map { .status($0) }
+            case "runTime": reader.integer(node, what: "runTime", minimum: 1).map { .runTime($0, at: keyNode.location) }
+            default: duration(node, what: "took under", positive: true).map { .tookUnder($0) }
+            }
+        }
+    }
+
+    private mutating func subtaskFields(_ value: Node, phrase: String) -> [SubtaskField] {
+        guard let fields = reader.fields(value, what: "'\(phrase)'", allowed: Self.subtaskFieldKeys, unknownID: "step.unknown-field", noun: "field")
+        else { return [] }
+        if fields.isEmpty, value.mapping?.isEmpty == true {
+            reader.error("step.value", "'\(phrase)' needs at least one field", at: value.location)
+        }
+        return fields.compactMap { key, keyNode, node -> SubtaskField? in
+            switch key {
+            case "status": reader.word(node, SubtaskStatus.self).map { .status($0) }
+            case "runTime": reader.integer(node, what: "runTime", minimum: 1).map { .runTime($0, at: keyNode.location) }
+            case "took under": duration(node, what: "took under", positive: true).map { .tookUnder($0) }
+            default: textValue(node, what: "after").map { .after($0) }
+            }
+        }
+    }
+
+    private mutating func clusterFields(_ value: Node?, phrase: String, keyNode: Node) -> [ClusterField] {
+        guard let value else {
+            reader.error(
+                "step.value", "'\(phrase)' needs fields to check, such as 'type: PRIMARY' or 'status: RUNNING'",
+                at: keyNode.location)
+            return []
+        }
+        guard let fields = reader.fields(value, what: "'\(phrase)'", allowed: Self.clusterFieldKeys, unknownID: "step.unknown-field", noun: "field")
+        else { return [] }
+        if fields.isEmpty, value.mapping?.isEmpty == true {
+            reader.error("step.value", "'\(phrase)' needs at least one field", at: value.location)
+        }
+        return fields.compactMap { key, _, node -> ClusterField? in
+            switch key {
+            case "type": reader.word(node, ClusterType.self).map { .type($0) }
+            case "status": reader.word(node, ClusterStatus.self).map { .status($0) }
+            default: reader.word(node, SyncStatus.self).map { .syncStatus($0) }
+            }
+        }
+    }
+
+    /// A duration: fixed, or a `${...}` expression checked later.
+    private mutating func duration(_ node: Node, what: String, positive: Bool) -> DurationValue? {
+        if case .string(let text)? = NodeReader.value(node), ExpressionText.hasReference(text) {
+            let expr = ExpressionText.parse(text, origin: TextOrigin(scalar: node), diagnostics: &reader.diagnostics)
+            if case .literal(.string(let literal)) = expr.kind {
+                guard let d = DurationText.parse(literal) else {
+                    reader.error("duration.invalid", NodeReader.badDurationMessage(literal), at: node.location)
+                    return nil
+                }
+                return DurationValue(.fixed(d), at: node.location)
+            }
+            return DurationValue(.expression(expr), at: node.location)
+        }
+        guard let d = reader.fixedDuration(node, what: what) else { return nil }
+        if positive, d <= .zero {
+            reader.error("duration.invalid", "'\(what)' must be longer than 0s", at: node.location)
+            return nil
+        }
+        return DurationValue(.fixed(d), at: node.location)
+    }
+
+    /// A whole number: fixed (at least 1), or a `${...}` expression checked later.
+    private mutating func count(_ node: Node, what: String) -> CountValue? {
+        if case .string(let text)? = NodeReader.value(node), ExpressionText.hasReference(text) {
+            let expr = ExpressionText.parse(text, origin: TextOrigin(scalar: node), diagnostics: &reader.diagnostics)
+            return CountValue(.expression(expr), at: node.location)
+        }
+        guard let n = reader.integer(node, what: what, minimum: 1) else { return nil }
+        return CountValue(.fixed(n), at: node.location)
+    }
+
+    /// Text: a string (with `${...}`), or a number or boolean taken as written.
+    private mutating func textValue(_ node: Node, what: String) -> Expr? {
+        guard let scalar = node.scalar, let value = NodeReader.value(node) else {
+            reader.wrongType(what, expected: "text", node: node)
+            return nil
+        }
+        switch value {
+        case .string(let text):
+            return ExpressionText.parse(text, origin: TextOrigin(scalar: node), diagnostics: &reader.diagnostics)
+        case .null:
+            reader.wrongType(what, expected: "text", node: node)
+            return nil
+        default:
+            return .literal(.string(scalar.text), at: node.location)
+        }
+    }
+
+    /// Any value (for `vars`): scalars, lists and mappings, strings parsed for `${...}`.
+    private mutating func valueExpr(_ node: Node) -> Expr {
+        switch node.content {
+        case .scalar:
+            let value = NodeReader.value(node) ?? .null
+            if case .string(let text) = value {
+                return ExpressionText.parse(text, origin: TextOrigin(scalar: node), diagnostics: &reader.diagnostics)
+            }
+            return .literal(value, at: node.location)
+        case .sequence(let items):
+            return Expr(.list(items.map { valueExpr($0) }), at: node.location)
+        case .mapping(let pairs):
+            var fields: [ExprField] = []
+            for pair in pairs {
+                guard let key = reader.keyText(pair.key) else { continue }
+                fields.append(ExprField(name: key, value: valueExpr(pair.value), at: pair.key.location))
+            }
+            return Expr(.record(fields), at: node.location)
+        }
+    }
+}

@@ -1,0 +1,354 @@
+import OCPModel
+import RunbookSupport
+import RunbookYAML
+
+/// Decodes the embedded simulator's setup from YAML: a runbook's `simulate:` block, or a whole
+/// topology file for `runbook serve --topology FILE` (the same keys at its top level).
+///
+/// Keys: `speed` (`instant`, `realtime` or a factor such as `60x`), `clusters` (a list of cluster
+/// specs: `id`, `name`, `type`, `status`, `primary`, `delayTime`, `syncStatus`) and `faults` (subtask
+/// faults: `subtask`, `fail`, `message`, `hang`, `takes`, `cluster`; API faults: `endpoint`,
+/// `status`, `times`). Every problem is reported with its location; a subtask name that OCP's
+/// failover and switchover tasks do not have is a warning.
+public enum SimulateBlockDecoder {
+    /// The result of decoding: the setup (nil when there are errors) and every diagnostic.
+    public struct Outcome: Sendable {
+        public var block: SimulateBlock?
+        public var diagnostics: [Diagnostic]
+
+        public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    }
+
+    /// The keys of a simulate block or topology file.
+    public static let keys = ["speed", "clusters", "faults"]
+    static let clusterKeys = ["id", "name", "type", "status", "primary", "delayTime", "syncStatus"]
+    static let subtaskFaultKeys = ["subtask", "cluster", "fail", "message", "hang", "takes"]
+    static let apiFaultKeys = ["endpoint", "status", "times"]
+
+    /// The endpoints an API fault may name (reference section 1), as `METHOD /path/{param}`.
+    public static let endpoints = OCPEndpoint.allCases.map(\.signature)
+
+    /// Decodes a `simulate:` block (`path` names it in messages) or a topology file's root mapping
+    /// (`path` nil).
+    public static func decode(_ node: Node, path: String? = "simulate") -> Outcome {
+        var reader = NodeReader()
+        let setup = decode(node, path: path, reader: &reader)
+        let diagnostics = NodeReader.ordered(reader.diagnostics, file: node.location.file)
+        let hasErrors = diagnostics.contains { $0.severity == .error }
+        return Outcome(block: hasErrors ? nil : setup, diagnostics: diagnostics)
+    }
+
+    /// Loads and decodes a topology file (`runbook serve --topology FILE`).
+    public static func decodeTopology(bytes: [UInt8], file: String) -> Outcome {
+        do throws(Diagnostic) {
+            guard let root = try YAMLLoader().load(bytes: bytes, file: file) else {
+                let location = SourceLocation(file: file, line: 1, column: 1)
+                return Outcome(
+                    block: nil,
+                    diagnostics: [
+                        .error("simulate.empty", "the topology file is empty: give 'clusters', 'speed' or 'faults'", at: location)
+                    ])
+            }
+            return decode(root, path: nil)
+        } catch {
+            return Outcome(block: nil, diagnostics: [error])
+        }
+    }
+
+    // MARK: - Decoding
+
+    static func decode(_ node: Node, path: String?, reader: inout NodeReader) -> SimulateBlock {
+        func named(_ key: String) -> String { path.map { "\($0).\(key)" } ?? key }
+        var setup = SimulateBlock()
+        guard let fields = reader.fields(node, what: path ?? "the topology", allowed: keys, unknownID: "simulate.unknown-key")
+        else { return setup }
+        for (key, _, value) in fields {
+            switch key {
+            case "speed":
+                if let text = reader.string(value, what: named("speed"), lenient: true) {
+                    if let speed = SimulationSpeed(text) {
+                        setup.speed = speed
+                    } else {
+                        let hint = Double(text) != nil ? "; did you mean '\(text)x'?" : ""
+                        reader.error(
+                            "simulate.speed", "'\(text)' is not a speed: write instant, realtime or a factor such as 60x" + hint,
+                            at: value.location)
+                    }
+                }
+            case "clusters":
+                setup.clusters = clusters(value, what: named("clusters"), reader: &reader)
+            default:
+                setup.faults = faults(value, what: named("faults"), reader: &reader)
+            }
+        }
+        return setup
+    }
+
+    private static func clusters(_ node: Node, what: String, reader: inout NodeReader) -> [SimulateBlock.Cluster]? {
+        guard let items = node.sequence else {
+            reader.wrongType(what, expected: "a list of clusters", node: node)
+            return nil
+        }
+        if items.isEmpty {
+            reader.error("simulate.no-clusters", "'\(what)' is empty: list at least one cluster, or leave it out for the default topology", at: node.location)
+        }
+        var specs: [SimulateBlock.Cluster] = []
+        var primaries: [(primary: Int, node: Node, standby: Int)] = []
+        for item in items {
+            guard let fields = reader.fields(item, what: "a cluster", allowed: clusterKeys, unknownID: "simulate.unknown-key") else {
+                continue
+            }
+            var id: Int?
+            var name: String?
+            var type: ClusterType?
+            var status = ClusterStatus.running
+            var primary: (Int, Node)?
+            var delay = 0
+            var sync = SyncStatus.valid
+            for (key, _, value) in fields {
+                switch key {
+                case "id": id = reader.integer(value, what: "id", minimum: 1)
+                case "name": name = reader.string(value, what: "name", lenient: true)
+                case "type": type = reader.word(value, ClusterType.self)?.value
+                case "status": status = reader.word(value, ClusterStatus.self)?.value ?? status
+                case "primary":
+                    if let p = reader.integer(value, what: "primary", minimum: 1) { primary = (p, value) }
+                case "delayTime": delay = reader.integer(value, what: "delayTime", minimum: 0) ?? delay
+                default: sync = reader.word(value, SyncStatus.self)?.value ?? sync
+                }
+            }
+            let hasID = fields.contains { $0.key == "id" }
+            let hasType = fields.contains { $0.key == "type" }
+            if !hasID { reader.error("simulate.missing-key", "a cluster needs an 'id'", at: item.location) }
+            if !hasType { reader.error("simulate.missing-key", "a cluster needs a 'type' (PRIMARY or STANDBY)", at: item.location) }
+            guard let id, let type else { continue }
+            if let earlier = specs.first(where: { $0.id == id }) {
+                reader.error(
+                    "simulate.duplicate-cluster", "cluster id \(id) is already used at line \(earlier.location.line)",
+                    at: fields.first { $0.key == "id" }?.value.location ?? item.location)
+            }
+            let clusterName = name ?? "obcluster-\(id)"
+            if let name, let earlier = specs.first(where: { $0.name == name }) {
+                reader.error(
+                    "simulate.duplicate-cluster", "cluster name '\(name)' is already used at line \(earlier.location.line)",
+                    at: fields.first { $0.key == "name" }?.value.location ?? item.location)
+            }
+            switch (type, primary) {
+            case (.standby, nil):
+                reader.error("simulate.standby-primary", "a STANDBY cluster needs 'primary': the id of its primary cluster", at: item.location)
+            case (.primary, let (_, node)?):
+                reader.error("simulate.standby-primary", "only a STANDBY cluster has a 'primary'", at: node.location)
+            case (.standby, let (p, node)?):
+                primaries.append((p, node, id))
+            default:
+                break
+            }
+            specs.append(
+                SimulateBlock.Cluster(
+                    id: id, name: clusterName, type: type, status: status, primary: primary?.0, delayTime: delay,
+                    syncStatus: sync, location: item.location))
+        }
+        for (primary, node, standby) in primaries {
+            if primary == standby {
+                reader.error("simulate.standby-primary", "cluster \(standby) cannot be its own primary", at: node.location)
+            } else if let spec = specs.first(where: { $0.id == primary }) {
+                if spec.type != .primary {
+                    reader.error(
+                        "simulate.standby-primary", "cluster \(primary) is a \(spec.type), but a standby's primary must be PRIMARY",
+                        at: node.location)
+                }
+            } else {
+                reader.error(
+                    "simulate.standby-primary", "there is no cluster \(primary) in '\(what)' (ids: \(Set(specs.map(\.id)).sorted().map(String.init).joined(separator: ", ")))",
+                    at: node.location)
+            }
+        }
+        return specs
+    }
+
+    private static func faults(_ node: Node, what: String, reader: inout NodeReader) -> [SimulateBlock.Fault] {
+        guard let items = node.sequence else {
+            reader.wrongType(what, expected: "a list of faults", node: node)
+            return []
+        }
+        var out: [SimulateBlock.Fault] = []
+        for item in items {
+            guard let pairs = item.mapping else {
+                reader.wrongType("a fault", expected: "a mapping with 'subtask' or 'endpoint'", node: item)
+                continue
+            }
+            let keys = pairs.compactMap { $0.key.scalar?.text }
+            let isSubtask = keys.contains("subtask")
+            let isAPI = keys.contains("endpoint")
+            if isSubtask && isAPI {
+                reader.error("simulate.fault", "a fault names either a 'subtask' or an 'endpoint', not both", at: item.location)
+                continue
+            }
+            if isAPI {
+                if let fault = apiFault(item, reader: &reader) { out.append(.api(fault)) }
+            } else if isSubtask {
+                if let fault = subtaskFault(item, reader: &reader) { out.append(.subtask(fault)) }
+            } else {
+                let all = subtaskFaultKeys + apiFaultKeys
+                for key in keys where !all.contains(key) {
+                    if let pair = pairs.first(where: { $0.key.scalar?.text == key }) {
+                        reader.error(
+                            "simulate.unknown-key", "unknown key '\(key)' in a fault" + Suggestion.didYouMean(key, among: all),
+                            at: pair.key.location)
+                    }
+                }
+                reader.error(
+                    "simulate.fault", "a fault needs a 'subtask' (a subtask fault) or an 'endpoint' (an API fault)",
+                    at: item.location)
+            }
+        }
+        return out
+    }
+
+    private static func subtaskFault(_ node: Node, reader: inout NodeReader) -> SimulateBlock.SubtaskFault? {
+        guard let fields = reader.fields(node, what: "a subtask fault", allowed: subtaskFaultKeys, unknownID: "simulate.unknown-key")
+        else { return nil }
+        var fault = SimulateBlock.SubtaskFault(subtask: "", location: node.location)
+        var valid = true
+        var actionNodes: [String: Node] = [:]
+        for (key, _, value) in fields {
+            switch key {
+            case "subtask":
+                guard let name = reader.string(value, what: "subtask") else {
+                    valid = false
+                    continue
+                }
+                fault.subtask = name
+                if !TaskDefinition.knownSubtaskNames.contains(name) {
+                    reader.warning(
+                        "subtask.unknown-name", SubtaskNames.unknownMessage(name, among: TaskDefinition.knownSubtaskNames, task: nil),
+                        at: value.location)
+                }
+            case "cluster":
+                if let id = reader.integer(value, what: "cluster", minimum: 1) { fault.cluster = id } else { valid = false }
+            case "fail":
+                if let n = reader.integer(value, what: "fail", minimum: 0) {
+                    fault.fail = n
+                    actionNodes["fail"] = value
+                } else {
+                    valid = false
+                }
+            case "message":
+                if let text = reader.string(value, what: "message", lenient: true) { fault.message = text } else { valid = false }
+            case "hang":
+                if let b = reader.bool(value, what: "hang") {
+                    fault.hang = b
+                    actionNodes["hang"] = value
+                } else {
+                    valid = false
+                }
+            default:  // takes
+                if let d = reader.fixedDuration(value, what: "takes") {
+                    fault.takes = d
+                    actionNodes["takes"] = value
+                } else {
+                    valid = false
+                }
+            }
+        }
+        guard valid else { return nil }
+        if fault.hang, let fail = actionNodes["fail"], fault.fail > 0 {
+            reader.error("simulate.fault", "'hang' and 'fail' cannot be combined: a hung subtask fails when its timeout passes", at: fail.location)
+            return nil
+        }
+        if fault.hang, let takes = actionNodes["takes"] {
+            reader.error("simulate.fault", "'hang' and 'takes' cannot be combined: a hung subtask runs until its timeout", at: takes.location)
+            return nil
+        }
+        if !fault.hang, fault.fail == 0, fault.takes == nil {
+            reader.error("simulate.fault", "this fault does nothing: give 'fail', 'hang' or 'takes'", at: node.location)
+            return nil
+        }
+        return fault
+    }
+
+    private static func apiFault(_ node: Node, reader: inout NodeReader) -> SimulateBlock.APIFault? {
+        guard let fields = reader.fields(node, what: "an API fault", allowed: apiFaultKeys, unknownID: "simulate.unknown-key")
+        else { return nil }
+        var endpoint: String?
+        var status: Int?
+        var times = 1
+        var valid = true
+        for (key, _, value) in fields {
+            switch key {
+            case "endpoint":
+                guard let text = reader.string(value, what: "endpoint") else {
+                    valid = false
+                    continue
+                }
+                if let canonical = canonicalEndpoint(text) {
+                    endpoint = canonical
+                } else {
+                    valid = false
+                    let normalized = text.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+                    let best = endpoints.min { Suggestion.distance(normalized, $0) < Suggestion.distance(normalized, $1) }
+                    let hint = best.flatMap { Suggestion.distance(normalized, $0) <= 8 ? "; did you mean '\($0)'?" : nil } ?? ""
+                    reader.error(
+                        "simulate.endpoint", "unknown endpoint '\(text)': write METHOD /path as in OCP's API, such as 'GET /api/v2/tasks/instances/{taskId}'" + hint,
+                        at: value.location)
+                }
+            case "status":
+                if let code = reader.integer(value, what: "status") {
+                    if (400...599).contains(code) { status = code } else {
+                        valid = false
+                        reader.error("simulate.status", "an API fault answers an HTTP error status (400 to 599), not \(code)", at: value.location)
+                    }
+                } else {
+                    valid = false
+                }
+            default:  // times
+                if let n = reader.integer(value, what: "times", minimum: 1) { times = n } else { valid = false }
+            }
+        }
+        if !fields.contains(where: { $0.key == "status" }) {
+            reader.error("simulate.missing-key", "an API fault needs a 'status', such as 503", at: node.location)
+            valid = false
+        }
+        guard valid, let endpoint, let status else { return nil }
+        return SimulateBlock.APIFault(endpoint: endpoint, status: status, times: times, location: node.location)
+    }
+
+    /// The endpoint of ``endpoints`` that `text` names (any `{param}` spelling matches), or nil.
+    static func canonicalEndpoint(_ text: String) -> String? {
+        let parts = text.split(separator: " ", omittingEmptySubsequences: true)
+        guard parts.count == 2 else { return nil }
+        let method = parts[0].uppercased()
+        let segments = parts[1].split(separator: "/", omittingEmptySubsequences: false)
+        for candidate in endpoints {
+            let c = candidate.split(separator: " ")
+            guard c.count == 2, c[0] == method else { continue }
+            let expected = c[1].split(separator: "/", omittingEmptySubsequences: false)
+            guard expected.count == segments.count else { continue }
+            let matches = zip(expected, segments).allSatisfy { e, s in
+                e.hasPrefix("{") ? (s.hasPrefix("{") && s.hasSuffix("}") && s.count > 2) : e == s
+            }
+            if matches { return candidate }
+        }
+        return nil
+    }
+}
+
+/// Messages about subtask names that OCP's tasks do not have.
+enum SubtaskNames {
+    /// "subtask 'X' is not in OCP's failover or switchover task; did you mean 'Y'?"
+    static func unknownMessage(_ name: String, among names: [String], task: String?) -> String {
+        let place = task.map { "OCP's \($0) task" } ?? "OCP's failover or switchover task"
+        var message = "subtask '\(name)' is not in \(place)"
+        if let suggestion = closest(name, among: names) { message += "; did you mean '\(suggestion)'?" }
+        return message
+    }
+
+    /// The closest subtask name: same words in another case first, then by edit distance (up to a
+    /// quarter of the name's length).
+    static func closest(_ name: String, among names: [String]) -> String? {
+        if let same = names.first(where: { $0.lowercased() == name.lowercased() }) { return same }
+        let scored = names.map { ($0, Suggestion.distance(name.lowercased(), $0.lowercased())) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
+        return best.1 <= max(2, name.count / 4) ? best.0 : nil
+    }
+}

@@ -1,0 +1,383 @@
+import OCPModel
+import RunbookSupport
+
+/// One record of the step log: the durable account of a run.
+///
+/// A run writes `runStarted`, then for each step `stepStarted` and `stepFinished`, then
+/// `runFinished`. The JSON Lines journal holds one record per line, each with a `"record"` field
+/// naming its kind.
+public enum StepLogRecord: Sendable, Hashable {
+    case runStarted(RunStarted)
+    case stepStarted(StepStarted)
+    case stepFinished(StepFinished)
+    case runFinished(RunFinished)
+}
+
+/// How a step ended.
+public enum StepOutcome: String, Sendable, Hashable, Codable {
+    /// It did what it says.
+    case passed
+    /// It failed, and the run fails.
+    case failed
+    /// It did not run (an earlier failure, an interruption, or a deadline).
+    case skipped
+    /// It failed, but `continue on failure` let the run go on.
+    case continued
+}
+
+/// How a run ended; the exit status follows from it.
+public enum RunOutcome: String, Sendable, Hashable, Codable {
+    case passed
+    case failed
+    /// The target could not be reached or refused the credentials (exit 3).
+    case targetFailed = "target-failed"
+    /// SIGINT or SIGTERM (exit 130).
+    case interrupted
+
+    /// The process exit status of a run that ended this way.
+    public var exitStatus: Int32 {
+        switch self {
+        case .passed: 0
+        case .failed: 1
+        case .targetFailed: 3
+        case .interrupted: 130
+        }
+    }
+}
+
+/// Where a step stands in the runbook: its block, its index path, and a readable label
+/// (`steps[4]`, `steps[2] > each standby=7 > [1]`, `finally[0]`).
+public struct StepPosition: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// `steps`, `on failure` or `finally`.
+    public var block: String
+    /// 0-based indexes from the block down through nested `for each` bodies.
+    public var path: [Int]
+    /// A readable label for the position.
+    public var label: String
+
+    public init(block: String, path: [Int], label: String) {
+        self.block = block
+        self.path = path
+        self.label = label
+    }
+
+    public var description: String { label }
+}
+
+/// The run's start: what was run, from which file, against what, by whom.
+public struct RunStarted: Sendable, Hashable, Codable {
+    public var title: String
+    public var file: String
+    /// Hex SHA-256 of the runbook file's bytes.
+    public var sha256: String
+    /// `embedded` or the OCP base URL.
+    public var target: String
+    public var user: String
+    public var toolVersion: String
+    /// The variables after `--var` overrides, by name.
+    public var variables: [String: JSONValue]
+    /// The simulator's speed when the target is embedded.
+    public var simulationSpeed: String?
+    /// Wall-clock time the run started.
+    public var startedAt: OCPTimestamp
+    /// Remarks such as "simulate: is ignored against a real OCP".
+    public var notes: [String]
+
+    public init(
+        title: String, file: String, sha256: String, target: String, user: String, toolVersion: String,
+        variables: [String: JSONValue], simulationSpeed: String?, startedAt: OCPTimestamp, notes: [String] = []
+    ) {
+        self.title = title
+        self.file = file
+        self.sha256 = sha256
+        self.target = target
+        self.user = user
+        self.toolVersion = toolVersion
+        self.variables = variables
+        self.simulationSpeed = simulationSpeed
+        self.startedAt = startedAt
+        self.notes = notes
+    }
+}
+
+/// A step began.
+public struct StepStarted: Sendable, Hashable, Codable {
+    public var position: StepPosition
+    public var location: SourceLocation
+    /// The phrase as written (`await task status: SUCCESS`), or the step's `name`.
+    public var phrase: String
+    public var startedAt: OCPTimestamp
+    /// Run time on the runbook's clock (simulated when embedded), in milliseconds.
+    public var runTimeMs: Int64
+
+    public init(position: StepPosition, location: SourceLocation, phrase: String, startedAt: OCPTimestamp, runTimeMs: Int64) {
+        self.position = position
+        self.location = location
+        self.phrase = phrase
+        self.startedAt = startedAt
+        self.runTimeMs = runTimeMs
+    }
+}
+
+/// A step ended: how, how long it took, what it saw and which OCP calls it made.
+public struct StepFinished: Sendable, Hashable, Codable {
+    public var position: StepPosition
+    public var location: SourceLocation
+    public var phrase: String
+    public var outcome: StepOutcome
+    /// Why it failed, or what it noted.
+    public var message: String?
+    /// For a failed assertion: what was expected and what was found.
+    public var expected: String?
+    public var found: String?
+    /// Duration on the runbook's clock (simulated when embedded), in milliseconds.
+    public var durationMs: Int64
+    /// Wall-clock duration, in milliseconds.
+    public var wallDurationMs: Int64
+    public var observed: Observation
+    public var calls: [OCPCallRecord]
+
+    public init(
+        position: StepPosition, location: SourceLocation, phrase: String, outcome: StepOutcome, message: String? = nil,
+        expected: String? = nil, found: String? = nil, durationMs: Int64, wallDurationMs: Int64,
+        observed: Observation = Observation(), calls: [OCPCallRecord] = []
+    ) {
+        self.position = position
+        self.location = location
+        self.phrase = phrase
+        self.outcome = outcome
+        self.message = message
+        self.expected = expected
+        self.found = found
+        self.durationMs = durationMs
+        self.wallDurationMs = wallDurationMs
+        self.observed = observed
+        self.calls = calls
+    }
+}
+
+/// What a step observed of OCP.
+public struct Observation: Sendable, Hashable, Codable {
+    public var taskId: Int?
+    public var taskName: String?
+    public var taskStatus: String?
+    /// Subtask status changes seen while the step polled, in the order seen.
+    public var subtaskTransitions: [SubtaskTransition]
+    /// Cluster states read by the step.
+    public var clusters: [ObservedCluster]
+    /// A pre-check's messages.
+    public var precheckMessages: [String]?
+
+    public init(
+        taskId: Int? = nil, taskName: String? = nil, taskStatus: String? = nil,
+        subtaskTransitions: [SubtaskTransition] = [], clusters: [ObservedCluster] = [], precheckMessages: [String]? = nil
+    ) {
+        self.taskId = taskId
+        self.taskName = taskName
+        self.taskStatus = taskStatus
+        self.subtaskTransitions = subtaskTransitions
+        self.clusters = clusters
+        self.precheckMessages = precheckMessages
+    }
+
+    public var isEmpty: Bool {
+        taskId == nil && subtaskTransitions.isEmpty && clusters.isEmpty && precheckMessages == nil
+    }
+}
+
+/// A subtask's status change, as a poller saw it.
+public struct SubtaskTransition: Sendable, Hashable, Codable {
+    public var subtask: String
+    public var from: String?
+    public var to: String
+    /// Run time (runbook clock) when it was seen, in milliseconds.
+    public var seenAtMs: Int64
+
+    public init(subtask: String, from: String?, to: String, seenAtMs: Int64) {
+        self.subtask = subtask
+        self.from = from
+        self.to = to
+        self.seenAtMs = seenAtMs
+    }
+}
+
+/// A cluster as a step read it.
+public struct ObservedCluster: Sendable, Hashable, Codable {
+    public var id: Int
+    public var name: String
+    public var type: String
+    public var status: String
+    public var syncStatus: String?
+
+    public init(id: Int, name: String, type: String, status: String, syncStatus: String?) {
+        self.id = id
+        self.name = name
+        self.type = type
+        self.status = status
+        self.syncStatus = syncStatus
+    }
+
+    public init(_ cluster: Cluster) {
+        self.init(
+            id: cluster.id, name: cluster.name, type: cluster.type.rawValue, status: cluster.status.rawValue,
+            syncStatus: cluster.syncStatus?.rawValue)
+    }
+}
+
+/// The measured recovery of one cluster action: from the call to its task's end.
+public struct Recovery: Sendable, Hashable, Codable {
+    public var position: StepPosition
+    /// `failover` or `switchover`.
+    public var action: String
+    public var clusterId: Int
+    public var taskId: Int
+    /// The task's final status, or nil when the run never saw it end.
+    public var taskStatus: String?
+    /// Run time (runbook clock) of the call, in milliseconds.
+    public var calledAtMs: Int64
+    /// Run time when the task was seen to end (nil: not seen).
+    public var endedAtMs: Int64?
+    /// The task's own duration from OCP's start and finish times, in milliseconds (nil: unknown).
+    public var recoveryMs: Int64?
+    /// The task's operation when last seen (`EXECUTE`, `RETRY`, `ROLLBACK`): a task that ends
+    /// SUCCESSFUL in a `ROLLBACK` undid the action instead of completing it.
+    public var operation: String?
+
+    public init(
+        position: StepPosition, action: String, clusterId: Int, taskId: Int, taskStatus: String?, calledAtMs: Int64,
+        endedAtMs: Int64?, recoveryMs: Int64?, operation: String? = nil
+    ) {
+        self.position = position
+        self.action = action
+        self.clusterId = clusterId
+        self.taskId = taskId
+        self.taskStatus = taskStatus
+        self.calledAtMs = calledAtMs
+        self.endedAtMs = endedAtMs
+        self.recoveryMs = recoveryMs
+        self.operation = operation
+    }
+
+    /// True when the task was last seen rolling the action back (or done rolling it back).
+    public var isRolledBack: Bool { operation == "ROLLBACK" }
+}
+
+/// Step counts by outcome.
+public struct StepCounts: Sendable, Hashable, Codable {
+    public var passed = 0
+    public var failed = 0
+    public var skipped = 0
+    public var continued = 0
+
+    public init(passed: Int = 0, failed: Int = 0, skipped: Int = 0, continued: Int = 0) {
+        self.passed = passed
+        self.failed = failed
+        self.skipped = skipped
+        self.continued = continued
+    }
+
+    public mutating func add(_ outcome: StepOutcome) {
+        switch outcome {
+        case .passed: passed += 1
+        case .failed: failed += 1
+        case .skipped: skipped += 1
+        case .continued: continued += 1
+        }
+    }
+
+    public var total: Int { passed + failed + skipped + continued }
+}
+
+/// The run's end.
+public struct RunFinished: Sendable, Hashable, Codable {
+    public var outcome: RunOutcome
+    /// Why the run did not pass, in one sentence.
+    public var reason: String?
+    public var counts: StepCounts
+    /// Total on the runbook's clock (simulated when embedded), in milliseconds.
+    public var durationMs: Int64
+    public var wallDurationMs: Int64
+    public var finishedAt: OCPTimestamp
+    public var recoveries: [Recovery]
+
+    public init(
+        outcome: RunOutcome, reason: String?, counts: StepCounts, durationMs: Int64, wallDurationMs: Int64,
+        finishedAt: OCPTimestamp, recoveries: [Recovery]
+    ) {
+        self.outcome = outcome
+        self.reason = reason
+        self.counts = counts
+        self.durationMs = durationMs
+        self.wallDurationMs = wallDurationMs
+        self.finishedAt = finishedAt
+        self.recoveries = recoveries
+    }
+}
+
+// MARK: - Coding
+
+extension StepLogRecord: Codable {
+    private enum Kind: String, Codable {
+        case runStarted = "run-started"
+        case stepStarted = "step-started"
+        case stepFinished = "step-finished"
+        case runFinished = "run-finished"
+    }
+
+    private enum Keys: String, CodingKey { case record }
+
+    public var kindName: String {
+        switch self {
+        case .runStarted: Kind.runStarted.rawValue
+        case .stepStarted: Kind.stepStarted.rawValue
+        case .stepFinished: Kind.stepFinished.rawValue
+        case .runFinished: Kind.runFinished.rawValue
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        switch try c.decode(Kind.self, forKey: .record) {
+        case .runStarted: self = .runStarted(try RunStarted(from: decoder))
+        case .stepStarted: self = .stepStarted(try StepStarted(from: decoder))
+        case .stepFinished: self = .stepFinished(try StepFinished(from: decoder))
+        case .runFinished: self = .runFinished(try RunFinished(from: decoder))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        switch self {
+        case .runStarted(let r):
+            try c.encode(Kind.runStarted, forKey: .record)
+            try r.encode(to: encoder)
+        case .stepStarted(let r):
+            try c.encode(Kind.stepStarted, forKey: .record)
+            try r.encode(to: encoder)
+        case .stepFinished(let r):
+            try c.encode(Kind.stepFinished, forKey: .record)
+            try r.encode(to: encoder)
+        case .runFinished(let r):
+            try c.encode(Kind.runFinished, forKey: .record)
+            try r.encode(to: encoder)
+        }
+    }
+}
+
+extension SourceLocation: Codable {
+    private enum Keys: String, CodingKey { case file, line, column }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        self.init(
+            file: try c.decode(String.self, forKey: .file), line: try c.decode(Int.self, forKey: .line),
+            column: try c.decode(Int.self, forKey: .column))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(file, forKey: .file)
+        try c.encode(line, forKey: .line)
+        try c.encode(column, forKey: .column)
+    }
+}

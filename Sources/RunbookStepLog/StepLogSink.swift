@@ -1,0 +1,90 @@
+import OCPModel
+import RunbookSupport
+
+/// Live progress of a running step, for renderers that show it (never journaled).
+public struct StepProgress: Sendable, Hashable {
+    public var position: StepPosition
+    public var phrase: String
+    /// Time since the step started, on the runbook's clock, in milliseconds.
+    public var elapsedMs: Int64
+    public var taskId: Int?
+    /// 1-based index of the subtask now running (or last finished), and how many there are.
+    public var subtaskIndex: Int?
+    public var subtaskCount: Int?
+    public var subtaskName: String?
+
+    public init(
+        position: StepPosition, phrase: String, elapsedMs: Int64, taskId: Int? = nil, subtaskIndex: Int? = nil,
+        subtaskCount: Int? = nil, subtaskName: String? = nil
+    ) {
+        self.position = position
+        self.phrase = phrase
+        self.elapsedMs = elapsedMs
+        self.taskId = taskId
+        self.subtaskIndex = subtaskIndex
+        self.subtaskCount = subtaskCount
+        self.subtaskName = subtaskName
+    }
+}
+
+/// Where step-log records go: the terminal, the JSON Lines journal, a test's memory.
+public protocol StepLogSink: Sendable {
+    /// Takes one record, in the order the run produced it.
+    func write(_ record: StepLogRecord) async
+    /// Takes live progress of a running step; renderers that do not show progress ignore it.
+    func progress(_ update: StepProgress) async
+    /// Whether this sink shows progress (when none does, the interpreter does not compute it).
+    var wantsProgress: Bool { get }
+    /// The run is over: flush and close.
+    func close() async
+}
+
+extension StepLogSink {
+    public func progress(_ update: StepProgress) async {}
+    public var wantsProgress: Bool { false }
+    public func close() async {}
+}
+
+/// Fans records out to several sinks.
+public struct StepLog: Sendable {
+    public let sinks: [any StepLogSink]
+    /// Whether any sink shows live progress.
+    public let wantsProgress: Bool
+
+    public init(_ sinks: [any StepLogSink]) {
+        self.sinks = sinks
+        wantsProgress = sinks.contains { $0.wantsProgress }
+    }
+
+    public func write(_ record: StepLogRecord) async {
+        for sink in sinks { await sink.write(record) }
+    }
+
+    public func progress(_ update: StepProgress) async {
+        guard wantsProgress else { return }
+        for sink in sinks where sink.wantsProgress { await sink.progress(update) }
+    }
+
+    public func close() async {
+        for sink in sinks { await sink.close() }
+    }
+}
+
+/// Keeps every record in memory (tests, `plan`, embedding the library).
+public actor MemoryStepLog: StepLogSink {
+    public private(set) var records: [StepLogRecord] = []
+
+    public init() {}
+
+    public func write(_ record: StepLogRecord) { records.append(record) }
+
+    /// The finished steps, in order.
+    public var finishedSteps: [StepFinished] {
+        records.compactMap { if case .stepFinished(let s) = $0 { s } else { nil } }
+    }
+
+    /// The run's end record, once written.
+    public var runFinished: RunFinished? {
+        records.lazy.compactMap { if case .runFinished(let r) = $0 { r } else { nil } }.first
+    }
+}

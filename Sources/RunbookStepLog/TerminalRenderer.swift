@@ -1,0 +1,225 @@
+import Foundation
+import OCPModel
+import RunbookSupport
+
+/// Renders the step log for a person: a header, one line per finished step with ✔ / ✘ and its
+/// duration, the reason under a failure, and a summary. On a terminal it also keeps a live
+/// progress line for the running step (elapsed time, subtask i of n and its name).
+public actor TerminalRenderer: StepLogSink {
+    /// How the output looks.
+    public struct Style: Sendable {
+        /// Redraw a live progress line (only on a terminal).
+        public var live: Bool
+        /// ANSI colour (off when `NO_COLOR` is set or the output is not a terminal).
+        public var color: Bool
+        /// Also print each OCP call and what each step observed.
+        public var verbose: Bool
+        /// Print only failures and the summary.
+        public var quiet: Bool
+
+        public init(live: Bool, color: Bool, verbose: Bool = false, quiet: Bool = false) {
+            self.live = live
+            self.color = color
+            self.verbose = verbose
+            self.quiet = quiet
+        }
+
+        /// The style for standard output: live and coloured on a terminal, honouring `NO_COLOR`.
+        public static func forStandardOutput(verbose: Bool = false, quiet: Bool = false) -> Style {
+            let tty = isatty(STDOUT_FILENO) == 1
+            let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+            return Style(live: tty && !quiet, color: tty && !noColor, verbose: verbose, quiet: quiet)
+        }
+    }
+
+    private let style: Style
+    private let output: @Sendable (String) -> Void
+    private var running: [StepPosition: StepProgress] = [:]
+    private var order: [StepPosition] = []
+    private var statusShown = false
+    private var journalPath: String?
+
+    /// - Parameter output: where text goes (standard output by default).
+    public init(style: Style, output: @escaping @Sendable (String) -> Void = TerminalRenderer.standardOutput) {
+        self.style = style
+        self.output = output
+    }
+
+    /// The journal path to print under the summary.
+    public func setJournalPath(_ path: String?) { journalPath = path }
+
+    public static let standardOutput: @Sendable (String) -> Void = { text in
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    // MARK: - Records
+
+    public func write(_ record: StepLogRecord) {
+        switch record {
+        case .runStarted(let r):
+            guard !style.quiet else { return }
+            var target = r.target
+            if let speed = r.simulationSpeed { target += " (simulator, speed \(speed))" }
+            emit("\(paint(r.title, .bold))\n\(paint("  \(r.file) · target \(target)", .dim))\n")
+            for note in r.notes { emit(paint("  note: \(note)", .dim) + "\n") }
+        case .stepStarted(let s):
+            guard style.live else { return }
+            running[s.position] = StepProgress(position: s.position, phrase: s.phrase, elapsedMs: 0)
+            order.append(s.position)
+            redrawStatus()
+        case .stepFinished(let s):
+            if style.live, running.removeValue(forKey: s.position) != nil {
+                if order.last == s.position { order.removeLast() } else { order.removeAll { $0 == s.position } }
+            }
+            finishedLine(s)
+            redrawStatus()
+        case .runFinished(let r):
+            clearStatus()
+            summary(r)
+        }
+    }
+
+    public nonisolated var wantsProgress: Bool { style.live }
+
+    public func progress(_ update: StepProgress) {
+        guard running[update.position] != nil else { return }
+        running[update.position] = update
+        redrawStatus()
+    }
+
+    // MARK: - Lines
+
+    private func finishedLine(_ s: StepFinished) {
+        if style.quiet && (s.outcome == .passed || s.outcome == .skipped) { return }
+        clearStatus()
+        let mark: String
+        switch s.outcome {
+        case .passed: mark = paint("✔", .green)
+        case .failed: mark = paint("✘", .red)
+        case .continued: mark = paint("✘", .yellow)
+        case .skipped: mark = paint("-", .dim)
+        }
+        var line = "\(mark) \(indent(s.position))\(s.phrase)"
+        if let id = s.observed.taskId { line += paint("  task \(id)", .dim) }
+        if s.outcome != .skipped { line += "  " + paint(DurationText.format(.milliseconds(s.durationMs)), .dim) }
+        if s.outcome == .continued { line += paint("  (continued on failure)", .yellow) }
+        if s.outcome == .skipped { line += paint("  skipped", .dim) }
+        emit(line + "\n")
+        let pad = "    " + indent(s.position)
+        if s.outcome == .failed || s.outcome == .continued {
+            if let message = s.message {
+                for l in message.split(separator: "\n", omittingEmptySubsequences: false) { emit("\(pad)\(l)\n") }
+            }
+            if let expected = s.expected { emit("\(pad)expected: \(expected)\n") }
+            if let found = s.found { emit("\(pad)found:    \(found)\n") }
+            emit(paint("\(pad)at \(s.location)", .dim) + "\n")
+        } else if s.outcome == .passed, let message = s.message, style.verbose {
+            emit(paint("\(pad)\(message)", .dim) + "\n")
+        }
+        if style.verbose {
+            for t in s.observed.subtaskTransitions {
+                emit(paint("\(pad)· \(t.subtask): \(t.from ?? "-") → \(t.to)", .dim) + "\n")
+            }
+            for c in s.observed.clusters {
+                emit(paint("\(pad)· cluster \(c.id) \(c.name): \(c.type) \(c.status)", .dim) + "\n")
+            }
+            for c in s.calls {
+                var call = "\(pad)→ \(c.method) \(c.path) \(c.status.map(String.init) ?? "no answer")"
+                if let code = c.errorCode { call += " \(code)" }
+                if let trace = c.traceId { call += " trace \(trace)" }
+                call += String(format: " %.1fms", c.durationMs)
+                if c.attempt > 1 { call += " (attempt \(c.attempt))" }
+                if let note = c.note { call += " — \(note)" }
+                emit(paint(call, .dim) + "\n")
+            }
+        }
+    }
+
+    private func summary(_ r: RunFinished) {
+        let c = r.counts
+        var parts = ["\(c.passed) passed"]
+        if c.failed > 0 { parts.append("\(c.failed) failed") }
+        if c.continued > 0 { parts.append("\(c.continued) continued") }
+        if c.skipped > 0 { parts.append("\(c.skipped) skipped") }
+        let verdict: String
+        switch r.outcome {
+        case .passed: verdict = paint("PASSED", .green, .bold)
+        case .failed: verdict = paint("FAILED", .red, .bold)
+        case .targetFailed: verdict = paint("TARGET FAILED", .red, .bold)
+        case .interrupted: verdict = paint("INTERRUPTED", .yellow, .bold)
+        }
+        var time = DurationText.format(.milliseconds(r.durationMs))
+        if abs(r.durationMs - r.wallDurationMs) > 500 {
+            time += " simulated, \(DurationText.format(.milliseconds(r.wallDurationMs))) wall"
+        }
+        emit("\n\(verdict)  \(parts.joined(separator: ", ")) in \(time)\n")
+        if let reason = r.reason, r.outcome != .passed { emit("  \(reason)\n") }
+        let shown = r.recoveries.prefix(10)
+        for rec in shown {
+            let measured = rec.recoveryMs.map { DurationText.format(.milliseconds($0)) } ?? "not seen to end"
+            let status = (rec.taskStatus ?? "RUNNING") + (rec.isRolledBack ? " (rolled back)" : "")
+            emit("  recovery: \(rec.action) of cluster \(rec.clusterId) (task \(rec.taskId)) \(status) in \(measured)\n")
+        }
+        if r.recoveries.count > shown.count {
+            let times = r.recoveries.filter { !$0.isRolledBack }.compactMap(\.recoveryMs).sorted()
+            var line = "  … and \(r.recoveries.count - shown.count) more"
+            if let last = times.last, let first = times.first {
+                line += "; recovery times \(DurationText.format(.milliseconds(first))) to \(DurationText.format(.milliseconds(last)))"
+            }
+            emit(line + "\n")
+        }
+        if let journalPath { emit(paint("  step log: \(journalPath)", .dim) + "\n") }
+    }
+
+    // MARK: - The live line
+
+    private func redrawStatus() {
+        guard style.live else { return }
+        guard let position = order.last, let p = running[position] else {
+            clearStatus()
+            return
+        }
+        var line = "… \(indent(position))\(p.phrase)  \(DurationText.format(.milliseconds(p.elapsedMs)))"
+        if let i = p.subtaskIndex, let n = p.subtaskCount {
+            line += "  subtask \(i)/\(n)"
+            if let name = p.subtaskName { line += " \(name)" }
+        }
+        if order.count > 1 { line += "  (+\(order.count - 1) running)" }
+        output("\r\u{1B}[2K" + paint(line, .dim))
+        statusShown = true
+    }
+
+    private func clearStatus() {
+        guard statusShown else { return }
+        output("\r\u{1B}[2K")
+        statusShown = false
+    }
+
+    private func emit(_ text: String) {
+        clearStatus()
+        output(text)
+    }
+
+    /// Nested steps are indented and name their loop item: `  [standby=7] failover cluster: 7`.
+    private func indent(_ position: StepPosition) -> String {
+        // A loop body's path adds two indexes (the item, then the step).
+        let depth = max(0, position.path.count - 1) / 2
+        guard depth > 0 else { return "" }
+        let pad = String(repeating: "  ", count: depth)
+        guard let slash = position.label.lastIndex(of: "/") else { return pad }
+        let item = position.label[position.label.index(after: slash)...]
+        let name = item.firstIndex(of: "[").map { item[..<$0] } ?? item
+        return "\(pad)[\(name)] "
+    }
+
+    // MARK: - Colour
+
+    private enum Ink: String {
+        case green = "32", red = "31", yellow = "33", dim = "2", bold = "1"
+    }
+
+    private func paint(_ text: String, _ inks: Ink...) -> String {
+        guard style.color, !inks.isEmpty else { return text }
+        return "\u{1B}[\(inks.map(\.rawValue).joined(separator: ";"))m\(text)\u{1B}[0m"
+    }
+}

@@ -1,0 +1,29 @@
+/// The pace of simulated time.
+public enum SimulationSpeed: Sendable, Hashable, CustomStringConvertible {
+    /// Time jumps ahead whenever something waits: a whole drill takes milliseconds.
+    case instant
+    /// Simulated time runs `factor` times faster than the wall clock (`realtime` is 1).
+    case factor(Double)
+
+    public static let realtime = SimulationSpeed.factor(1)
+
+    /// Parses `instant`, `realtime` or `N` followed by `x` (`60x`, `2.5x`).
+    public init?(_ text: String) {
+        switch text {
+        case "instant": self = .instant
+        case "realtime": self = .realtime
+        default:
+            guard text.hasSuffix("x"), let f = Double(text.dropLast()), f.isFinite, f > 0 else { return nil }
+            self = .factor(f)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .instant: "instant"
+        case .factor(1): "realtime"
+        case .factor(let f):
+            f == f.rounded() && abs(f) < 1e15 ? "\(Int64(f))x" : "\(f)x"
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import RunbookSupport
+
+/// Loads YAML text into a ``Node`` tree through libyaml's event API.
+///
+/// The loader refuses, with a located ``Diagnostic`` and never a trap: input over
+/// ``Options/maxBytes``, invalid UTF-8, syntax errors, duplicate keys, a second document
+/// (unless allowed), nesting deeper than ``Options/maxDepth``, unknown aliases and alias
+/// expansion past ``Options/maxAliasExpansion`` nodes (the "billion laughs").
+///
+/// Locations are 1-based lines and columns counted in Unicode scalars, with the same line breaks
+/// as ``SourceText`` (`\n`, `\r\n`, `\r`), so a rendered diagnostic's caret lands on the place.
+/// A byte-order mark at the start of the file is not counted.
+public struct YAMLLoader: Sendable {
+    /// Limits and switches; the defaults suit runbook files.
+    public struct Options: Sendable {
+        /// Largest input accepted, in bytes (default 8 MiB).
+        public var maxBytes: Int = FileInput.maxBytes
+        /// Deepest nesting of sequences and mappings (default 256).
+        public var maxDepth: Int = 256
+        /// Most nodes that aliases may add to the tree in total (default 1,000,000).
+        public var maxAliasExpansion: Int = 1_000_000
+        /// Whether a stream may hold more than one document (default false).
+        public var allowsMultipleDocuments: Bool = false
+
+        public init() {}
+    }
+
+    public var options: Options
+
+    public init(options: Options = Options()) {
+        self.options = options
+    }
+
+    /// Loads the single document of `text`; nil when the stream holds no document.
+    public func load(_ text: String, file: String) throws(Diagnostic) -> Node? {
+        try checkSize(text.utf8.count, file: file)
+        return try load(bytes: Array(text.utf8), file: file)
+    }
+
+    /// Loads the single document of `bytes` (UTF-8); nil when the stream holds no document.
+    public func load(bytes: [UInt8], file: String) throws(Diagnostic) -> Node? {
+        try loadAll(bytes: bytes, file: file).first
+    }
+
+    /// Loads every document of `bytes`. With ``Options/allowsMultipleDocuments`` false, a second
+    /// document is an error.
+    public func loadAll(bytes: [UInt8], file: String) throws(Diagnostic) -> [Node] {
+        try checkSize(bytes.count, file: file)
+        let input: InputText
+        switch InputText.check(bytes) {
+        case .valid(let checked):
+            input = checked
+        case .invalid(let bad):
+            throw .error(
+                "yaml.invalid-utf8", "the file is not valid UTF-8 (byte 0x\(Hex.byte(bad.byte)) here)",
+                at: SourceLocation(file: file, line: bad.line, column: bad.column))
+        }
+        var builder = TreeBuilder(file: file, options: options, input: input)
+        return try builder.run()
+    }
+
+    private func checkSize(_ count: Int, file: String) throws(Diagnostic) {
+        if count > options.maxBytes {
+            throw .error(
+                "yaml.too-large",
+                "the file is too large: \(count) bytes, over the limit of \(FileInput.formatSize(options.maxBytes)) for a runbook file",
+                at: SourceLocation(file: file, line: 1, column: 1))
+        }
+    }
+}

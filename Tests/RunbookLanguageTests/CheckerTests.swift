@@ -1,0 +1,272 @@
+import RunbookTestSupport
+import Testing
+@testable import OCPHTTP
+@_spi(Testing) @testable import OCPHTTPServer
+@testable import OCPModel
+@testable import OCPSimulation
+@testable import Runbook
+@testable import RunbookEngine
+@testable import RunbookLanguage
+@testable import RunbookStepLog
+@testable import RunbookSupport
+@testable import RunbookYAML
+
+@Suite struct CheckerTests {
+    private func check(_ yaml: String, vars: [String: String] = [:]) -> CheckResult {
+        RunbookChecker.check(yaml, file: "c.yaml", predefinedVariables: vars)
+    }
+
+    private func messages(_ result: CheckResult) -> [String] {
+        result.diagnostics.map { "\($0.location.line):\($0.location.column): \($0.severity.rawValue): \($0.message)" }
+    }
+
+    @Test func validRunbookGivesTheTreeAndNoDiagnostics() throws {
+        let result = check(
+            """
+            runbook: Drill
+            steps:
+              - failover cluster: 6
+              - await task status: SUCCESS
+            """)
+        #expect(result.diagnostics.isEmpty)
+        let runbook = try #require(result.runbook)
+        #expect(runbook.title == "Drill")
+        #expect(runbook.steps.map(\.action.caseName) == ["failover", "awaitTaskStatus"])
+        guard case .awaitTaskStatus(.current, let word) = runbook.steps[1].action else {
+            Issue.record("not an await")
+            return
+        }
+        #expect(word.value == .successful)
+        #expect(word.written == "SUCCESS")
+    }
+
+    @Test func reportsEveryProblemOfAFileInOneRun() {
+        let result = check(
+            """
+            runbook: Drill
+            steps:
+              - await task status: SUCCES
+              - failover cluster: ${standby}
+              - sleep: forever
+            """)
+        #expect(
+            messages(result) == [
+                "3:5: error: 'await task status' acts on the current task, but no step before it starts one: start one with 'failover cluster' or 'switchover cluster', or name one with 'task NAME'",
+                "3:24: error: unknown task status 'SUCCES'; did you mean 'SUCCESS'?",
+                "4:5: warning: 'failover cluster' starts a task that no step awaits: add 'await task status: SUCCESS' after it",
+                "4:23: error: undefined variable 'standby'",
+                "5:12: error: 'forever' is not a duration: write 500ms, 30s, 5m, 1h or 1h30m",
+            ])
+        #expect(result.errorCount == 4)
+        #expect(result.warningCount == 1)
+    }
+
+    @Test func warningsDoNotFailTheCheck() throws {
+        let result = check(
+            """
+            runbook: Drill
+            steps:
+              - switchover cluster: 6
+                continue on failure: true
+              - assert subtask "Failover to Primary"
+            """)
+        #expect(!result.hasErrors)
+        #expect(result.runbook != nil)
+        #expect(
+            messages(result) == [
+                "3:5: warning: 'continue on failure' on a cluster action: if 'switchover cluster' fails, the steps after it still run",
+                "3:5: warning: 'switchover cluster' starts a task that no step awaits: add 'await task status: SUCCESS' after it",
+                "5:20: warning: subtask 'Failover to Primary' is not in OCP's switchover task",
+            ])
+    }
+
+    @Test func subtaskNamesAreCheckedAgainstTheTaskThatIsCurrent() {
+        let failover = check(
+            """
+            runbook: Drill
+            steps:
+              - failover cluster: 6
+              - await task status: SUCCESS
+              - assert subtask "Prepare switchover"
+            """)
+        #expect(messages(failover) == ["5:20: warning: subtask 'Prepare switchover' is not in OCP's failover task"])
+        let byID = check(
+            """
+            runbook: Drill
+            steps:
+              - assert subtask "Prepare switchover" of task 171603
+              - assert subtask "remove standby cluster" of task 171603
+            """)
+        #expect(
+            messages(byID) == [
+                "4:20: warning: subtask 'remove standby cluster' is not in OCP's failover or switchover task; did you mean 'Remove standby cluster'?"
+            ])
+    }
+
+    @Test func awaitingByNameOrIdCountsAsAwaited() {
+        let result = check(
+            """
+            runbook: Drill
+            steps:
+              - failover cluster: 6
+                as: first
+              - switchover cluster: 8
+                as: second
+              - await task second status: SUCCESS
+              - await task ${first.id} status: SUCCESS
+            """)
+        #expect(result.diagnostics.isEmpty)
+    }
+
+    @Test func loopBodiesKeepTheirTasksAndNames() {
+        let result = check(
+            """
+            runbook: Drill
+            vars:
+              standbys: [6, 8]
+            steps:
+              - failover cluster: 5
+              - in parallel for each c in ${standbys}:
+                  - switchover cluster: ${c}
+                    as: swap
+                  - await task swap status: SUCCESS
+              - await task status: SUCCESS
+              - assert subtask "Wait node"
+            """)
+        // After the loop the current task is the failover again: "Wait node" is one of its subtasks.
+        #expect(result.diagnostics.isEmpty)
+    }
+
+    @Test func onFailureAndFinallySeeTheTasksOfSteps() {
+        let result = check(
+            """
+            runbook: Drill
+            steps:
+              - failover cluster: 6
+                as: drill
+              - await task status: SUCCESS
+            on failure:
+              - rollback task
+              - await task drill status: SUCCESS
+            finally:
+              - assert task drill status: SUCCESS
+            """)
+        #expect(result.diagnostics.isEmpty)
+        let noTask = check(
+            """
+            runbook: Drill
+            steps:
+              - note: nothing started
+            on failure:
+              - rollback task
+            """)
+        #expect(noTask.diagnostics.map(\.id) == ["task.no-current"])
+    }
+
+    @Test func commandLineVariablesReplaceAndDefine() throws {
+        let yaml = """
+            runbook: Drill
+            vars:
+              standby: 6
+              rto: 30m
+            steps:
+              - failover cluster: ${standby}
+              - await task status: SUCCESS
+                timeout: ${rto}
+                name: drill of ${region}
+            """
+        #expect(check(yaml).diagnostics.map(\.message) == ["undefined variable 'region'"])
+        let result = check(yaml, vars: ["standby": "8", "region": "sh"])
+        #expect(result.diagnostics.isEmpty)
+        let runbook = try #require(result.runbook)
+        #expect(runbook.vars.map(\.name) == ["region", "standby", "rto"])
+        #expect(runbook.vars.map(\.origin) == [.commandLine, .commandLine, .file])
+        #expect(runbook.vars[1].value.kind == .literal(.int(8)))
+        #expect(runbook.vars[1].location == SourceLocation(file: "c.yaml", line: 3, column: 3))
+        #expect(runbook.vars[0].location == VarDecl.commandLineLocation)
+
+        let bad = check(yaml, vars: ["region": "sh", "rto": "soon", "9x": "1"])
+        #expect(
+            messages(bad) == [
+                "1:1: error: '--var 9x=...': '9x' is not a variable name",
+                "8:14: error: '${rto}' is 'soon', which is not a duration: write 500ms, 30s, 5m, 1h or 1h30m",
+            ])
+        #expect(bad.diagnostics.first?.location.file == "<command line>")
+    }
+
+    @Test func commandLineValuesAreReadAsYAML() throws {
+        let yaml = """
+            runbook: Drill
+            steps:
+              - for each c in ${clusters}:
+                  - note: ${c} ${label}
+            """
+        let result = check(yaml, vars: ["clusters": "[6, 8]", "label": "a ${b}: c"])
+        // A flow list is a list; other text is a plain scalar, never a reference.
+        #expect(result.diagnostics.isEmpty)
+        let vars = try #require(result.runbook).vars
+        #expect(vars[0].value.evaluate { _ in nil } == .list([.scalar(.int(6)), .scalar(.int(8))]))
+        #expect(vars[1].value.kind == .literal(.string("a ${b}: c")))
+        #expect(check(yaml, vars: ["clusters": "6", "label": "x"]).diagnostics.map(\.message) == ["'${clusters}' is a number ('6'), not a list"])
+    }
+
+    @Test func durationsAndCountsFromVariablesAreCheckedAtCheckTime() {
+        let result = check(
+            """
+            runbook: Drill
+            vars:
+              seconds: 90
+              text: 1h30m
+              zero: 0
+              width: two
+              clusters: [6, 8]
+            steps:
+              - sleep: ${seconds}
+              - sleep: ${text}
+              - in parallel for each c in ${clusters}:
+                  - note: ${c}
+                timeout: ${zero}
+                max concurrency: ${width}
+              - failover cluster: ${text}
+              - await task status: SUCCESS
+                every: ${env.POLL}
+            """)
+        #expect(
+            messages(result) == [
+                "13:14: error: '${zero}' is 0, but it must be longer than 0s",
+                "14:22: error: 'max concurrency' must be a whole number, but '${width}' is 'two'",
+                "15:23: error: '${text}' is '1h30m', which is not a cluster id (a number)",
+            ])
+    }
+
+    @Test func interpolationOfKnownVariablesIsEvaluated() throws {
+        let result = check(
+            """
+            runbook: Drill
+            vars:
+              n: 5
+              rto: ${n}m
+            steps:
+              - sleep: ${rto}
+            """)
+        #expect(result.diagnostics.isEmpty)
+        let runbook = try #require(result.runbook)
+        let rto = runbook.vars[1].value
+        let value = rto.evaluate { $0.root == "n" ? .scalar(.int(5)) : nil }
+        #expect(value == .scalar(.string("5m")))
+    }
+
+    @Test func aStepThatDoesNotParseDoesNotCascade() {
+        // The unknown phrase might have started a task: no "no current task" error follows it.
+        let result = check(
+            """
+            runbook: Drill
+            steps:
+              - failovr cluster: 6
+                as: drill
+              - await task status: SUCCESS
+              - await task drill status: SUCCESS
+            """)
+        #expect(messages(result) == ["3:5: error: unknown phrase 'failovr cluster'; did you mean 'failover cluster'?"])
+    }
+}

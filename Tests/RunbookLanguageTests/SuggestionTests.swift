@@ -1,0 +1,41 @@
+import RunbookTestSupport
+import Testing
+@testable import OCPHTTP
+@_spi(Testing) @testable import OCPHTTPServer
+@testable import OCPModel
+@testable import OCPSimulation
+@testable import Runbook
+@testable import RunbookEngine
+@testable import RunbookLanguage
+@testable import RunbookStepLog
+@testable import RunbookSupport
+@testable import RunbookYAML
+
+@Suite struct SuggestionTests {
+    @Test(arguments: [
+        ("", "abc", 3), ("abc", "abc", 0), ("SUCCES", "SUCCESS", 1), ("awiat", "await", 1), ("kitten", "sitting", 3),
+        ("ca", "abc", 3), ("typ", "type", 1),
+    ])
+    func distance(_ a: String, _ b: String, _ expected: Int) {
+        #expect(Suggestion.distance(a, b) == expected)
+        #expect(Suggestion.distance(b, a) == expected)
+    }
+
+    @Test func suggestsOnlyCloseWordsClosestFirst() {
+        #expect(Suggestion.closest(to: "SUCCES", among: TaskStatus.spellings) == "SUCCESS")
+        #expect(Suggestion.closest(to: "success", among: TaskStatus.spellings) == "SUCCESS")
+        #expect(Suggestion.closest(to: "stpes", among: ["runbook", "steps", "vars"]) == "steps")
+        #expect(Suggestion.closest(to: "DONE", among: TaskStatus.spellings) == nil)
+        #expect(Suggestion.closest(to: "ab", among: ["xy"]) == nil)
+        #expect(Suggestion.candidates(for: "stat", among: ["status", "start", "stats"]) == ["start", "stats", "status"])
+        #expect(Suggestion.didYouMean("timout", among: ["timeout", "every"]) == "; did you mean 'timeout'?")
+        #expect(Suggestion.didYouMean("zzz", among: ["timeout"]) == "")
+    }
+
+    @Test func subtaskNameSuggestions() {
+        let names = TaskDefinition.knownSubtaskNames
+        #expect(SubtaskNames.closest("remove standby cluster", among: names) == "Remove standby cluster")
+        #expect(SubtaskNames.closest("Failover to Primary Chek", among: names) == "Failover to Primary Check")
+        #expect(SubtaskNames.closest("Reboot everything", among: names) == nil)
+    }
+}

@@ -1,0 +1,93 @@
+import Synchronization
+import RunbookTestSupport
+import Testing
+@testable import OCPHTTP
+@_spi(Testing) @testable import OCPHTTPServer
+@testable import OCPModel
+@testable import OCPSimulation
+@testable import Runbook
+@testable import RunbookEngine
+@testable import RunbookLanguage
+@testable import RunbookStepLog
+@testable import RunbookSupport
+@testable import RunbookYAML
+
+@Suite struct TerminalRendererTests {
+    final class Capture: Sendable {
+        let text = Mutex("")
+        var output: @Sendable (String) -> Void { { s in self.text.withLock { $0 += s } } }
+    }
+
+    @Test func plainOutputHasOneLinePerStepAndASummary() async {
+        let capture = Capture()
+        let renderer = TerminalRenderer(style: .init(live: false, color: false), output: capture.output)
+        await renderer.setJournalPath("runbook-logs/drill.jsonl")
+        var records = JournalWriterTests.sampleRecords()
+        let failed = StepFinished(
+            position: StepPosition(block: "steps", path: [3], label: "steps[3]"),
+            location: SourceLocation(file: "drill.yaml", line: 9, column: 5), phrase: #"assert subtask "Wait node""#,
+            outcome: .failed, message: "subtask \"Wait node\" is not as expected", expected: "status SUCCESSFUL",
+            found: "status FAILED", durationMs: 0, wallDurationMs: 0)
+        records.insert(.stepFinished(failed), at: 3)
+        records[4] = .runFinished(
+            RunFinished(
+                outcome: .failed, reason: "step steps[3] failed", counts: StepCounts(passed: 1, failed: 1),
+                durationMs: 95_000, wallDurationMs: 40, finishedAt: OCPTimestamp(millisecondsSince1970: 0),
+                recoveries: [
+                    Recovery(
+                        position: StepPosition(block: "steps", path: [2], label: "steps[2]"), action: "failover",
+                        clusterId: 6, taskId: 1001, taskStatus: "SUCCESSFUL", calledAtMs: 0, endedAtMs: 91_000,
+                        recoveryMs: 91_000)
+                ]))
+        for record in records { await renderer.write(record) }
+        #expect(
+            capture.text.withLock { $0 } == """
+                Drill
+                  drill.yaml · target embedded (simulator, speed instant)
+                ✔ failover cluster: 6  task 1001  12ms
+                ✘ assert subtask "Wait node"  0s
+                    subtask "Wait node" is not as expected
+                    expected: status SUCCESSFUL
+                    found:    status FAILED
+                    at drill.yaml:9:5
+
+                FAILED  1 passed, 1 failed in 1m35s simulated, 40ms wall
+                  step steps[3] failed
+                  recovery: failover of cluster 6 (task 1001) SUCCESSFUL in 1m31s
+                  step log: runbook-logs/drill.jsonl
+
+                """)
+    }
+
+    @Test func colourOnlyWhenAsked() async {
+        let capture = Capture()
+        let renderer = TerminalRenderer(style: .init(live: false, color: true), output: capture.output)
+        await renderer.write(JournalWriterTests.sampleRecords()[2])
+        #expect(capture.text.withLock { $0 }.contains("\u{1B}[32m✔\u{1B}[0m"))
+    }
+
+    @Test func verboseShowsEachCallWithItsAttemptAndNote() async {
+        let capture = Capture()
+        let renderer = TerminalRenderer(style: .init(live: false, color: false, verbose: true), output: capture.output)
+        let step = StepFinished(
+            position: StepPosition(block: "steps", path: [0], label: "steps[0]"),
+            location: SourceLocation(file: "d.yaml", line: 3, column: 5), phrase: "failover cluster: 6", outcome: .passed,
+            durationMs: 0, wallDurationMs: 0,
+            calls: [
+                OCPCallRecord(
+                    method: "POST", path: "/api/v2/ob/clusters/6/failover", status: nil, traceId: nil, durationMs: 30_000,
+                    attempt: 1, note: "read timeout"),
+                OCPCallRecord(
+                    method: "POST", path: "/api/v2/ob/clusters/6/failover", status: nil, traceId: nil, durationMs: 0,
+                    attempt: 2, note: "after read timeout: found task 171603 (RUNNING) on cluster 6"),
+            ])
+        await renderer.write(.stepFinished(step))
+        #expect(
+            capture.text.withLock { $0 } == """
+                ✔ failover cluster: 6  0s
+                    → POST /api/v2/ob/clusters/6/failover no answer 30000.0ms — read timeout
+                    → POST /api/v2/ob/clusters/6/failover no answer 0.0ms (attempt 2) — after read timeout: found task 171603 (RUNNING) on cluster 6
+
+                """)
+    }
+}

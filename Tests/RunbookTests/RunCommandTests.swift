@@ -1,0 +1,370 @@
+import Foundation
+import Synchronization
+import RunbookTestSupport
+import Testing
+
+@testable import OCPHTTP
+@_spi(Testing) @testable import OCPHTTPServer
+@testable import OCPModel
+@testable import OCPSimulation
+@testable import Runbook
+@testable import RunbookEngine
+@testable import RunbookLanguage
+@testable import RunbookStepLog
+@testable import RunbookSupport
+@testable import RunbookYAML
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `runbook run` as a user runs it: the built binary, its exit status, its output, its journal,
+/// and what a signal does to it.
+@Suite(.serialized, .enabled(if: CLI.problem == nil, Comment(rawValue: CLI.problem ?? "")))
+struct RunCommandTests {
+    // MARK: - Exit status
+
+    @Test func passingRunExitsZeroAndWritesNoLogWithNoLog() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try await CLI.run(["run", CLI.example("failover-drill.yaml"), "--speed", "instant", "--no-log"], in: folder)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("✔ await task status: SUCCESSFUL  task 171603  1m45s\n"))
+        #expect(result.stdout.contains("PASSED  7 passed in 1m45s simulated"))
+        #expect(result.stdout.contains("recovery: failover of cluster 6 (task 171603) SUCCESSFUL in 1m44s"))
+        // Not a terminal: plain lines, no colour, no live line.
+        #expect(!result.stdout.contains("\u{1B}["))
+        #expect(!result.stdout.contains("step log:"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("runbook-logs").path))
+    }
+
+    @Test func failingRunExitsOne() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try await CLI.run(["run", CLI.example("rollback-refused.yaml"), "--no-log"], in: folder)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("✘ rollback task drill  0s\n"))
+        #expect(result.stdout.contains("HTTP 400 TSK10009"))
+        #expect(result.stdout.contains("FAILED  4 passed, 2 failed, 1 skipped"))
+    }
+
+    @Test func invalidRunbookExitsTwoAndRunsNothing() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = try CLI.write(
+            """
+            runbook: Typo
+            steps:
+              - failover cluster: 6
+              - awiat task status: SUCCESS
+            """, to: folder, as: "typo.yaml")
+        let result = try await CLI.run(["run", file], in: folder)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("typo.yaml:4:5: error: unknown phrase 'awiat task status'; did you mean 'await task status'?"))
+        #expect(result.stderr.contains("typo.yaml is invalid (1 error); nothing was run"))
+        #expect(result.stdout.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("runbook-logs").path))
+    }
+
+    @Test func unusableTargetExitsThree() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try await CLI.run(
+            [
+                "run", CLI.example("failover-drill.yaml"), "--target", "https://ocp.invalid:8080", "--credentials",
+                folder.appendingPathComponent("missing.yaml").path, "--no-log",
+            ], in: folder)
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("missing.yaml cannot be read"))
+    }
+
+    @Test func helpDocumentsTheSpeedOverride() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try await CLI.run(["run", "--help"], in: folder)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("--speed <speed>"))
+        #expect(result.stdout.contains("Override the simulator's speed"))
+        let bad = try await CLI.run(["run", CLI.example("failover-drill.yaml"), "--speed", "fast"], in: folder)
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("--speed 'fast' is not a speed"))
+    }
+
+    @Test(arguments: [false, true])
+    func confirmWithoutATerminalNeedsYes(yes: Bool) async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = try CLI.write(
+            """
+            runbook: Gate
+            steps:
+              - confirm: Is the primary region lost?
+              - failover cluster: 6
+              - await task status: SUCCESS
+            """, to: folder, as: "gate.yaml")
+        let result = try await CLI.run(["run", file, "--no-log"] + (yes ? ["--yes"] : []), in: folder)
+        if yes {
+            #expect(result.status == 0, "\(result.stdout)")
+            #expect(result.stdout.contains("✔ confirm: Is the primary region lost?  0s\n"))
+        } else {
+            // Standard input is not a terminal: the gate fails and nothing after it runs.
+            #expect(result.status == 1)
+            #expect(
+                result.stdout.contains(
+                    "Is the primary region lost?: no terminal to ask on; run with --yes to confirm without asking"))
+            #expect(result.stdout.contains("- failover cluster: 6  skipped\n"))
+            #expect(!result.stdout.contains("recovery:"))
+        }
+    }
+
+    @Test func varOverridesAVariable() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try await CLI.run(
+            ["run", CLI.example("failover-drill.yaml"), "--speed", "instant", "--no-log", "--var", "rto=20s"], in: folder)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("the step's timeout (20s) passed while awaiting task 171603 status SUCCESSFUL"))
+    }
+
+    @Test func verboseShowsCallsAndObservations() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try await CLI.run(
+            ["run", CLI.example("failover-drill.yaml"), "--speed", "instant", "--no-log", "--verbose"], in: folder)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("→ POST /api/v2/ob/clusters/6/failover 200 trace "))
+        #expect(result.stdout.contains("· Failover to Primary: RUNNING → SUCCESSFUL"))
+        #expect(result.stdout.contains("· cluster 6 obcluster-sh: PRIMARY RUNNING"))
+    }
+
+    // MARK: - The journal
+
+    @Test func logWritesTheJournalWhereAskedAndPrintsItsPath() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("logs/drill.jsonl").path
+        let result = try await CLI.run(
+            ["run", CLI.example("failover-with-fault.yaml"), "--speed", "instant", "--log", path], in: folder)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasSuffix("step log: \(path)\n"))
+        let records = try CLI.journal(at: path)
+        #expect(records.count == 2 + 2 * 7)
+        guard case .runStarted(let started) = records.first, case .runFinished(let finished) = records.last else {
+            Issue.record("the journal does not start with run-started and end with run-finished")
+            return
+        }
+        #expect(started.file == CLI.example("failover-with-fault.yaml"))
+        #expect(started.sha256 == Digest.sha256Hex(try Engine.exampleBytes("failover-with-fault.yaml")))
+        #expect(started.simulationSpeed == "instant")
+        #expect(finished.outcome == .passed)
+        #expect(finished.counts == StepCounts(passed: 6, continued: 1))
+        #expect(finished.recoveries.first?.taskStatus == "SUCCESSFUL")
+    }
+
+    @Test func defaultJournalGoesToRunbookLogs() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try await CLI.run(["run", CLI.example("failover-drill.yaml"), "--speed", "instant", "--quiet"], in: folder)
+        #expect(result.status == 0, "\(result.stderr)")
+        let logs = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("runbook-logs").path)
+        #expect(logs.count == 1)
+        let name = try #require(logs.first)
+        #expect(name.wholeMatch(of: /failover-drill-\d{8}T\d{6}Z\.jsonl/) != nil, "\(name)")
+        #expect(result.stdout.contains("step log: runbook-logs/\(name)\n"))
+        // --quiet: only failures and the summary.
+        #expect(!result.stdout.contains("✔"))
+        #expect(result.stdout.contains("PASSED  7 passed"))
+        #expect(try CLI.journal(at: folder.appendingPathComponent("runbook-logs/\(name)").path).count == 16)
+    }
+
+    // MARK: - Signals
+
+    static let slowRunbook = """
+        runbook: A slow drill
+        simulate:
+          speed: realtime
+        steps:
+          - note: one
+          - note: two
+          - sleep: 30s
+          - note: never
+        finally:
+          - note: cleaned up
+        """
+
+    @Test(arguments: [SIGINT, SIGTERM])
+    func signalStopsTheRunRunsFinallyAndExits130(signal: Int32) async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = try CLI.write(Self.slowRunbook, to: folder, as: "slow.yaml")
+        let journal = folder.appendingPathComponent("slow.jsonl").path
+        let result = try await CLI.run(["run", file, "--log", journal], in: folder, signal: signal, after: "✔ note: two")
+        #expect(result.status == 130)
+        #expect(result.signalled == false)
+        #expect(result.stderr.contains("runbook: interrupted; stopping"))
+        #expect(result.stdout.contains("✘ sleep: 30s"))
+        #expect(result.stdout.contains("✔ note: cleaned up"))
+        #expect(result.stdout.contains("INTERRUPTED"))
+        // The sleep was cut short: the whole run took far less than its 30 seconds.
+        #expect(result.seconds < 10)
+        let records = try CLI.journal(at: journal)
+        guard case .runFinished(let finished) = records.last else {
+            Issue.record("no run-finished record")
+            return
+        }
+        #expect(finished.outcome == .interrupted)
+    }
+
+    @Test func sigkillLeavesAJournalOfWholeRecords() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = try CLI.write(Self.slowRunbook, to: folder, as: "slow.yaml")
+        let journal = folder.appendingPathComponent("slow.jsonl").path
+        let result = try await CLI.run(["run", file, "--log", journal], in: folder, signal: SIGKILL, after: "✔ note: two")
+        #expect(result.signalled)
+        #expect(result.status == SIGKILL)
+        let text = try String(contentsOfFile: journal, encoding: .utf8)
+        #expect(text.hasSuffix("\n"))
+        let records = try CLI.journal(at: journal)
+        // Written before "note: two" was shown: the run's start and the first note, whole.
+        #expect(records.count >= 4)
+        #expect(records.first.map { if case .runStarted = $0 { true } else { false } } == true)
+        #expect(!records.contains { if case .runFinished = $0 { true } else { false } })
+    }
+}
+
+// MARK: - Running the binary
+
+enum CLI {
+    /// The built `runbook` executable: beside the test bundle, or in the package's `.build/debug`.
+    static let binary: URL? = {
+        var candidates: [URL] = []
+        if let test = Bundle.main.executableURL {
+            candidates.append(test.deletingLastPathComponent().appendingPathComponent("runbook"))
+        }
+        candidates.append(TestFiles.packageRoot.appendingPathComponent(".build/debug/runbook"))
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }()
+
+    /// Why the CLI tests cannot run (no binary, or one older than the objects it is linked from:
+    /// `swift test` compiles the sources but does not link the executable), or nil.
+    static let problem: String? = {
+        guard let binary else {
+            return "the runbook binary was not found beside the test bundle nor at .build/debug/runbook: run `swift build` first"
+        }
+        let files = FileManager.default
+        func modified(_ url: URL) -> Date? {
+            (try? files.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
+        }
+        guard let built = modified(binary) else { return "cannot read \(binary.path)" }
+        let folder = binary.deletingLastPathComponent()
+        for module in ["Runbook.build", "runbook_cli.build"] {
+            let objects = folder.appendingPathComponent(module)
+            let names = (try? files.contentsOfDirectory(atPath: objects.path)) ?? []
+            if let newer = names.first(where: {
+                $0.hasSuffix(".o") && (modified(objects.appendingPathComponent($0)) ?? .distantPast) > built
+            }) {
+                return "the runbook binary \(binary.path) is older than \(module)/\(newer): run `swift build` first"
+            }
+        }
+        return nil
+    }()
+
+    static func example(_ name: String) -> String {
+        TestFiles.packageRoot.appendingPathComponent("examples").appendingPathComponent(name).path
+    }
+
+    static func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static func write(_ text: String, to folder: URL, as name: String) throws -> String {
+        let url = folder.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    /// Every line of a journal, decoded; fails on a line that is not a whole record.
+    static func journal(at path: String) throws -> [StepLogRecord] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+            try JSONDecoder().decode(StepLogRecord.self, from: Data($0.utf8))
+        }
+    }
+
+    struct Result {
+        var status: Int32
+        /// The process ended by a signal (`status` is then the signal's number).
+        var signalled: Bool
+        var stdout: String
+        var stderr: String
+        /// Wall-clock seconds from launch to exit.
+        var seconds: Double
+    }
+
+    /// Runs the binary in `folder` with a plain environment (no NO_COLOR games, no OCP credentials).
+    /// With `signal`, sends it once standard output shows `marker`. A run still going after 60 s is
+    /// killed, so a hung run fails the test instead of hanging the suite.
+    static func run(_ arguments: [String], in folder: URL, signal: Int32? = nil, after marker: String = "")
+        async throws -> Result
+    {
+        let binary = try #require(binary)
+        return try await withCheckedThrowingContinuation { continuation in
+            // Blocking reads and waits run on a thread of their own, not on the test's executor.
+            Thread.detachNewThread {
+                do {
+                    continuation.resume(returning: try runBlocking(binary, arguments, folder, signal, marker))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    private static func runBlocking(
+        _ binary: URL, _ arguments: [String], _ folder: URL, _ signal: Int32?, _ marker: String
+    ) throws -> Result {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("OCP_") && !$0.key.hasPrefix("RUNBOOK_") }
+        environment["NO_COLOR"] = nil
+        process.environment = environment
+        let out = Pipe()
+        let errURL = folder.appendingPathComponent(".stderr-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let err = try FileHandle(forWritingTo: errURL)
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        let started = ContinuousClock.now
+        try process.run()
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
+        var stdout = Data()
+        var signalled = signal == nil
+        while true {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            stdout.append(chunk)
+            if !signalled, let signal, String(decoding: stdout, as: UTF8.self).contains(marker) {
+                kill(process.processIdentifier, signal)
+                signalled = true
+            }
+        }
+        process.waitUntilExit()
+        watchdog.cancel()
+        try err.close()
+        let stderr = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(at: errURL)
+        return Result(
+            status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
+            stdout: String(decoding: stdout, as: UTF8.self), stderr: stderr,
+            seconds: started.duration(to: .now).secondsDouble)
+    }
+}
