@@ -85,13 +85,13 @@ extension OCPClient {
     public func cluster(id: Int) async throws(OCPError) -> Cluster {
         var page = 1
         while true {
-            let result = try await clusters(ClusterQuery(page: page, size: 2000))
+            let result = try await clusters(ClusterQuery(page: page, size: ClusterQuery.lookup.size))
             if let found = result.contents.first(where: { $0.id == id }) { return found }
             if page >= result.page.totalPages || result.contents.isEmpty { break }
             page += 1
         }
         throw OCPError(
-            .api, call: OCPRequest(.listClusters, query: ClusterQuery(page: 1, size: 2000).items).call,
+            .api, call: OCPRequest(.listClusters, query: ClusterQuery.lookup.items).call,
             message: "OCP lists no cluster with id \(id)")
     }
 }
@@ -153,6 +153,9 @@ public struct ClusterQuery: Sendable, Hashable {
     public var size: Int
     public var name: String?
     public var status: ClusterStatus?
+
+    /// The first page of a lookup by id (``OCPClient/cluster(id:)``): the largest page OCP allows.
+    public static let lookup = ClusterQuery(page: 1, size: 2000)
 
     public init(page: Int = 1, size: Int = 10, name: String? = nil, status: ClusterStatus? = nil) {
         self.page = page

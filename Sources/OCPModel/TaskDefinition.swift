@@ -27,11 +27,17 @@ public struct TaskDefinition: Sendable, Hashable {
 
     /// The task's `name` as OCP reports it.
     public var name: String
+    /// What the task does, in a word, for messages: `failover`.
+    public var shortName: String
+    /// The verb of what it does: `fail over`.
+    public var verb: String
     /// Subtasks in execution order (a chain for both failover and switchover).
     public var subtasks: [Subtask]
 
-    public init(name: String, subtasks: [Subtask]) {
+    public init(name: String, shortName: String, verb: String, subtasks: [Subtask]) {
         self.name = name
+        self.shortName = shortName
+        self.verb = verb
         self.subtasks = subtasks
     }
 
@@ -40,7 +46,7 @@ public struct TaskDefinition: Sendable, Hashable {
 
     /// OCP's failover task (the seed, reference section 5): nine subtasks in a chain.
     public static let failover = TaskDefinition(
-        name: "Failover OB cluster",
+        name: "Failover OB cluster", shortName: "failover", verb: "fail over",
         subtasks: chain([
             ("Mc lock ob clusters", 8, 60, false, -1),
             ("Failover to Primary Check", 5, 1800, true, -1),
@@ -55,7 +61,7 @@ public struct TaskDefinition: Sendable, Hashable {
 
     /// OCP's switchover task (reference section 5): seven subtasks in a chain, none prohibiting rollback.
     public static let switchover = TaskDefinition(
-        name: "Switchover OB cluster",
+        name: "Switchover OB cluster", shortName: "switchover", verb: "switch over",
         subtasks: chain([
             ("Mc lock ob clusters", 6, 60, false, -1),
             ("Prepare switchover", 5, 300, false, -1),

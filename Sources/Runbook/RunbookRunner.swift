@@ -33,7 +33,7 @@ public enum RunbookRunner {
     ///   `simulate:` block (`runbook run --speed`; tests run examples at `.instant`). Nil keeps the
     ///   runbook's own speed. Ignored against a real OCP.
     public static func run(
-        _ runbook: RunbookDocument, target: RunTarget, log: StepLog, configuration: RunConfiguration,
+        _ runbook: CheckedRunbook, target: RunTarget, log: StepLog, configuration: RunConfiguration,
         speed: SimulationSpeed? = nil,
         onStart: @Sendable (_ interrupt: @escaping @Sendable () -> Void) -> Void = { _ in }
     ) async -> RunFinished {

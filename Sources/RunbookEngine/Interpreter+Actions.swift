@@ -7,122 +7,22 @@ import RunbookSupport
 
 extension Interpreter {
     func execute(_ step: Step, scope: inout Scope, trace: StepTrace, context: RunContext) async throws(StepFailure) {
-        if Task.isCancelled || (state.isInterrupted && step.action.isClusterAction) {
-            if step.action.isClusterAction {
+        let descriptor = step.descriptor
+        if Task.isCancelled || (state.isInterrupted && descriptor.isAction) {
+            if descriptor.isAction {
                 var failure = StepFailure("not started: the run was interrupted, and no cluster action starts after that")
                 failure.isInterruption = true
                 throw failure
             }
             if Task.isCancelled { throw StepFailure.interrupted }
         }
-        if trace.position.block == "steps", context.runTimedOut(clock.now), let timeout = runbook.timeout {
+        if trace.position.block == .steps, context.runTimedOut(clock.now), let timeout = runbook.timeout {
             let limit = (try? duration(timeout, in: scope)).map { " (\(DurationText.format($0)))" } ?? ""
             throw StepFailure("not started: the runbook's timeout\(limit) has passed")
         }
         switch step.action {
-        case .failover(let cluster), .switchover(let cluster):
-            let isFailover = if case .failover = step.action { true } else { false }
-            let id = try integer(cluster, in: scope, what: "cluster id")
-            let calledAt = context.runTimeMs(clock.now)
-            let task = try await call { () async throws(OCPError) in
-                isFailover ? try await self.client.failover(clusterId: id) : try await self.client.switchover(clusterId: id)
-            }
-            state.registerRecovery(
-                Recovery(
-                    position: trace.position, action: isFailover ? "failover" : "switchover", clusterId: id,
-                    taskId: task.id, taskStatus: task.status.rawValue, calledAtMs: calledAt, endedAtMs: nil,
-                    recoveryMs: nil, operation: task.operation?.rawValue))
-            see(task, trace: trace, context: context)
-            scope.current = task.id
-            if let name = step.options.taskName { scope.taskNames[name.text] = task.id }
-            trace.message = "started task \(task.id) '\(task.name)' on cluster \(id)"
-
-        case .precheckFailover(let cluster), .precheckSwitchover(let cluster):
-            let isFailover = if case .precheckFailover = step.action { true } else { false }
-            let id = try integer(cluster, in: scope, what: "cluster id")
-            let result = try await call { () async throws(OCPError) in
-                isFailover
-                    ? try await self.client.failoverPreCheck(clusterId: id)
-                    : try await self.client.switchoverPreCheck(clusterId: id)
-            }
-            trace.observed.precheckMessages = result.messages
-            guard result.valid else {
-                let list = result.messages.isEmpty ? "(no message)" : result.messages.map { "- \($0)" }.joined(separator: "\n")
-                throw StepFailure(
-                    "the \(isFailover ? "failover" : "switchover") pre-check of cluster \(id) failed:\n\(list)",
-                    expected: "valid", found: "not valid")
-            }
-            trace.message = "cluster \(id) may \(isFailover ? "fail over" : "switch over")"
-
-        case .retryTask(let ref), .rollbackTask(let ref):
-            let isRetry = if case .retryTask = step.action { true } else { false }
-            let id = try taskId(ref, in: scope)
-            let task = try await call { () async throws(OCPError) in
-                isRetry ? try await self.client.retryTask(id: id) : try await self.client.rollbackTask(id: id)
-            }
-            see(task, trace: trace, context: context)
-            trace.message = "task \(id) is \(task.status) (\(task.operation?.rawValue ?? (isRetry ? "RETRY" : "ROLLBACK")))"
-
-        case .retrySubtask(let ref, let name), .skipSubtask(let ref, let name), .cancelSubtask(let ref, let name):
-            let id = try taskId(ref, in: scope)
-            let subtaskName = try text(name, in: scope)
-            let task = try await fetchTask(id, trace: trace, context: context)
-            let subtask = try findSubtask(subtaskName, in: task)
-            switch step.action {
-            case .retrySubtask:
-                let s = try await call { () async throws(OCPError) in
-                    try await self.client.retrySubtask(taskId: id, subtaskId: subtask.id)
-                }
-                trace.message = "subtask \"\(subtaskName)\" is \(s.status) (run \(s.runTime ?? 0))"
-            case .skipSubtask:
-                try await call { () async throws(OCPError) in try await self.client.skipSubtask(taskId: id, subtaskId: subtask.id) }
-                trace.message = "subtask \"\(subtaskName)\" skipped"
-            default:
-                try await call { () async throws(OCPError) in try await self.client.cancelSubtask(taskId: id, subtaskId: subtask.id) }
-                trace.message = "subtask \"\(subtaskName)\" cancelled"
-            }
-            _ = try? await fetchTask(id, trace: trace, context: context)
-
-        case .awaitTaskStatus(let ref, let word):
-            try await awaitTask(try taskId(ref, in: scope), status: word.value, step: step, scope: scope, trace: trace, context: context)
-
-        case .awaitSubtaskStatus(let ref, let name, let word):
-            try await awaitSubtask(
-                try taskId(ref, in: scope), name: try text(name, in: scope), status: word.value, step: step, scope: scope,
-                trace: trace, context: context)
-
-        case .awaitClusterType(let cluster, let word):
-            let id = try integer(cluster, in: scope, what: "cluster id")
-            try await awaitCluster(id, want: "type \(word.value)", step: step, scope: scope, trace: trace, context: context) {
-                $0.type == word.value
-            }
-
-        case .awaitClusterStatus(let cluster, let word):
-            let id = try integer(cluster, in: scope, what: "cluster id")
-            try await awaitCluster(id, want: "status \(word.value)", step: step, scope: scope, trace: trace, context: context) {
-                $0.status == word.value
-            }
-
-        case .assertTask(let ref, let fields):
-            let id = try taskId(ref, in: scope)
-            let task = try await fetchTask(id, trace: trace, context: context)
-            try checkTask(task, fields, scope: scope)
-            trace.message = "task \(id) is \(task.status)"
-
-        case .assertSubtask(let ref, let name, let fields):
-            let id = try taskId(ref, in: scope)
-            let subtaskName = try text(name, in: scope)
-            let task = try await fetchTask(id, trace: trace, context: context)
-            let subtask = try findSubtask(subtaskName, in: task)
-            try checkSubtask(subtask, in: task, fields, scope: scope)
-            trace.message = "subtask \"\(subtaskName)\" is \(subtask.status)"
-
-        case .assertCluster(let cluster, let fields):
-            let id = try integer(cluster, in: scope, what: "cluster id")
-            let found = try await call { () async throws(OCPError) in try await self.client.cluster(id: id) }
-            trace.observe(found)
-            try checkCluster(found, fields)
-            trace.message = "cluster \(id) \(found.name) is \(found.type) \(found.status)"
+        case .action(let action):
+            try await run(action, descriptor, step: step, scope: &scope, trace: trace, context: context)
 
         case .sleep(let value):
             let d = try duration(value, in: scope)
@@ -153,6 +53,87 @@ extension Interpreter {
         case .forEach(let block):
             try await runLoop(block, step: step, scope: scope, trace: trace, context: context)
         }
+    }
+
+    /// Runs a phrase that talks to OCP, by its family; the calls it makes are its descriptor's.
+    func run(
+        _ action: ActionStep, _ descriptor: PhraseDescriptor, step: Step, scope: inout Scope, trace: StepTrace,
+        context: RunContext
+    ) async throws(StepFailure) {
+        switch descriptor.family {
+        case .startsTask(let endpoint, let definition):
+            let id = try subject(action, in: scope)
+            let calledAt = context.runTimeMs(clock.now)
+            let task = try await call { () async throws(OCPError) in
+                try await self.client.send(OCPOperation<TaskInstance>(endpoint, [id]))
+            }
+            state.registerRecovery(
+                Recovery(
+                    position: trace.position, action: definition.shortName, clusterId: id, taskId: task.id,
+                    taskStatus: task.status.rawValue, calledAtMs: calledAt, endedAtMs: nil, recoveryMs: nil,
+                    operation: task.operation?.rawValue))
+            see(task, trace: trace, context: context)
+            scope.current = task.id
+            if let name = step.options.taskName { scope.taskNames[name.text] = task.id }
+            trace.message = "started task \(task.id) '\(task.name)' on cluster \(id)"
+
+        case .precheck(let endpoint, let definition):
+            let id = try subject(action, in: scope)
+            let result = try await call { () async throws(OCPError) in
+                try await self.client.send(OCPOperation<PreCheckData>(endpoint, [id])).result
+            }
+            trace.observed.precheckMessages = result.messages
+            guard result.valid else {
+                let list = result.messages.isEmpty ? "(no message)" : result.messages.map { "- \($0)" }.joined(separator: "\n")
+                throw StepFailure(
+                    "the \(definition.shortName) pre-check of cluster \(id) failed:\n\(list)", expected: "valid",
+                    found: "not valid")
+            }
+            trace.message = "cluster \(id) may \(definition.verb)"
+
+        case .taskOperation(let endpoint):
+            let id = try taskId(action.task, in: scope)
+            let task = try await call { () async throws(OCPError) in
+                try await self.client.send(OCPOperation<TaskInstance>(endpoint, [id]))
+            }
+            see(task, trace: trace, context: context)
+            let fallback = endpoint == .retryTask ? "RETRY" : "ROLLBACK"
+            trace.message = "task \(id) is \(task.status) (\(task.operation?.rawValue ?? fallback))"
+
+        case .subtaskOperation(let endpoint):
+            let id = try taskId(action.task, in: scope)
+            let subtaskName = try text(action.subtask, in: scope)
+            let task = try await fetchTask(id, trace: trace, context: context)
+            let subtask = try findSubtask(subtaskName, in: task)
+            switch endpoint {
+            case .retrySubtask:
+                let s = try await call { () async throws(OCPError) in
+                    try await self.client.retrySubtask(taskId: id, subtaskId: subtask.id)
+                }
+                trace.message = "subtask \"\(subtaskName)\" is \(s.status) (run \(s.runTime ?? 0))"
+            default:
+                try await call { () async throws(OCPError) in
+                    _ = try await self.client.send(OCPOperation<NoPayload>(endpoint, [id, subtask.id]))
+                }
+                trace.message = "subtask \"\(subtaskName)\" \(endpoint == .skipSubtask ? "skipped" : "cancelled")"
+            }
+            _ = try? await fetchTask(id, trace: trace, context: context)
+
+        case .wait:
+            try await wait(action, descriptor, step: step, scope: scope, trace: trace, context: context)
+
+        case .assertion:
+            try await check(action, descriptor, scope: scope, trace: trace, context: context)
+
+        case .sleep, .note, .confirm, .loop:
+            throw StepFailure("'\(step.phrase)' is not an OCP action")
+        }
+    }
+
+    /// The subject's id: a cluster id.
+    func subject(_ action: ActionStep, in scope: Scope) throws(StepFailure) -> Int {
+        let kind = action.descriptor.subject ?? .cluster
+        return try integer(action.subject, in: scope, what: kind.noun)
     }
 
     // MARK: - Calls
@@ -197,28 +178,24 @@ extension Interpreter {
             throw StepFailure("'\(block.list.sourceText)' is \(listValue.kindDescription), not a list (\(block.list.location))")
         }
         let variable = block.variable.text
-        let blockName = trace.position.block
-        let labelBase = trace.position.label
-        let prefix = trace.position.path
+        let loop = trace.position
         @Sendable func itemScope(_ item: ExprValue) -> Scope {
             var s = scope
             s.values[variable] = item
             return s
         }
-        @Sendable func label(_ item: ExprValue) -> String { "\(labelBase)/\(variable)=\(item.text)" }
+        @Sendable func body(_ index: Int) -> StepBody {
+            .loop(at: loop, item: index, StepPosition.Item(variable: variable, value: items[index].text))
+        }
         /// Records the steps of items that will not run.
         func skipItems(_ indices: some Sequence<Int>) async {
             for j in indices {
-                await skip(
-                    block.body, block: blockName, prefix: prefix + [j], labelPrefix: label(items[j]),
-                    scope: itemScope(items[j]), context: context)
+                await skip(block.body, in: body(j), scope: itemScope(items[j]), context: context)
             }
         }
         if !block.parallel {
             for (i, item) in items.enumerated() {
-                let outcome = await runBlock(
-                    block.body, block: blockName, prefix: prefix + [i], labelPrefix: label(item),
-                    scope: itemScope(item), context: context)
+                let outcome = await runBlock(block.body, in: body(i), scope: itemScope(item), context: context)
                 if outcome.failure != nil {
                     await skipItems(items.indices.dropFirst(i + 1))
                     if Task.isCancelled || state.isInterrupted { throw StepFailure.interrupted }
@@ -255,9 +232,7 @@ extension Interpreter {
                 running += 1
                 clock.enterBranch()
                 group.addTask {
-                    let outcome = await self.runBlock(
-                        block.body, block: blockName, prefix: prefix + [i], labelPrefix: label(item),
-                        scope: itemScope(item), context: context)
+                    let outcome = await self.runBlock(block.body, in: body(i), scope: itemScope(item), context: context)
                     return (i, outcome.failure != nil)
                 }
             }

@@ -1,9 +1,8 @@
 import OCPModel
 import RunbookLanguage
-import RunbookStepLog
 import RunbookSupport
 
-// MARK: - Assertions: read the state once, compare every field, report all that differ
+// MARK: - Fields: what a wait or an assertion reads of OCP's answer and compares
 
 extension Interpreter {
     /// A field that did not match.
@@ -12,54 +11,75 @@ extension Interpreter {
         var found: String
     }
 
-    func fail(_ subject: String, _ mismatches: [Mismatch]) throws(StepFailure) {
-        guard !mismatches.isEmpty else { return }
-        throw StepFailure(
-            "\(subject) is not as expected", expected: mismatches.map(\.expected).joined(separator: ", "),
-            found: mismatches.map(\.found).joined(separator: ", "))
-    }
+    /// What a wait or an assertion looks at: a task, one of its subtasks, or a cluster.
+    enum Subject {
+        case task(TaskInstance)
+        case subtask(SubtaskInstance, of: TaskInstance)
+        case cluster(Cluster)
 
-    func checkTask(_ task: TaskInstance, _ fields: [TaskField], scope: Scope) throws(StepFailure) {
-        var mismatches: [Mismatch] = []
-        for field in fields {
-            switch field {
-            case .status(let word):
-                if task.status != word.value {
-                    mismatches.append(Mismatch(expected: "status \(word.value)", found: "status \(task.status)"))
-                }
-            case .runTime(let n, _):
-                let runTime = task.subtasks?.compactMap(\.runTime).max() ?? 0
-                if runTime != n { mismatches.append(Mismatch(expected: "runTime \(n)", found: "runTime \(runTime)")) }
-            case .tookUnder(let value):
-                let limit = try duration(value, in: scope)
-                mismatches += tookUnder(limit, start: task.startTime, finish: task.finishTime, status: task.status.rawValue)
+        /// `task 171603`, `subtask "X" of task 171603`, `cluster 6 (ob-sh)`.
+        var name: String {
+            switch self {
+            case .task(let t): "task \(t.id)"
+            case .subtask(let s, let t): "subtask \"\(s.name)\" of task \(t.id)"
+            case .cluster(let c): "cluster \(c.id) (\(c.name))"
             }
         }
-        try fail("task \(task.id)", mismatches)
+
+        /// The OCP word a field has now (`status`, `type`, `operation`, ...), or nil when absent.
+        func word(_ field: String) -> String? {
+            switch (self, field) {
+            case (.task(let t), "status"): t.status.rawValue
+            case (.task(let t), "operation"): t.operation?.rawValue
+            case (.subtask(let s, _), "status"): s.status.rawValue
+            case (.cluster(let c), "type"): c.type.rawValue
+            case (.cluster(let c), "status"): c.status.rawValue
+            case (.cluster(let c), "syncStatus"): c.syncStatus?.rawValue
+            default: nil
+            }
+        }
+
+        /// How many times it ran: a subtask's `runTime`, the most of a task's subtasks.
+        var runTime: Int {
+            switch self {
+            case .task(let t): t.subtasks?.compactMap(\.runTime).max() ?? 0
+            case .subtask(let s, _): s.runTime ?? 0
+            case .cluster: 0
+            }
+        }
+
+        var times: (start: OCPTimestamp?, finish: OCPTimestamp?, status: String) {
+            switch self {
+            case .task(let t): (t.startTime, t.finishTime, t.status.rawValue)
+            case .subtask(let s, _): (s.startTime, s.finishTime, s.status.rawValue)
+            case .cluster(let c): (nil, nil, c.status.rawValue)
+            }
+        }
     }
 
-    func checkSubtask(_ subtask: SubtaskInstance, in task: TaskInstance, _ fields: [SubtaskField], scope: Scope)
-        throws(StepFailure)
-    {
-        var mismatches: [Mismatch] = []
+    /// Compares every field with the subject; the mismatches, in the order written.
+    func mismatches(_ subject: Subject, _ fields: [FieldCheck], scope: Scope) throws(StepFailure) -> [Mismatch] {
+        var out: [Mismatch] = []
         for field in fields {
-            switch field {
-            case .status(let word):
-                if subtask.status != word.value {
-                    mismatches.append(Mismatch(expected: "status \(word.value)", found: "status \(subtask.status)"))
+            switch field.value {
+            case .word(let expected):
+                let found = subject.word(field.name)
+                if found != expected.word {
+                    out.append(Mismatch(expected: "\(field.name) \(expected.word)", found: "\(field.name) \(found ?? "none")"))
                 }
-            case .runTime(let n, _):
-                let runTime = subtask.runTime ?? 0
-                if runTime != n { mismatches.append(Mismatch(expected: "runTime \(n)", found: "runTime \(runTime)")) }
-            case .tookUnder(let value):
+            case .count(let n):
+                let runTime = subject.runTime
+                if runTime != n { out.append(Mismatch(expected: "\(field.name) \(n)", found: "\(field.name) \(runTime)")) }
+            case .duration(let value):
                 let limit = try duration(value, in: scope)
-                mismatches += tookUnder(
-                    limit, start: subtask.startTime, finish: subtask.finishTime, status: subtask.status.rawValue)
-            case .after(let otherExpr):
+                let (start, finish, status) = subject.times
+                out += tookUnder(limit, start: start, finish: finish, status: status)
+            case .text(let otherExpr):
+                guard case .subtask(let subtask, let task) = subject else { continue }
                 let otherName = try text(otherExpr, in: scope)
                 let other = try findSubtask(otherName, in: task)
                 guard let otherFinish = other.finishTime, let start = subtask.startTime else {
-                    mismatches.append(
+                    out.append(
                         Mismatch(
                             expected: "after \"\(otherName)\"",
                             found: other.finishTime == nil
@@ -67,14 +87,14 @@ extension Interpreter {
                     continue
                 }
                 if start < otherFinish {
-                    mismatches.append(
+                    out.append(
                         Mismatch(
                             expected: "after \"\(otherName)\"",
                             found: "started \(start), before \"\(otherName)\" finished at \(otherFinish)"))
                 }
             }
         }
-        try fail("subtask \"\(subtask.name)\" of task \(task.id)", mismatches)
+        return out
     }
 
     func tookUnder(_ limit: Duration, start: OCPTimestamp?, finish: OCPTimestamp?, status: String) -> [Mismatch] {
@@ -86,25 +106,43 @@ extension Interpreter {
         return took < limit ? [] : [Mismatch(expected: expected, found: "took \(DurationText.format(took))")]
     }
 
-    func checkCluster(_ cluster: Cluster, _ fields: [ClusterField]) throws(StepFailure) {
-        var mismatches: [Mismatch] = []
-        for field in fields {
-            switch field {
-            case .type(let word):
-                if cluster.type != word.value {
-                    mismatches.append(Mismatch(expected: "type \(word.value)", found: "type \(cluster.type)"))
-                }
-            case .status(let word):
-                if cluster.status != word.value {
-                    mismatches.append(Mismatch(expected: "status \(word.value)", found: "status \(cluster.status)"))
-                }
-            case .syncStatus(let word):
-                if cluster.syncStatus != word.value {
-                    mismatches.append(
-                        Mismatch(expected: "syncStatus \(word.value)", found: "syncStatus \(cluster.syncStatus?.rawValue ?? "none")"))
-                }
-            }
+    func fail(_ subject: String, _ mismatches: [Mismatch]) throws(StepFailure) {
+        guard !mismatches.isEmpty else { return }
+        throw StepFailure(
+            "\(subject) is not as expected", expected: mismatches.map(\.expected).joined(separator: ", "),
+            found: mismatches.map(\.found).joined(separator: ", "))
+    }
+
+    // MARK: - Reading a subject
+
+    /// Reads the subject of a wait or an assertion (one look), recording what the step saw.
+    func read(_ action: ActionStep, _ descriptor: PhraseDescriptor, scope: Scope, trace: StepTrace, context: RunContext)
+        async throws(StepFailure) -> Subject
+    {
+        switch descriptor.fields?.subject {
+        case "cluster":
+            let id = try subject(action, in: scope)
+            let cluster = try await call { () async throws(OCPError) in try await self.client.cluster(id: id) }
+            trace.observe(cluster)
+            return .cluster(cluster)
+        default:
+            let task = try await fetchTask(try taskId(action.task, in: scope), trace: trace, context: context)
+            guard action.subtask != nil else { return .task(task) }
+            return .subtask(try findSubtask(try text(action.subtask, in: scope), in: task), of: task)
         }
-        try fail("cluster \(cluster.id) (\(cluster.name))", mismatches)
+    }
+
+    // MARK: - Assertions: read the state once, compare every field, report all that differ
+
+    func check(_ action: ActionStep, _ descriptor: PhraseDescriptor, scope: Scope, trace: StepTrace, context: RunContext)
+        async throws(StepFailure)
+    {
+        let subject = try await read(action, descriptor, scope: scope, trace: trace, context: context)
+        try fail(subject.name, try mismatches(subject, action.fields, scope: scope))
+        switch subject {
+        case .task(let t): trace.message = "task \(t.id) is \(t.status)"
+        case .subtask(let s, _): trace.message = "subtask \"\(s.name)\" is \(s.status)"
+        case .cluster(let c): trace.message = "cluster \(c.id) \(c.name) is \(c.type) \(c.status)"
+        }
     }
 }

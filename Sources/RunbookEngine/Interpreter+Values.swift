@@ -97,6 +97,18 @@ extension Interpreter {
         try evaluate(expr, in: scope).text
     }
 
+    /// The whole number of a part the checker made sure a step has.
+    func integer(_ expr: Expr?, in scope: Scope, what: String) throws(StepFailure) -> Int {
+        guard let expr else { throw StepFailure("the step has no \(what)") }
+        return try integer(expr, in: scope, what: what)
+    }
+
+    /// The text of a part the checker made sure a step has.
+    func text(_ expr: Expr?, in scope: Scope) throws(StepFailure) -> String {
+        guard let expr else { throw StepFailure("the step has no subtask name") }
+        return try text(expr, in: scope)
+    }
+
     /// The id of the task a step acts on.
     func taskId(_ ref: TaskRef, in scope: Scope) throws(StepFailure) -> Int {
         switch ref {

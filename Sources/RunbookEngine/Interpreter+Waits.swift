@@ -53,6 +53,32 @@ extension Interpreter {
         }
     }
 
+    /// Polls the wait's subject until its one field has the awaited value.
+    func wait(
+        _ action: ActionStep, _ descriptor: PhraseDescriptor, step: Step, scope: Scope, trace: StepTrace,
+        context: RunContext
+    ) async throws(StepFailure) {
+        guard let field = action.fields.first, case .word(let wanted) = field.value else {
+            throw StepFailure("'\(step.phrase)' names nothing to await")
+        }
+        switch descriptor.fields?.subject {
+        case "cluster":
+            let id = try subject(action, in: scope)
+            let want = "\(field.name) \(wanted.word)"
+            try await awaitCluster(id, want: want, step: step, scope: scope, trace: trace, context: context) { cluster in
+                Subject.cluster(cluster).word(field.name) == wanted.word
+            }
+        case "subtask":
+            try await awaitSubtask(
+                try taskId(action.task, in: scope), name: try text(action.subtask, in: scope),
+                status: SubtaskStatus(rawValue: wanted.word), step: step, scope: scope, trace: trace, context: context)
+        default:
+            try await awaitTask(
+                try taskId(action.task, in: scope), status: TaskStatus(rawValue: wanted.word), step: step, scope: scope,
+                trace: trace, context: context)
+        }
+    }
+
     func awaitTask(
         _ id: Int, status wanted: TaskStatus, step: Step, scope: Scope, trace: StepTrace, context: RunContext
     ) async throws(StepFailure) {

@@ -16,7 +16,7 @@ import Synchronization
 /// whatever happened. An interruption (``interrupt()``) stops the waiting step, starts no new
 /// cluster action, skips `on failure` and still runs `finally`.
 public final class Interpreter<C: RunClock>: Sendable {
-    public let runbook: RunbookDocument
+    public let runbook: CheckedRunbook
     let client: any OCPClient
     let clock: C
     let log: StepLog
@@ -24,7 +24,7 @@ public final class Interpreter<C: RunClock>: Sendable {
     let state = RunState()
     private let cancelMain = Mutex<(@Sendable () -> Void)?>(nil)
 
-    public init(runbook: RunbookDocument, client: any OCPClient, clock: C, log: StepLog, configuration: RunConfiguration) {
+    public init(runbook: CheckedRunbook, client: any OCPClient, clock: C, log: StepLog, configuration: RunConfiguration) {
         self.runbook = runbook
         self.client = client
         self.clock = clock
@@ -73,11 +73,11 @@ public final class Interpreter<C: RunClock>: Sendable {
         var failedStep: String?
         if let setupFailure {
             failedStep = setupFailure
-            await skip(runbook.steps, block: "steps", prefix: [], labelPrefix: "steps", scope: scope, context: context)
+            await skip(runbook.steps, in: .top(.steps), scope: scope, context: context)
         } else {
             // The main steps run in their own task so an interruption can cancel their waits.
             let steps = branch { [scope] in
-                await self.runBlock(self.runbook.steps, block: "steps", scope: scope, context: context)
+                await self.runBlock(self.runbook.steps, in: .top(.steps), scope: scope, context: context)
             }
             cancelMain.withLock { $0 = { steps.cancel() } }
             if state.isInterrupted { steps.cancel() }
@@ -93,7 +93,7 @@ public final class Interpreter<C: RunClock>: Sendable {
         if failedStep != nil, !state.isInterrupted, !runbook.onFailure.isEmpty {
             // Like `steps`, `on failure` runs in a task of its own so an interruption stops its waits.
             let recovery = branch { [scope] in
-                _ = await self.runBlock(self.runbook.onFailure, block: "on failure", scope: scope, context: context)
+                _ = await self.runBlock(self.runbook.onFailure, in: .top(.onFailure), scope: scope, context: context)
             }
             cancelMain.withLock { $0 = { recovery.cancel() } }
             if state.isInterrupted { recovery.cancel() }
@@ -103,14 +103,13 @@ public final class Interpreter<C: RunClock>: Sendable {
                 recovery.cancel()
             }
         } else if !runbook.onFailure.isEmpty {
-            await skip(
-                runbook.onFailure, block: "on failure", prefix: [], labelPrefix: "on failure", scope: scope, context: context)
+            await skip(runbook.onFailure, in: .top(.onFailure), scope: scope, context: context)
         }
         if !runbook.finally.isEmpty {
             // `finally` runs even after an interruption, in a task of its own that is not cancelled.
             let finallyScope = scope
             await branch {
-                _ = await self.runBlock(self.runbook.finally, block: "finally", scope: finallyScope, context: context)
+                _ = await self.runBlock(self.runbook.finally, in: .top(.finally), scope: finallyScope, context: context)
             }.value
         }
 
@@ -144,10 +143,12 @@ public final class Interpreter<C: RunClock>: Sendable {
     /// Recoveries in the runbook's order (block, then position in it), whatever order parallel
     /// items started their tasks in; a step that ran more than once keeps its runs in order.
     static func inRunbookOrder(_ recoveries: [Recovery]) -> [Recovery] {
-        let blocks = ["steps": 0, "on failure": 1, "finally": 2]
+        let blocks = StepPosition.Block.allCases
         return recoveries.enumerated().sorted { a, b in
             let (x, y) = (a.element.position, b.element.position)
-            if x.block != y.block { return blocks[x.block, default: 3] < blocks[y.block, default: 3] }
+            if x.block != y.block {
+                return (blocks.firstIndex(of: x.block) ?? 0) < (blocks.firstIndex(of: y.block) ?? 0)
+            }
             if x.path != y.path { return x.path.lexicographicallyPrecedes(y.path) }
             return a.offset < b.offset
         }.map(\.element)
@@ -209,40 +210,29 @@ public final class Interpreter<C: RunClock>: Sendable {
 
     /// Runs `steps` in order; the first failure (not continued) stops the block and the rest are
     /// recorded as skipped.
-    func runBlock(
-        _ steps: [Step], block: String, prefix: [Int] = [], labelPrefix: String? = nil, scope initial: Scope,
-        context: RunContext
-    ) async -> BlockOutcome {
+    func runBlock(_ steps: [Step], in body: StepBody, scope initial: Scope, context: RunContext) async -> BlockOutcome {
         var scope = initial
-        let labelPrefix = labelPrefix ?? block
         for (index, step) in steps.enumerated() {
-            let position = StepPosition(block: block, path: prefix + [index], label: "\(labelPrefix)[\(index)]")
+            let position = body.position(index)
             let outcome = await runStep(step, position: position, scope: &scope, context: context)
             if outcome == .failed {
-                let rest = Array(steps.dropFirst(index + 1))
-                await skip(
-                    rest, block: block, prefix: prefix, labelPrefix: labelPrefix, scope: scope, context: context,
-                    offset: index + 1)
-                return BlockOutcome(scope: scope, failure: "step \(position.label) '\(phrase(of: step, scope: scope))' failed (\(step.location))")
+                await skip(Array(steps.dropFirst(index + 1)), in: body, scope: scope, context: context, offset: index + 1)
+                return BlockOutcome(
+                    scope: scope, failure: "step \(position.label) '\(phrase(of: step, scope: scope))' failed (\(step.location))")
             }
         }
         return BlockOutcome(scope: scope, failure: nil)
     }
 
     /// Records steps that did not run, named as they would have been in `scope`.
-    func skip(
-        _ steps: [Step], block: String, prefix: [Int], labelPrefix: String, scope: Scope, context: RunContext,
-        offset: Int = 0
-    ) async {
+    func skip(_ steps: [Step], in body: StepBody, scope: Scope, context: RunContext, offset: Int = 0) async {
         for (i, step) in steps.enumerated() {
-            let index = offset + i
-            let position = StepPosition(block: block, path: prefix + [index], label: "\(labelPrefix)[\(index)]")
             state.count(.skipped)
             await log.write(
                 .stepFinished(
                     StepFinished(
-                        position: position, location: step.location, phrase: phrase(of: step, scope: scope), outcome: .skipped,
-                        durationMs: 0, wallDurationMs: 0)))
+                        position: body.position(offset + i), location: step.location, phrase: phrase(of: step, scope: scope),
+                        outcome: .skipped, durationMs: 0, wallDurationMs: 0)))
         }
     }
 
@@ -326,3 +316,21 @@ struct Deadline<C: Clock>: Sendable where C.Duration == Duration {
     }
 }
 
+/// Where a list of steps stands: a block, or the body of a loop for one item.
+struct StepBody: Sendable {
+    var block: StepPosition.Block
+    var prefix: [Int]
+    var items: [StepPosition.Item]
+
+    static func top(_ block: StepPosition.Block) -> StepBody { StepBody(block: block, prefix: [], items: []) }
+
+    /// The position of the body's step `index`.
+    func position(_ index: Int) -> StepPosition {
+        StepPosition(block: block, path: prefix + [index], items: items)
+    }
+
+    /// The body of the loop at `loop`, for its item `index`.
+    static func loop(at loop: StepPosition, item index: Int, _ item: StepPosition.Item) -> StepBody {
+        StepBody(block: loop.block, prefix: loop.path + [index], items: loop.items + [item])
+    }
+}

@@ -41,16 +41,16 @@ public struct Planner: Sendable {
     }
 
     /// The plan of `runbook`: `steps`, then `on failure` (which runs only if a step fails), then `finally`.
-    public func plan(_ runbook: RunbookDocument) -> [PlannedStep] {
+    public func plan(_ runbook: CheckedRunbook) -> [PlannedStep] {
         var scope = PlanScope()
         for decl in runbook.vars {
             if let value = evaluate(decl.value, scope) { scope.values[decl.name] = value }
         }
         var out: [PlannedStep] = []
-        for (block, steps) in [("steps", runbook.steps), ("on failure", runbook.onFailure), ("finally", runbook.finally)] {
+        for (block, steps) in [(StepPosition.Block.steps, runbook.steps), (.onFailure, runbook.onFailure), (.finally, runbook.finally)] {
             var blockScope = scope
-            plan(steps, block: block, prefix: [], label: block, scope: &blockScope, into: &out)
-            if block == "steps" { scope = blockScope }
+            plan(steps, in: .top(block), scope: &blockScope, into: &out)
+            if block == .steps { scope = blockScope }
         }
         return out
     }
@@ -63,69 +63,46 @@ public struct Planner: Sendable {
     }
 
     private func plan(
-        _ steps: [Step], block: String, prefix: [Int], label: String, scope: inout PlanScope, into out: inout [PlannedStep]
+        _ steps: [Step], in body: StepBody, scope: inout PlanScope, into out: inout [PlannedStep]
     ) {
         for (index, step) in steps.enumerated() {
-            let position = StepPosition(block: block, path: prefix + [index], label: "\(label)[\(index)]")
+            let position = body.position(index)
             let snapshot = scope
             let description = StepDescription(resolve: { evaluate($0, snapshot) })
             var phrase = description.describe(step.action)
             if let name = step.options.name, let text = evaluate(name, scope)?.text { phrase = "\(text) (\(phrase))" }
-            var calls: [String] = []
-            var changes = false
+            let descriptor = step.descriptor
             var detail: String?
-            func task(_ ref: TaskRef) -> String {
-                switch ref {
-                case .current: scope.current ?? "{task}"
-                case .named(let name): scope.taskNames[name.text] ?? "{task \(name.text)}"
-                case .id(let expr): description.value(expr)
-                }
-            }
-            func cluster(_ expr: Expr) -> String { description.value(expr) }
-            let listClusters = "GET " + OCPRequest(.listClusters, query: ClusterQuery(page: 1, size: 2000).items).call.path
+            var calls: [String] = []
             switch step.action {
-            case .failover(let c):
-                calls = ["POST " + OCPEndpoint.failover.template.replacingFirst("{id}", with: cluster(c))]
-                changes = true
-                scope.current = "{task of \(position.label)}"
-                if let name = step.options.taskName { scope.taskNames[name.text] = scope.current }
-            case .switchover(let c):
-                calls = ["POST " + OCPEndpoint.switchover.template.replacingFirst("{id}", with: cluster(c))]
-                changes = true
-                scope.current = "{task of \(position.label)}"
-                if let name = step.options.taskName { scope.taskNames[name.text] = scope.current }
-            case .precheckFailover(let c):
-                calls = ["POST " + OCPEndpoint.failoverPreCheck.template.replacingFirst("{id}", with: cluster(c))]
-            case .precheckSwitchover(let c):
-                calls = ["POST " + OCPEndpoint.switchoverPreCheck.template.replacingFirst("{id}", with: cluster(c))]
-            case .retryTask(let t):
-                calls = ["POST " + OCPEndpoint.retryTask.template.replacingFirst("{taskId}", with: task(t))]
-                changes = true
-            case .rollbackTask(let t):
-                calls = ["POST " + OCPEndpoint.rollbackTask.template.replacingFirst("{taskId}", with: task(t))]
-                changes = true
-            case .retrySubtask(let t, _), .skipSubtask(let t, _), .cancelSubtask(let t, _):
-                let endpoint: OCPEndpoint =
-                    switch step.action {
-                    case .retrySubtask: .retrySubtask
-                    case .skipSubtask: .skipSubtask
-                    default: .cancelSubtask
+            case .action(let action):
+                func task() -> String {
+                    switch action.task {
+                    case .current: scope.current ?? "{task}"
+                    case .named(let name): scope.taskNames[name.text] ?? "{task \(name.text)}"
+                    case .id(let expr): description.value(expr)
                     }
-                calls = [
-                    "GET " + OCPEndpoint.getTask.template.replacingFirst("{taskId}", with: task(t)),
-                    "POST " + endpoint.template.replacingFirst("{taskId}", with: task(t)),
-                ]
-                changes = true
-            case .awaitTaskStatus(let t, _), .awaitSubtaskStatus(let t, _, _):
-                calls = ["GET " + OCPEndpoint.getTask.template.replacingFirst("{taskId}", with: task(t))]
-                detail = pollDetail(step, scope)
-            case .awaitClusterType, .awaitClusterStatus:
-                calls = [listClusters]
-                detail = pollDetail(step, scope)
-            case .assertTask(let t, _), .assertSubtask(let t, _, _):
-                calls = ["GET " + OCPEndpoint.getTask.template.replacingFirst("{taskId}", with: task(t))]
-            case .assertCluster:
-                calls = [listClusters]
+                }
+                calls = descriptor.calls.map { call in
+                    let values = call.arguments.map { argument -> String in
+                        switch argument {
+                        case .subject: action.subject.map(description.value) ?? "{id}"
+                        case .task: task()
+                        case .subtask: "{subtaskId}"
+                        case .failedSubtask: "{failed subtask}"
+                        }
+                    }
+                    var text = "\(call.endpoint.method) \(call.endpoint.path(filling: values))"
+                    let query = OCPRequest(call.endpoint, query: call.query).queryString
+                    if !query.isEmpty { text += "?" + query }
+                    if call.repetition == .onFailure { text += "  (only if the task fails)" }
+                    return text
+                }
+                if descriptor.family == .wait { detail = pollDetail(step, scope) }
+                if descriptor.startedTask != nil {
+                    scope.current = "{task of \(position.label)}"
+                    if let name = step.options.taskName { scope.taskNames[name.text] = scope.current }
+                }
             case .sleep, .note:
                 break
             case .confirm:
@@ -141,16 +118,16 @@ public struct Planner: Sendable {
                 for (i, item) in items.enumerated() {
                     var inner = scope
                     inner.values[loop.variable.text] = item
-                    plan(
-                        loop.body, block: block, prefix: position.path + [i],
-                        label: "\(position.label)/\(loop.variable.text)=\(item.text)", scope: &inner, into: &out)
+                    let itemBody = StepBody.loop(
+                        at: position, item: i, StepPosition.Item(variable: loop.variable.text, value: item.text))
+                    plan(loop.body, in: itemBody, scope: &inner, into: &out)
                 }
                 continue
             }
             out.append(
                 PlannedStep(
-                    position: position, location: step.location, phrase: phrase, calls: calls, changesSystem: changes,
-                    detail: detail))
+                    position: position, location: step.location, phrase: phrase, calls: calls,
+                    changesSystem: descriptor.changesSystem, detail: detail))
         }
     }
 
@@ -178,13 +155,5 @@ public struct Planner: Sendable {
             for field in reference.fields { value = value?.field(field) }
             return value
         }
-    }
-}
-
-extension String {
-    /// The string with the first occurrence of `target` replaced.
-    func replacingFirst(_ target: String, with replacement: String) -> String {
-        guard let range = range(of: target) else { return self }
-        return replacingCharacters(in: range, with: replacement)
     }
 }

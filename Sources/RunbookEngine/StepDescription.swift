@@ -15,7 +15,9 @@ extension Interpreter {
     }
 }
 
-/// Writes a step's action back as a phrase, with values resolved where they can be.
+/// Writes a step's action back as a phrase, with values resolved where they can be, from its
+/// descriptor's grammar: `failover cluster: 6`, `await task drill status: SUCCESSFUL`,
+/// `assert subtask "X" of task 7: status FAILED, runTime 2`.
 struct StepDescription {
     var resolve: (Expr) -> ExprValue?
 
@@ -23,37 +25,18 @@ struct StepDescription {
 
     func quoted(_ expr: Expr) -> String { "\"\(value(expr))\"" }
 
-    func task(_ ref: TaskRef) -> String {
+    /// `drill` or `171603` after the word `task`; nothing for the current task.
+    func taskName(_ ref: TaskRef) -> String? {
         switch ref {
-        case .current: "task"
-        case .named(let name): "task \(name.text)"
-        case .id(let expr): "task \(value(expr))"
+        case .current: nil
+        case .named(let name): name.text
+        case .id(let expr): value(expr)
         }
     }
 
     func describe(_ action: StepAction) -> String {
         switch action {
-        case .failover(let c): return "failover cluster: \(value(c))"
-        case .switchover(let c): return "switchover cluster: \(value(c))"
-        case .precheckFailover(let c): return "precheck failover cluster: \(value(c))"
-        case .precheckSwitchover(let c): return "precheck switchover cluster: \(value(c))"
-        case .retryTask(let t): return "retry \(task(t))"
-        case .rollbackTask(let t): return "rollback \(task(t))"
-        case .retrySubtask(let t, let s): return "retry subtask \(quoted(s))" + on(t)
-        case .skipSubtask(let t, let s): return "skip subtask \(quoted(s))" + on(t)
-        case .cancelSubtask(let t, let s): return "cancel subtask \(quoted(s))" + on(t)
-        case .awaitTaskStatus(let t, let w): return "await \(task(t)) status: \(w.value)"
-        case .awaitSubtaskStatus(let t, let s, let w): return "await subtask \(quoted(s))\(on(t)) status: \(w.value)"
-        case .awaitClusterType(let c, let w): return "await cluster \(value(c)) type: \(w.value)"
-        case .awaitClusterStatus(let c, let w): return "await cluster \(value(c)) status: \(w.value)"
-        case .assertTask(let t, let fields):
-            return "assert \(task(t)): " + fields.map(taskField).joined(separator: ", ")
-        case .assertSubtask(let t, let s, let fields):
-            let list = fields.map(subtaskField)
-            let base = "assert subtask \(quoted(s))\(on(t))"
-            return list == ["status SUCCESSFUL"] ? base : base + ": " + list.joined(separator: ", ")
-        case .assertCluster(let c, let fields):
-            return "assert cluster \(value(c)): " + fields.map(clusterField).joined(separator: ", ")
+        case .action(let a): return describe(a)
         case .sleep(let d): return "sleep: \(duration(d))"
         case .note(let e): return "note: \(value(e))"
         case .confirm(let e): return "confirm: \(value(e))"
@@ -62,9 +45,34 @@ struct StepDescription {
         }
     }
 
-    private func on(_ ref: TaskRef) -> String {
-        if case .current = ref { return "" }
-        return " of \(task(ref))"
+    func describe(_ action: ActionStep) -> String {
+        let descriptor = action.descriptor
+        var words: [String] = []
+        var valueText: String?
+        for element in descriptor.grammar {
+            switch element {
+            case .word(let w): words.append(w)
+            case .subject(_, let required):
+                let id = action.subject.map(value) ?? "?"
+                if required { words.append(id) } else { valueText = id }
+            case .task: if let name = taskName(action.task) { words.append(name) }
+            case .subtask: if let subtask = action.subtask { words.append(quoted(subtask)) }
+            case .ofTask: if let name = taskName(action.task) { words.append("of task \(name)") }
+            case .field, .variable, .list: break
+            }
+        }
+        let head = words.joined(separator: " ")
+        switch descriptor.family {
+        case .wait:
+            guard let field = action.fields.first else { return head }
+            return "\(head) \(field.name): \(fieldValue(field.value))"
+        case .assertion:
+            let fields = action.fields.map { "\($0.name) \(fieldValue($0.value))" }
+            if descriptor.kind == .assertSubtask, fields == ["status SUCCESSFUL"] { return head }
+            return "\(head): " + fields.joined(separator: ", ")
+        default:
+            return valueText.map { "\(head): \($0)" } ?? head
+        }
     }
 
     private func duration(_ d: DurationValue) -> String {
@@ -74,28 +82,12 @@ struct StepDescription {
         }
     }
 
-    private func taskField(_ f: TaskField) -> String {
-        switch f {
-        case .status(let w): "status \(w.value)"
-        case .runTime(let n, _): "runTime \(n)"
-        case .tookUnder(let d): "took under \(duration(d))"
-        }
-    }
-
-    private func subtaskField(_ f: SubtaskField) -> String {
-        switch f {
-        case .status(let w): "status \(w.value)"
-        case .runTime(let n, _): "runTime \(n)"
-        case .tookUnder(let d): "took under \(duration(d))"
-        case .after(let e): "after \(quoted(e))"
-        }
-    }
-
-    private func clusterField(_ f: ClusterField) -> String {
-        switch f {
-        case .type(let w): "type \(w.value)"
-        case .status(let w): "status \(w.value)"
-        case .syncStatus(let w): "syncStatus \(w.value)"
+    private func fieldValue(_ value: FieldValue) -> String {
+        switch value {
+        case .word(let w): w.word
+        case .count(let n): String(n)
+        case .duration(let d): duration(d)
+        case .text(let e): quoted(e)
         }
     }
 }

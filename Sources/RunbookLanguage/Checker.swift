@@ -16,7 +16,8 @@ import RunbookYAML
 ///   that no wait ever awaits.
 struct Checker {
     private(set) var diagnostics: [Diagnostic] = []
-    private let brokenSteps: Set<SourceLocation>
+    /// Steps whose phrase did not parse, not yet reached in file order.
+    private var unparsed: ArraySlice<UnparsedStep> = []
 
     /// What a name stands for.
     private enum Binding {
@@ -61,11 +62,11 @@ struct Checker {
         var taskName: String?
         var awaited: Bool
 
-        init(definition: TaskDefinition?, step: Step, awaited: Bool) {
+        init(definition: TaskDefinition?, phrase: String, location: SourceLocation, taskName: String?, awaited: Bool) {
             self.definition = definition
-            self.phrase = step.phrase
-            self.location = step.location
-            self.taskName = step.options.taskName?.text
+            self.phrase = phrase
+            self.location = location
+            self.taskName = taskName
             self.awaited = awaited
         }
     }
@@ -82,15 +83,14 @@ struct Checker {
     private var laterNames: [String: (noun: String, location: SourceLocation)]?
     private var runbook: RunbookDocument?
 
-    init(brokenSteps: Set<SourceLocation>) {
-        self.brokenSteps = brokenSteps
-    }
-
     // MARK: - Entry
 
-    /// Checks `runbook` in place (applying `--var` values to its `vars`).
-    mutating func check(_ runbook: inout RunbookDocument, predefinedVariables: [String: String]) {
+    /// Checks `document` and returns it with `--var` values in its `vars`; the diagnostics say
+    /// whether it may run.
+    mutating func check(_ document: RunbookDocument, predefinedVariables: [String: String]) -> RunbookDocument {
+        var runbook = document
         self.runbook = runbook
+        unparsed = runbook.unparsedSteps[...]
         runbook.vars = checkVars(runbook.vars, predefined: predefinedVariables)
         if let target = runbook.target, let value = checkExpr(target) {
             if case .scalar(.string(let text)) = value, RunbookParser.isValidTarget(text) {
@@ -104,6 +104,7 @@ struct Checker {
         checkSteps(runbook.steps)
         checkSteps(runbook.onFailure)
         checkSteps(runbook.finally)
+        reachUnparsed(before: nil)
         for task in tasks where !task.awaited {
             let name = task.taskName.map { "task \($0)" } ?? "task"
             warning(
@@ -112,6 +113,7 @@ struct Checker {
                 at: task.location)
         }
         self.runbook = nil
+        return runbook
     }
 
     private mutating func error(_ id: String, _ message: String, at location: SourceLocation) {
@@ -226,74 +228,75 @@ struct Checker {
     // MARK: - Steps
 
     private mutating func checkSteps(_ steps: [Step]) {
-        for index in steps.indices { checkStep(steps[index]) }
+        for index in steps.indices {
+            reachUnparsed(before: steps[index].location)
+            checkStep(steps[index])
+        }
+    }
+
+    /// The steps whose phrase did not parse, up to `location` (all of them when nil), in file order:
+    /// such a step may have started or awaited a task, so the checker stops reasoning about the
+    /// current one (and does not warn that it is never awaited).
+    private mutating func reachUnparsed(before location: SourceLocation?) {
+        while let next = unparsed.first, location.map({ next.location < $0 }) ?? true {
+            unparsed.removeFirst()
+            if case .task(let index) = current { tasks[index].awaited = true }
+            if let name = next.taskName {
+                tasks.append(
+                    StartedTask(definition: nil, phrase: next.phrase, location: next.location, taskName: name.text, awaited: true))
+                bindTaskName(name, task: tasks.count - 1)
+            }
+            current = .unknown
+        }
     }
 
     private mutating func checkStep(_ step: Step) {
         checkOptions(step.options)
-        if !brokenSteps.isEmpty, brokenSteps.contains(step.location) {
-            // The phrase is unknown: it may have started or awaited a task, so stop reasoning about
-            // the current one (and do not warn that it is never awaited).
-            if case .task(let index) = current { tasks[index].awaited = true }
-            if let name = step.options.taskName {
-                tasks.append(StartedTask(definition: nil, step: step, awaited: true))
-                bindTaskName(name, task: tasks.count - 1)
-            }
-            current = .unknown
-            return
-        }
-        if step.action.isClusterAction, step.options.continueOnFailure {
+        let descriptor = step.descriptor
+        if descriptor.isAction, step.options.continueOnFailure {
             warning(
                 "step.continue-on-cluster-action",
                 "'continue on failure' on a cluster action: if '\(step.phrase)' fails, the steps after it still run",
                 at: step.location)
         }
         switch step.action {
-        case .failover(let cluster), .switchover(let cluster):
-            checkCluster(cluster)
-            let definition: TaskDefinition = if case .failover = step.action { .failover } else { .switchover }
-            tasks.append(StartedTask(definition: definition, step: step, awaited: false))
-            if let name = step.options.taskName { bindTaskName(name, task: tasks.count - 1) }
-            current = .task(tasks.count - 1)
-        case .precheckFailover(let cluster), .precheckSwitchover(let cluster):
-            checkCluster(cluster)
-            precheckWithoutTask = step.phrase
-        case .retryTask(let ref), .rollbackTask(let ref):
-            _ = resolveTask(ref, step: step)
-        case .retrySubtask(let ref, let subtask), .skipSubtask(let ref, let subtask), .cancelSubtask(let ref, let subtask):
-            let task = resolveTask(ref, step: step)
-            checkSubtaskName(subtask, task: task)
-        case .awaitTaskStatus(let ref, _):
-            if let task = resolveTask(ref, step: step) { tasks[task].awaited = true }
-        case .awaitSubtaskStatus(let ref, let subtask, _):
-            let task = resolveTask(ref, step: step)
-            if let task { tasks[task].awaited = true }
-            checkSubtaskName(subtask, task: task)
-        case .awaitClusterType(let cluster, _), .awaitClusterStatus(let cluster, _):
-            checkCluster(cluster)
-        case .assertTask(let ref, let fields):
-            _ = resolveTask(ref, step: step)
-            for field in fields {
-                if case .tookUnder(let d) = field { checkDuration(d, positive: true) }
-            }
-        case .assertSubtask(let ref, let subtask, let fields):
-            let task = resolveTask(ref, step: step)
-            checkSubtaskName(subtask, task: task)
-            for field in fields {
-                switch field {
-                case .tookUnder(let d): checkDuration(d, positive: true)
-                case .after(let other): checkSubtaskName(other, task: task)
-                default: break
-                }
-            }
-        case .assertCluster(let cluster, _):
-            checkCluster(cluster)
+        case .action(let action):
+            checkAction(action, descriptor, step: step)
         case .sleep(let d):
             checkDuration(d, positive: false)
         case .note(let text), .confirm(let text):
             _ = checkExpr(text)
         case .forEach(let block):
             checkForEach(block, step: step)
+        }
+    }
+
+    private mutating func checkAction(_ action: ActionStep, _ descriptor: PhraseDescriptor, step: Step) {
+        if let subject = action.subject { checkSubject(subject, descriptor.subject ?? .cluster) }
+        var task: Int?
+        switch descriptor.family {
+        case .startsTask(_, let definition):
+            tasks.append(
+                StartedTask(
+                    definition: definition, phrase: step.phrase, location: step.location,
+                    taskName: step.options.taskName?.text, awaited: false))
+            if let name = step.options.taskName { bindTaskName(name, task: tasks.count - 1) }
+            current = .task(tasks.count - 1)
+        case .precheck:
+            precheckWithoutTask = step.phrase
+        case .wait where descriptor.takesTask:
+            task = resolveTask(action.task, step: step)
+            if let task { tasks[task].awaited = true }
+        default:
+            if descriptor.takesTask { task = resolveTask(action.task, step: step) }
+        }
+        if let subtask = action.subtask { checkSubtaskName(subtask, task: task) }
+        for field in action.fields {
+            switch field.value {
+            case .duration(let d): checkDuration(d, positive: true)
+            case .text(let other): checkSubtaskName(other, task: task)
+            case .word, .count: break
+            }
         }
     }
 
@@ -369,9 +372,10 @@ struct Checker {
             case .unknown: return nil
             case .none:
                 let precheck = precheckWithoutTask.map { " ('\($0)' starts none)" } ?? ""
+                let starters = PhraseDescriptor.all.filter { $0.startedTask != nil }.map { "'\($0.words)'" }
                 error(
                     "task.no-current",
-                    "'\(step.phrase)' acts on the current task, but no step before it starts one\(precheck): start one with 'failover cluster' or 'switchover cluster', or name one with 'task NAME'",
+                    "'\(step.phrase)' acts on the current task, but no step before it starts one\(precheck): start one with \(NodeReader.listing(starters)), or name one with 'task NAME'",
                     at: step.location)
                 return nil
             }
@@ -401,36 +405,27 @@ struct Checker {
         }
     }
 
-    private static let failoverSubtasks = Set(TaskDefinition.failover.subtaskNames)
-    private static let switchoverSubtasks = Set(TaskDefinition.switchover.subtaskNames)
-    private static let allSubtasks = Set(TaskDefinition.knownSubtaskNames)
-
     private mutating func checkSubtaskName(_ expr: Expr, task: Int?) {
         guard case .literal(.string(let name)) = expr.kind else {
             _ = checkExpr(expr)
             return
         }
         let definition = task.flatMap { tasks[$0].definition }
-        let known: Set<String> =
-            switch definition?.name {
-            case TaskDefinition.failover.name?: Self.failoverSubtasks
-            case TaskDefinition.switchover.name?: Self.switchoverSubtasks
-            default: Self.allSubtasks
-            }
-        guard !known.contains(name) else { return }
         let names = definition?.subtaskNames ?? TaskDefinition.knownSubtaskNames
-        let kind = definition.map { $0.name == TaskDefinition.failover.name ? "failover" : "switchover" }
-        warning("subtask.unknown-name", SubtaskNames.unknownMessage(name, among: names, task: kind), at: expr.location)
+        guard !names.contains(name) else { return }
+        warning(
+            "subtask.unknown-name", SubtaskNames.unknownMessage(name, among: names, task: definition?.shortName),
+            at: expr.location)
     }
 
     // MARK: - Values
 
-    private mutating func checkCluster(_ expr: Expr) {
+    private mutating func checkSubject(_ expr: Expr, _ subject: SubjectKind) {
         guard case .literal = expr.kind else {
             if let value = checkExpr(expr), (CountValue.integer(from: value) ?? 0) < 1 {
                 error(
-                    "value.cluster", "'\(expr.sourceText)' is '\(value.text)', which is not a cluster id (a number)",
-                    at: expr.location)
+                    "value.\(subject.rawValue)",
+                    "'\(expr.sourceText)' is '\(value.text)', which is not a \(subject.noun) (a number)", at: expr.location)
             }
             return
         }

@@ -211,25 +211,34 @@ struct NodeReader {
     }
 
     /// An OCP word (status or type) in capitals; reports unknown words with a suggestion.
-    mutating func word<W: VocabularyWord>(_ node: Node, _ type: W.Type, what: String? = nil) -> Word<W>? {
-        let label = what ?? W.wordKind
+    /// A word of `set` (an alias gives its OCP word), or a diagnostic saying what is expected,
+    /// with a "did you mean" when a word is close.
+    mutating func word(_ node: Node, _ set: WordSet, what: String? = nil) -> WrittenWord? {
+        let label = what ?? set.kind
         guard let scalar = node.scalar, case .string = Self.value(node) ?? .null else {
-            wrongType(label, expected: "a \(W.wordKind) (\(W.spellingList))", node: node, id: "word.unknown")
+            wrongType(label, expected: "a \(set.kind) (\(set.spellingList))", node: node, id: "word.unknown")
             return nil
         }
-        if let value = W(written: scalar.text) { return Word(value, written: scalar.text, at: node.location) }
+        if let word = set.word(written: scalar.text) {
+            return WrittenWord(word: word, written: scalar.text, location: node.location)
+        }
         if ExpressionText.hasReference(scalar.text) {
             error(
-                "word.expression", "a \(W.wordKind) is written as a word (\(W.spellingList)), not '\(scalar.text)'",
+                "word.expression", "a \(set.kind) is written as a word (\(set.spellingList)), not '\(scalar.text)'",
                 at: node.location)
             return nil
         }
-        let suggestion = Suggestion.closest(to: scalar.text, among: W.spellings)
+        let suggestion = Suggestion.closest(to: scalar.text, among: set.spellings)
         let message =
-            suggestion.map { "unknown \(W.wordKind) '\(scalar.text)'; did you mean '\($0)'?" }
-            ?? "unknown \(W.wordKind) '\(scalar.text)': expected \(W.spellingList)"
+            suggestion.map { "unknown \(set.kind) '\(scalar.text)'; did you mean '\($0)'?" }
+            ?? "unknown \(set.kind) '\(scalar.text)': expected \(set.spellingList)"
         error("word.unknown", message, at: node.location)
         return nil
+    }
+
+    /// A word of `W`'s vocabulary, as its type.
+    mutating func word<W: VocabularyWord>(_ node: Node, _ type: W.Type) -> W? {
+        word(node, WordSet(type)).map { W(rawValue: $0.word) }
     }
 
     /// `A`, `A or B`, `A, B or C` (or with "and").

@@ -5,11 +5,11 @@ import RunbookYAML
 /// The outcome of checking one runbook file.
 public struct CheckResult: Sendable {
     /// The checked runbook, ready to run; nil when there is any error.
-    public var runbook: RunbookDocument?
+    public var runbook: CheckedRunbook?
     /// Every error and warning, in the order of their place in the file.
     public var diagnostics: [Diagnostic]
 
-    public init(runbook: RunbookDocument?, diagnostics: [Diagnostic]) {
+    init(runbook: CheckedRunbook?, diagnostics: [Diagnostic]) {
         self.runbook = runbook
         self.diagnostics = diagnostics
     }
@@ -19,7 +19,7 @@ public struct CheckResult: Sendable {
     public var hasErrors: Bool { errorCount > 0 }
 }
 
-/// The one entry point from a runbook file to a checked ``RunbookDocument``:
+/// The one entry point from a runbook file to a ``CheckedRunbook``:
 /// bytes -> ``YAMLLoader`` -> `RunbookParser` (structure, phrases, options, expressions) ->
 /// `Checker` (names, scopes, current-task rules, warnings) -> ``CheckResult``.
 ///
@@ -48,15 +48,14 @@ public enum RunbookChecker {
     public static func check(node root: Node?, file: String, predefinedVariables: [String: String] = [:]) -> CheckResult {
         let parsed = RunbookParser.parse(root, file: file)
         var diagnostics = parsed.diagnostics
-        var runbook = parsed.runbook
-        if var book = runbook {
-            var checker = Checker(brokenSteps: parsed.brokenSteps)
-            checker.check(&book, predefinedVariables: predefinedVariables)
+        var runbook: RunbookDocument?
+        if let document = parsed.runbook {
+            var checker = Checker()
+            runbook = checker.check(document, predefinedVariables: predefinedVariables)
             diagnostics += checker.diagnostics
-            runbook = book
         }
         diagnostics = NodeReader.ordered(diagnostics, file: file)
         let hasErrors = diagnostics.contains { $0.severity == .error }
-        return CheckResult(runbook: hasErrors ? nil : runbook, diagnostics: diagnostics)
+        return CheckResult(runbook: hasErrors ? nil : runbook.map(CheckedRunbook.init), diagnostics: diagnostics)
     }
 }

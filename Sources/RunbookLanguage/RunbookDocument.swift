@@ -2,12 +2,10 @@ import OCPModel
 import RunbookSupport
 import RunbookYAML
 
-/// A checked runbook: the typed tree the interpreter executes.
+/// A parsed runbook: the typed tree of a file (a ``CheckedRunbook`` once the checker passed it).
 ///
-/// Built by ``RunbookChecker/check(bytes:file:predefinedVariables:)`` only when the file has no
-/// errors, so every name in it is defined, every `task` reference has a task to act on, and every
-/// phrase, option, word and duration is valid. Values that depend on the run (`${env.X}`, task
-/// fields, loop items, variables) are ``Expr`` trees to evaluate, never text to parse again.
+/// Values that depend on the run (`${env.X}`, task fields, loop items, variables) are ``Expr``
+/// trees to evaluate, never text to parse again.
 ///
 /// Meaning of a run: the ``vars`` are evaluated in order; ``steps`` run in order and the first
 /// failure stops them (unless the step has `continue on failure`); then ``onFailure`` runs if a step
@@ -29,6 +27,8 @@ public struct RunbookDocument: Sendable, Hashable {
     public var onFailure: [Step]
     /// `finally`: runs at the end, whatever happened.
     public var finally: [Step]
+    /// Steps whose phrase did not parse (only in a runbook with errors), in the order written.
+    public var unparsedSteps: [UnparsedStep]
     /// The path of the file as the user gave it.
     public var file: String
     /// Where the runbook starts (its first key).
@@ -37,7 +37,7 @@ public struct RunbookDocument: Sendable, Hashable {
     public init(
         title: String, description: String? = nil, target: Expr? = nil, vars: [VarDecl] = [],
         timeout: DurationValue? = nil, simulate: SimulateBlock? = nil, steps: [Step], onFailure: [Step] = [],
-        finally: [Step] = [], file: String, location: SourceLocation
+        finally: [Step] = [], unparsedSteps: [UnparsedStep] = [], file: String, location: SourceLocation
     ) {
         self.title = title
         self.description = description
@@ -48,6 +48,7 @@ public struct RunbookDocument: Sendable, Hashable {
         self.steps = steps
         self.onFailure = onFailure
         self.finally = finally
+        self.unparsedSteps = unparsedSteps
         self.file = file
         self.location = location
     }
@@ -129,8 +130,23 @@ public struct Step: Sendable, Hashable {
         func hash(into hasher: inout Hasher) { hasher.combine(value) }
     }
 
-    /// True when the step starts an OCP task (`failover cluster`, `switchover cluster`) and makes it current.
-    public var startsTask: Bool { action.startsTask }
+    /// The step's phrase descriptor.
+    public var descriptor: PhraseDescriptor { action.kind.descriptor }
+}
+
+/// A step whose phrase did not parse: the runbook is invalid, and the checker knows only where it
+/// is and the task name it gives, so that it says nothing wrong about the steps around it.
+public struct UnparsedStep: Sendable, Hashable {
+    public var phrase: String
+    public var location: SourceLocation
+    /// Its `as:` name, if it gives a valid one.
+    public var taskName: Name?
+
+    public init(phrase: String, location: SourceLocation, taskName: Name?) {
+        self.phrase = phrase
+        self.location = location
+        self.taskName = taskName
+    }
 }
 
 /// The options of a step; any may be absent.
@@ -145,7 +161,7 @@ public struct StepOptions: Sendable, Hashable {
     public var taskName: Name?
     /// `continue on failure: true`: a failure is logged and the run goes on.
     public var continueOnFailure: Bool
-    /// `max concurrency:` how many items of an `in parallel for each` run at once (nil: all).
+    /// `max concurrency:` how many items of an `in parallel for each` run at once (nil: the default).
     public var maxConcurrency: CountValue?
 
     public init(
@@ -184,51 +200,10 @@ public enum TaskRef: Sendable, Hashable {
     case id(Expr)
 }
 
-/// What a step does: one case per phrase of the language.
+/// What a step does.
 public indirect enum StepAction: Sendable, Hashable {
-    // MARK: Cluster actions
-    /// `failover cluster: ID`: POST `.../clusters/ID/failover`; starts a task and makes it current.
-    case failover(cluster: Expr)
-    /// `switchover cluster: ID`: POST `.../clusters/ID/switchover`; starts a task and makes it current.
-    case switchover(cluster: Expr)
-    /// `precheck failover cluster: ID`: POST `.../failoverPreCheck`; passes when valid, fails listing
-    /// every message. It answers at once and starts no task.
-    case precheckFailover(cluster: Expr)
-    /// `precheck switchover cluster: ID`: POST `.../switchoverPreCheck`.
-    case precheckSwitchover(cluster: Expr)
-
-    // MARK: Task operations
-    /// `retry task`: re-run the FAILED subtasks of a FAILED task.
-    case retryTask(TaskRef)
-    /// `rollback task`: roll a FAILED task back.
-    case rollbackTask(TaskRef)
-    /// `retry subtask "NAME"`.
-    case retrySubtask(TaskRef, subtask: Expr)
-    /// `skip subtask "NAME"`.
-    case skipSubtask(TaskRef, subtask: Expr)
-    /// `cancel subtask "NAME"`.
-    case cancelSubtask(TaskRef, subtask: Expr)
-
-    // MARK: Waits
-    /// `await task status: S`.
-    case awaitTaskStatus(TaskRef, Word<TaskStatus>)
-    /// `await subtask "NAME" status: S`.
-    case awaitSubtaskStatus(TaskRef, subtask: Expr, Word<SubtaskStatus>)
-    /// `await cluster ID type: T`.
-    case awaitClusterType(cluster: Expr, Word<ClusterType>)
-    /// `await cluster ID status: S`.
-    case awaitClusterStatus(cluster: Expr, Word<ClusterStatus>)
-
-    // MARK: Assertions
-    /// `assert task: {fields}` and `assert task status: S` (one field).
-    case assertTask(TaskRef, [TaskField])
-    /// `assert subtask "NAME"` (the field `status: SUCCESSFUL` is filled in), `assert subtask "NAME": {fields}`,
-    /// `assert subtask "NAME" status: S`.
-    case assertSubtask(TaskRef, subtask: Expr, [SubtaskField])
-    /// `assert cluster ID: {fields}`, `assert cluster ID type: T` (and `status`, `syncStatus`).
-    case assertCluster(cluster: Expr, [ClusterField])
-
-    // MARK: Other steps
+    /// A phrase that talks to OCP: a cluster action, a task operation, a wait or an assertion.
+    case action(ActionStep)
     /// `sleep: DURATION`.
     case sleep(DurationValue)
     /// `note: TEXT`: writes the text into the step log.
@@ -238,41 +213,43 @@ public indirect enum StepAction: Sendable, Hashable {
     /// `for each NAME in LIST:` and `in parallel for each NAME in LIST:`.
     case forEach(ForEachBlock)
 
-    /// True for `failover cluster` and `switchover cluster`, which start a task and make it current.
-    public var startsTask: Bool {
+    /// The phrase.
+    public var kind: PhraseKind {
         switch self {
-        case .failover, .switchover: true
-        default: false
+        case .action(let a): a.kind
+        case .sleep: .sleep
+        case .note: .note
+        case .confirm: .confirm
+        case .forEach(let block): block.parallel ? .parallelForEach : .forEach
         }
+    }
+}
+
+/// A phrase that talks to OCP, with the values its key and value give. Its
+/// ``PhraseKind/descriptor`` says what each part means and which calls it makes.
+public struct ActionStep: Sendable, Hashable {
+    public var kind: PhraseKind
+    /// The cluster id of a cluster action, wait or assertion.
+    public var subject: Expr?
+    /// The task it acts on (`.current` when the phrase names none).
+    public var task: TaskRef
+    /// The subtask it names.
+    public var subtask: Expr?
+    /// What a wait awaits (one field) or an assertion checks.
+    public var fields: [FieldCheck]
+
+    public init(
+        _ kind: PhraseKind, subject: Expr? = nil, task: TaskRef = .current, subtask: Expr? = nil,
+        fields: [FieldCheck] = []
+    ) {
+        self.kind = kind
+        self.subject = subject
+        self.task = task
+        self.subtask = subtask
+        self.fields = fields
     }
 
-    /// True for the four cluster actions (a precheck included).
-    public var isClusterAction: Bool {
-        switch self {
-        case .failover, .switchover, .precheckFailover, .precheckSwitchover: true
-        default: false
-        }
-    }
-
-    /// True for the four waits.
-    public var isAwait: Bool {
-        switch self {
-        case .awaitTaskStatus, .awaitSubtaskStatus, .awaitClusterType, .awaitClusterStatus: true
-        default: false
-        }
-    }
-
-    /// The task the step acts on, for task operations, task and subtask waits and assertions.
-    public var taskRef: TaskRef? {
-        switch self {
-        case .retryTask(let ref), .rollbackTask(let ref), .retrySubtask(let ref, _), .skipSubtask(let ref, _),
-            .cancelSubtask(let ref, _), .awaitTaskStatus(let ref, _), .awaitSubtaskStatus(let ref, _, _),
-            .assertTask(let ref, _), .assertSubtask(let ref, _, _):
-            ref
-        default:
-            nil
-        }
-    }
+    public var descriptor: PhraseDescriptor { kind.descriptor }
 }
 
 /// A `for each` or `in parallel for each` block.
@@ -294,38 +271,33 @@ public struct ForEachBlock: Sendable, Hashable {
     }
 }
 
-// MARK: - Assertion fields
+// MARK: - Fields
 
-/// A field of `assert task`.
-public enum TaskField: Sendable, Hashable {
-    /// `status: S`.
-    case status(Word<TaskStatus>)
-    /// `runTime: N`: the highest `runTime` among the task's subtasks (how many times it was tried).
-    case runTime(Int, at: SourceLocation)
-    /// `took under: DURATION`: finishTime - startTime is below it (the task must have finished).
-    case tookUnder(DurationValue)
+/// One field of a wait or an assertion: `status: SUCCESSFUL`, `took under: 10m`.
+public struct FieldCheck: Sendable, Hashable {
+    /// The field's name (``FieldSpec/name``).
+    public var name: String
+    public var value: FieldValue
+    /// Where the field is written (its key, or the phrase's field word).
+    public var location: SourceLocation
+
+    public init(_ name: String, _ value: FieldValue, at location: SourceLocation) {
+        self.name = name
+        self.value = value
+        self.location = location
+    }
 }
 
-/// A field of `assert subtask`.
-public enum SubtaskField: Sendable, Hashable {
-    /// `status: S`.
-    case status(Word<SubtaskStatus>)
-    /// `runTime: N`: how many times the subtask has run.
-    case runTime(Int, at: SourceLocation)
-    /// `took under: DURATION`: finishTime - startTime is below it (the subtask must have finished).
-    case tookUnder(DurationValue)
-    /// `after: "OTHER NAME"`: the other subtask finished before this one started.
-    case after(Expr)
-}
-
-/// A field of `assert cluster`.
-public enum ClusterField: Sendable, Hashable {
-    /// `type: PRIMARY`.
-    case type(Word<ClusterType>)
-    /// `status: RUNNING`.
-    case status(Word<ClusterStatus>)
-    /// `syncStatus: VALID`.
-    case syncStatus(Word<SyncStatus>)
+/// The expected value of a field.
+public enum FieldValue: Sendable, Hashable {
+    /// A word of OCP's vocabulary (`PRIMARY`, `SUCCESSFUL`).
+    case word(WrittenWord)
+    /// A whole number (`runTime: 2`).
+    case count(Int)
+    /// A duration (`took under: 10m`).
+    case duration(DurationValue)
+    /// Text (`after: "Wait node"`).
+    case text(Expr)
 }
 
 // MARK: - Durations and counts

@@ -39,7 +39,7 @@ private struct OutlineWriter {
     }
 
     mutating func step(_ step: Step, depth: Int) {
-        line(depth, "\(step.action.caseName) \(at(step.location)) \(quote(step.phrase))")
+        line(depth, "\(step.action.kind.rawValue) \(at(step.location)) \(quote(step.phrase))")
         let d = depth + 1
         let o = step.options
         if let name = o.name { line(d, "name \(name.outline)") }
@@ -49,53 +49,18 @@ private struct OutlineWriter {
         if o.continueOnFailure { line(d, "continue on failure") }
         if let count = o.maxConcurrency { line(d, "max concurrency \(count.outline)") }
         switch step.action {
-        case .failover(let c), .switchover(let c), .precheckFailover(let c), .precheckSwitchover(let c):
-            line(d, "cluster \(c.outline)")
-        case .retryTask(let t), .rollbackTask(let t):
-            line(d, "task \(t.outline)")
-        case .retrySubtask(let t, let s), .skipSubtask(let t, let s), .cancelSubtask(let t, let s):
-            line(d, "task \(t.outline)")
-            line(d, "subtask \(s.outline)")
-        case .awaitTaskStatus(let t, let w):
-            line(d, "task \(t.outline)")
-            line(d, "status \(w.outline)")
-        case .awaitSubtaskStatus(let t, let s, let w):
-            line(d, "task \(t.outline)")
-            line(d, "subtask \(s.outline)")
-            line(d, "status \(w.outline)")
-        case .awaitClusterType(let c, let w):
-            line(d, "cluster \(c.outline)")
-            line(d, "type \(w.outline)")
-        case .awaitClusterStatus(let c, let w):
-            line(d, "cluster \(c.outline)")
-            line(d, "status \(w.outline)")
-        case .assertTask(let t, let fields):
-            line(d, "task \(t.outline)")
-            for field in fields {
-                switch field {
-                case .status(let w): line(d, "status \(w.outline)")
-                case .runTime(let n, let location): line(d, "runTime \(n) \(at(location))")
-                case .tookUnder(let v): line(d, "took under \(v.outline)")
-                }
+        case .action(let action):
+            if let subject = action.subject, let kind = action.descriptor.subject {
+                line(d, "\(kind.rawValue) \(subject.outline)")
             }
-        case .assertSubtask(let t, let s, let fields):
-            line(d, "task \(t.outline)")
-            line(d, "subtask \(s.outline)")
-            for field in fields {
-                switch field {
-                case .status(let w): line(d, "status \(w.outline)")
-                case .runTime(let n, let location): line(d, "runTime \(n) \(at(location))")
-                case .tookUnder(let v): line(d, "took under \(v.outline)")
-                case .after(let e): line(d, "after \(e.outline)")
-                }
-            }
-        case .assertCluster(let c, let fields):
-            line(d, "cluster \(c.outline)")
-            for field in fields {
-                switch field {
-                case .type(let w): line(d, "type \(w.outline)")
-                case .status(let w): line(d, "status \(w.outline)")
-                case .syncStatus(let w): line(d, "syncStatus \(w.outline)")
+            if action.descriptor.takesTask { line(d, "task \(action.task.outline)") }
+            if let subtask = action.subtask { line(d, "subtask \(subtask.outline)") }
+            for field in action.fields {
+                switch field.value {
+                case .word(let w): line(d, "\(field.name) \(w.outline)")
+                case .count(let n): line(d, "\(field.name) \(n) \(at(field.location))")
+                case .duration(let v): line(d, "\(field.name) \(v.outline)")
+                case .text(let e): line(d, "\(field.name) \(e.outline)")
                 }
             }
         case .sleep(let v):
@@ -185,9 +150,9 @@ extension TaskRef {
     }
 }
 
-extension Word {
+extension WrittenWord {
     fileprivate var outline: String {
-        (written == value.rawValue ? value.rawValue : "\(value.rawValue) (written \(written))") + " " + at(location)
+        (written == word ? word : "\(word) (written \(written))") + " " + at(location)
     }
 }
 
@@ -205,34 +170,6 @@ extension CountValue {
         switch kind {
         case .fixed(let n): "\(n) \(at(location))"
         case .expression(let e): e.outline
-        }
-    }
-}
-
-extension StepAction {
-    /// The case's name: `failover`, `awaitTaskStatus`, `forEach`, `parallelForEach`.
-    public var caseName: String {
-        switch self {
-        case .failover: "failover"
-        case .switchover: "switchover"
-        case .precheckFailover: "precheckFailover"
-        case .precheckSwitchover: "precheckSwitchover"
-        case .retryTask: "retryTask"
-        case .rollbackTask: "rollbackTask"
-        case .retrySubtask: "retrySubtask"
-        case .skipSubtask: "skipSubtask"
-        case .cancelSubtask: "cancelSubtask"
-        case .awaitTaskStatus: "awaitTaskStatus"
-        case .awaitSubtaskStatus: "awaitSubtaskStatus"
-        case .awaitClusterType: "awaitClusterType"
-        case .awaitClusterStatus: "awaitClusterStatus"
-        case .assertTask: "assertTask"
-        case .assertSubtask: "assertSubtask"
-        case .assertCluster: "assertCluster"
-        case .sleep: "sleep"
-        case .note: "note"
-        case .confirm: "confirm"
-        case .forEach(let block): block.parallel ? "parallelForEach" : "forEach"
         }
     }
 }

@@ -10,12 +10,10 @@ import RunbookYAML
 struct RunbookParser {
     /// What the parser hands to the checker.
     struct Output {
-        /// The tree, with a placeholder for each step whose phrase did not parse; nil when the file is
-        /// not a mapping at all.
+        /// The tree of the steps whose phrase parsed (the others are its ``RunbookDocument/unparsedSteps``);
+        /// nil when the file is not a mapping at all.
         var runbook: RunbookDocument?
         var diagnostics: [Diagnostic]
-        /// Locations of placeholder steps (their phrase is unknown, so the checker assumes nothing about them).
-        var brokenSteps: Set<SourceLocation>
     }
 
     static let topLevelKeys = ["runbook", "description", "target", "vars", "timeout", "simulate", "steps", "on failure", "finally"]
@@ -33,13 +31,9 @@ struct RunbookParser {
         default: false
         }
     }
-    static let taskFieldKeys = ["status", "runTime", "took under"]
-    static let subtaskFieldKeys = ["status", "runTime", "took under", "after"]
-    static let clusterFieldKeys = ["type", "status", "syncStatus"]
-
     let file: String
     private var reader = NodeReader()
-    private var brokenSteps: Set<SourceLocation> = []
+    private var unparsed: [UnparsedStep] = []
 
     init(file: String) {
         self.file = file
@@ -47,8 +41,9 @@ struct RunbookParser {
 
     static func parse(_ root: Node?, file: String) -> Output {
         var parser = RunbookParser(file: file)
-        let runbook = parser.runbook(root)
-        return Output(runbook: runbook, diagnostics: parser.reader.diagnostics, brokenSteps: parser.brokenSteps)
+        var runbook = parser.runbook(root)
+        runbook?.unparsedSteps = parser.unparsed.sorted { $0.location < $1.location }
+        return Output(runbook: runbook, diagnostics: parser.reader.diagnostics)
     }
 
     // MARK: - Top level
@@ -178,10 +173,11 @@ struct RunbookParser {
             }
             return []
         }
-        return items.map { step($0) }
+        return items.compactMap { step($0) }
     }
 
-    private mutating func step(_ node: Node) -> Step {
+    /// The step, or nil when its phrase does not parse (it is then an unparsed step).
+    private mutating func step(_ node: Node) -> Step? {
         switch node.content {
         case .scalar(let scalar):
             guard case .string = NodeReader.value(node) ?? .null else {
@@ -189,19 +185,19 @@ struct RunbookParser {
                     "step.form",
                     "a step is a phrase such as 'retry task' or a mapping such as 'failover cluster: 6', not \(NodeReader.kind(of: node))",
                     at: node.location)
-                return placeholder(at: node.location, phrase: scalar.text, options: StepOptions())
+                return unparsedStep(at: node.location, phrase: scalar.text, options: StepOptions())
             }
             switch phrase(scalar.text) {
             case .success(let syntax):
                 return build(syntax, keyNode: node, value: nil, options: StepOptions(), optionKeys: OptionLocations(), text: scalar.text)
             case .failure(let failure):
                 report(failure, keyNode: node, text: scalar.text)
-                return placeholder(at: node.location, phrase: scalar.text, options: StepOptions())
+                return unparsedStep(at: node.location, phrase: scalar.text, options: StepOptions())
             }
         case .sequence:
             reader.error(
                 "step.form", "a step is a phrase or a mapping, not a sequence (is a '-' too many?)", at: node.location)
-            return placeholder(at: node.location, phrase: "", options: StepOptions())
+            return unparsedStep(at: node.location, phrase: "", options: StepOptions())
         case .mapping(let pairs):
             return mappingStep(node, pairs: pairs)
         }
@@ -227,7 +223,7 @@ struct RunbookParser {
         case .failure(let error):
             return .failure(.lex(error))
         case .success(let tokens):
-            switch PhraseParser.parse(tokens) {
+            switch PhraseMatcher.parse(tokens) {
             case .success(let syntax): return .success(syntax)
             case .failure(let failure): return .failure(.parse(failure, tokens))
             }
@@ -240,12 +236,12 @@ struct RunbookParser {
         case .lex(let error):
             reader.error("phrase.syntax", "in phrase '\(text)': \(error.message)", at: origin.location(at: error.offset))
         case .parse(let failure, let tokens):
-            let (message, offset) = PhraseParser.explain(failure, tokens: tokens, phrase: text)
+            let (message, offset) = PhraseMatcher.explain(failure, tokens: tokens, phrase: text)
             reader.error("phrase.unknown", message, at: origin.location(at: offset))
         }
     }
 
-    private mutating func mappingStep(_ node: Node, pairs: [Pair]) -> Step {
+    private mutating func mappingStep(_ node: Node, pairs: [Pair]) -> Step? {
         // Indexes into `pairs`: options, phrases that parsed, and keys that are neither.
         var optionIndexes: [Int] = []
         var parsed: [(index: Int, text: String, syntax: PhraseSyntax)] = []
@@ -267,7 +263,7 @@ struct RunbookParser {
             let optionHint = Suggestion.closest(to: candidate.text, among: Self.optionKeys)
             var hasCorrection = false
             if case .parse(let failure, let tokens) = candidate.failure {
-                hasCorrection = PhraseParser.correction(tokens: tokens, failure: failure) != nil
+                hasCorrection = PhraseMatcher.correction(tokens: tokens, failure: failure) != nil
             }
             // A close option name, or no close phrase beside a phrase that parsed: an unknown option.
             if optionHint != nil || (!hasCorrection && !parsed.isEmpty) {
@@ -296,7 +292,7 @@ struct RunbookParser {
                 "a step has one phrase, but this one has \(parsed.count): " + NodeReader.listing(parsed.map { "'\($0.text)'" }, conjunction: "and")
                     + " (start each on its own '- ')",
                 at: pairs[parsed[1].index].key.location)
-            return placeholder(at: pairs[parsed[0].index].key.location, phrase: parsed[0].text, options: options)
+            return unparsedStep(at: pairs[parsed[0].index].key.location, phrase: parsed[0].text, options: options)
         }
         guard let phrase = parsed.first else {
             if !reportedPhraseError {
@@ -306,30 +302,28 @@ struct RunbookParser {
                     at: node.location)
             }
             let location = failed.first.map { pairs[$0.index].key.location } ?? node.location
-            return placeholder(at: location, phrase: failed.first?.text ?? "", options: options)
+            return unparsedStep(at: location, phrase: failed.first?.text ?? "", options: options)
         }
         return build(
             phrase.syntax, keyNode: pairs[phrase.index].key, value: pairs[phrase.index].value, options: options,
             optionKeys: optionLocations, text: phrase.text)
     }
 
-    /// "; to assert the cluster's type, indent 'type' under 'assert cluster 6:'" for a field written
+    /// "; to assert the cluster's 'type', indent it under 'assert cluster 6:'" for a field written
     /// beside an assertion instead of under it.
     private static func fieldHint(_ key: String, phrase: PhraseSyntax, phraseText: String, value: Node) -> String? {
-        guard NodeReader.isNull(value) else { return nil }
-        let subject: String
-        switch phrase.kind {
-        case .assertCluster(nil) where clusterFieldKeys.contains(key): subject = "cluster"
-        case .assertTask(nil) where taskFieldKeys.contains(key): subject = "task"
-        case .assertSubtask(nil) where subtaskFieldKeys.contains(key): subject = "subtask"
-        default: return nil
-        }
-        return ": to assert the \(subject)'s '\(key)', indent it under '\(phraseText):'"
+        let descriptor = phrase.kind.descriptor
+        guard NodeReader.isNull(value), descriptor.family == .assertion, phrase.field == nil,
+            let fields = descriptor.fields, fields.names.contains(key)
+        else { return nil }
+        return ": to assert the \(fields.subject)'s '\(key)', indent it under '\(phraseText):'"
     }
 
-    private mutating func placeholder(at location: SourceLocation, phrase: String, options: StepOptions) -> Step {
-        brokenSteps.insert(location)
-        return Step(action: .note(.literal(.string(""), at: location)), options: options, phrase: phrase, at: location)
+    /// Records a step whose phrase did not parse; the checker knows where it is and the task name
+    /// it gives, and assumes nothing else about it.
+    private mutating func unparsedStep(at location: SourceLocation, phrase: String, options: StepOptions) -> Step? {
+        unparsed.append(UnparsedStep(phrase: phrase, location: location, taskName: options.taskName))
+        return nil
     }
 
     // MARK: - Options
@@ -363,7 +357,7 @@ struct RunbookParser {
                     reader.error(
                         "step.as", "'\(name)' is not a task name: use letters, digits, '_' and '-', starting with a letter",
                         at: value.location)
-                } else if name == "env" || PhraseParser.reservedNames.contains(name) {
+                } else if name == "env" || PhraseMatcher.reservedNames.contains(name) {
                     reader.error("step.as", "'\(name)' is a reserved word; choose another task name", at: value.location)
                 } else {
                     options.taskName = Name(name, at: value.location)
@@ -378,7 +372,7 @@ struct RunbookParser {
         return (options, locations)
     }
 
-    // MARK: - Building actions
+    // MARK: - Building steps
 
     private mutating func build(
         _ syntax: PhraseSyntax, keyNode: Node, value: Node?, options: StepOptions, optionKeys: OptionLocations,
@@ -389,81 +383,10 @@ struct RunbookParser {
         let value = value.flatMap { NodeReader.isNull($0) ? nil : $0 }
         let valueOrKey = value?.location ?? keyNode.location
         func missing() -> Expr { .literal(.null, at: valueOrKey) }
+        let descriptor = syntax.kind.descriptor
 
         let action: StepAction
-        switch syntax.kind {
-        case .failover, .switchover, .precheckFailover, .precheckSwitchover:
-            let cluster: Expr
-            if let token = syntax.cluster {
-                cluster = clusterToken(token, origin: origin)
-                if let value { reader.error("step.value", "'\(phrase)' already names its cluster; it takes no value", at: value.location) }
-            } else if let value {
-                cluster = clusterValue(value) ?? missing()
-            } else {
-                reader.error("step.value", "'\(phrase)' needs a cluster id: '\(phrase): 6'", at: keyNode.location)
-                cluster = missing()
-            }
-            switch syntax.kind {
-            case .failover: action = .failover(cluster: cluster)
-            case .switchover: action = .switchover(cluster: cluster)
-            case .precheckFailover: action = .precheckFailover(cluster: cluster)
-            default: action = .precheckSwitchover(cluster: cluster)
-            }
-        case .retryTask, .rollbackTask:
-            noValue(value, phrase: phrase)
-            let task = taskRef(syntax.task, origin: origin)
-            action = syntax.kind == .retryTask ? .retryTask(task) : .rollbackTask(task)
-        case .retrySubtask, .skipSubtask, .cancelSubtask:
-            noValue(value, phrase: phrase)
-            let task = taskRef(syntax.task, origin: origin)
-            let subtask = subtaskToken(syntax.subtask, origin: origin, fallback: keyNode.location)
-            switch syntax.kind {
-            case .retrySubtask: action = .retrySubtask(task, subtask: subtask)
-            case .skipSubtask: action = .skipSubtask(task, subtask: subtask)
-            default: action = .cancelSubtask(task, subtask: subtask)
-            }
-        case .awaitTask:
-            let status = requiredWord(value, TaskStatus.self, phrase: phrase, keyNode: keyNode, fallback: .successful)
-            action = .awaitTaskStatus(taskRef(syntax.task, origin: origin), status)
-        case .awaitSubtask:
-            let status = requiredWord(value, SubtaskStatus.self, phrase: phrase, keyNode: keyNode, fallback: .successful)
-            let subtask = subtaskToken(syntax.subtask, origin: origin, fallback: keyNode.location)
-            action = .awaitSubtaskStatus(taskRef(syntax.task, origin: origin), subtask: subtask, status)
-        case .awaitClusterType:
-            let cluster = syntax.cluster.map { clusterToken($0, origin: origin) } ?? missing()
-            action = .awaitClusterType(cluster: cluster, requiredWord(value, ClusterType.self, phrase: phrase, keyNode: keyNode, fallback: .primary))
-        case .awaitClusterStatus:
-            let cluster = syntax.cluster.map { clusterToken($0, origin: origin) } ?? missing()
-            action = .awaitClusterStatus(cluster: cluster, requiredWord(value, ClusterStatus.self, phrase: phrase, keyNode: keyNode, fallback: .running))
-        case .assertTask(let field):
-            let task = taskRef(syntax.task, origin: origin)
-            if field != nil {
-                action = .assertTask(task, [.status(requiredWord(value, TaskStatus.self, phrase: phrase, keyNode: keyNode, fallback: .successful))])
-            } else {
-                action = .assertTask(task, taskFields(value, phrase: phrase, keyNode: keyNode))
-            }
-        case .assertSubtask(let field):
-            let task = taskRef(syntax.task, origin: origin)
-            let subtask = subtaskToken(syntax.subtask, origin: origin, fallback: keyNode.location)
-            let fields: [SubtaskField]
-            if field != nil {
-                fields = [.status(requiredWord(value, SubtaskStatus.self, phrase: phrase, keyNode: keyNode, fallback: .successful))]
-            } else if let value {
-                fields = subtaskFields(value, phrase: phrase)
-            } else {
-                fields = [.status(Word(.successful, written: "SUCCESSFUL", at: keyNode.location))]
-            }
-            action = .assertSubtask(task, subtask: subtask, fields)
-        case .assertCluster(let field):
-            let cluster = syntax.cluster.map { clusterToken($0, origin: origin) } ?? missing()
-            let fields: [ClusterField]
-            switch field {
-            case "type": fields = [.type(requiredWord(value, ClusterType.self, phrase: phrase, keyNode: keyNode, fallback: .primary))]
-            case "status": fields = [.status(requiredWord(value, ClusterStatus.self, phrase: phrase, keyNode: keyNode, fallback: .running))]
-            case "syncStatus": fields = [.syncStatus(requiredWord(value, SyncStatus.self, phrase: phrase, keyNode: keyNode, fallback: .valid))]
-            default: fields = clusterFields(value, phrase: phrase, keyNode: keyNode)
-            }
-            action = .assertCluster(cluster: cluster, fields)
+        switch descriptor.family {
         case .sleep:
             if let value, let d = duration(value, what: "sleep", positive: false) {
                 action = .sleep(d)
@@ -478,47 +401,130 @@ struct RunbookParser {
             } else {
                 reader.error("step.value", "'\(phrase)' needs text: '\(phrase): ...'", at: keyNode.location)
             }
-            action = syntax.kind == .note ? .note(expr) : .confirm(expr)
-        case .forEach(let parallel):
+            action = descriptor.family == .note ? .note(expr) : .confirm(expr)
+        case .loop:
             let variable = loopVariable(syntax.variable, origin: origin, fallback: keyNode.location)
             let list = syntax.list.map { referenceToken($0, origin: origin) } ?? missing()
             var body: [Step] = []
             if let value, value.sequence != nil {
                 body = stepList(value, what: phrase)
-                if body.isEmpty { reader.error("step.value", "'\(phrase)' needs at least one step", at: value.location) }
+                if body.isEmpty, value.sequence?.isEmpty == true {
+                    reader.error("step.value", "'\(phrase)' needs at least one step", at: value.location)
+                }
             } else if let value {
                 reader.wrongType(phrase, expected: "a list of steps", node: value, id: "step.value")
             } else {
                 reader.error("step.value", "'\(phrase)' needs a list of steps, indented under it", at: keyNode.location)
             }
-            action = .forEach(ForEachBlock(variable: variable, list: list, body: body, parallel: parallel))
+            action = .forEach(
+                ForEachBlock(variable: variable, list: list, body: body, parallel: syntax.kind == .parallelForEach))
+        case .startsTask, .precheck, .taskOperation, .subtaskOperation, .wait, .assertion:
+            action = .action(
+                actionStep(syntax, descriptor, keyNode: keyNode, value: value, phrase: phrase, origin: origin))
         }
 
         // Options that only some steps take.
-        if let location = optionKeys.every, !action.isAwait {
+        if let location = optionKeys.every, descriptor.family != .wait {
             reader.error("step.option", "'every' sets the polling interval of a wait; '\(phrase)' does not wait", at: location)
         }
-        if options.taskName != nil, let location = optionKeys.taskName, !action.startsTask {
+        if options.taskName != nil, let location = optionKeys.taskName, descriptor.startedTask == nil {
+            let starters = PhraseDescriptor.all.filter { $0.startedTask != nil }.map { "'\($0.words)'" }
             reader.error(
-                "step.option", "'as' names the task a step starts, and '\(phrase)' starts none (only 'failover cluster' and 'switchover cluster' do)",
+                "step.option",
+                "'as' names the task a step starts, and '\(phrase)' starts none (only \(NodeReader.listing(starters, conjunction: "and")) do)",
                 at: location)
         }
-        if let location = optionKeys.maxConcurrency {
-            if case .forEach(let block) = action, block.parallel {
-            } else {
-                reader.error("step.option", "'max concurrency' applies only to 'in parallel for each'", at: location)
-            }
+        if let location = optionKeys.maxConcurrency, syntax.kind != .parallelForEach {
+            reader.error("step.option", "'max concurrency' applies only to 'in parallel for each'", at: location)
         }
         return Step(action: action, options: options, phrase: phrase, at: keyNode.location)
     }
 
+    /// A phrase that talks to OCP: its subject, task, subtask and fields, from its key and value.
+    private mutating func actionStep(
+        _ syntax: PhraseSyntax, _ descriptor: PhraseDescriptor, keyNode: Node, value: Node?, phrase: String,
+        origin: TextOrigin
+    ) -> ActionStep {
+        var step = ActionStep(descriptor.kind)
+        var valueUsed = false
+        if let subject = descriptor.subject {
+            if let token = syntax.subject {
+                step.subject = subjectToken(token, subject, origin: origin)
+                if let value, descriptor.fields == nil {
+                    reader.error(
+                        "step.value", "'\(phrase)' already names its \(subject.rawValue); it takes no value", at: value.location)
+                    valueUsed = true
+                }
+            } else if let value {
+                step.subject = subjectValue(value, subject) ?? .literal(.null, at: value.location)
+                valueUsed = true
+            } else {
+                reader.error(
+                    "step.value", "'\(phrase)' needs a \(subject.noun): '\(phrase): 6'", at: keyNode.location)
+                step.subject = .literal(.null, at: keyNode.location)
+            }
+        }
+        if descriptor.takesTask { step.task = taskRef(syntax.task, origin: origin) }
+        if descriptor.grammar.contains(.subtask) {
+            step.subtask = subtaskToken(syntax.subtask, origin: origin, fallback: keyNode.location)
+        }
+        guard let fields = descriptor.fields else {
+            if !valueUsed { noValue(value, phrase: phrase) }
+            return step
+        }
+        if let fieldToken = syntax.field, let spec = fields.spec(fieldToken.text) {
+            // One field in the key (`await task status`, `assert cluster 6 type`): the value is its value.
+            let at = origin.location(at: fieldToken.offset)
+            guard let value else {
+                let what = if case .word(let set) = spec.kind { "a \(set.kind): \(set.spellingList)" } else { "a value" }
+                reader.error("step.value", "'\(phrase)' needs \(what)", at: keyNode.location)
+                return step
+            }
+            if let checked = fieldValue(value, spec) { step.fields = [FieldCheck(spec.name, checked, at: at)] }
+            return step
+        }
+        guard let value else {
+            if descriptor.kind == .assertSubtask {
+                // `assert subtask "X"`: that it is SUCCESSFUL.
+                step.fields = [
+                    FieldCheck("status", .word(WrittenWord(word: "SUCCESSFUL", location: keyNode.location)), at: keyNode.location)
+                ]
+            } else {
+                reader.error(
+                    "step.value", "'\(phrase)' needs fields to check, such as \(fields.example)", at: keyNode.location)
+            }
+            return step
+        }
+        guard let written = reader.fields(
+            value, what: "'\(phrase)'", allowed: fields.names, unknownID: "step.unknown-field", noun: "field")
+        else { return step }
+        if written.isEmpty, value.mapping?.isEmpty == true {
+            reader.error("step.value", "'\(phrase)' needs at least one field", at: value.location)
+        }
+        step.fields = written.compactMap { key, keyNode, node -> FieldCheck? in
+            guard let spec = fields.spec(key), let checked = fieldValue(node, spec) else { return nil }
+            return FieldCheck(key, checked, at: keyNode.location)
+        }
+        return step
+    }
+
+    /// The expected value of a field, as its kind says.
+    private mutating func fieldValue(_ node: Node, _ spec: FieldSpec) -> FieldValue? {
+        switch spec.kind {
+        case .word(let set): reader.word(node, set).map { .word($0) }
+        case .count: reader.integer(node, what: spec.name, minimum: 1).map { .count($0) }
+        case .duration: duration(node, what: spec.name, positive: true).map { .duration($0) }
+        case .text: textValue(node, what: spec.name).map { .text($0) }
+        }
+    }
+
     // MARK: - Phrase references
 
-    private mutating func clusterToken(_ token: PhraseToken, origin: TextOrigin) -> Expr {
+    private mutating func subjectToken(_ token: PhraseToken, _ subject: SubjectKind, origin: TextOrigin) -> Expr {
         let location = origin.location(at: token.offset)
         if token.kind == .number {
             guard let n = Int(token.text), n >= 1 else {
-                reader.error("value.cluster", "'\(token.text)' is not a cluster id", at: location)
+                reader.error("value.\(subject.rawValue)", "'\(token.text)' is not a \(subject.noun)", at: location)
                 return .literal(.null, at: location)
             }
             return .literal(.int(n), at: location)
@@ -583,92 +589,21 @@ struct RunbookParser {
         }
     }
 
-    private mutating func clusterValue(_ node: Node) -> Expr? {
+    private mutating func subjectValue(_ node: Node, _ subject: SubjectKind) -> Expr? {
+        let id = "value.\(subject.rawValue)"
         switch NodeReader.value(node) {
         case .int(let n)?:
             if n >= 1 { return .literal(.int(n), at: node.location) }
-            reader.error("value.cluster", "a cluster id is a number of at least 1, not \(n)", at: node.location)
+            reader.error(id, "a \(subject.noun) is a number of at least 1, not \(n)", at: node.location)
             return nil
         case .string(let text)? where ExpressionText.hasReference(text):
             return ExpressionText.parse(text, origin: TextOrigin(scalar: node), diagnostics: &reader.diagnostics)
         case .string(let text)?:
-            reader.error("value.cluster", "a cluster id is a number or ${...}, not '\(text)'", at: node.location)
+            reader.error(id, "a \(subject.noun) is a number or ${...}, not '\(text)'", at: node.location)
             return nil
         default:
-            reader.wrongType("cluster", expected: "a cluster id (a number or ${...})", node: node, id: "value.cluster")
+            reader.wrongType(subject.rawValue, expected: "a \(subject.noun) (a number or ${...})", node: node, id: id)
             return nil
-        }
-    }
-
-    /// The word of a wait or a one-field assertion; on an error, `fallback` stands in (the runbook
-    /// is invalid anyway, and the checker can still look at the rest of the step).
-    private mutating func requiredWord<W: VocabularyWord>(
-        _ value: Node?, _ type: W.Type, phrase: String, keyNode: Node, fallback: W
-    ) -> Word<W> {
-        let stand = Word(fallback, at: value?.location ?? keyNode.location)
-        guard let value else {
-            reader.error(
-                "step.value", "'\(phrase)' needs a \(W.wordKind): \(W.spellingList)", at: keyNode.location)
-            return stand
-        }
-        return reader.word(value, W.self) ?? stand
-    }
-
-    private mutating func taskFields(_ value: Node?, phrase: String, keyNode: Node) -> [TaskField] {
-        guard let value else {
-            reader.error(
-                "step.value", "'\(phrase)' needs fields to check, such as 'status: SUCCESSFUL' or 'took under: 30m'",
-                at: keyNode.location)
-            return []
-        }
-        guard let fields = reader.fields(value, what: "'\(phrase)'", allowed: Self.taskFieldKeys, unknownID: "step.unknown-field", noun: "field")
-        else { return [] }
-        if fields.isEmpty, value.mapping?.isEmpty == true {
-            reader.error("step.value", "'\(phrase)' needs at least one field", at: value.location)
-        }
-        return fields.compactMap { key, keyNode, node -> TaskField? in
-            switch key {
-            case "status": reader.word(node, TaskStatus.self).map { .status($0) }
-            case "runTime": reader.integer(node, what: "runTime", minimum: 1).map { .runTime($0, at: keyNode.location) }
-            default: duration(node, what: "took under", positive: true).map { .tookUnder($0) }
-            }
-        }
-    }
-
-    private mutating func subtaskFields(_ value: Node, phrase: String) -> [SubtaskField] {
-        guard let fields = reader.fields(value, what: "'\(phrase)'", allowed: Self.subtaskFieldKeys, unknownID: "step.unknown-field", noun: "field")
-        else { return [] }
-        if fields.isEmpty, value.mapping?.isEmpty == true {
-            reader.error("step.value", "'\(phrase)' needs at least one field", at: value.location)
-        }
-        return fields.compactMap { key, keyNode, node -> SubtaskField? in
-            switch key {
-            case "status": reader.word(node, SubtaskStatus.self).map { .status($0) }
-            case "runTime": reader.integer(node, what: "runTime", minimum: 1).map { .runTime($0, at: keyNode.location) }
-            case "took under": duration(node, what: "took under", positive: true).map { .tookUnder($0) }
-            default: textValue(node, what: "after").map { .after($0) }
-            }
-        }
-    }
-
-    private mutating func clusterFields(_ value: Node?, phrase: String, keyNode: Node) -> [ClusterField] {
-        guard let value else {
-            reader.error(
-                "step.value", "'\(phrase)' needs fields to check, such as 'type: PRIMARY' or 'status: RUNNING'",
-                at: keyNode.location)
-            return []
-        }
-        guard let fields = reader.fields(value, what: "'\(phrase)'", allowed: Self.clusterFieldKeys, unknownID: "step.unknown-field", noun: "field")
-        else { return [] }
-        if fields.isEmpty, value.mapping?.isEmpty == true {
-            reader.error("step.value", "'\(phrase)' needs at least one field", at: value.location)
-        }
-        return fields.compactMap { key, _, node -> ClusterField? in
-            switch key {
-            case "type": reader.word(node, ClusterType.self).map { .type($0) }
-            case "status": reader.word(node, ClusterStatus.self).map { .status($0) }
-            default: reader.word(node, SyncStatus.self).map { .syncStatus($0) }
-            }
         }
     }
 

@@ -109,12 +109,12 @@ public enum SimulateBlockDecoder {
                 switch key {
                 case "id": id = reader.integer(value, what: "id", minimum: 1)
                 case "name": name = reader.string(value, what: "name", lenient: true)
-                case "type": type = reader.word(value, ClusterType.self)?.value
-                case "status": status = reader.word(value, ClusterStatus.self)?.value ?? status
+                case "type": type = reader.word(value, ClusterType.self)
+                case "status": status = reader.word(value, ClusterStatus.self) ?? status
                 case "primary":
                     if let p = reader.integer(value, what: "primary", minimum: 1) { primary = (p, value) }
                 case "delayTime": delay = reader.integer(value, what: "delayTime", minimum: 0) ?? delay
-                default: sync = reader.word(value, SyncStatus.self)?.value ?? sync
+                default: sync = reader.word(value, SyncStatus.self) ?? sync
                 }
             }
             let hasID = fields.contains { $0.key == "id" }

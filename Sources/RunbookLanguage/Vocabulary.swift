@@ -65,23 +65,65 @@ extension ClusterStatus: VocabularyWord {
     public static var allCases: [ClusterStatus] { known }
 }
 
+extension TaskOperation: VocabularyWord {
+    public static let wordKind = "task operation"
+    public static var allCases: [TaskOperation] { [.execute, .retry, .rollback] }
+}
+
 extension SyncStatus: VocabularyWord {
     public static let wordKind = "sync status"
     public static var allCases: [SyncStatus] { known }
 }
 
-/// An OCP word as written in a runbook: its meaning, its spelling (`SUCCESS`) and its place.
-public struct Word<Value: VocabularyWord>: Sendable, Hashable {
-    public var value: Value
-    /// The spelling in the file, for messages; the log shows ``value``'s OCP word.
+/// An OCP word as written in a runbook: OCP's word, its spelling in the file (`SUCCESS` for
+/// `SUCCESSFUL`) and its place.
+public struct WrittenWord: Sendable, Hashable {
+    /// OCP's word: the log and the comparisons use it.
+    public var word: String
+    /// The spelling in the file, for messages.
     public var written: String
     public var location: SourceLocation
 
-    public init(_ value: Value, written: String? = nil, at location: SourceLocation) {
-        self.value = value
-        self.written = written ?? value.rawValue
+    public init(word: String, written: String? = nil, location: SourceLocation) {
+        self.word = word
+        self.written = written ?? word
         self.location = location
     }
+}
+
+/// One of OCP's vocabularies (task statuses, cluster types, ...), without its Swift type: what a
+/// field's value may be.
+public struct WordSet: Sendable, Hashable {
+    /// `task status`, for messages.
+    public var kind: String
+    /// OCP's words, in order.
+    public var words: [String]
+    /// Other accepted spellings and the word each stands for (`SUCCESS`: `SUCCESSFUL`).
+    public var aliases: [String: String]
+    /// Every accepted spelling: OCP's words, then the aliases.
+    public var spellings: [String]
+    /// `RUNNING, SUCCESSFUL (or SUCCESS) or FAILED`, for messages.
+    public var spellingList: String
+
+    public init<W: VocabularyWord>(_ type: W.Type) {
+        kind = W.wordKind
+        words = W.allCases.map(\.rawValue)
+        aliases = W.aliases.mapValues(\.rawValue)
+        spellings = W.spellings
+        spellingList = W.spellingList
+    }
+
+    /// OCP's word for a spelling, accepting aliases; nil when it is not one (case matters).
+    public func word(written: String) -> String? {
+        words.contains(written) ? written : aliases[written]
+    }
+
+    public static let taskStatus = WordSet(TaskStatus.self)
+    public static let taskOperation = WordSet(TaskOperation.self)
+    public static let subtaskStatus = WordSet(SubtaskStatus.self)
+    public static let clusterType = WordSet(ClusterType.self)
+    public static let clusterStatus = WordSet(ClusterStatus.self)
+    public static let syncStatus = WordSet(SyncStatus.self)
 }
 
 /// The fields of an OCP task instance that `${NAME.field}` may read (reference section 3).

@@ -45,23 +45,101 @@ public enum RunOutcome: String, Sendable, Hashable, Codable {
     }
 }
 
-/// Where a step stands in the runbook: its block, its index path, and a readable label
-/// (`steps[4]`, `steps[2] > each standby=7 > [1]`, `finally[0]`).
-public struct StepPosition: Sendable, Hashable, Codable, CustomStringConvertible {
-    /// `steps`, `on failure` or `finally`.
-    public var block: String
-    /// 0-based indexes from the block down through nested `for each` bodies.
-    public var path: [Int]
-    /// A readable label for the position.
-    public var label: String
+/// Where a step stands in the runbook: its block, its index path down through loop bodies, and
+/// the loop items on the way. Its ``label`` (`steps[4]`, `steps[2]/standby=7[1]`, `finally[0]`)
+/// is computed from them, never parsed back.
+public struct StepPosition: Sendable, Hashable, CustomStringConvertible {
+    /// The three blocks of a runbook.
+    public enum Block: String, Sendable, Hashable, Codable, CaseIterable {
+        case steps
+        case onFailure = "on failure"
+        case finally
+    }
 
-    public init(block: String, path: [Int], label: String) {
+    /// One loop level on the way to a step: the loop variable and the item's text.
+    public struct Item: Sendable, Hashable, Codable {
+        public var variable: String
+        /// The item as the label shows it (at most ``StepPosition/maxItemLength`` characters).
+        public var value: String
+
+        public init(variable: String, value: String) {
+            self.variable = variable
+            self.value = StepPosition.shortened(value)
+        }
+    }
+
+    public var block: Block
+    /// 0-based indexes from the block down: the step, then for each loop level the item and the
+    /// step in its body (`[2, 1, 0]`: the first step of the second item of the loop at step 2).
+    public var path: [Int]
+    /// The loop items on the way, one per loop level.
+    public var items: [Item]
+
+    public init(block: Block, path: [Int], items: [Item] = []) {
         self.block = block
         self.path = path
-        self.label = label
+        self.items = items
+    }
+
+    /// The step at `index` of a block.
+    public static func top(_ block: Block, _ index: Int) -> StepPosition {
+        StepPosition(block: block, path: [index])
+    }
+
+    /// The step at `index` of the body of the loop at this position, for item `item`.
+    public func inside(item: Int, _ loopItem: Item, step index: Int) -> StepPosition {
+        StepPosition(block: block, path: path + [item, index], items: items + [loopItem])
+    }
+
+    /// The step after this one in the same body.
+    public func sibling(_ index: Int) -> StepPosition {
+        StepPosition(block: block, path: Array(path.dropLast()) + [index], items: items)
+    }
+
+    /// How many loops the step is inside.
+    public var depth: Int { items.count }
+
+    /// `steps[2]/standby=7[1]`.
+    public var label: String {
+        guard let first = path.first else { return block.rawValue }
+        var text = "\(block.rawValue)[\(first)]"
+        var index = 1
+        for item in items {
+            let step = index + 1 < path.count ? path[index + 1] : 0
+            text += "/\(item.variable)=\(item.value)[\(step)]"
+            index += 2
+        }
+        return text
     }
 
     public var description: String { label }
+
+    /// The longest item text a label shows; a longer one ends with `…`.
+    public static let maxItemLength = 40
+
+    static func shortened(_ text: String) -> String {
+        guard text.count > maxItemLength else { return text }
+        return String(text.prefix(maxItemLength - 1)) + "…"
+    }
+}
+
+extension StepPosition: Codable {
+    private enum Keys: String, CodingKey { case block, path, items, label }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        self.init(
+            block: try c.decode(Block.self, forKey: .block), path: try c.decode([Int].self, forKey: .path),
+            items: try c.decodeIfPresent([Item].self, forKey: .items) ?? [])
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(block, forKey: .block)
+        try c.encode(path, forKey: .path)
+        if !items.isEmpty { try c.encode(items, forKey: .items) }
+        try c.encode(label, forKey: .label)
+    }
 }
 
 /// The run's start: what was run, from which file, against what, by whom.

@@ -202,14 +202,8 @@ public actor TerminalRenderer: StepLogSink {
 
     /// Nested steps are indented and name their loop item: `  [standby=7] failover cluster: 7`.
     private func indent(_ position: StepPosition) -> String {
-        // A loop body's path adds two indexes (the item, then the step).
-        let depth = max(0, position.path.count - 1) / 2
-        guard depth > 0 else { return "" }
-        let pad = String(repeating: "  ", count: depth)
-        guard let slash = position.label.lastIndex(of: "/") else { return pad }
-        let item = position.label[position.label.index(after: slash)...]
-        let name = item.firstIndex(of: "[").map { item[..<$0] } ?? item
-        return "\(pad)[\(name)] "
+        guard let item = position.items.last else { return "" }
+        return String(repeating: "  ", count: position.depth) + "[\(item.variable)=\(item.value)] "
     }
 
     // MARK: - Colour

@@ -144,7 +144,7 @@ struct CheckCommand: AsyncParsableCommand {
             fastest = min(fastest, checked - again)
         }
         if outline, let runbook = result.runbook {
-            FileHandle.standardOutput.write(Data(runbook.outline.utf8))
+            FileHandle.standardOutput.write(Data(runbook.document.outline.utf8))
         }
         if timing {
             Self.writeError(

@@ -47,19 +47,21 @@ struct PlanCommand: AsyncParsableCommand {
         print(Self.render(runbook, steps, target: Preparation.fileTarget(runbook, environment: environment)))
     }
 
-    static func render(_ runbook: RunbookDocument, _ steps: [PlannedStep], target: String?) -> String {
+    static func render(_ runbook: CheckedRunbook, _ steps: [PlannedStep], target: String?) -> String {
         let changing = steps.count { $0.changesSystem }
         var lines = [
             "Plan: \(runbook.title)",
             "  \(runbook.file) · target \(target ?? "embedded") · \(steps.count) step\(steps.count == 1 ? "" : "s"), "
                 + "\(changing) change\(changing == 1 ? "s" : "") the system",
         ]
-        var block = ""
+        var block: StepPosition.Block?
         for step in steps {
             if step.position.block != block {
                 block = step.position.block
                 lines.append("")
-                lines.append(block == "on failure" ? "on failure (runs only if a step fails):" : "\(block):")
+                lines.append(
+                    step.position.block == .onFailure
+                        ? "on failure (runs only if a step fails):" : "\(step.position.block.rawValue):")
             }
             let indent = String(repeating: "  ", count: step.position.path.count - 1)
             lines.append("\(step.changesSystem ? "!" : " ") \(indent)\(step.position.label)  \(step.phrase)  (\(step.location))")

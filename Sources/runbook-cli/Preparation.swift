@@ -13,7 +13,7 @@ import RunbookYAML
 /// Steps shared by the commands that run or plan a runbook.
 enum Preparation {
     /// Reads and checks a runbook, printing its diagnostics on standard error; nil when it has errors.
-    static func checked(_ path: String, predefined: [String: String]) -> (RunbookDocument, [UInt8])? {
+    static func checked(_ path: String, predefined: [String: String]) -> (CheckedRunbook, [UInt8])? {
         let bytes: [UInt8]
         do throws(Diagnostic) {
             bytes = try FileInput.read(path)
@@ -35,7 +35,7 @@ enum Preparation {
     }
 
     /// The runbook's own `target:` value, evaluated with its literal variables and the environment.
-    static func fileTarget(_ runbook: RunbookDocument, environment: [String: String]) -> String? {
+    static func fileTarget(_ runbook: CheckedRunbook, environment: [String: String]) -> String? {
         guard let expr = runbook.target else { return nil }
         var values: [String: ExprValue] = [:]
         for decl in runbook.vars {

@@ -149,7 +149,7 @@ import Testing
         var runbook = try #require(checked.runbook, "\(name) does not check: \(checked.diagnostics)")
         var block = runbook.simulate ?? SimulateBlock()
         block.speed = .instant
-        runbook.simulate = block
+        runbook = runbook.simulating(block)
         let setup = SimulationSetup(block)
         let configuration = RunConfiguration(
             environment: ProcessInfo.processInfo.environment, assumeYes: true, confirm: { _ in true })

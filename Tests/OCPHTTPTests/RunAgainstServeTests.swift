@@ -20,7 +20,7 @@ import Testing
     static let password = "s3cret-pass"
     static let secretKey = "2fc0c299cc94c6be266f2ceece765d4d"
 
-    static func drill() throws -> RunbookDocument {
+    static func drill() throws -> CheckedRunbook {
         let checked = RunbookChecker.check(bytes: try FileInput.read(drillPath), file: drillPath)
         return try #require(checked.runbook)
     }

@@ -44,13 +44,17 @@ import Testing
             "note: done with sre", "assert cluster 6: type PRIMARY",
         ])
         #expect(plan.map(\.changesSystem) == [false, true, false, true, false, true, true, false, false])
-        #expect(plan[2].calls == ["GET /api/v2/tasks/instances/{task of steps[0]/s=6[0]}"])
+        #expect(plan[2].calls == [
+            "GET /api/v2/tasks/instances/{task of steps[0]/s=6[0]}",
+            "GET /api/v2/tasks/instances/{task of steps[0]/s=6[0]}/subtasks/{failed subtask}/log  (only if the task fails)",
+        ])
         #expect(plan[2].detail == "polled, at most every 10s, timeout 1h")
         #expect(plan[6].calls == [
             "GET /api/v2/tasks/instances/{task of steps[1]}",
             "POST /api/v2/tasks/instances/{task of steps[1]}/subtasks/{subtaskId}/retry",
+            "GET /api/v2/tasks/instances/{task of steps[1]}",
         ])
         #expect(plan[8].calls == ["GET /api/v2/ob/clusters?page=1&size=2000"])
-        #expect(plan[8].position.block == "finally")
+        #expect(plan[8].position.block == .finally)
     }
 }

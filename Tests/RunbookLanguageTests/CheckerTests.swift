@@ -31,12 +31,14 @@ import Testing
         #expect(result.diagnostics.isEmpty)
         let runbook = try #require(result.runbook)
         #expect(runbook.title == "Drill")
-        #expect(runbook.steps.map(\.action.caseName) == ["failover", "awaitTaskStatus"])
-        guard case .awaitTaskStatus(.current, let word) = runbook.steps[1].action else {
+        #expect(runbook.steps.map(\.action.kind) == [.failoverCluster, .awaitTask])
+        guard case .action(let wait) = runbook.steps[1].action, wait.task == .current,
+            case .word(let word)? = wait.fields.first?.value
+        else {
             Issue.record("not an await")
             return
         }
-        #expect(word.value == .successful)
+        #expect(word.word == "SUCCESSFUL")
         #expect(word.written == "SUCCESS")
     }
 

@@ -67,11 +67,11 @@ import Testing
         #expect(patterns.count == 20)
         for phrase in Self.phrases {
             let tokens = try PhraseLexer.tokenize(phrase).get()
-            #expect((try? PhraseParser.parse(tokens).get()) != nil, "parser: \(phrase)")
+            #expect((try? PhraseMatcher.parse(tokens).get()) != nil, "parser: \(phrase)")
             #expect(patterns.contains { Self.matches($0, phrase) }, "schema: \(phrase)")
         }
         for text in Self.nonPhrases {
-            let parses = (try? PhraseLexer.tokenize(text).get()).flatMap { try? PhraseParser.parse($0).get() } != nil
+            let parses = (try? PhraseLexer.tokenize(text).get()).flatMap { try? PhraseMatcher.parse($0).get() } != nil
             #expect(!parses, "parser: \(text)")
             #expect(!patterns.contains { Self.matches($0, text) }, "schema: \(text)")
         }

@@ -15,7 +15,7 @@ import Testing
 @Suite struct JournalWriterTests {
     static func sampleRecords() -> [StepLogRecord] {
         let location = SourceLocation(file: "drill.yaml", line: 7, column: 5)
-        let position = StepPosition(block: "steps", path: [2], label: "steps[2]")
+        let position = StepPosition.top(.steps, 2)
         let at = OCPTimestamp(millisecondsSince1970: 1_790_000_000_000, utcOffsetSeconds: 0)
         return [
             .runStarted(

@@ -24,7 +24,7 @@ import Testing
         await renderer.setJournalPath("runbook-logs/drill.jsonl")
         var records = JournalWriterTests.sampleRecords()
         let failed = StepFinished(
-            position: StepPosition(block: "steps", path: [3], label: "steps[3]"),
+            position: StepPosition.top(.steps, 3),
             location: SourceLocation(file: "drill.yaml", line: 9, column: 5), phrase: #"assert subtask "Wait node""#,
             outcome: .failed, message: "subtask \"Wait node\" is not as expected", expected: "status SUCCESSFUL",
             found: "status FAILED", durationMs: 0, wallDurationMs: 0)
@@ -35,7 +35,7 @@ import Testing
                 durationMs: 95_000, wallDurationMs: 40, finishedAt: OCPTimestamp(millisecondsSince1970: 0),
                 recoveries: [
                     Recovery(
-                        position: StepPosition(block: "steps", path: [2], label: "steps[2]"), action: "failover",
+                        position: StepPosition.top(.steps, 2), action: "failover",
                         clusterId: 6, taskId: 1001, taskStatus: "SUCCESSFUL", calledAtMs: 0, endedAtMs: 91_000,
                         recoveryMs: 91_000)
                 ]))
@@ -70,7 +70,7 @@ import Testing
         let capture = Capture()
         let renderer = TerminalRenderer(style: .init(live: false, color: false, verbose: true), output: capture.output)
         let step = StepFinished(
-            position: StepPosition(block: "steps", path: [0], label: "steps[0]"),
+            position: StepPosition.top(.steps, 0),
             location: SourceLocation(file: "d.yaml", line: 3, column: 5), phrase: "failover cluster: 6", outcome: .passed,
             durationMs: 0, wallDurationMs: 0,
             calls: [

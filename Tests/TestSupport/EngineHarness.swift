@@ -69,7 +69,7 @@ package enum Engine {
 
     /// Checks an example as `runbook run examples/NAME` does; fails the test on any error.
     package static func example(_ name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws
-        -> RunbookDocument
+        -> CheckedRunbook
     {
         let result = RunbookChecker.check(bytes: try exampleBytes(name), file: "examples/\(name)")
         return try checked(result, sourceLocation: sourceLocation)
@@ -79,11 +79,11 @@ package enum Engine {
     package static func check(
         _ text: String, file: String = "test.yaml", vars: [String: String] = [:],
         sourceLocation: Testing.SourceLocation = #_sourceLocation
-    ) throws -> RunbookDocument {
+    ) throws -> CheckedRunbook {
         try checked(RunbookChecker.check(text, file: file, predefinedVariables: vars), sourceLocation: sourceLocation)
     }
 
-    private static func checked(_ result: CheckResult, sourceLocation: Testing.SourceLocation) throws -> RunbookDocument {
+    private static func checked(_ result: CheckResult, sourceLocation: Testing.SourceLocation) throws -> CheckedRunbook {
         let errors = result.diagnostics.filter { $0.severity == .error }.map { $0.rendered(source: nil) }
         return try #require(result.runbook, "the runbook does not check: \(errors)", sourceLocation: sourceLocation)
     }
@@ -95,7 +95,7 @@ package enum Engine {
     ///   - sinks: more sinks for the step log, beside the memory log this returns.
     ///   - started: receives the interpreter before it runs (to interrupt it from a sink).
     package static func run(
-        _ runbook: RunbookDocument, configuration: RunConfiguration = RunConfiguration(user: "tester"),
+        _ runbook: CheckedRunbook, configuration: RunConfiguration = RunConfiguration(user: "tester"),
         client: (OCPSimulator<SimulationClock>) -> any OCPClient = { $0 }, sinks: [any StepLogSink] = [],
         started: (Interpreter<SimulatedRunClock>) -> Void = { _ in }
     ) async -> EngineRun {
@@ -243,10 +243,10 @@ package func failure<T>(_ body: () async throws(OCPError) -> T) async -> OCPErro
 
 /// `position: outcome` of each finished step, in position order (parallel loops finish in any order).
 package func stepOutcomes(_ log: MemoryStepLog) async -> [String] {
-    let blocks = ["steps": 0, "on failure": 1, "finally": 2]
+    let blocks = StepPosition.Block.allCases
     return await log.finishedSteps.sorted { a, b in
-        let ka = blocks[a.position.block] ?? 3
-        let kb = blocks[b.position.block] ?? 3
+        let ka = blocks.firstIndex(of: a.position.block) ?? 3
+        let kb = blocks.firstIndex(of: b.position.block) ?? 3
         return ka != kb ? ka < kb : a.position.path.lexicographicallyPrecedes(b.position.path)
     }.map { "\($0.position.label): \($0.outcome)" }
 }

@@ -11,18 +11,18 @@ import Testing
 @testable import RunbookSupport
 @testable import RunbookYAML
 
-@Suite struct PhraseParserTests {
+@Suite struct PhraseMatcherTests {
     private static func parse(_ text: String) -> Result<PhraseSyntax, PhraseFailure>? {
         guard case .success(let tokens) = PhraseLexer.tokenize(text) else { return nil }
-        return PhraseParser.parse(tokens)
+        return PhraseMatcher.parse(tokens)
     }
 
     /// A phrase and a short description of what it parses to.
     @Test(arguments: [
-        ("failover cluster", "failover"),
-        ("switchover cluster 6", "switchover cluster=6"),
-        ("precheck failover cluster ${standby}", "precheckFailover cluster=${standby}"),
-        ("precheck switchover cluster", "precheckSwitchover"),
+        ("failover cluster", "failoverCluster"),
+        ("switchover cluster 6", "switchoverCluster cluster=6"),
+        ("precheck failover cluster ${standby}", "precheckFailoverCluster cluster=${standby}"),
+        ("precheck switchover cluster", "precheckSwitchoverCluster"),
         ("retry task", "retryTask task=current"),
         ("retry task drill", "retryTask task=named(drill)"),
         ("rollback task 171603", "rollbackTask task=id(171603)"),
@@ -30,11 +30,11 @@ import Testing
         ("retry subtask \"Wait node\"", "retrySubtask task=current subtask=\"Wait node\""),
         ("skip subtask ${s} of task drill", "skipSubtask task=named(drill) subtask=${s}"),
         ("cancel subtask \"A \\\"b\\\"\" of task 7", "cancelSubtask task=id(7) subtask=\"A \"b\"\""),
-        ("await task status", "awaitTask task=current"),
-        ("await task drill status", "awaitTask task=named(drill)"),
-        ("await subtask \"Wait node\" of task ${t} status", "awaitSubtask task=id(${t}) subtask=\"Wait node\""),
-        ("await cluster 6 type", "awaitClusterType cluster=6"),
-        ("await cluster ${c} status", "awaitClusterStatus cluster=${c}"),
+        ("await task status", "awaitTask task=current field=status"),
+        ("await task drill status", "awaitTask task=named(drill) field=status"),
+        ("await subtask \"Wait node\" of task ${t} status", "awaitSubtask task=id(${t}) subtask=\"Wait node\" field=status"),
+        ("await cluster 6 type", "awaitCluster cluster=6 field=type"),
+        ("await cluster ${c} status", "awaitCluster cluster=${c} field=status"),
         ("assert task", "assertTask task=current"),
         ("assert task status", "assertTask task=current field=status"),
         ("assert task drill status", "assertTask task=named(drill) field=status"),
@@ -52,24 +52,14 @@ import Testing
     }
 
     static func describe(_ s: PhraseSyntax) -> String {
-        var parts: [String] = []
-        switch s.kind {
-        case .assertTask: parts.append("assertTask")
-        case .assertSubtask: parts.append("assertSubtask")
-        case .assertCluster: parts.append("assertCluster")
-        case .forEach(let parallel): parts.append(parallel ? "parallelForEach" : "forEach")
-        default: parts.append("\(s.kind)")
-        }
-        if let c = s.cluster { parts.append("cluster=\(c.text)") }
-        switch s.kind {
-        case .retryTask, .rollbackTask, .retrySubtask, .skipSubtask, .cancelSubtask, .awaitTask, .awaitSubtask,
-            .assertTask, .assertSubtask:
+        var parts = [s.kind.rawValue]
+        if let c = s.subject { parts.append("cluster=\(c.text)") }
+        if s.kind.descriptor.takesTask {
             switch s.task {
             case .current: parts.append("task=current")
             case .named(let t): parts.append("task=named(\(t.text))")
             case .id(let t): parts.append("task=id(\(t.text))")
             }
-        default: break
         }
         if let sub = s.subtask { parts.append(sub.kind == .quoted ? "subtask=\"\(sub.text)\"" : "subtask=\(sub.text)") }
         if let f = s.field { parts.append("field=\(f.text)") }
@@ -95,11 +85,11 @@ import Testing
     ])
     func explainsFailures(_ text: String, _ message: String, _ offset: Int) throws {
         let tokens = try PhraseLexer.tokenize(text).get()
-        guard case .failure(let failure) = PhraseParser.parse(tokens) else {
+        guard case .failure(let failure) = PhraseMatcher.parse(tokens) else {
             Issue.record("\(text) parsed")
             return
         }
-        let explained = PhraseParser.explain(failure, tokens: tokens, phrase: text)
+        let explained = PhraseMatcher.explain(failure, tokens: tokens, phrase: text)
         #expect(explained.message == message)
         #expect(explained.offset == offset)
     }

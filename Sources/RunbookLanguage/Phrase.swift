@@ -1,0 +1,331 @@
+import OCPModel
+import RunbookSupport
+
+/// Every phrase of the language.
+public enum PhraseKind: String, Sendable, Hashable, CaseIterable, Codable {
+    // Cluster actions
+    case failoverCluster, switchoverCluster, precheckFailoverCluster, precheckSwitchoverCluster
+    // Task operations
+    case retryTask, rollbackTask, retrySubtask, skipSubtask, cancelSubtask
+    // Waits
+    case awaitTask, awaitSubtask, awaitCluster
+    // Assertions
+    case assertTask, assertSubtask, assertCluster
+    // Other steps
+    case sleep, note, confirm, forEach, parallelForEach
+
+    /// The phrase's descriptor.
+    public var descriptor: PhraseDescriptor { PhraseDescriptor.table[self] ?? PhraseDescriptor.fallback }
+}
+
+/// What a phrase names in its key: a cluster (OB 3.x standby) or, later, a tenant.
+public enum SubjectKind: String, Sendable, Hashable {
+    case cluster
+
+    /// `cluster id`, for messages.
+    public var noun: String { "\(rawValue) id" }
+}
+
+/// One element of a phrase's grammar (docs/language.md, "The phrase grammar").
+public enum PhraseElement: Sendable, Hashable {
+    /// A keyword.
+    case word(String)
+    /// The subject's id: a number or `${...}`. When not `required`, it may be given as the value
+    /// instead (`failover cluster: 6`).
+    case subject(SubjectKind, required: Bool)
+    /// An optional `task NAME`, `task ID` or `task ${...}` reference; the words in `followers`
+    /// end it instead (`await task status`).
+    case task(followers: [String])
+    /// A subtask's name in double quotes, or `${...}`.
+    case subtask
+    /// An optional `of task TASK`.
+    case ofTask
+    /// The word of one field (`status`, `type`): required in a wait, optional in an assertion.
+    case field(required: Bool)
+    /// A loop variable.
+    case variable
+    /// A `${...}` list.
+    case list
+}
+
+/// What kind of value a field takes.
+public enum FieldKind: Sendable, Hashable {
+    /// A word of OCP's vocabulary.
+    case word(WordSet)
+    /// A whole number, at least 1.
+    case count
+    /// A duration.
+    case duration
+    /// Text: a subtask name.
+    case text
+}
+
+/// A field a wait or assertion checks: `status`, `runTime`, `took under`, `type`, ...
+public struct FieldSpec: Sendable, Hashable {
+    public var name: String
+    public var kind: FieldKind
+    /// Whether the field may be written in the key (`assert cluster 6 type: PRIMARY`), and awaited.
+    public var inKey: Bool
+
+    public init(_ name: String, _ kind: FieldKind, inKey: Bool = false) {
+        self.name = name
+        self.kind = kind
+        self.inKey = inKey
+    }
+}
+
+/// The fields of one kind of subject.
+public struct FieldSet: Sendable, Hashable {
+    /// `task`, `subtask`, `cluster`: what the fields belong to, for messages.
+    public var subject: String
+    public var fields: [FieldSpec]
+    /// Two fields as written, for messages: `'status: SUCCESSFUL' or 'took under: 30m'`.
+    public var example: String
+
+    public var names: [String] { fields.map(\.name) }
+    public var keyWords: [String] { fields.filter(\.inKey).map(\.name) }
+
+    public func spec(_ name: String) -> FieldSpec? { fields.first { $0.name == name } }
+
+    public static let task = FieldSet(
+        subject: "task",
+        fields: [
+            FieldSpec("status", .word(.taskStatus), inKey: true), FieldSpec("runTime", .count),
+            FieldSpec("took under", .duration), FieldSpec("operation", .word(.taskOperation)),
+        ], example: "'status: SUCCESSFUL' or 'took under: 30m'")
+    public static let subtask = FieldSet(
+        subject: "subtask",
+        fields: [
+            FieldSpec("status", .word(.subtaskStatus), inKey: true), FieldSpec("runTime", .count),
+            FieldSpec("took under", .duration), FieldSpec("after", .text),
+        ], example: "'status: SUCCESSFUL' or 'after: \"Wait node\"'")
+    public static let cluster = FieldSet(
+        subject: "cluster",
+        fields: [
+            FieldSpec("type", .word(.clusterType), inKey: true), FieldSpec("status", .word(.clusterStatus), inKey: true),
+            FieldSpec("syncStatus", .word(.syncStatus), inKey: true),
+        ], example: "'type: PRIMARY' or 'status: RUNNING'")
+}
+
+/// One OCP call a phrase makes, as the plan shows it and the interpreter makes it.
+public struct PlannedCall: Sendable, Hashable {
+    /// What fills a path placeholder.
+    public enum Argument: Sendable, Hashable {
+        /// The step's subject (a cluster id).
+        case subject
+        /// The task the step acts on.
+        case task
+        /// The id of the subtask the step names (found in the task's detail).
+        case subtask
+        /// The id of the task's failed subtask.
+        case failedSubtask
+    }
+
+    /// How often the call is made.
+    public enum Repetition: Sendable, Hashable {
+        case once
+        /// Polled until the wait ends.
+        case polled
+        /// Made only if the step fails (the failed subtask's log, read to explain a failure).
+        case onFailure
+    }
+
+    public var endpoint: OCPEndpoint
+    public var arguments: [Argument]
+    public var query: [QueryItem]
+    public var repetition: Repetition
+
+    public init(
+        _ endpoint: OCPEndpoint, _ arguments: [Argument] = [], query: [QueryItem] = [], _ repetition: Repetition = .once
+    ) {
+        self.endpoint = endpoint
+        self.arguments = arguments
+        self.query = query
+        self.repetition = repetition
+    }
+}
+
+/// How a phrase runs; the interpreter has one executor per family.
+public enum PhraseFamily: Sendable, Hashable {
+    /// POSTs an action that starts a task and makes it current.
+    case startsTask(OCPEndpoint, TaskDefinition)
+    /// POSTs the pre-check of the action that starts this task definition: passes when valid,
+    /// fails listing every message.
+    case precheck(OCPEndpoint, TaskDefinition)
+    /// POSTs an operation on a task.
+    case taskOperation(OCPEndpoint)
+    /// Reads the task, finds the subtask, POSTs an operation on it, reads the task again.
+    case subtaskOperation(OCPEndpoint)
+    /// Polls a subject until a field has a value.
+    case wait
+    /// Reads a subject once and checks its fields.
+    case assertion
+    case sleep, note, confirm, loop
+}
+
+/// Everything about one phrase, in one place: its grammar, what its value holds, the fields it
+/// checks, how it runs, the OCP calls it makes, whether it changes the system, and how the
+/// schema describes it. The parser, the checker, the schema, the planner, the interpreter and the
+/// step log all read it from here.
+public struct PhraseDescriptor: Sendable {
+    public let kind: PhraseKind
+    public let grammar: [PhraseElement]
+    public let family: PhraseFamily
+    /// The fields a wait or assertion checks.
+    public let fields: FieldSet?
+    /// The calls it makes, in order (a plan prints them; the interpreter makes them).
+    public let calls: [PlannedCall]
+    /// For the schema and the docs: what the phrase does.
+    public let summary: String
+
+    /// Whether the step changes the system (a failover, a retry, ...): plans mark it `!`.
+    public var changesSystem: Bool { calls.contains { $0.endpoint.changesState } }
+
+    /// The task definition a task-starting phrase instantiates.
+    public var startedTask: TaskDefinition? {
+        if case .startsTask(_, let definition) = family { return definition }
+        return nil
+    }
+
+    /// Whether it starts work on OCP or checks whether it may (a cluster action or its pre-check):
+    /// none starts after an interruption.
+    public var isAction: Bool {
+        switch family {
+        case .startsTask, .precheck: true
+        default: false
+        }
+    }
+
+    /// The subject its key names, if any.
+    public var subject: SubjectKind? {
+        for element in grammar {
+            if case .subject(let kind, _) = element { return kind }
+        }
+        return nil
+    }
+
+    /// Whether the phrase acts on a task (`task`, `task NAME`, `of task ...`).
+    public var takesTask: Bool {
+        grammar.contains { element in
+            switch element {
+            case .task, .ofTask: true
+            default: false
+            }
+        }
+    }
+
+    /// The words of the phrase as shown in the log, before its values: `failover cluster`.
+    public var words: String {
+        grammar.compactMap { element -> String? in
+            if case .word(let w) = element { return w }
+            return nil
+        }.joined(separator: " ")
+    }
+
+    init(
+        _ kind: PhraseKind, _ grammar: [PhraseElement], _ family: PhraseFamily, fields: FieldSet? = nil,
+        calls: [PlannedCall] = [], summary: String
+    ) {
+        self.kind = kind
+        self.grammar = grammar
+        self.family = family
+        self.fields = fields
+        self.calls = calls
+        self.summary = summary
+    }
+
+    // MARK: - The table
+
+    /// Every phrase, in the order the grammar and the schema list them.
+    public static let all: [PhraseDescriptor] = clusterActions + taskOperations + waits + assertions + others
+
+    static let table: [PhraseKind: PhraseDescriptor] = Dictionary(uniqueKeysWithValues: all.map { ($0.kind, $0) })
+
+    /// Never used: every kind has a descriptor (a test checks it).
+    static let fallback = PhraseDescriptor(.note, [.word("note")], .note, summary: "")
+
+    private static let clusterActions: [PhraseDescriptor] = [
+        PhraseDescriptor(
+            .failoverCluster, [.word("failover"), .word("cluster"), .subject(.cluster, required: false)],
+            .startsTask(.failover, .failover), calls: [PlannedCall(.failover, [.subject])],
+            summary: "Fail over this standby cluster (OB 3.x): starts OCP's failover task and makes it the current task."),
+        PhraseDescriptor(
+            .switchoverCluster, [.word("switchover"), .word("cluster"), .subject(.cluster, required: false)],
+            .startsTask(.switchover, .switchover), calls: [PlannedCall(.switchover, [.subject])],
+            summary: "Switch this standby cluster over to primary (OB 3.x): starts OCP's switchover task and makes it current."),
+        PhraseDescriptor(
+            .precheckFailoverCluster,
+            [.word("precheck"), .word("failover"), .word("cluster"), .subject(.cluster, required: false)],
+            .precheck(.failoverPreCheck, .failover), calls: [PlannedCall(.failoverPreCheck, [.subject])],
+            summary: "Ask OCP whether this standby cluster may fail over; fails listing every message."),
+        PhraseDescriptor(
+            .precheckSwitchoverCluster,
+            [.word("precheck"), .word("switchover"), .word("cluster"), .subject(.cluster, required: false)],
+            .precheck(.switchoverPreCheck, .switchover), calls: [PlannedCall(.switchoverPreCheck, [.subject])],
+            summary: "Ask OCP whether this standby cluster may switch over; fails listing every message."),
+    ]
+
+    private static let taskOperations: [PhraseDescriptor] = [
+        PhraseDescriptor(
+            .retryTask, [.word("retry"), .word("task"), .task(followers: [])], .taskOperation(.retryTask),
+            calls: [PlannedCall(.retryTask, [.task])], summary: "Re-run the FAILED subtasks of a FAILED task."),
+        PhraseDescriptor(
+            .rollbackTask, [.word("rollback"), .word("task"), .task(followers: [])], .taskOperation(.rollbackTask),
+            calls: [PlannedCall(.rollbackTask, [.task])], summary: "Roll a FAILED task back."),
+        subtaskOperation(.retrySubtask, "retry", .retrySubtask, summary: "Retry one FAILED subtask."),
+        subtaskOperation(.skipSubtask, "skip", .skipSubtask, summary: "Skip one FAILED subtask (it then counts as done)."),
+        subtaskOperation(.cancelSubtask, "cancel", .cancelSubtask, summary: "Cancel one RUNNING subtask (it ends FAILED)."),
+    ]
+
+    private static func subtaskOperation(_ kind: PhraseKind, _ verb: String, _ endpoint: OCPEndpoint, summary: String)
+        -> PhraseDescriptor
+    {
+        PhraseDescriptor(
+            kind, [.word(verb), .word("subtask"), .subtask, .ofTask], .subtaskOperation(endpoint),
+            calls: [
+                PlannedCall(.getTask, [.task]), PlannedCall(endpoint, [.task, .subtask]), PlannedCall(.getTask, [.task]),
+            ], summary: summary)
+    }
+
+    private static let waits: [PhraseDescriptor] = [
+        PhraseDescriptor(
+            .awaitTask, [.word("await"), .word("task"), .task(followers: ["status"]), .field(required: true)], .wait,
+            fields: .task, calls: [PlannedCall(.getTask, [.task], .polled), PlannedCall(.subtaskLog, [.task, .failedSubtask], .onFailure)],
+            summary: "Wait until the task has this status; fails at once when it can no longer."),
+        PhraseDescriptor(
+            .awaitSubtask, [.word("await"), .word("subtask"), .subtask, .ofTask, .field(required: true)], .wait,
+            fields: .subtask, calls: [PlannedCall(.getTask, [.task], .polled), PlannedCall(.subtaskLog, [.task, .failedSubtask], .onFailure)],
+            summary: "Wait until the subtask has this status."),
+        PhraseDescriptor(
+            .awaitCluster, [.word("await"), .word("cluster"), .subject(.cluster, required: true), .field(required: true)],
+            .wait, fields: .cluster, calls: [PlannedCall(.listClusters, query: ClusterQuery.lookup.items, .polled)],
+            summary: "Wait until the cluster has this type or status."),
+    ]
+
+    private static let assertions: [PhraseDescriptor] = [
+        PhraseDescriptor(
+            .assertTask, [.word("assert"), .word("task"), .task(followers: ["status"]), .field(required: false)],
+            .assertion, fields: .task, calls: [PlannedCall(.getTask, [.task])], summary: "Check the task's fields once."),
+        PhraseDescriptor(
+            .assertSubtask, [.word("assert"), .word("subtask"), .subtask, .ofTask, .field(required: false)], .assertion,
+            fields: .subtask, calls: [PlannedCall(.getTask, [.task])],
+            summary: "Check the subtask once: with no value, that it is SUCCESSFUL."),
+        PhraseDescriptor(
+            .assertCluster, [.word("assert"), .word("cluster"), .subject(.cluster, required: true), .field(required: false)],
+            .assertion, fields: .cluster, calls: [PlannedCall(.listClusters, query: ClusterQuery.lookup.items)],
+            summary: "Check the cluster's fields once."),
+    ]
+
+    private static let others: [PhraseDescriptor] = [
+        PhraseDescriptor(.sleep, [.word("sleep")], .sleep, summary: "Wait this long."),
+        PhraseDescriptor(.note, [.word("note")], .note, summary: "Write this text into the step log."),
+        PhraseDescriptor(.confirm, [.word("confirm")], .confirm, summary: "Ask on a terminal before going on (`--yes` answers yes)."),
+        PhraseDescriptor(
+            .forEach, [.word("for"), .word("each"), .variable, .word("in"), .list], .loop,
+            summary: "Run these steps once per item of the list, in order."),
+        PhraseDescriptor(
+            .parallelForEach,
+            [.word("in"), .word("parallel"), .word("for"), .word("each"), .variable, .word("in"), .list], .loop,
+            summary: "Run these steps once per item of the list, concurrently."),
+    ]
+}
