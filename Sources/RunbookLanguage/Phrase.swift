@@ -66,11 +66,14 @@ public struct FieldSpec: Sendable, Hashable {
     public var kind: FieldKind
     /// Whether the field may be written in the key (`assert cluster 6 type: PRIMARY`), and awaited.
     public var inKey: Bool
+    /// What it checks, for the schema.
+    public var summary: String
 
-    public init(_ name: String, _ kind: FieldKind, inKey: Bool = false) {
+    public init(_ name: String, _ kind: FieldKind, inKey: Bool = false, _ summary: String) {
         self.name = name
         self.kind = kind
         self.inKey = inKey
+        self.summary = summary
     }
 }
 
@@ -87,23 +90,31 @@ public struct FieldSet: Sendable, Hashable {
 
     public func spec(_ name: String) -> FieldSpec? { fields.first { $0.name == name } }
 
+    /// Every field set, for the schema.
+    public static let all: [FieldSet] = [.task, .subtask, .cluster]
+
     public static let task = FieldSet(
         subject: "task",
         fields: [
-            FieldSpec("status", .word(.taskStatus), inKey: true), FieldSpec("runTime", .count),
-            FieldSpec("took under", .duration), FieldSpec("operation", .word(.taskOperation)),
+            FieldSpec("status", .word(.taskStatus), inKey: true, "The task's status."),
+            FieldSpec("runTime", .count, "The highest runTime of its subtasks."),
+            FieldSpec("took under", .duration, "It finished within this duration."),
+            FieldSpec("operation", .word(.taskOperation), "What the task did last: EXECUTE, RETRY or ROLLBACK."),
         ], example: "'status: SUCCESSFUL' or 'took under: 30m'")
     public static let subtask = FieldSet(
         subject: "subtask",
         fields: [
-            FieldSpec("status", .word(.subtaskStatus), inKey: true), FieldSpec("runTime", .count),
-            FieldSpec("took under", .duration), FieldSpec("after", .text),
+            FieldSpec("status", .word(.subtaskStatus), inKey: true, "The subtask's status."),
+            FieldSpec("runTime", .count, "How many times it has run."),
+            FieldSpec("took under", .duration, "It finished within this duration."),
+            FieldSpec("after", .text, "The name of a subtask that finished before this one started."),
         ], example: "'status: SUCCESSFUL' or 'after: \"Wait node\"'")
     public static let cluster = FieldSet(
         subject: "cluster",
         fields: [
-            FieldSpec("type", .word(.clusterType), inKey: true), FieldSpec("status", .word(.clusterStatus), inKey: true),
-            FieldSpec("syncStatus", .word(.syncStatus), inKey: true),
+            FieldSpec("type", .word(.clusterType), inKey: true, "The cluster's role."),
+            FieldSpec("status", .word(.clusterStatus), inKey: true, "The cluster's status."),
+            FieldSpec("syncStatus", .word(.syncStatus), inKey: true, "A standby's replication state."),
         ], example: "'type: PRIMARY' or 'status: RUNNING'")
 }
 

@@ -58,62 +58,102 @@ public enum RunbookSchema {
     private static let reference = #"\$\{[^}]*\}"#
     private static let quoted = #""(?:[^"\\]|\\.)*""#
     private static let name = "[A-Za-z_][A-Za-z0-9_-]*"
-    private static var cluster: String { "(?:\(number)|\(reference))" }
+    private static var subject: String { "(?:\(number)|\(reference))" }
     private static var subtask: String { "(?:\(quoted)|\(reference))" }
     private static var task: String { "(?:\(number)|\(reference)|\(name))" }
     private static var ofTask: String { "(?:\(space)of\(space)task\(space)\(task))?" }
 
-    /// Phrase key patterns, each with the schema of its value.
-    private static var phrases: [(pattern: String, value: JSONOutput)] {
+    /// The pattern of a phrase's key, element by element; `field` writes that field word (nil: none),
+    /// `subjectInKey` whether an optional subject is written in the key.
+    private static func keyPattern(_ descriptor: PhraseDescriptor, field: String?, subjectInKey: Bool) -> String {
         let s = space
-        return [
-            (
-                "^(?:precheck\(s))?(?:failover|switchover)\(s)cluster$",
-                ref("clusterId", "failover/switchover (and their precheck) of this cluster: a number or ${...}.")
-            ),
-            ("^(?:precheck\(s))?(?:failover|switchover)\(s)cluster\(s)\(cluster)$", noValue),
-            ("^(?:retry|rollback)\(s)task(?:\(s)\(task))?$", noValue),
-            ("^(?:retry|skip|cancel)\(s)subtask\(s)\(subtask)\(ofTask)$", noValue),
-            ("^await\(s)task(?:\(s)\(task))?\(s)status$", ref("taskStatus", "Wait until the task has this status.")),
-            ("^await\(s)subtask\(s)\(subtask)\(ofTask)\(s)status$", ref("subtaskStatus", "Wait until the subtask has this status.")),
-            ("^await\(s)cluster\(s)\(cluster)\(s)type$", ref("clusterType", "Wait until the cluster has this type.")),
-            ("^await\(s)cluster\(s)\(cluster)\(s)status$", ref("clusterStatus", "Wait until the cluster has this status.")),
-            ("^assert\(s)task(?:\(s)(?!status$)\(task))?$", ref("taskFields", "Check the task's fields once.")),
-            ("^assert\(s)task(?:\(s)\(task))?\(s)status$", ref("taskStatus", "Check the task's status once.")),
-            (
-                "^assert\(s)subtask\(s)\(subtask)\(ofTask)$",
-                [
-                    "description": "Check the subtask once: with no value, that it is SUCCESSFUL.",
-                    "anyOf": [["type": "null"], ["$ref": "#/$defs/subtaskFields"]],
-                ]
-            ),
-            ("^assert\(s)subtask\(s)\(subtask)\(ofTask)\(s)status$", ref("subtaskStatus", "Check the subtask's status once.")),
-            ("^assert\(s)cluster\(s)\(cluster)$", ref("clusterFields", "Check the cluster's fields once.")),
-            ("^assert\(s)cluster\(s)\(cluster)\(s)type$", ref("clusterType", "Check the cluster's type once.")),
-            ("^assert\(s)cluster\(s)\(cluster)\(s)status$", ref("clusterStatus", "Check the cluster's status once.")),
-            ("^assert\(s)cluster\(s)\(cluster)\(s)syncStatus$", ref("syncStatus", "Check the cluster's syncStatus once.")),
-            ("^sleep$", ref("duration", "Wait this long.")),
-            ("^note$", ref("text", "Write this text into the step log.")),
-            ("^confirm$", ref("text", "Ask on a terminal before going on (`--yes` answers yes).")),
-            (
-                "^(?:in\(s)parallel\(s))?for\(s)each\(s)\(name)\(s)in\(s)\(reference)$",
-                [
-                    "description": "Run these steps once per item of the list (in parallel with `in parallel`).",
-                    "type": "array",
-                    "minItems": 1,
-                    "items": ["$ref": "#/$defs/step"],
-                ]
-            ),
-        ]
+        var out = ""
+        for element in descriptor.grammar {
+            switch element {
+            case .word(let w): out += (out.isEmpty ? "" : s) + w
+            case .subject(_, let required): if required || subjectInKey { out += s + subject }
+            case .task(let followers):
+                let guardText = field == nil && !followers.isEmpty
+                    ? "(?!(?:" + followers.joined(separator: "|") + ")$)" : ""
+                out += "(?:\(s)\(guardText)\(task))?"
+            case .subtask: out += s + subtask
+            case .ofTask: out += ofTask
+            case .field: if let field { out += s + field }
+            case .variable: out += s + name
+            case .list: out += s + reference
+            }
+        }
+        return "^" + out + "$"
     }
 
-    /// Phrases written alone, as a step that is a string.
+    /// The schema of a field's value.
+    private static func valueSchema(_ spec: FieldSpec, _ description: String) -> JSONOutput {
+        switch spec.kind {
+        case .word(let set): ref(set.schemaName, description)
+        case .count: ["description": .string(description), "type": "integer", "minimum": 1]
+        case .duration: ref("duration", description)
+        case .text: ref("text", description)
+        }
+    }
+
+    /// Phrase key patterns, each with the schema of its value, from the phrase descriptors.
+    private static var phrases: [(pattern: String, value: JSONOutput)] {
+        var out: [(String, JSONOutput)] = []
+        for d in PhraseDescriptor.all {
+            let optionalSubject = d.grammar.contains { if case .subject(_, false) = $0 { true } else { false } }
+            switch d.family {
+            case .startsTask, .precheck:
+                let kind = d.subject ?? .cluster
+                out.append((keyPattern(d, field: nil, subjectInKey: false), ref("\(kind.rawValue)Id", d.summary)))
+                if optionalSubject { out.append((keyPattern(d, field: nil, subjectInKey: true), noValue)) }
+            case .taskOperation, .subtaskOperation:
+                out.append((keyPattern(d, field: nil, subjectInKey: false), noValue))
+            case .wait:
+                for spec in d.fields?.fields ?? [] where spec.inKey {
+                    out.append((keyPattern(d, field: spec.name, subjectInKey: true), valueSchema(spec, d.summary)))
+                }
+            case .assertion:
+                let fields = d.fields ?? .task
+                let all: JSONOutput = ref("\(fields.subject)Fields", d.summary)
+                out.append(
+                    (
+                        keyPattern(d, field: nil, subjectInKey: true),
+                        d.kind == .assertSubtask ? ["description": .string(d.summary), "anyOf": [["type": "null"], all]] : all
+                    ))
+                for spec in fields.fields where spec.inKey {
+                    out.append(
+                        (
+                            keyPattern(d, field: spec.name, subjectInKey: true),
+                            valueSchema(spec, "Check the \(fields.subject)'s \(spec.name) once.")
+                        ))
+                }
+            case .sleep: out.append((keyPattern(d, field: nil, subjectInKey: false), ref("duration", d.summary)))
+            case .note, .confirm: out.append((keyPattern(d, field: nil, subjectInKey: false), ref("text", d.summary)))
+            case .loop:
+                out.append(
+                    (
+                        keyPattern(d, field: nil, subjectInKey: false),
+                        ["description": .string(d.summary), "type": "array", "minItems": 1, "items": ["$ref": "#/$defs/step"]]
+                    ))
+            }
+        }
+        return out
+    }
+
+    /// Phrases written alone, as a step that is a string: those whose value may be absent.
     private static var bareStepPattern: String {
-        let s = space
-        return "^(?:(?:precheck\(s))?(?:failover|switchover)\(s)cluster\(s)\(cluster)"
-            + "|(?:retry|rollback)\(s)task(?:\(s)\(task))?"
-            + "|(?:retry|skip|cancel)\(s)subtask\(s)\(subtask)\(ofTask)"
-            + "|assert\(s)subtask\(s)\(subtask)\(ofTask))$"
+        var alternatives: [String] = []
+        for d in PhraseDescriptor.all {
+            let pattern: String
+            switch d.family {
+            case .startsTask, .precheck: pattern = keyPattern(d, field: nil, subjectInKey: true)
+            case .taskOperation, .subtaskOperation: pattern = keyPattern(d, field: nil, subjectInKey: false)
+            case .assertion where d.kind == .assertSubtask: pattern = keyPattern(d, field: nil, subjectInKey: false)
+            default: continue
+            }
+            alternatives.append(String(pattern.dropFirst().dropLast()))
+        }
+        return "^(?:" + alternatives.joined(separator: "|") + ")$"
     }
 
     private static let noValue: JSONOutput = ["description": "This phrase takes no value.", "type": "null"]
@@ -152,35 +192,16 @@ public enum RunbookSchema {
                     "description": "An OCP cluster id: a number or ${...}.",
                     "anyOf": [["type": "integer", "minimum": 1], ["$ref": "#/$defs/expression"]],
                 ]),
-            JSONOutputMember("taskStatus", words(TaskStatus.self)),
-            JSONOutputMember("subtaskStatus", words(SubtaskStatus.self)),
-            JSONOutputMember("clusterType", words(ClusterType.self)),
-            JSONOutputMember("clusterStatus", words(ClusterStatus.self)),
-            JSONOutputMember("syncStatus", words(SyncStatus.self)),
-            JSONOutputMember("steps", ["type": "array", "items": ["$ref": "#/$defs/step"]]),
-            JSONOutputMember("step", step),
-            JSONOutputMember(
-                "taskFields",
-                fields([
-                    ("status", ref("taskStatus", "The task's status.")),
-                    ("runTime", ["description": "The highest runTime of its subtasks.", "type": "integer", "minimum": 1]),
-                    ("took under", ref("duration", "It finished within this duration.")),
-                ])),
-            JSONOutputMember(
-                "subtaskFields",
-                fields([
-                    ("status", ref("subtaskStatus", "The subtask's status.")),
-                    ("runTime", ["description": "How many times it has run.", "type": "integer", "minimum": 1]),
-                    ("took under", ref("duration", "It finished within this duration.")),
-                    ("after", ref("text", "The name of a subtask that finished before this one started.")),
-                ])),
-            JSONOutputMember(
-                "clusterFields",
-                fields([
-                    ("type", ref("clusterType", "The cluster's role.")),
-                    ("status", ref("clusterStatus", "The cluster's status.")),
-                    ("syncStatus", ref("syncStatus", "A standby's replication state.")),
-                ])),
+        ]
+            + WordSet.all.map { JSONOutputMember($0.schemaName, words($0)) }
+            + [
+                JSONOutputMember("steps", ["type": "array", "items": ["$ref": "#/$defs/step"]]),
+                JSONOutputMember("step", step),
+            ]
+            + FieldSet.all.map { set in
+                JSONOutputMember("\(set.subject)Fields", fields(set.fields.map { ($0.name, valueSchema($0, $0.summary)) }))
+            }
+            + [
             JSONOutputMember("simulate", simulate),
             JSONOutputMember("cluster", clusterSpec),
             JSONOutputMember("subtaskFault", subtaskFault),
@@ -305,8 +326,8 @@ public enum RunbookSchema {
         ["description": .string(description), "$ref": .string("#/$defs/\(definition)")]
     }
 
-    private static func words<W: VocabularyWord>(_ type: W.Type) -> JSONOutput {
-        ["description": .string("A \(W.wordKind): \(W.spellingList)."), "enum": .array(W.spellings.map { .string($0) })]
+    private static func words(_ set: WordSet) -> JSONOutput {
+        ["description": .string("A \(set.kind): \(set.spellingList)."), "enum": .array(set.spellings.map { .string($0) })]
     }
 
     private static func fields(_ list: [(String, JSONOutput)]) -> JSONOutput {

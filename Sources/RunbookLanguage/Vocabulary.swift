@@ -118,6 +118,16 @@ public struct WordSet: Sendable, Hashable {
         words.contains(written) ? written : aliases[written]
     }
 
+    /// Every vocabulary a field may take, for the schema.
+    public static let all: [WordSet] = [.taskStatus, .taskOperation, .subtaskStatus, .clusterType, .clusterStatus, .syncStatus]
+
+    /// `taskStatus`: the kind in camel case, the name of its schema definition.
+    public var schemaName: String {
+        let parts = kind.split(separator: " ")
+        return parts.enumerated().map { i, part in i == 0 ? String(part) : part.prefix(1).uppercased() + part.dropFirst() }
+            .joined()
+    }
+
     public static let taskStatus = WordSet(TaskStatus.self)
     public static let taskOperation = WordSet(TaskOperation.self)
     public static let subtaskStatus = WordSet(SubtaskStatus.self)
