@@ -6,45 +6,22 @@ import RunbookSupport
 // MARK: - Values: variables, task fields, the environment
 
 extension Interpreter {
-    /// Evaluates an expression in a scope. Task names read the latest state seen of their task;
-    /// `${env.NAME}` reads the run's environment.
-    func evaluate(_ expr: Expr, in scope: Scope) throws(StepFailure) -> ExprValue {
-        var problem: String?
-        let value = expr.evaluate { reference in
-            let (value, why) = resolve(reference, in: scope)
-            if value == nil, problem == nil { problem = why }
-            return value
+    /// What references read in a scope: its variables, the run's environment, and the latest
+    /// state seen of the tasks its names stand for.
+    func bindings(_ scope: Scope) -> Bindings {
+        let names = scope.taskNames
+        let state = self.state
+        return Bindings(values: scope.values, environment: configuration.environment) { name in
+            names[name].map { id in Self.taskRecord(id: id, task: state.task(id)) }
         }
-        guard let value else {
-            throw StepFailure("cannot evaluate '\(expr.sourceText)' (\(expr.location)): \(problem ?? "a value is missing")")
-        }
-        return value
     }
 
-    private func resolve(_ reference: Reference, in scope: Scope) -> (ExprValue?, String) {
-        let path = reference.path
-        if reference.isEnvironment {
-            guard path.count == 2 else { return (nil, "write ${env.NAME}") }
-            guard let text = configuration.environment[path[1]] else {
-                return (nil, "the environment variable \(path[1]) is not set")
-            }
-            return (.scalar(.string(text)), "")
+    /// Evaluates an expression in a scope.
+    func evaluate(_ expr: Expr, in scope: Scope) throws(StepFailure) -> ExprValue {
+        switch bindings(scope).evaluate(expr) {
+        case .success(let value): return value
+        case .failure(let why): throw StepFailure("cannot evaluate '\(expr.sourceText)' (\(expr.location)): \(why)")
         }
-        var value: ExprValue
-        if let v = scope.values[reference.root] {
-            value = v
-        } else if let id = scope.taskNames[reference.root] {
-            value = Self.taskRecord(id: id, task: state.task(id))
-        } else {
-            return (nil, "'\(reference.root)' is not defined here")
-        }
-        for field in reference.fields {
-            guard let next = value.field(field) else {
-                return (nil, "'\(reference.sourceText)': \(value.kindDescription) has no field '\(field)'")
-            }
-            value = next
-        }
-        return (value, "")
     }
 
     /// The fields of a task that `${NAME.field}` reads, from the latest state seen.

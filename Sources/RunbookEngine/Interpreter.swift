@@ -45,14 +45,10 @@ public final class Interpreter<C: RunClock>: Sendable {
         let start = clock.now
 
         var scope = Scope()
-        var setupFailure: String?
-        for decl in runbook.vars {
-            do throws(StepFailure) {
-                scope.values[decl.name] = try evaluate(decl.value, in: scope)
-            } catch {
-                setupFailure = "variable '\(decl.name)' (\(decl.location)): \(error.message)"
-                break
-            }
+        let declared = Bindings.declaring(runbook.vars, environment: configuration.environment)
+        scope.values = declared.bindings.values
+        let setupFailure = declared.problem.map { decl, why in
+            "variable '\(decl.name)' (\(decl.location)): cannot evaluate '\(decl.value.sourceText)' (\(decl.value.location)): \(why)"
         }
         var variables: [String: JSONValue] = [:]
         for (name, value) in scope.values { variables[name] = value.json }

@@ -43,9 +43,7 @@ public struct Planner: Sendable {
     /// The plan of `runbook`: `steps`, then `on failure` (which runs only if a step fails), then `finally`.
     public func plan(_ runbook: CheckedRunbook) -> [PlannedStep] {
         var scope = PlanScope()
-        for decl in runbook.vars {
-            if let value = evaluate(decl.value, scope) { scope.values[decl.name] = value }
-        }
+        scope.values = Bindings.declaring(runbook.vars, environment: environment).bindings.values
         var out: [PlannedStep] = []
         for (block, steps) in [(StepPosition.Block.steps, runbook.steps), (.onFailure, runbook.onFailure), (.finally, runbook.finally)] {
             var blockScope = scope
@@ -147,13 +145,6 @@ public struct Planner: Sendable {
     }
 
     private func evaluate(_ expr: Expr, _ scope: PlanScope) -> ExprValue? {
-        expr.evaluate { reference in
-            if reference.isEnvironment {
-                return reference.path.count == 2 ? environment[reference.path[1]].map { .scalar(.string($0)) } : nil
-            }
-            var value = scope.values[reference.root]
-            for field in reference.fields { value = value?.field(field) }
-            return value
-        }
+        Bindings(values: scope.values, environment: environment).value(expr)
     }
 }

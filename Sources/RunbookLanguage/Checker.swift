@@ -534,10 +534,11 @@ struct Checker {
 
     /// The value of a checked reference when known before the run.
     private func staticValue(of reference: Reference) -> ExprValue? {
-        guard !reference.isEnvironment, case .variable(let value, _, _)? = lookup(reference.root) else { return nil }
-        var current = value
-        for field in reference.fields { current = current?.field(field) }
-        return current
+        guard !reference.isEnvironment else { return nil }
+        return Bindings { name in
+            if case .variable(let value, _, _)? = lookup(name) { return value }
+            return nil
+        }.value(Expr(.reference(reference), at: reference.location))
     }
 
     /// "undefined variable 'stanby'; did you mean 'standby'?", or why a name bound elsewhere is not visible here.

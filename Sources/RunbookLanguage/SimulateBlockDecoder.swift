@@ -339,16 +339,7 @@ enum SubtaskNames {
     static func unknownMessage(_ name: String, among names: [String], task: String?) -> String {
         let place = task.map { "OCP's \($0) task" } ?? "OCP's failover or switchover task"
         var message = "subtask '\(name)' is not in \(place)"
-        if let suggestion = closest(name, among: names) { message += "; did you mean '\(suggestion)'?" }
+        if let suggestion = Suggestion.closest(to: name, among: names, slack: .name) { message += "; did you mean '\(suggestion)'?" }
         return message
-    }
-
-    /// The closest subtask name: same words in another case first, then by edit distance (up to a
-    /// quarter of the name's length).
-    static func closest(_ name: String, among names: [String]) -> String? {
-        if let same = names.first(where: { $0.lowercased() == name.lowercased() }) { return same }
-        let scored = names.map { ($0, Suggestion.distance(name.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-        return best.1 <= max(2, name.count / 4) ? best.0 : nil
     }
 }

@@ -25,29 +25,50 @@ public enum Suggestion {
         return previous[b.count]
     }
 
-    /// The distance at or under which `word` is taken as a slip for a candidate: about one edit per
-    /// three letters, at least 1, at most 3 (case is ignored).
-    static func limit(for word: String, _ candidate: String) -> Int {
+    /// How far a slip may go.
+    public enum Slack: Sendable {
+        /// A keyword or a short name: about one edit per three letters, at least 1, at most 3.
+        case word
+        /// A long name of several words (a subtask's): up to a quarter of its letters, at least 2.
+        case name
+    }
+
+    /// The distance at or under which `word` is taken as a slip for a candidate (case and spacing
+    /// are ignored).
+    static func limit(for word: String, _ candidate: String, _ slack: Slack) -> Int {
         let length = max(word.unicodeScalars.count, candidate.unicodeScalars.count)
-        return max(1, min(3, length / 3))
+        switch slack {
+        case .word: return max(1, min(3, length / 3))
+        case .name: return max(2, word.unicodeScalars.count / 4)
+        }
+    }
+
+    /// `word` lower-cased with its runs of spaces made one: how two spellings are compared.
+    public static func normalized(_ word: String) -> String {
+        word.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// Whether two names differ only in case and spacing.
+    public static func sameName(_ a: String, _ b: String) -> Bool {
+        normalized(a) == normalized(b)
     }
 
     /// The candidates close to `word`, closest first (candidates equal to `word` are left out).
-    /// A candidate that differs only in case comes first.
-    public static func candidates(for word: String, among candidates: [String]) -> [String] {
-        let lower = word.lowercased()
+    /// A candidate that differs only in case or spacing comes first.
+    public static func candidates(for word: String, among candidates: [String], slack: Slack = .word) -> [String] {
+        let lower = normalized(word)
         var scored: [(distance: Int, order: Int, candidate: String)] = []
         for (order, candidate) in candidates.enumerated() where candidate != word {
-            let d = distance(lower, candidate.lowercased())
-            guard d <= limit(for: word, candidate), d < max(word.unicodeScalars.count, 2) else { continue }
+            let d = distance(lower, normalized(candidate))
+            guard d <= limit(for: word, candidate, slack), d < max(word.unicodeScalars.count, 2) else { continue }
             scored.append((d, order, candidate))
         }
         return scored.sorted { ($0.distance, $0.order) < ($1.distance, $1.order) }.map(\.candidate)
     }
 
     /// The closest candidate to `word`, or nil when none is close.
-    public static func closest(to word: String, among candidates: [String]) -> String? {
-        self.candidates(for: word, among: candidates).first
+    public static func closest(to word: String, among candidates: [String], slack: Slack = .word) -> String? {
+        self.candidates(for: word, among: candidates, slack: slack).first
     }
 
     /// `; did you mean 'X'?` when a candidate is close, else the empty string.

@@ -34,18 +34,10 @@ enum Preparation {
         return (runbook, bytes)
     }
 
-    /// The runbook's own `target:` value, evaluated with its literal variables and the environment.
+    /// The runbook's own `target:` value, evaluated with its variables and the environment.
     static func fileTarget(_ runbook: CheckedRunbook, environment: [String: String]) -> String? {
         guard let expr = runbook.target else { return nil }
-        var values: [String: ExprValue] = [:]
-        for decl in runbook.vars {
-            if let v = decl.value.evaluate({ ref in ref.isEnvironment ? environment[ref.fields.first ?? ""].map { .scalar(.string($0)) } : values[ref.root] }) {
-                values[decl.name] = v
-            }
-        }
-        return expr.evaluate { ref in
-            ref.isEnvironment ? environment[ref.fields.first ?? ""].map { .scalar(.string($0)) } : values[ref.root]
-        }?.text
+        return Bindings.declaring(runbook.vars, environment: environment).bindings.value(expr)?.text
     }
 
     static func printError(_ message: String) {

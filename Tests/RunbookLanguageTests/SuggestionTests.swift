@@ -34,8 +34,11 @@ import Testing
 
     @Test func subtaskNameSuggestions() {
         let names = TaskDefinition.knownSubtaskNames
-        #expect(SubtaskNames.closest("remove standby cluster", among: names) == "Remove standby cluster")
-        #expect(SubtaskNames.closest("Failover to Primary Chek", among: names) == "Failover to Primary Check")
-        #expect(SubtaskNames.closest("Reboot everything", among: names) == nil)
+        #expect(Suggestion.closest(to: "remove standby cluster", among: names, slack: .name) == "Remove standby cluster")
+        #expect(Suggestion.closest(to: "Remove  standby\tcluster", among: names, slack: .name) == "Remove standby cluster")
+        #expect(Suggestion.closest(to: "Failover to Primary Chek", among: names, slack: .name) == "Failover to Primary Check")
+        #expect(Suggestion.closest(to: "Reboot everything", among: names, slack: .name) == nil)
+        #expect(Suggestion.sameName("Remove  Standby cluster", "Remove standby cluster"))
+        #expect(!Suggestion.sameName("Remove standby clusters", "Remove standby cluster"))
     }
 }
