@@ -10,24 +10,28 @@ import Darwin
 #endif
 
 /// Writes the step log as JSON Lines, as the run goes: one record per line, each line written
-/// whole with one `write` and made durable with `fsync` before the writer takes the next batch.
+/// whole with one `write` and made durable with `fsync` before ``write(_:)`` returns.
 ///
-/// Records that arrive while a batch is being synced are written together with one `fsync`
-/// (group commit), so a fleet of parallel steps does not queue behind the disk. A run killed with
-/// SIGKILL leaves a file that is valid JSON Lines up to its last complete record.
+/// The file I/O runs on a serial dispatch queue of its own, never on the cooperative thread pool
+/// the run's tasks share. Records that arrive while a batch is being synced are written together
+/// with one `fsync` (group commit), so a fleet of parallel steps does not queue behind the disk.
+/// A run killed with SIGKILL leaves a file that is valid JSON Lines up to its last complete record.
+/// The file is created with mode 0600: a journal may name hosts and users.
 public final class JournalWriter: StepLogSink {
     /// The file's path.
     public let path: String
 
-    private struct State {
-        var pending: [UInt8] = []
+    private struct Pending {
+        var bytes: [UInt8] = []
+        var waiters: [CheckedContinuation<Void, Never>] = []
         var flushing = false
         var failure: String?
         var closed = false
     }
 
     private let fd: Int32
-    private let state = Mutex(State())
+    private let state = Mutex(Pending())
+    private let queue = DispatchQueue(label: "runbook.journal")
     private let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -46,53 +50,79 @@ public final class JournalWriter: StepLogSink {
                 throw JournalError(path: path, reason: "cannot create its folder: \(error.localizedDescription)")
             }
         }
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw JournalError(path: path, reason: String(cString: strerror(errno))) }
         self.fd = fd
     }
 
-    deinit { _ = systemClose(fd) }
-
-    /// The first write failure, if any (the run goes on; the CLI reports it).
-    public var failure: String? { state.withLock { $0.failure } }
-
-    public func write(_ record: StepLogRecord) async {
-        append(record)
+    deinit {
+        let closed = state.withLock { $0.closed }
+        if !closed { _ = systemClose(fd) }
     }
 
-    /// Encodes and appends one record; syncs it (and whatever queued meanwhile) before returning,
-    /// unless another caller is already syncing, which then takes it.
+    /// The first write failure, if any.
+    public var failure: String? { state.withLock { $0.failure } }
+
+    /// Appends one record and returns once it is on disk (or once writing it failed: see ``failure``).
+    public func write(_ record: StepLogRecord) async {
+        guard var line = encode(record) else { return }
+        line.append(0x0A)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            enqueue(line, waiter: continuation)
+        }
+    }
+
+    /// Appends one record without waiting for it to be on disk (``close()`` waits for every one).
     public func append(_ record: StepLogRecord) {
-        var line: [UInt8]
+        guard var line = encode(record) else { return }
+        line.append(0x0A)
+        enqueue(line, waiter: nil)
+    }
+
+    private func encode(_ record: StepLogRecord) -> [UInt8]? {
         do {
-            line = Array(try encoder.encode(record))
+            return Array(try encoder.encode(record))
         } catch {
             state.withLock { if $0.failure == nil { $0.failure = "cannot encode a record: \(error)" } }
-            return
+            return nil
         }
-        line.append(0x0A)
-        let shouldFlush = state.withLock { s -> Bool in
+    }
+
+    private func enqueue(_ line: [UInt8], waiter: CheckedContinuation<Void, Never>?) {
+        let startFlush = state.withLock { s -> Bool in
             guard !s.closed else { return false }
-            s.pending += line
+            s.bytes += line
+            if let waiter { s.waiters.append(waiter) }
             if s.flushing { return false }
             s.flushing = true
             return true
         }
-        if shouldFlush { flushLoop() }
+        if startFlush {
+            queue.async { self.flushLoop() }
+        } else if let waiter, state.withLock({ $0.closed }) {
+            waiter.resume()
+        }
     }
 
+    /// Runs on ``queue``: writes and syncs whatever is pending, batch after batch, then resumes the
+    /// callers whose records the batch held.
     private func flushLoop() {
         while true {
-            let batch = state.withLock { s -> [UInt8] in
-                let b = s.pending
-                s.pending.removeAll(keepingCapacity: true)
-                if b.isEmpty { s.flushing = false }
-                return b
+            let (batch, waiters) = state.withLock { s -> ([UInt8], [CheckedContinuation<Void, Never>]) in
+                let taken = (s.bytes, s.waiters)
+                s.bytes.removeAll(keepingCapacity: true)
+                s.waiters.removeAll(keepingCapacity: true)
+                if taken.0.isEmpty { s.flushing = false }
+                return taken
             }
-            if batch.isEmpty { return }
+            if batch.isEmpty {
+                for w in waiters { w.resume() }
+                return
+            }
             if let error = writeAll(batch) {
                 state.withLock { if $0.failure == nil { $0.failure = error } }
             }
+            for w in waiters { w.resume() }
         }
     }
 
@@ -112,8 +142,19 @@ public final class JournalWriter: StepLogSink {
         return nil
     }
 
+    /// Waits for every record appended so far to be on disk, then closes the file.
     public func close() async {
-        state.withLock { $0.closed = true }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async {
+                self.flushLoop()
+                let first = self.state.withLock { s -> Bool in
+                    defer { s.closed = true }
+                    return !s.closed
+                }
+                if first { _ = systemClose(self.fd) }
+                continuation.resume()
+            }
+        }
     }
 
     /// The default journal path for a runbook file: `runbook-logs/<stem>-<UTC time>.jsonl`.

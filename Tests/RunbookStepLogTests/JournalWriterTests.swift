@@ -40,13 +40,14 @@ import Testing
         ]
     }
 
-    @Test func writesOneDecodableRecordPerLine() throws {
+    @Test func writesOneDecodableRecordPerLine() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("nested/run.jsonl").path
         let writer = try JournalWriter(path: path)
-        for record in Self.sampleRecords() { writer.append(record) }
+        for record in Self.sampleRecords() { await writer.write(record) }
         #expect(writer.failure == nil)
+        await writer.close()
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let lines = text.split(separator: "\n")
         #expect(text.hasSuffix("\n"))
@@ -63,8 +64,9 @@ import Testing
         let writer = try JournalWriter(path: path)
         let record = Self.sampleRecords()[2]
         await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<200 { group.addTask { writer.append(record) } }
+            for _ in 0..<200 { group.addTask { await writer.write(record) } }
         }
+        await writer.close()
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 200)
         for line in lines { #expect(try JSONDecoder().decode(StepLogRecord.self, from: Data(line.utf8)) == record) }
