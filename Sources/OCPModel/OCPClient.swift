@@ -135,7 +135,7 @@ public struct TaskQuery: Sendable, Hashable {
     }
 
     /// The query of a request's parameters, or the parameter that is not a number.
-    public init(_ request: OCPRequest) throws(QueryError) {
+    package init(_ request: OCPRequest) throws(QueryError) {
         self.init(
             status: request.queryValue("status").map(TaskStatus.init(rawValue:)),
             clusterId: try QueryError.integer(request, "clusterId"), name: request.queryValue("name"),
@@ -173,7 +173,7 @@ public struct ClusterQuery: Sendable, Hashable {
     }
 
     /// The query of a request's parameters, or the parameter that is not a number.
-    public init(_ request: OCPRequest) throws(QueryError) {
+    package init(_ request: OCPRequest) throws(QueryError) {
         self.init(
             page: try QueryError.integer(request, "page") ?? 1, size: try QueryError.integer(request, "size") ?? 10,
             name: request.queryValue("name"), status: request.queryValue("status").map(ClusterStatus.init(rawValue:)))
@@ -181,12 +181,12 @@ public struct ClusterQuery: Sendable, Hashable {
 }
 
 /// A query parameter that should be a number and is not.
-public struct QueryError: Error, Sendable, Hashable {
-    public var name: String
-    public var value: String
+package struct QueryError: Error, Sendable, Hashable {
+    package var name: String
+    package var value: String
 
     /// `page must be a number, not 'x'.`
-    public var message: String { "\(name) must be a number, not '\(value)'." }
+    package var message: String { "\(name) must be a number, not '\(value)'." }
 
     static func integer(_ request: OCPRequest, _ name: String) throws(QueryError) -> Int? {
         guard let text = request.queryValue(name) else { return nil }

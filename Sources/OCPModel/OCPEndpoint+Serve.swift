@@ -3,7 +3,7 @@
 /// the endpoint's operation and hands back the answer's `data`, ready to encode.
 extension OCPEndpoint {
     /// Sends `request` through `client` as this endpoint's operation.
-    public func serve(_ request: OCPRequest, with client: any OCPClient) async throws(OCPError) -> OCPAnswerData {
+    package func serve(_ request: OCPRequest, with client: any OCPClient) async throws(OCPError) -> OCPAnswerData {
         switch self {
         case .failoverPreCheck, .switchoverPreCheck: try await forward(PreCheckData.self, request, client)
         case .failover, .switchover, .getTask, .retryTask, .rollbackTask: try await forward(TaskInstance.self, request, client)
@@ -29,14 +29,14 @@ extension OCPEndpoint {
 
 /// The `data` of an answer, of whichever type its endpoint returns; nil for answers without data
 /// (skip, cancel).
-public struct OCPAnswerData: Sendable, Encodable {
-    public let value: (any Encodable & Sendable)?
+package struct OCPAnswerData: Sendable, Encodable {
+    package let value: (any Encodable & Sendable)?
 
-    public init(_ value: (any Encodable & Sendable)?) {
+    package init(_ value: (any Encodable & Sendable)?) {
         self.value = value
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         if let value {
             try value.encode(to: encoder)
         } else {

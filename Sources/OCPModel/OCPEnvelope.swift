@@ -34,10 +34,10 @@ extension OCPEnvelope: Decodable where Payload: Decodable {}
 
 /// The parts of an envelope that do not depend on its `data`: read from any answer, even one whose
 /// `data` cannot be decoded.
-public struct OCPEnvelopeHead: Sendable, Decodable {
-    public var successful: Bool?
-    public var traceId: String?
-    public var error: OCPErrorBody?
+package struct OCPEnvelopeHead: Sendable, Decodable {
+    package var successful: Bool?
+    package var traceId: String?
+    package var error: OCPErrorBody?
 }
 
 extension OCPEnvelope {

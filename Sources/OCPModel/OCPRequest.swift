@@ -69,8 +69,8 @@ public struct OCPOperation<Response: Codable & Sendable>: Sendable {
 }
 
 /// RFC 3986 percent-encoding of query values (unreserved characters kept).
-public enum PercentEncoding {
-    public static func encode(_ text: String) -> String {
+package enum PercentEncoding {
+    package static func encode(_ text: String) -> String {
         var out = ""
         for byte in text.utf8 {
             switch byte {

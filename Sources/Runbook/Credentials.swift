@@ -12,11 +12,11 @@ import RunbookYAML
 /// Where the credentials for a real OCP come from: a credentials file (`--credentials FILE`) or
 /// the environment (`OCP_ACCESS_KEY_ID`/`OCP_ACCESS_KEY_SECRET`, `OCP_USER`/`OCP_PASSWORD`).
 /// AK/SK wins over Basic when both are given; the file wins over the environment.
-public enum Credentials {
+package enum Credentials {
     /// The authentication to use. Fails when a credentials file cannot be read, is open to group
     /// or others (any permission bit beyond the owner's), or names neither a user and password nor
     /// a key pair.
-    public static func authentication(environment: [String: String], file: String?) throws(OCPConnectionError)
+    package static func authentication(environment: [String: String], file: String?) throws(OCPConnectionError)
         -> OCPConnection.Authentication
     {
         if let file { return try fromFile(file) }

@@ -4,7 +4,7 @@ import RunbookLanguage
 
 extension SimulationSetup {
     /// The simulator's setup for a runbook's checked `simulate:` block (or a topology file).
-    public init(_ block: SimulateBlock) {
+    package init(_ block: SimulateBlock) {
         self.init(
             speed: block.speed,
             clusters: block.clusters?.map { c in

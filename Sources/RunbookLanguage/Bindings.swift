@@ -1,16 +1,16 @@
 /// What `${...}` references read: variables and loop items, the environment, and the fields of
 /// tasks named with `as:`. The one resolver of references, for the interpreter, the planner, the
 /// checker (with what it knows before the run) and the command line (the file's `target:`).
-public struct Bindings {
+package struct Bindings {
     /// Variables and loop variables by name.
-    public var values: [String: ExprValue]
+    package var values: [String: ExprValue]
     /// What `${env.NAME}` reads; nil when the environment is not known (the checker).
-    public var environment: [String: String]?
+    package var environment: [String: String]?
     /// The value of a name that is not in ``values``: a task named with `as:` (the record
     /// `${NAME.field}` reads), or, for the checker, a variable whose value is known before the run.
-    public var lookup: (String) -> ExprValue?
+    package var lookup: (String) -> ExprValue?
 
-    public init(
+    package init(
         values: [String: ExprValue] = [:], environment: [String: String]? = nil,
         lookup: @escaping (String) -> ExprValue? = { _ in nil }
     ) {
@@ -20,7 +20,7 @@ public struct Bindings {
     }
 
     /// The value of a reference, or why it has none.
-    public func resolve(_ reference: Reference) -> Result<ExprValue, ReferenceProblem> {
+    package func resolve(_ reference: Reference) -> Result<ExprValue, ReferenceProblem> {
         let path = reference.path
         if reference.isEnvironment {
             guard path.count == 2 else { return .failure(ReferenceProblem("write ${env.NAME}")) }
@@ -43,7 +43,7 @@ public struct Bindings {
     }
 
     /// The value of an expression, or the first problem with one of its references.
-    public func evaluate(_ expr: Expr) -> Result<ExprValue, ReferenceProblem> {
+    package func evaluate(_ expr: Expr) -> Result<ExprValue, ReferenceProblem> {
         var problem: ReferenceProblem?
         let value = expr.evaluate { reference in
             switch resolve(reference) {
@@ -58,13 +58,13 @@ public struct Bindings {
     }
 
     /// The value of an expression when every reference in it has one.
-    public func value(_ expr: Expr) -> ExprValue? {
+    package func value(_ expr: Expr) -> ExprValue? {
         try? evaluate(expr).get()
     }
 
     /// Bindings with `vars` evaluated in order (each may use those before it); a variable whose
     /// value cannot be known is left out, and the first such variable is returned with why.
-    public static func declaring(_ vars: [VarDecl], environment: [String: String]?) -> (
+    package static func declaring(_ vars: [VarDecl], environment: [String: String]?) -> (
         bindings: Bindings, problem: (VarDecl, ReferenceProblem)?
     ) {
         var bindings = Bindings(environment: environment)
@@ -80,10 +80,10 @@ public struct Bindings {
 }
 
 /// Why a reference has no value.
-public struct ReferenceProblem: Error, Sendable, Hashable, CustomStringConvertible {
-    public var description: String
+package struct ReferenceProblem: Error, Sendable, Hashable, CustomStringConvertible {
+    package var description: String
 
-    public init(_ description: String) {
+    package init(_ description: String) {
         self.description = description
     }
 }

@@ -3,10 +3,10 @@ import RunbookSupport
 import RunbookYAML
 
 /// What `runbook check` prints: the summary line and the JSON form of diagnostics.
-public enum CheckReport {
+package enum CheckReport {
     /// `1 file checked, no errors`, `2 files checked, no errors, 1 warning`,
     /// `1 of 2 files invalid: 3 errors, 1 warning`.
-    public static func summary(files: Int, invalidFiles: Int, errors: Int, warnings: Int) -> String {
+    package static func summary(files: Int, invalidFiles: Int, errors: Int, warnings: Int) -> String {
         let fileWord = files == 1 ? "file" : "files"
         let warningText = warnings == 0 ? "" : "\(warnings) warning\(warnings == 1 ? "" : "s")"
         if invalidFiles == 0 {
@@ -17,7 +17,7 @@ public enum CheckReport {
     }
 
     /// One diagnostic as a JSON object: file, line, column, severity, id, message.
-    public static func json(_ diagnostic: Diagnostic) -> JSONOutput {
+    package static func json(_ diagnostic: Diagnostic) -> JSONOutput {
         [
             "file": .string(diagnostic.location.file),
             "line": .int(diagnostic.location.line),
@@ -29,7 +29,7 @@ public enum CheckReport {
     }
 
     /// The diagnostics as a JSON array, one object per line, for editors and CI.
-    public static func json(_ diagnostics: [Diagnostic]) -> String {
+    package static func json(_ diagnostics: [Diagnostic]) -> String {
         guard !diagnostics.isEmpty else { return "[]\n" }
         return "[\n" + diagnostics.map { "  " + json($0).compactText }.joined(separator: ",\n") + "\n]\n"
     }

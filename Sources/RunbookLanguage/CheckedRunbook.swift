@@ -1,10 +1,11 @@
 /// A runbook the checker passed: every name in it is defined, every `task` reference has a task
 /// to act on, and every phrase, option, word and duration is valid. Only
 /// ``RunbookChecker/check(bytes:file:predefinedVariables:)`` makes one; the interpreter and the
-/// planner take nothing else.
+/// planner take nothing else. Its tree is the package's own; a library user reads its title and
+/// file, and hands it to ``Planner`` or the runner.
 public struct CheckedRunbook: Sendable, Hashable {
     /// The tree, with `--var` values in its `vars`.
-    public let document: RunbookDocument
+    package let document: RunbookDocument
 
     init(_ document: RunbookDocument) {
         self.document = document
@@ -12,16 +13,16 @@ public struct CheckedRunbook: Sendable, Hashable {
 
     public var title: String { document.title }
     public var file: String { document.file }
-    public var target: Expr? { document.target }
-    public var vars: [VarDecl] { document.vars }
-    public var timeout: DurationValue? { document.timeout }
-    public var simulate: SimulateBlock? { document.simulate }
-    public var steps: [Step] { document.steps }
-    public var onFailure: [Step] { document.onFailure }
-    public var finally: [Step] { document.finally }
+    package var target: Expr? { document.target }
+    package var vars: [VarDecl] { document.vars }
+    package var timeout: DurationValue? { document.timeout }
+    package var simulate: SimulateBlock? { document.simulate }
+    package var steps: [Step] { document.steps }
+    package var onFailure: [Step] { document.onFailure }
+    package var finally: [Step] { document.finally }
 
     /// The same runbook with another `simulate:` block (a caller choosing the simulator's speed).
-    public func simulating(_ block: SimulateBlock?) -> CheckedRunbook {
+    package func simulating(_ block: SimulateBlock?) -> CheckedRunbook {
         var document = document
         document.simulate = block
         return CheckedRunbook(document)

@@ -9,8 +9,8 @@ import RunbookYAML
 /// ``Kind/reference(_:)`` and keeps the referenced value's type (a number stays a number, a list a
 /// list); a string with `${...}` among other text is an ``Kind/interpolation(_:)``, always a string.
 /// `$${` writes a literal `${`.
-public struct Expr: Sendable, Hashable {
-    public enum Kind: Sendable, Hashable {
+package struct Expr: Sendable, Hashable {
+    package enum Kind: Sendable, Hashable {
         /// A scalar as YAML's core schema resolved it (`6`, `true`, `ob-prod-sh`).
         case literal(ScalarValue)
         /// A YAML sequence (only in `vars`).
@@ -23,22 +23,22 @@ public struct Expr: Sendable, Hashable {
         case interpolation([InterpolationPart])
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// Where the value is written (for a reference inside a phrase key: where its `$` is).
-    public var location: SourceLocation
+    package var location: SourceLocation
 
-    public init(_ kind: Kind, at location: SourceLocation) {
+    package init(_ kind: Kind, at location: SourceLocation) {
         self.kind = kind
         self.location = location
     }
 
     /// A literal expression.
-    public static func literal(_ value: ScalarValue, at location: SourceLocation) -> Expr {
+    package static func literal(_ value: ScalarValue, at location: SourceLocation) -> Expr {
         Expr(.literal(value), at: location)
     }
 
     /// Every reference in this expression, depth first, in the order written.
-    public var references: [Reference] {
+    package var references: [Reference] {
         switch kind {
         case .literal: []
         case .list(let items): items.flatMap(\.references)
@@ -53,7 +53,7 @@ public struct Expr: Sendable, Hashable {
     }
 
     /// The expression as a runbook would write it: `6`, `${standby}`, `drill on ${standby}`.
-    public var sourceText: String {
+    package var sourceText: String {
         switch kind {
         case .literal(.string(let text)): text.replacingDollarBraces
         case .literal(let value): value.text
@@ -72,13 +72,13 @@ public struct Expr: Sendable, Hashable {
 }
 
 /// One field of a ``Expr/Kind/record(_:)``.
-public struct ExprField: Sendable, Hashable {
-    public var name: String
-    public var value: Expr
+package struct ExprField: Sendable, Hashable {
+    package var name: String
+    package var value: Expr
     /// Where the field's key is written.
-    public var location: SourceLocation
+    package var location: SourceLocation
 
-    public init(name: String, value: Expr, at location: SourceLocation) {
+    package init(name: String, value: Expr, at location: SourceLocation) {
         self.name = name
         self.value = value
         self.location = location
@@ -86,50 +86,50 @@ public struct ExprField: Sendable, Hashable {
 }
 
 /// A piece of an interpolated string.
-public enum InterpolationPart: Sendable, Hashable {
+package enum InterpolationPart: Sendable, Hashable {
     /// Literal text (a written `$${` is already `${` here).
     case text(String)
     case reference(Reference)
 }
 
 /// A `${...}` reference: a variable, a field of one, a task's field or an environment variable.
-public struct Reference: Sendable, Hashable {
+package struct Reference: Sendable, Hashable {
     /// The dotted path, never empty: `["standby"]`, `["drill", "id"]`, `["env", "HOME"]`.
-    public var path: [String]
+    package var path: [String]
     /// Where the `$` is written.
-    public var location: SourceLocation
+    package var location: SourceLocation
 
-    public init(path: [String], at location: SourceLocation) {
+    package init(path: [String], at location: SourceLocation) {
         self.path = path
         self.location = location
     }
 
     /// The first name of the path: the variable, loop variable or task name (or `env`).
-    public var root: String { path.first ?? "" }
+    package var root: String { path.first ?? "" }
 
     /// The names after the root: `["id"]` for `${drill.id}`.
-    public var fields: ArraySlice<String> { path.dropFirst() }
+    package var fields: ArraySlice<String> { path.dropFirst() }
 
     /// True for `${env.NAME}`, which is read from the environment when the runbook runs.
-    public var isEnvironment: Bool {
+    package var isEnvironment: Bool {
         guard let first = path.first, first.utf8.count == 3 else { return false }
         return first == "env"
     }
 
     /// `${drill.id}`.
-    public var sourceText: String { "${" + path.joined(separator: ".") + "}" }
+    package var sourceText: String { "${" + path.joined(separator: ".") + "}" }
 }
 
 // MARK: - Values
 
 /// The value of an expression: a scalar, a list or a record.
-public indirect enum ExprValue: Sendable, Hashable {
+package indirect enum ExprValue: Sendable, Hashable {
     case scalar(ScalarValue)
     case list([ExprValue])
     /// Fields in the order written.
     case record([(name: String, value: ExprValue)])
 
-    public static func == (lhs: ExprValue, rhs: ExprValue) -> Bool {
+    package static func == (lhs: ExprValue, rhs: ExprValue) -> Bool {
         switch (lhs, rhs) {
         case (.scalar(let a), .scalar(let b)): a == b
         case (.list(let a), .list(let b)): a == b
@@ -139,7 +139,7 @@ public indirect enum ExprValue: Sendable, Hashable {
         }
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         switch self {
         case .scalar(let s):
             hasher.combine(0)
@@ -157,13 +157,13 @@ public indirect enum ExprValue: Sendable, Hashable {
     }
 
     /// The field `name` of a record, nil otherwise.
-    public func field(_ name: String) -> ExprValue? {
+    package func field(_ name: String) -> ExprValue? {
         guard case .record(let fields) = self else { return nil }
         return fields.first(where: { $0.name == name })?.value
     }
 
     /// The value as text, the way interpolation writes it: `6`, `true`, `ob-prod-sh`, `[5, 6]`.
-    public var text: String {
+    package var text: String {
         switch self {
         case .scalar(let s): s.text
         case .list(let items): "[" + items.map(\.text).joined(separator: ", ") + "]"
@@ -172,7 +172,7 @@ public indirect enum ExprValue: Sendable, Hashable {
     }
 
     /// "a number", "a string", "a list", ... for messages.
-    public var kindDescription: String {
+    package var kindDescription: String {
         switch self {
         case .scalar(let s): s.kindDescription
         case .list: "a list"
@@ -183,7 +183,7 @@ public indirect enum ExprValue: Sendable, Hashable {
 
 extension ScalarValue {
     /// The scalar as text: `6`, `1.5`, `true`, `` (null), the string itself.
-    public var text: String {
+    package var text: String {
         switch self {
         case .null: ""
         case .bool(let b): b ? "true" : "false"
@@ -195,7 +195,7 @@ extension ScalarValue {
     }
 
     /// "a number", "a string", "true or false", "null" for messages.
-    public var kindDescription: String {
+    package var kindDescription: String {
         switch self {
         case .null: "null"
         case .bool: "a boolean"
@@ -213,7 +213,7 @@ extension Expr {
     /// Returns nil when any reference is unknown. An interpolation writes each value with
     /// ``ExprValue/text``. The checker evaluates with the values known before a run (literal `vars`,
     /// `--var`); the interpreter with everything (environment, task fields, loop items).
-    public func evaluate(_ resolve: (Reference) -> ExprValue?) -> ExprValue? {
+    package func evaluate(_ resolve: (Reference) -> ExprValue?) -> ExprValue? {
         switch kind {
         case .literal(let value):
             return .scalar(value)

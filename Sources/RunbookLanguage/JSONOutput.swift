@@ -6,7 +6,7 @@ import RunbookYAML
 ///
 /// Used for the JSON Schema and for `runbook check --format json`, where a stable, readable key
 /// order matters (the schema is committed and compared byte for byte).
-public indirect enum JSONOutput: Sendable, Hashable {
+package indirect enum JSONOutput: Sendable, Hashable {
     case null
     case bool(Bool)
     case int(Int)
@@ -17,14 +17,14 @@ public indirect enum JSONOutput: Sendable, Hashable {
     case object([JSONOutputMember])
 
     /// Pretty-printed JSON with two-space indentation and a final newline.
-    public var prettyText: String {
+    package var prettyText: String {
         var out = ""
         write(into: &out, indent: 0, pretty: true)
         return out + "\n"
     }
 
     /// JSON on one line, with no spaces.
-    public var compactText: String {
+    package var compactText: String {
         var out = ""
         write(into: &out, indent: 0, pretty: false)
         return out
@@ -104,11 +104,11 @@ public indirect enum JSONOutput: Sendable, Hashable {
 }
 
 /// A key and value of a JSON object.
-public struct JSONOutputMember: Sendable, Hashable {
-    public var key: String
-    public var value: JSONOutput
+package struct JSONOutputMember: Sendable, Hashable {
+    package var key: String
+    package var value: JSONOutput
 
-    public init(_ key: String, _ value: JSONOutput) {
+    package init(_ key: String, _ value: JSONOutput) {
         self.key = key
         self.value = value
     }
@@ -117,21 +117,21 @@ public struct JSONOutputMember: Sendable, Hashable {
 extension JSONOutput: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByArrayLiteral
 {
-    public init(stringLiteral value: String) { self = .string(value) }
-    public init(integerLiteral value: Int) { self = .int(value) }
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(arrayLiteral elements: JSONOutput...) { self = .array(elements) }
+    package init(stringLiteral value: String) { self = .string(value) }
+    package init(integerLiteral value: Int) { self = .int(value) }
+    package init(booleanLiteral value: Bool) { self = .bool(value) }
+    package init(arrayLiteral elements: JSONOutput...) { self = .array(elements) }
 }
 
 extension JSONOutput: ExpressibleByDictionaryLiteral {
     /// An object with the keys in the order written.
-    public init(dictionaryLiteral elements: (String, JSONOutput)...) {
+    package init(dictionaryLiteral elements: (String, JSONOutput)...) {
         self = .object(elements.map { JSONOutputMember($0.0, $0.1) })
     }
 }
 
 extension JSONOutput: ExpressibleByStringInterpolation {
-    public init(stringInterpolation: DefaultStringInterpolation) {
+    package init(stringInterpolation: DefaultStringInterpolation) {
         self = .string(String(stringInterpolation: stringInterpolation))
     }
 }

@@ -2,7 +2,7 @@ import OCPModel
 import RunbookSupport
 
 /// Every phrase of the language.
-public enum PhraseKind: String, Sendable, Hashable, CaseIterable, Codable {
+package enum PhraseKind: String, Sendable, Hashable, CaseIterable, Codable {
     // Cluster actions
     case failoverCluster, switchoverCluster, precheckFailoverCluster, precheckSwitchoverCluster
     // Task operations
@@ -15,19 +15,19 @@ public enum PhraseKind: String, Sendable, Hashable, CaseIterable, Codable {
     case sleep, note, confirm, forEach, parallelForEach
 
     /// The phrase's descriptor.
-    public var descriptor: PhraseDescriptor { PhraseDescriptor.table[self] ?? PhraseDescriptor.fallback }
+    package var descriptor: PhraseDescriptor { PhraseDescriptor.table[self] ?? PhraseDescriptor.fallback }
 }
 
 /// What a phrase names in its key: a cluster (OB 3.x standby) or, later, a tenant.
-public enum SubjectKind: String, Sendable, Hashable {
+package enum SubjectKind: String, Sendable, Hashable {
     case cluster
 
     /// `cluster id`, for messages.
-    public var noun: String { "\(rawValue) id" }
+    package var noun: String { "\(rawValue) id" }
 }
 
 /// One element of a phrase's grammar (docs/language.md, "The phrase grammar").
-public enum PhraseElement: Sendable, Hashable {
+package enum PhraseElement: Sendable, Hashable {
     /// A keyword.
     case word(String)
     /// The subject's id: a number or `${...}`. When not `required`, it may be given as the value
@@ -49,7 +49,7 @@ public enum PhraseElement: Sendable, Hashable {
 }
 
 /// What kind of value a field takes.
-public enum FieldKind: Sendable, Hashable {
+package enum FieldKind: Sendable, Hashable {
     /// A word of OCP's vocabulary.
     case word(WordSet)
     /// A whole number, at least 1.
@@ -61,15 +61,15 @@ public enum FieldKind: Sendable, Hashable {
 }
 
 /// A field a wait or assertion checks: `status`, `runTime`, `took under`, `type`, ...
-public struct FieldSpec: Sendable, Hashable {
-    public var name: String
-    public var kind: FieldKind
+package struct FieldSpec: Sendable, Hashable {
+    package var name: String
+    package var kind: FieldKind
     /// Whether the field may be written in the key (`assert cluster 6 type: PRIMARY`), and awaited.
-    public var inKey: Bool
+    package var inKey: Bool
     /// What it checks, for the schema.
-    public var summary: String
+    package var summary: String
 
-    public init(_ name: String, _ kind: FieldKind, inKey: Bool = false, _ summary: String) {
+    package init(_ name: String, _ kind: FieldKind, inKey: Bool = false, _ summary: String) {
         self.name = name
         self.kind = kind
         self.inKey = inKey
@@ -78,22 +78,22 @@ public struct FieldSpec: Sendable, Hashable {
 }
 
 /// The fields of one kind of subject.
-public struct FieldSet: Sendable, Hashable {
+package struct FieldSet: Sendable, Hashable {
     /// `task`, `subtask`, `cluster`: what the fields belong to, for messages.
-    public var subject: String
-    public var fields: [FieldSpec]
+    package var subject: String
+    package var fields: [FieldSpec]
     /// Two fields as written, for messages: `'status: SUCCESSFUL' or 'took under: 30m'`.
-    public var example: String
+    package var example: String
 
-    public var names: [String] { fields.map(\.name) }
-    public var keyWords: [String] { fields.filter(\.inKey).map(\.name) }
+    package var names: [String] { fields.map(\.name) }
+    package var keyWords: [String] { fields.filter(\.inKey).map(\.name) }
 
-    public func spec(_ name: String) -> FieldSpec? { fields.first { $0.name == name } }
+    package func spec(_ name: String) -> FieldSpec? { fields.first { $0.name == name } }
 
     /// Every field set, for the schema.
-    public static let all: [FieldSet] = [.task, .subtask, .cluster]
+    package static let all: [FieldSet] = [.task, .subtask, .cluster]
 
-    public static let task = FieldSet(
+    package static let task = FieldSet(
         subject: "task",
         fields: [
             FieldSpec("status", .word(.taskStatus), inKey: true, "The task's status."),
@@ -101,7 +101,7 @@ public struct FieldSet: Sendable, Hashable {
             FieldSpec("took under", .duration, "It finished within this duration."),
             FieldSpec("operation", .word(.taskOperation), "What the task did last: EXECUTE, RETRY or ROLLBACK."),
         ], example: "'status: SUCCESSFUL' or 'took under: 30m'")
-    public static let subtask = FieldSet(
+    package static let subtask = FieldSet(
         subject: "subtask",
         fields: [
             FieldSpec("status", .word(.subtaskStatus), inKey: true, "The subtask's status."),
@@ -109,7 +109,7 @@ public struct FieldSet: Sendable, Hashable {
             FieldSpec("took under", .duration, "It finished within this duration."),
             FieldSpec("after", .text, "The name of a subtask that finished before this one started."),
         ], example: "'status: SUCCESSFUL' or 'after: \"Wait node\"'")
-    public static let cluster = FieldSet(
+    package static let cluster = FieldSet(
         subject: "cluster",
         fields: [
             FieldSpec("type", .word(.clusterType), inKey: true, "The cluster's role."),
@@ -119,9 +119,9 @@ public struct FieldSet: Sendable, Hashable {
 }
 
 /// One OCP call a phrase makes, as the plan shows it and the interpreter makes it.
-public struct PlannedCall: Sendable, Hashable {
+package struct PlannedCall: Sendable, Hashable {
     /// What fills a path placeholder.
-    public enum Argument: Sendable, Hashable {
+    package enum Argument: Sendable, Hashable {
         /// The step's subject (a cluster id).
         case subject
         /// The task the step acts on.
@@ -133,7 +133,7 @@ public struct PlannedCall: Sendable, Hashable {
     }
 
     /// How often the call is made.
-    public enum Repetition: Sendable, Hashable {
+    package enum Repetition: Sendable, Hashable {
         case once
         /// Polled until the wait ends.
         case polled
@@ -141,12 +141,12 @@ public struct PlannedCall: Sendable, Hashable {
         case onFailure
     }
 
-    public var endpoint: OCPEndpoint
-    public var arguments: [Argument]
-    public var query: [QueryItem]
-    public var repetition: Repetition
+    package var endpoint: OCPEndpoint
+    package var arguments: [Argument]
+    package var query: [QueryItem]
+    package var repetition: Repetition
 
-    public init(
+    package init(
         _ endpoint: OCPEndpoint, _ arguments: [Argument] = [], query: [QueryItem] = [], _ repetition: Repetition = .once
     ) {
         self.endpoint = endpoint
@@ -157,7 +157,7 @@ public struct PlannedCall: Sendable, Hashable {
 }
 
 /// How a phrase runs; the interpreter has one executor per family.
-public enum PhraseFamily: Sendable, Hashable {
+package enum PhraseFamily: Sendable, Hashable {
     /// POSTs an action that starts a task and makes it current.
     case startsTask(OCPEndpoint, TaskDefinition)
     /// POSTs the pre-check of the action that starts this task definition: passes when valid,
@@ -178,29 +178,29 @@ public enum PhraseFamily: Sendable, Hashable {
 /// checks, how it runs, the OCP calls it makes, whether it changes the system, and how the
 /// schema describes it. The parser, the checker, the schema, the planner, the interpreter and the
 /// step log all read it from here.
-public struct PhraseDescriptor: Sendable {
-    public let kind: PhraseKind
-    public let grammar: [PhraseElement]
-    public let family: PhraseFamily
+package struct PhraseDescriptor: Sendable {
+    package let kind: PhraseKind
+    package let grammar: [PhraseElement]
+    package let family: PhraseFamily
     /// The fields a wait or assertion checks.
-    public let fields: FieldSet?
+    package let fields: FieldSet?
     /// The calls it makes, in order (a plan prints them; the interpreter makes them).
-    public let calls: [PlannedCall]
+    package let calls: [PlannedCall]
     /// For the schema and the docs: what the phrase does.
-    public let summary: String
+    package let summary: String
 
     /// Whether the step changes the system (a failover, a retry, ...): plans mark it `!`.
-    public var changesSystem: Bool { calls.contains { $0.endpoint.changesState } }
+    package var changesSystem: Bool { calls.contains { $0.endpoint.changesState } }
 
     /// The task definition a task-starting phrase instantiates.
-    public var startedTask: TaskDefinition? {
+    package var startedTask: TaskDefinition? {
         if case .startsTask(_, let definition) = family { return definition }
         return nil
     }
 
     /// Whether it starts work on OCP or checks whether it may (a cluster action or its pre-check):
     /// none starts after an interruption.
-    public var isAction: Bool {
+    package var isAction: Bool {
         switch family {
         case .startsTask, .precheck: true
         default: false
@@ -208,7 +208,7 @@ public struct PhraseDescriptor: Sendable {
     }
 
     /// The subject its key names, if any.
-    public var subject: SubjectKind? {
+    package var subject: SubjectKind? {
         for element in grammar {
             if case .subject(let kind, _) = element { return kind }
         }
@@ -216,7 +216,7 @@ public struct PhraseDescriptor: Sendable {
     }
 
     /// Whether the phrase acts on a task (`task`, `task NAME`, `of task ...`).
-    public var takesTask: Bool {
+    package var takesTask: Bool {
         grammar.contains { element in
             switch element {
             case .task, .ofTask: true
@@ -226,7 +226,7 @@ public struct PhraseDescriptor: Sendable {
     }
 
     /// The words of the phrase as shown in the log, before its values: `failover cluster`.
-    public var words: String {
+    package var words: String {
         grammar.compactMap { element -> String? in
             if case .word(let w) = element { return w }
             return nil
@@ -248,7 +248,7 @@ public struct PhraseDescriptor: Sendable {
     // MARK: - The table
 
     /// Every phrase, in the order the grammar and the schema list them.
-    public static let all: [PhraseDescriptor] = clusterActions + taskOperations + waits + assertions + others
+    package static let all: [PhraseDescriptor] = clusterActions + taskOperations + waits + assertions + others
 
     static let table: [PhraseKind: PhraseDescriptor] = Dictionary(uniqueKeysWithValues: all.map { ($0.kind, $0) })
 

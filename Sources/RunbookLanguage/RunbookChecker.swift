@@ -45,7 +45,7 @@ public enum RunbookChecker {
     }
 
     /// Checks an already loaded YAML document (nil: an empty file).
-    public static func check(node root: Node?, file: String, predefinedVariables: [String: String] = [:]) -> CheckResult {
+    package static func check(node root: Node?, file: String, predefinedVariables: [String: String] = [:]) -> CheckResult {
         let parsed = RunbookParser.parse(root, file: file)
         var diagnostics = parsed.diagnostics
         var runbook: RunbookDocument?

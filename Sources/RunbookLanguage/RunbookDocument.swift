@@ -10,31 +10,31 @@ import RunbookYAML
 /// Meaning of a run: the ``vars`` are evaluated in order; ``steps`` run in order and the first
 /// failure stops them (unless the step has `continue on failure`); then ``onFailure`` runs if a step
 /// failed; then ``finally`` runs whatever happened.
-public struct RunbookDocument: Sendable, Hashable {
+package struct RunbookDocument: Sendable, Hashable {
     /// The `runbook:` title.
-    public var title: String
-    public var description: String?
+    package var title: String
+    package var description: String?
     /// `embedded` (the default, also when nil) or an OCP base URL; may be a `${...}` expression.
-    public var target: Expr?
+    package var target: Expr?
     /// Variables in evaluation order; a `--var` value has replaced the file's (see ``VarDecl/origin``).
-    public var vars: [VarDecl]
+    package var vars: [VarDecl]
     /// Deadline for the whole run.
-    public var timeout: DurationValue?
+    package var timeout: DurationValue?
     /// The embedded simulator's setup (`simulate:`), ignored against a real OCP.
-    public var simulate: SimulateBlock?
-    public var steps: [Step]
+    package var simulate: SimulateBlock?
+    package var steps: [Step]
     /// `on failure`: runs when a step of ``steps`` fails.
-    public var onFailure: [Step]
+    package var onFailure: [Step]
     /// `finally`: runs at the end, whatever happened.
-    public var finally: [Step]
+    package var finally: [Step]
     /// Steps whose phrase did not parse (only in a runbook with errors), in the order written.
-    public var unparsedSteps: [UnparsedStep]
+    package var unparsedSteps: [UnparsedStep]
     /// The path of the file as the user gave it.
-    public var file: String
+    package var file: String
     /// Where the runbook starts (its first key).
-    public var location: SourceLocation
+    package var location: SourceLocation
 
-    public init(
+    package init(
         title: String, description: String? = nil, target: Expr? = nil, vars: [VarDecl] = [],
         timeout: DurationValue? = nil, simulate: SimulateBlock? = nil, steps: [Step], onFailure: [Step] = [],
         finally: [Step] = [], unparsedSteps: [UnparsedStep] = [], file: String, location: SourceLocation
@@ -55,24 +55,24 @@ public struct RunbookDocument: Sendable, Hashable {
 }
 
 /// A variable of `vars:` (or one given with `--var`).
-public struct VarDecl: Sendable, Hashable {
+package struct VarDecl: Sendable, Hashable {
     /// Where a variable's value comes from.
-    public enum Origin: Sendable, Hashable {
+    package enum Origin: Sendable, Hashable {
         /// Written in the file's `vars:`.
         case file
         /// Given as `--var name=value`; the text was read as a YAML flow collection (`[6, 8]`) or plain scalar (`6` is a number).
         case commandLine
     }
 
-    public var name: String
+    package var name: String
     /// The value; it may refer to earlier variables and to `${env.X}`.
-    public var value: Expr
-    public var origin: Origin
+    package var value: Expr
+    package var origin: Origin
     /// Where the name is written in `vars:`; for a `--var` that names no declared variable, the
     /// location `<command line>:1:1`.
-    public var location: SourceLocation
+    package var location: SourceLocation
 
-    public init(name: String, value: Expr, origin: Origin = .file, at location: SourceLocation) {
+    package init(name: String, value: Expr, origin: Origin = .file, at location: SourceLocation) {
         self.name = name
         self.value = value
         self.origin = origin
@@ -80,39 +80,39 @@ public struct VarDecl: Sendable, Hashable {
     }
 
     /// The location given to variables that only the command line defines.
-    public static let commandLineLocation = SourceLocation(file: "<command line>", line: 1, column: 1)
+    package static let commandLineLocation = SourceLocation(file: "<command line>", line: 1, column: 1)
 }
 
 /// A name written in a runbook (an `as` name, a loop variable) and where.
-public struct Name: Sendable, Hashable, CustomStringConvertible {
-    public var text: String
-    public var location: SourceLocation
+package struct Name: Sendable, Hashable, CustomStringConvertible {
+    package var text: String
+    package var location: SourceLocation
 
-    public init(_ text: String, at location: SourceLocation) {
+    package init(_ text: String, at location: SourceLocation) {
         self.text = text
         self.location = location
     }
 
-    public var description: String { text }
+    package var description: String { text }
 }
 
 // MARK: - Steps
 
 /// One step: what it does, its options, and where it is written.
-public struct Step: Sendable, Hashable {
-    public var action: StepAction
+package struct Step: Sendable, Hashable {
+    package var action: StepAction
     /// The step's options (kept in a shared box, so that a step stays small to copy).
-    public var options: StepOptions {
+    package var options: StepOptions {
         get { optionStorage.value }
         set { optionStorage = newValue.isEmpty ? .none : OptionStorage(newValue) }
     }
     /// The phrase as written (`await task drill status`), for the log; ``StepOptions/name`` overrides it.
-    public var phrase: String
+    package var phrase: String
     /// Where the phrase is written.
-    public var location: SourceLocation
+    package var location: SourceLocation
     private var optionStorage: OptionStorage
 
-    public init(action: StepAction, options: StepOptions = StepOptions(), phrase: String, at location: SourceLocation) {
+    package init(action: StepAction, options: StepOptions = StepOptions(), phrase: String, at location: SourceLocation) {
         self.action = action
         self.optionStorage = options.isEmpty ? .none : OptionStorage(options)
         self.phrase = phrase
@@ -131,18 +131,18 @@ public struct Step: Sendable, Hashable {
     }
 
     /// The step's phrase descriptor.
-    public var descriptor: PhraseDescriptor { action.kind.descriptor }
+    package var descriptor: PhraseDescriptor { action.kind.descriptor }
 }
 
 /// A step whose phrase did not parse: the runbook is invalid, and the checker knows only where it
 /// is and the task name it gives, so that it says nothing wrong about the steps around it.
-public struct UnparsedStep: Sendable, Hashable {
-    public var phrase: String
-    public var location: SourceLocation
+package struct UnparsedStep: Sendable, Hashable {
+    package var phrase: String
+    package var location: SourceLocation
     /// Its `as:` name, if it gives a valid one.
-    public var taskName: Name?
+    package var taskName: Name?
 
-    public init(phrase: String, location: SourceLocation, taskName: Name?) {
+    package init(phrase: String, location: SourceLocation, taskName: Name?) {
         self.phrase = phrase
         self.location = location
         self.taskName = taskName
@@ -150,21 +150,21 @@ public struct UnparsedStep: Sendable, Hashable {
 }
 
 /// The options of a step; any may be absent.
-public struct StepOptions: Sendable, Hashable {
+package struct StepOptions: Sendable, Hashable {
     /// `name:` a label for the log instead of the phrase (text, may interpolate).
-    public var name: Expr?
+    package var name: Expr?
     /// `timeout:` deadline for the step. Awaits default to ``StepOptions/defaultAwaitTimeout`` when nil.
-    public var timeout: DurationValue?
+    package var timeout: DurationValue?
     /// `every:` the longest interval between polls (awaits only).
-    public var every: DurationValue?
+    package var every: DurationValue?
     /// `as:` the name of the task this step starts (failover and switchover only).
-    public var taskName: Name?
+    package var taskName: Name?
     /// `continue on failure: true`: a failure is logged and the run goes on.
-    public var continueOnFailure: Bool
+    package var continueOnFailure: Bool
     /// `max concurrency:` how many items of an `in parallel for each` run at once (nil: the default).
-    public var maxConcurrency: CountValue?
+    package var maxConcurrency: CountValue?
 
-    public init(
+    package init(
         name: Expr? = nil, timeout: DurationValue? = nil, every: DurationValue? = nil, taskName: Name? = nil,
         continueOnFailure: Bool = false, maxConcurrency: CountValue? = nil
     ) {
@@ -177,7 +177,7 @@ public struct StepOptions: Sendable, Hashable {
     }
 
     /// True when no option is given.
-    public var isEmpty: Bool {
+    package var isEmpty: Bool {
         if case .some = name { return false }
         if case .some = timeout { return false }
         if case .some = every { return false }
@@ -187,11 +187,11 @@ public struct StepOptions: Sendable, Hashable {
     }
 
     /// The deadline of an await without `timeout:`.
-    public static let defaultAwaitTimeout: Duration = .seconds(3600)
+    package static let defaultAwaitTimeout: Duration = .seconds(3600)
 }
 
 /// The task a task operation, wait or assertion acts on.
-public enum TaskRef: Sendable, Hashable {
+package enum TaskRef: Sendable, Hashable {
     /// `task`: the current task, started by the most recent task-starting step in scope.
     case current
     /// `task NAME`: the task a step named with `as: NAME`.
@@ -201,7 +201,7 @@ public enum TaskRef: Sendable, Hashable {
 }
 
 /// What a step does.
-public indirect enum StepAction: Sendable, Hashable {
+package indirect enum StepAction: Sendable, Hashable {
     /// A phrase that talks to OCP: a cluster action, a task operation, a wait or an assertion.
     case action(ActionStep)
     /// `sleep: DURATION`.
@@ -214,7 +214,7 @@ public indirect enum StepAction: Sendable, Hashable {
     case forEach(ForEachBlock)
 
     /// The phrase.
-    public var kind: PhraseKind {
+    package var kind: PhraseKind {
         switch self {
         case .action(let a): a.kind
         case .sleep: .sleep
@@ -227,18 +227,18 @@ public indirect enum StepAction: Sendable, Hashable {
 
 /// A phrase that talks to OCP, with the values its key and value give. Its
 /// ``PhraseKind/descriptor`` says what each part means and which calls it makes.
-public struct ActionStep: Sendable, Hashable {
-    public var kind: PhraseKind
+package struct ActionStep: Sendable, Hashable {
+    package var kind: PhraseKind
     /// The cluster id of a cluster action, wait or assertion.
-    public var subject: Expr?
+    package var subject: Expr?
     /// The task it acts on (`.current` when the phrase names none).
-    public var task: TaskRef
+    package var task: TaskRef
     /// The subtask it names.
-    public var subtask: Expr?
+    package var subtask: Expr?
     /// What a wait awaits (one field) or an assertion checks.
-    public var fields: [FieldCheck]
+    package var fields: [FieldCheck]
 
-    public init(
+    package init(
         _ kind: PhraseKind, subject: Expr? = nil, task: TaskRef = .current, subtask: Expr? = nil,
         fields: [FieldCheck] = []
     ) {
@@ -249,21 +249,21 @@ public struct ActionStep: Sendable, Hashable {
         self.fields = fields
     }
 
-    public var descriptor: PhraseDescriptor { kind.descriptor }
+    package var descriptor: PhraseDescriptor { kind.descriptor }
 }
 
 /// A `for each` or `in parallel for each` block.
-public struct ForEachBlock: Sendable, Hashable {
+package struct ForEachBlock: Sendable, Hashable {
     /// The loop variable, bound to each item in turn inside ``body``.
-    public var variable: Name
+    package var variable: Name
     /// The list: a `${...}` reference that evaluates to a list.
-    public var list: Expr
-    public var body: [Step]
+    package var list: Expr
+    package var body: [Step]
     /// True for `in parallel for each`: items run concurrently, each with its own current task,
     /// at most ``StepOptions/maxConcurrency`` at once.
-    public var parallel: Bool
+    package var parallel: Bool
 
-    public init(variable: Name, list: Expr, body: [Step], parallel: Bool) {
+    package init(variable: Name, list: Expr, body: [Step], parallel: Bool) {
         self.variable = variable
         self.list = list
         self.body = body
@@ -274,14 +274,14 @@ public struct ForEachBlock: Sendable, Hashable {
 // MARK: - Fields
 
 /// One field of a wait or an assertion: `status: SUCCESSFUL`, `took under: 10m`.
-public struct FieldCheck: Sendable, Hashable {
+package struct FieldCheck: Sendable, Hashable {
     /// The field's name (``FieldSpec/name``).
-    public var name: String
-    public var value: FieldValue
+    package var name: String
+    package var value: FieldValue
     /// Where the field is written (its key, or the phrase's field word).
-    public var location: SourceLocation
+    package var location: SourceLocation
 
-    public init(_ name: String, _ value: FieldValue, at location: SourceLocation) {
+    package init(_ name: String, _ value: FieldValue, at location: SourceLocation) {
         self.name = name
         self.value = value
         self.location = location
@@ -289,7 +289,7 @@ public struct FieldCheck: Sendable, Hashable {
 }
 
 /// The expected value of a field.
-public enum FieldValue: Sendable, Hashable {
+package enum FieldValue: Sendable, Hashable {
     /// A word of OCP's vocabulary (`PRIMARY`, `SUCCESSFUL`).
     case word(WrittenWord)
     /// A whole number (`runTime: 2`).
@@ -303,24 +303,24 @@ public enum FieldValue: Sendable, Hashable {
 // MARK: - Durations and counts
 
 /// A duration as written: a fixed value, or a `${...}` expression evaluated when the step runs.
-public struct DurationValue: Sendable, Hashable {
-    public enum Kind: Sendable, Hashable {
+package struct DurationValue: Sendable, Hashable {
+    package enum Kind: Sendable, Hashable {
         case fixed(Duration)
         /// Evaluates to a duration text (`30m`) or a number of seconds; see ``DurationValue/duration(from:)``.
         case expression(Expr)
     }
 
-    public var kind: Kind
-    public var location: SourceLocation
+    package var kind: Kind
+    package var location: SourceLocation
 
-    public init(_ kind: Kind, at location: SourceLocation) {
+    package init(_ kind: Kind, at location: SourceLocation) {
         self.kind = kind
         self.location = location
     }
 
     /// The duration a value denotes: a duration text (`500ms`, `30s`, `1h30m`) or a number of seconds
     /// (not negative); nil otherwise. The checker and the interpreter both use this rule.
-    public static func duration(from value: ExprValue) -> Duration? {
+    package static func duration(from value: ExprValue) -> Duration? {
         guard case .scalar(let scalar) = value else { return nil }
         switch scalar {
         case .int(let n): return n >= 0 ? .seconds(n) : nil
@@ -332,23 +332,23 @@ public struct DurationValue: Sendable, Hashable {
 }
 
 /// A whole number as written: a fixed value or a `${...}` expression (for `max concurrency`).
-public struct CountValue: Sendable, Hashable {
-    public enum Kind: Sendable, Hashable {
+package struct CountValue: Sendable, Hashable {
+    package enum Kind: Sendable, Hashable {
         case fixed(Int)
         /// Evaluates to an integer (or a string of digits).
         case expression(Expr)
     }
 
-    public var kind: Kind
-    public var location: SourceLocation
+    package var kind: Kind
+    package var location: SourceLocation
 
-    public init(_ kind: Kind, at location: SourceLocation) {
+    package init(_ kind: Kind, at location: SourceLocation) {
         self.kind = kind
         self.location = location
     }
 
     /// The integer a value denotes (an integer, or a string of decimal digits), or nil.
-    public static func integer(from value: ExprValue) -> Int? {
+    package static func integer(from value: ExprValue) -> Int? {
         guard case .scalar(let scalar) = value else { return nil }
         switch scalar {
         case .int(let n): return n

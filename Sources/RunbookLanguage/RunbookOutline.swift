@@ -12,7 +12,7 @@ extension RunbookDocument {
     ///       steps
     ///         failover @5:5 "failover cluster"
     ///           cluster 6 @5:23
-    public var outline: String {
+    package var outline: String {
         var out = OutlineWriter()
         out.line(0, "runbook \(quote(title)) \(at(location))")
         if let description { out.line(1, "description \(quote(description))") }

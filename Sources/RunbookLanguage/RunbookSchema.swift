@@ -13,7 +13,7 @@ public enum RunbookSchema {
     public static var text: String { json.prettyText }
 
     /// The schema as a JSON value.
-    public static var json: JSONOutput {
+    package static var json: JSONOutput {
         [
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": "runbook",

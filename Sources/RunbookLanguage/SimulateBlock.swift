@@ -5,34 +5,34 @@ import RunbookYAML
 /// A runbook's `simulate:` block, or a `runbook serve --topology` file, as written and checked:
 /// how the embedded simulator is to be set up. The `Runbook` module turns it into the simulator's
 /// own setup; the language knows nothing of the simulator.
-public struct SimulateBlock: Sendable, Hashable {
+package struct SimulateBlock: Sendable, Hashable {
     /// `speed:` (default `instant`).
-    public var speed: SimulationSpeed
+    package var speed: SimulationSpeed
     /// `clusters:`; nil when the block gives none (the simulator's default topology).
-    public var clusters: [Cluster]?
+    package var clusters: [Cluster]?
     /// `faults:`, in the order written.
-    public var faults: [Fault]
+    package var faults: [Fault]
 
-    public init(speed: SimulationSpeed = .instant, clusters: [Cluster]? = nil, faults: [Fault] = []) {
+    package init(speed: SimulationSpeed = .instant, clusters: [Cluster]? = nil, faults: [Fault] = []) {
         self.speed = speed
         self.clusters = clusters
         self.faults = faults
     }
 
     /// One cluster of `clusters:`.
-    public struct Cluster: Sendable, Hashable {
-        public var id: Int
-        public var name: String
-        public var type: ClusterType
-        public var status: ClusterStatus
+    package struct Cluster: Sendable, Hashable {
+        package var id: Int
+        package var name: String
+        package var type: ClusterType
+        package var status: ClusterStatus
         /// A standby's primary.
-        public var primary: Int?
+        package var primary: Int?
         /// Seconds behind the primary.
-        public var delayTime: Int
-        public var syncStatus: SyncStatus
-        public var location: SourceLocation
+        package var delayTime: Int
+        package var syncStatus: SyncStatus
+        package var location: SourceLocation
 
-        public init(
+        package init(
             id: Int, name: String, type: ClusterType, status: ClusterStatus = .running, primary: Int? = nil,
             delayTime: Int = 0, syncStatus: SyncStatus = .valid, location: SourceLocation
         ) {
@@ -48,22 +48,22 @@ public struct SimulateBlock: Sendable, Hashable {
     }
 
     /// One entry of `faults:`.
-    public enum Fault: Sendable, Hashable {
+    package enum Fault: Sendable, Hashable {
         case subtask(SubtaskFault)
         case api(APIFault)
     }
 
     /// A fault of a subtask, by name: `fail`, `hang` or `takes`, optionally only on one cluster.
-    public struct SubtaskFault: Sendable, Hashable {
-        public var subtask: String
-        public var cluster: Int?
-        public var fail: Int
-        public var message: String?
-        public var hang: Bool
-        public var takes: Duration?
-        public var location: SourceLocation
+    package struct SubtaskFault: Sendable, Hashable {
+        package var subtask: String
+        package var cluster: Int?
+        package var fail: Int
+        package var message: String?
+        package var hang: Bool
+        package var takes: Duration?
+        package var location: SourceLocation
 
-        public init(
+        package init(
             subtask: String, cluster: Int? = nil, fail: Int = 0, message: String? = nil, hang: Bool = false,
             takes: Duration? = nil, location: SourceLocation
         ) {
@@ -78,14 +78,14 @@ public struct SimulateBlock: Sendable, Hashable {
     }
 
     /// A fault at the API: the next `times` calls of `endpoint` answer HTTP `status`.
-    public struct APIFault: Sendable, Hashable {
+    package struct APIFault: Sendable, Hashable {
         /// `METHOD /template`, in the spelling of ``OCPEndpoint/signature``.
-        public var endpoint: String
-        public var status: Int
-        public var times: Int
-        public var location: SourceLocation
+        package var endpoint: String
+        package var status: Int
+        package var times: Int
+        package var location: SourceLocation
 
-        public init(endpoint: String, status: Int, times: Int = 1, location: SourceLocation) {
+        package init(endpoint: String, status: Int, times: Int = 1, location: SourceLocation) {
             self.endpoint = endpoint
             self.status = status
             self.times = times

@@ -10,27 +10,27 @@ import RunbookYAML
 /// faults: `subtask`, `fail`, `message`, `hang`, `takes`, `cluster`; API faults: `endpoint`,
 /// `status`, `times`). Every problem is reported with its location; a subtask name that OCP's
 /// failover and switchover tasks do not have is a warning.
-public enum SimulateBlockDecoder {
+package enum SimulateBlockDecoder {
     /// The result of decoding: the setup (nil when there are errors) and every diagnostic.
-    public struct Outcome: Sendable {
-        public var block: SimulateBlock?
-        public var diagnostics: [Diagnostic]
+    package struct Outcome: Sendable {
+        package var block: SimulateBlock?
+        package var diagnostics: [Diagnostic]
 
-        public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+        package var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
     }
 
     /// The keys of a simulate block or topology file.
-    public static let keys = ["speed", "clusters", "faults"]
+    package static let keys = ["speed", "clusters", "faults"]
     static let clusterKeys = ["id", "name", "type", "status", "primary", "delayTime", "syncStatus"]
     static let subtaskFaultKeys = ["subtask", "cluster", "fail", "message", "hang", "takes"]
     static let apiFaultKeys = ["endpoint", "status", "times"]
 
     /// The endpoints an API fault may name (reference section 1), as `METHOD /path/{param}`.
-    public static let endpoints = OCPEndpoint.allCases.map(\.signature)
+    package static let endpoints = OCPEndpoint.allCases.map(\.signature)
 
     /// Decodes a `simulate:` block (`path` names it in messages) or a topology file's root mapping
     /// (`path` nil).
-    public static func decode(_ node: Node, path: String? = "simulate") -> Outcome {
+    package static func decode(_ node: Node, path: String? = "simulate") -> Outcome {
         var reader = NodeReader()
         let setup = decode(node, path: path, reader: &reader)
         let diagnostics = NodeReader.ordered(reader.diagnostics, file: node.location.file)
@@ -39,7 +39,7 @@ public enum SimulateBlockDecoder {
     }
 
     /// Loads and decodes a topology file (`runbook serve --topology FILE`).
-    public static func decodeTopology(bytes: [UInt8], file: String) -> Outcome {
+    package static func decodeTopology(bytes: [UInt8], file: String) -> Outcome {
         do throws(Diagnostic) {
             guard let root = try YAMLLoader().load(bytes: bytes, file: file) else {
                 let location = SourceLocation(file: file, line: 1, column: 1)

@@ -7,7 +7,7 @@ import RunbookYAML
 /// The OCP model's word types (``TaskStatus``, ``SubtaskStatus``, ``ClusterType``,
 /// ``ClusterStatus``, ``SyncStatus``) are open sets, since a newer OCP may answer a word this
 /// version does not know; a runbook, though, may only write the words listed here.
-public protocol VocabularyWord: OCPWord {
+package protocol VocabularyWord: OCPWord {
     /// What the word names, for messages: "task status".
     static var wordKind: String { get }
     /// The words a runbook may write, in OCP's spelling.
@@ -17,10 +17,10 @@ public protocol VocabularyWord: OCPWord {
 }
 
 extension VocabularyWord {
-    public static var aliases: [String: Self] { [:] }
+    package static var aliases: [String: Self] { [:] }
 
     /// The word for `written`, accepting aliases; nil when it is not one (case matters).
-    public init?(written: String) {
+    package init?(written: String) {
         if let word = Self.allCases.first(where: { $0.rawValue == written }) {
             self = word
         } else if let word = Self.aliases[written] {
@@ -31,10 +31,10 @@ extension VocabularyWord {
     }
 
     /// Every accepted spelling: OCP's words, then the aliases.
-    public static var spellings: [String] { allCases.map(\.rawValue) + aliases.keys.sorted() }
+    package static var spellings: [String] { allCases.map(\.rawValue) + aliases.keys.sorted() }
 
     /// `RUNNING, SUCCESSFUL (or SUCCESS) or FAILED`, for messages.
-    public static var spellingList: String {
+    package static var spellingList: String {
         let words = allCases.map { word in
             let others = aliases.filter { $0.value == word }.keys.sorted()
             return others.isEmpty ? word.rawValue : "\(word.rawValue) (or \(others.joined(separator: ", ")))"
@@ -44,47 +44,47 @@ extension VocabularyWord {
 }
 
 extension TaskStatus: VocabularyWord {
-    public static let wordKind = "task status"
-    public static var allCases: [TaskStatus] { [.running, .successful, .failed] }
-    public static var aliases: [String: TaskStatus] { ["SUCCESS": .successful] }
+    package static let wordKind = "task status"
+    package static var allCases: [TaskStatus] { [.running, .successful, .failed] }
+    package static var aliases: [String: TaskStatus] { ["SUCCESS": .successful] }
 }
 
 extension SubtaskStatus: VocabularyWord {
-    public static let wordKind = "subtask status"
-    public static var allCases: [SubtaskStatus] { [.pending, .ready, .running, .canceling, .successful, .failed] }
-    public static var aliases: [String: SubtaskStatus] { ["SUCCESS": .successful] }
+    package static let wordKind = "subtask status"
+    package static var allCases: [SubtaskStatus] { [.pending, .ready, .running, .canceling, .successful, .failed] }
+    package static var aliases: [String: SubtaskStatus] { ["SUCCESS": .successful] }
 }
 
 extension ClusterType: VocabularyWord {
-    public static let wordKind = "cluster type"
-    public static var allCases: [ClusterType] { known }
+    package static let wordKind = "cluster type"
+    package static var allCases: [ClusterType] { known }
 }
 
 extension ClusterStatus: VocabularyWord {
-    public static let wordKind = "cluster status"
-    public static var allCases: [ClusterStatus] { known }
+    package static let wordKind = "cluster status"
+    package static var allCases: [ClusterStatus] { known }
 }
 
 extension TaskOperation: VocabularyWord {
-    public static let wordKind = "task operation"
-    public static var allCases: [TaskOperation] { [.execute, .retry, .rollback] }
+    package static let wordKind = "task operation"
+    package static var allCases: [TaskOperation] { [.execute, .retry, .rollback] }
 }
 
 extension SyncStatus: VocabularyWord {
-    public static let wordKind = "sync status"
-    public static var allCases: [SyncStatus] { known }
+    package static let wordKind = "sync status"
+    package static var allCases: [SyncStatus] { known }
 }
 
 /// An OCP word as written in a runbook: OCP's word, its spelling in the file (`SUCCESS` for
 /// `SUCCESSFUL`) and its place.
-public struct WrittenWord: Sendable, Hashable {
+package struct WrittenWord: Sendable, Hashable {
     /// OCP's word: the log and the comparisons use it.
-    public var word: String
+    package var word: String
     /// The spelling in the file, for messages.
-    public var written: String
-    public var location: SourceLocation
+    package var written: String
+    package var location: SourceLocation
 
-    public init(word: String, written: String? = nil, location: SourceLocation) {
+    package init(word: String, written: String? = nil, location: SourceLocation) {
         self.word = word
         self.written = written ?? word
         self.location = location
@@ -93,19 +93,19 @@ public struct WrittenWord: Sendable, Hashable {
 
 /// One of OCP's vocabularies (task statuses, cluster types, ...), without its Swift type: what a
 /// field's value may be.
-public struct WordSet: Sendable, Hashable {
+package struct WordSet: Sendable, Hashable {
     /// `task status`, for messages.
-    public var kind: String
+    package var kind: String
     /// OCP's words, in order.
-    public var words: [String]
+    package var words: [String]
     /// Other accepted spellings and the word each stands for (`SUCCESS`: `SUCCESSFUL`).
-    public var aliases: [String: String]
+    package var aliases: [String: String]
     /// Every accepted spelling: OCP's words, then the aliases.
-    public var spellings: [String]
+    package var spellings: [String]
     /// `RUNNING, SUCCESSFUL (or SUCCESS) or FAILED`, for messages.
-    public var spellingList: String
+    package var spellingList: String
 
-    public init<W: VocabularyWord>(_ type: W.Type) {
+    package init<W: VocabularyWord>(_ type: W.Type) {
         kind = W.wordKind
         words = W.allCases.map(\.rawValue)
         aliases = W.aliases.mapValues(\.rawValue)
@@ -114,31 +114,31 @@ public struct WordSet: Sendable, Hashable {
     }
 
     /// OCP's word for a spelling, accepting aliases; nil when it is not one (case matters).
-    public func word(written: String) -> String? {
+    package func word(written: String) -> String? {
         words.contains(written) ? written : aliases[written]
     }
 
     /// Every vocabulary a field may take, for the schema.
-    public static let all: [WordSet] = [.taskStatus, .taskOperation, .subtaskStatus, .clusterType, .clusterStatus, .syncStatus]
+    package static let all: [WordSet] = [.taskStatus, .taskOperation, .subtaskStatus, .clusterType, .clusterStatus, .syncStatus]
 
     /// `taskStatus`: the kind in camel case, the name of its schema definition.
-    public var schemaName: String {
+    package var schemaName: String {
         let parts = kind.split(separator: " ")
         return parts.enumerated().map { i, part in i == 0 ? String(part) : part.prefix(1).uppercased() + part.dropFirst() }
             .joined()
     }
 
-    public static let taskStatus = WordSet(TaskStatus.self)
-    public static let taskOperation = WordSet(TaskOperation.self)
-    public static let subtaskStatus = WordSet(SubtaskStatus.self)
-    public static let clusterType = WordSet(ClusterType.self)
-    public static let clusterStatus = WordSet(ClusterStatus.self)
-    public static let syncStatus = WordSet(SyncStatus.self)
+    package static let taskStatus = WordSet(TaskStatus.self)
+    package static let taskOperation = WordSet(TaskOperation.self)
+    package static let subtaskStatus = WordSet(SubtaskStatus.self)
+    package static let clusterType = WordSet(ClusterType.self)
+    package static let clusterStatus = WordSet(ClusterStatus.self)
+    package static let syncStatus = WordSet(SyncStatus.self)
 }
 
 /// The fields of an OCP task instance that `${NAME.field}` may read (reference section 3).
-public enum TaskInstanceFields {
-    public static let names = [
+package enum TaskInstanceFields {
+    package static let names = [
         "id", "name", "clusterId", "tenantId", "hostId", "type", "status", "operation", "creator", "executor",
         "createTime", "startTime", "finishTime", "prohibitRollback", "taskDefinitionId",
     ]

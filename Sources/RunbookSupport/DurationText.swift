@@ -1,8 +1,8 @@
 /// Parses and prints the duration syntax of runbooks: `500ms`, `30s`, `5m`, `1h`, `1h30m`,
 /// and a bare number meaning seconds (`90`, `1.5`).
-public enum DurationText {
+package enum DurationText {
     /// The duration written as `text`, or nil when it is not one.
-    public static func parse(_ text: String) -> Duration? {
+    package static func parse(_ text: String) -> Duration? {
         let trimmed = text.trimmingSpaces
         guard !trimmed.isEmpty else { return nil }
         if let seconds = Double(trimmed), seconds.isFinite, seconds >= 0, trimmed.first != "+" {
@@ -52,7 +52,7 @@ public enum DurationText {
     }
 
     /// The shortest runbook spelling of `duration`: `1h30m`, `45s`, `1.5s`, `250ms`.
-    public static func format(_ duration: Duration) -> String {
+    package static func format(_ duration: Duration) -> String {
         let millis = duration.milliseconds
         if millis == 0 { return "0s" }
         if millis < 0 { return "-" + format(.milliseconds(-millis)) }

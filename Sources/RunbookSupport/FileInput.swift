@@ -1,13 +1,13 @@
 import Foundation
 
 /// Reads input files, turning I/O failures into located diagnostics.
-public enum FileInput {
+package enum FileInput {
     /// The largest input read, 8 MiB: also the YAML loader's limit.
-    public static let maxBytes = 8 * 1024 * 1024
+    package static let maxBytes = 8 * 1024 * 1024
 
     /// The bytes of the file at `path` (`-` reads standard input). Refuses, without reading them,
     /// files larger than `limit` bytes; a stream (a pipe, a device) is read only up to the limit.
-    public static func read(_ path: String, limit: Int = maxBytes) throws(Diagnostic) -> [UInt8] {
+    package static func read(_ path: String, limit: Int = maxBytes) throws(Diagnostic) -> [UInt8] {
         let location = SourceLocation(file: path, line: 1, column: 1)
         let handle: FileHandle
         if path == "-" {
@@ -53,7 +53,7 @@ public enum FileInput {
     }
 
     /// `8 MiB`, `1.5 MiB`, `512 bytes`.
-    public static func formatSize(_ bytes: Int) -> String {
+    package static func formatSize(_ bytes: Int) -> String {
         if bytes >= 1024 * 1024 {
             let tenths = (bytes * 10 + 512 * 1024) / (1024 * 1024)
             return tenths % 10 == 0 ? "\(tenths / 10) MiB" : "\(tenths / 10).\(tenths % 10) MiB"

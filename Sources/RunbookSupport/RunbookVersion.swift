@@ -1,4 +1,4 @@
 /// The version of this build of runbook.
-public enum RunbookVersion {
-    public static let current = "0.1.0"
+package enum RunbookVersion {
+    package static let current = "0.1.0"
 }

@@ -1,5 +1,5 @@
 /// A scalar resolved by the YAML 1.2 core schema.
-public enum ScalarValue: Sendable, Hashable {
+package enum ScalarValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case int(Int)

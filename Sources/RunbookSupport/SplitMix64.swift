@@ -1,12 +1,12 @@
 /// A small deterministic random generator (SplitMix64) for trace ids and tests.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
+package struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    public init(seed: UInt64) {
+    package init(seed: UInt64) {
         state = seed
     }
 
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -15,7 +15,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 
     /// 16 lowercase hex characters, the shape of an OCP trace id.
-    public mutating func traceId() -> String {
+    package mutating func traceId() -> String {
         let hex = String(next(), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }

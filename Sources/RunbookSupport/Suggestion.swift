@@ -1,8 +1,8 @@
 /// "Did you mean" suggestions from edit distance.
-public enum Suggestion {
+package enum Suggestion {
     /// The optimal-string-alignment (restricted Damerau-Levenshtein) distance: insertions,
     /// deletions, substitutions and transpositions of neighbours each cost 1.
-    public static func distance(_ a: String, _ b: String) -> Int {
+    package static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a.unicodeScalars)
         let b = Array(b.unicodeScalars)
         if a.isEmpty { return b.count }
@@ -26,7 +26,7 @@ public enum Suggestion {
     }
 
     /// How far a slip may go.
-    public enum Slack: Sendable {
+    package enum Slack: Sendable {
         /// A keyword or a short name: about one edit per three letters, at least 1, at most 3.
         case word
         /// A long name of several words (a subtask's): up to a quarter of its letters, at least 2.
@@ -44,18 +44,18 @@ public enum Suggestion {
     }
 
     /// `word` lower-cased with its runs of spaces made one: how two spellings are compared.
-    public static func normalized(_ word: String) -> String {
+    package static func normalized(_ word: String) -> String {
         word.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
     /// Whether two names differ only in case and spacing.
-    public static func sameName(_ a: String, _ b: String) -> Bool {
+    package static func sameName(_ a: String, _ b: String) -> Bool {
         normalized(a) == normalized(b)
     }
 
     /// The candidates close to `word`, closest first (candidates equal to `word` are left out).
     /// A candidate that differs only in case or spacing comes first.
-    public static func candidates(for word: String, among candidates: [String], slack: Slack = .word) -> [String] {
+    package static func candidates(for word: String, among candidates: [String], slack: Slack = .word) -> [String] {
         let lower = normalized(word)
         var scored: [(distance: Int, order: Int, candidate: String)] = []
         for (order, candidate) in candidates.enumerated() where candidate != word {
@@ -67,12 +67,12 @@ public enum Suggestion {
     }
 
     /// The closest candidate to `word`, or nil when none is close.
-    public static func closest(to word: String, among candidates: [String], slack: Slack = .word) -> String? {
+    package static func closest(to word: String, among candidates: [String], slack: Slack = .word) -> String? {
         self.candidates(for: word, among: candidates, slack: slack).first
     }
 
     /// `; did you mean 'X'?` when a candidate is close, else the empty string.
-    public static func didYouMean(_ word: String, among candidates: [String]) -> String {
+    package static func didYouMean(_ word: String, among candidates: [String]) -> String {
         closest(to: word, among: candidates).map { "; did you mean '\($0)'?" } ?? ""
     }
 }

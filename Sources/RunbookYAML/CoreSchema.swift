@@ -6,7 +6,7 @@ extension Node {
     /// Plain scalars without a tag are resolved by their text; quoted and block scalars are strings;
     /// the standard tags `!!str`, `!!null`, `!!bool`, `!!int` and `!!float` force their type
     /// (falling back to the string when the text does not fit); `!` and other tags give the string.
-    public var resolvedScalar: ScalarValue? {
+    package var resolvedScalar: ScalarValue? {
         guard let scalar else { return nil }
         switch tag {
         case nil:
@@ -35,9 +35,9 @@ extension Node {
 }
 
 /// The YAML 1.2 core schema's resolution of plain scalars (YAML 1.2.2, section 10.3.2).
-public enum CoreSchema {
+package enum CoreSchema {
     /// The value of a plain, untagged scalar: null, bool, int, float, or else the string itself.
-    public static func resolve(plain text: String) -> ScalarValue {
+    package static func resolve(plain text: String) -> ScalarValue {
         // Most plain scalars are words; only these first characters can start a non-string.
         guard let first = text.utf8.first else { return .null }
         switch first {

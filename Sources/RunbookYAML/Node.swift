@@ -4,8 +4,8 @@ import RunbookSupport
 ///
 /// Aliases are resolved: an alias is a copy of the node its anchor names (values share storage,
 /// so a copy costs nothing until it is changed).
-public struct Node: Sendable, Hashable {
-    public enum Content: Sendable, Hashable {
+package struct Node: Sendable, Hashable {
+    package enum Content: Sendable, Hashable {
         case scalar(Scalar)
         case sequence([Node])
         case mapping([Pair])
@@ -23,7 +23,7 @@ public struct Node: Sendable, Hashable {
         }
     }
 
-    public var content: Content
+    package var content: Content
     private var storedLine: Int32
     private var storedColumn: Int32
     private var origin: Origin
@@ -32,7 +32,7 @@ public struct Node: Sendable, Hashable {
     var line: Int { Int(storedLine) }
 
     /// Where the node starts (for a mapping or sequence: its first key or item, or its opening bracket).
-    public var location: SourceLocation {
+    package var location: SourceLocation {
         get { SourceLocation(file: origin.file, line: Int(storedLine), column: Int(storedColumn)) }
         set {
             storedLine = Int32(clamping: newValue.line)
@@ -42,13 +42,13 @@ public struct Node: Sendable, Hashable {
     }
 
     /// The explicit tag, if one was written (`!!str` as `tag:yaml.org,2002:str`; `!` as `!`).
-    public var tag: String? {
+    package var tag: String? {
         get { origin.tag }
         set { origin = Origin(file: origin.file, tag: newValue) }
     }
 
     /// A node at `location` (lines and columns beyond 32 bits are clamped).
-    public init(_ content: Content, at location: SourceLocation, tag: String? = nil) {
+    package init(_ content: Content, at location: SourceLocation, tag: String? = nil) {
         self.init(content, line: location.line, column: location.column, origin: Origin(file: location.file, tag: tag))
     }
 
@@ -60,13 +60,13 @@ public struct Node: Sendable, Hashable {
         self.origin = origin
     }
 
-    public static func == (lhs: Node, rhs: Node) -> Bool {
+    package static func == (lhs: Node, rhs: Node) -> Bool {
         lhs.storedLine == rhs.storedLine && lhs.storedColumn == rhs.storedColumn
             && (lhs.origin === rhs.origin || (lhs.origin.file == rhs.origin.file && lhs.origin.tag == rhs.origin.tag))
             && lhs.content == rhs.content
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(content)
         hasher.combine(storedLine)
         hasher.combine(storedColumn)
@@ -75,25 +75,25 @@ public struct Node: Sendable, Hashable {
     }
 
     /// The scalar, when this node is one.
-    public var scalar: Scalar? {
+    package var scalar: Scalar? {
         if case .scalar(let s) = content { return s }
         return nil
     }
 
     /// The items, when this node is a sequence.
-    public var sequence: [Node]? {
+    package var sequence: [Node]? {
         if case .sequence(let items) = content { return items }
         return nil
     }
 
     /// The pairs in document order, when this node is a mapping.
-    public var mapping: [Pair]? {
+    package var mapping: [Pair]? {
         if case .mapping(let pairs) = content { return pairs }
         return nil
     }
 
     /// A word for the node's kind, for messages: "a scalar", "a sequence", "a mapping".
-    public var kindDescription: String {
+    package var kindDescription: String {
         switch content {
         case .scalar: "a scalar"
         case .sequence: "a sequence"
@@ -102,7 +102,7 @@ public struct Node: Sendable, Hashable {
     }
 
     /// Two nodes with the same content and tags, wherever they stand.
-    public func hasSameContent(as other: Node) -> Bool {
+    package func hasSameContent(as other: Node) -> Bool {
         guard tag == other.tag else { return false }
         switch (content, other.content) {
         case (.scalar(let a), .scalar(let b)):
@@ -119,28 +119,28 @@ public struct Node: Sendable, Hashable {
 }
 
 /// A scalar's text and how it was written.
-public struct Scalar: Sendable, Hashable {
-    public enum Style: String, Sendable, Hashable {
+package struct Scalar: Sendable, Hashable {
+    package enum Style: String, Sendable, Hashable {
         case plain, singleQuoted, doubleQuoted, literal, folded
     }
 
-    public var text: String
-    public var style: Style
+    package var text: String
+    package var style: Style
 
-    public init(_ text: String, style: Style = .plain) {
+    package init(_ text: String, style: Style = .plain) {
         self.text = text
         self.style = style
     }
 
-    public var isPlain: Bool { style == .plain }
+    package var isPlain: Bool { style == .plain }
 }
 
 /// A key and its value in a mapping.
-public struct Pair: Sendable, Hashable {
-    public var key: Node
-    public var value: Node
+package struct Pair: Sendable, Hashable {
+    package var key: Node
+    package var value: Node
 
-    public init(key: Node, value: Node) {
+    package init(key: Node, value: Node) {
         self.key = key
         self.value = value
     }

@@ -10,41 +10,41 @@ import RunbookSupport
 /// Locations are 1-based lines and columns counted in Unicode scalars, with the same line breaks
 /// as ``SourceText`` (`\n`, `\r\n`, `\r`), so a rendered diagnostic's caret lands on the place.
 /// A byte-order mark at the start of the file is not counted.
-public struct YAMLLoader: Sendable {
+package struct YAMLLoader: Sendable {
     /// Limits and switches; the defaults suit runbook files.
-    public struct Options: Sendable {
+    package struct Options: Sendable {
         /// Largest input accepted, in bytes (default 8 MiB).
-        public var maxBytes: Int = FileInput.maxBytes
+        package var maxBytes: Int = FileInput.maxBytes
         /// Deepest nesting of sequences and mappings (default 256).
-        public var maxDepth: Int = 256
+        package var maxDepth: Int = 256
         /// Most nodes that aliases may add to the tree in total (default 1,000,000).
-        public var maxAliasExpansion: Int = 1_000_000
+        package var maxAliasExpansion: Int = 1_000_000
         /// Whether a stream may hold more than one document (default false).
-        public var allowsMultipleDocuments: Bool = false
+        package var allowsMultipleDocuments: Bool = false
 
-        public init() {}
+        package init() {}
     }
 
-    public var options: Options
+    package var options: Options
 
-    public init(options: Options = Options()) {
+    package init(options: Options = Options()) {
         self.options = options
     }
 
     /// Loads the single document of `text`; nil when the stream holds no document.
-    public func load(_ text: String, file: String) throws(Diagnostic) -> Node? {
+    package func load(_ text: String, file: String) throws(Diagnostic) -> Node? {
         try checkSize(text.utf8.count, file: file)
         return try load(bytes: Array(text.utf8), file: file)
     }
 
     /// Loads the single document of `bytes` (UTF-8); nil when the stream holds no document.
-    public func load(bytes: [UInt8], file: String) throws(Diagnostic) -> Node? {
+    package func load(bytes: [UInt8], file: String) throws(Diagnostic) -> Node? {
         try loadAll(bytes: bytes, file: file).first
     }
 
     /// Loads every document of `bytes`. With ``Options/allowsMultipleDocuments`` false, a second
     /// document is an error.
-    public func loadAll(bytes: [UInt8], file: String) throws(Diagnostic) -> [Node] {
+    package func loadAll(bytes: [UInt8], file: String) throws(Diagnostic) -> [Node] {
         try checkSize(bytes.count, file: file)
         let input: InputText
         switch InputText.check(bytes) {
