@@ -110,7 +110,9 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "RunbookSupportTests", dependencies: ["RunbookSupport", "RunbookTestSupport"]),
-        .testTarget(name: "RunbookYAMLTests", dependencies: ["RunbookYAML", "RunbookSupport", "RunbookTestSupport"]),
+        .testTarget(
+            name: "RunbookYAMLTests", dependencies: ["RunbookYAML", "RunbookSupport", "RunbookTestSupport"],
+            exclude: ["Suite"]),
         .testTarget(name: "OCPModelTests", dependencies: ["OCPModel", "RunbookSupport", "RunbookTestSupport"]),
         .testTarget(
             name: "RunbookLanguageTests",

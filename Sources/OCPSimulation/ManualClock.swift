@@ -19,6 +19,15 @@ public struct ManualClock: Clock, Sendable {
         var sleepers: [Int: Sleeper] = [:]
         /// Sleepers cancelled before they were registered.
         var cancelledEarly: Set<Int> = []
+        /// Callers of ``ManualClock/sleepers(_:)`` waiting for that many sleepers.
+        var watchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+
+        /// The watchers whose count of sleepers has come, removed.
+        mutating func dueWatchers() -> [CheckedContinuation<Void, Never>] {
+            let due = watchers.filter { sleepers.count >= $0.count }.map(\.continuation)
+            watchers.removeAll { sleepers.count >= $0.count }
+            return due
+        }
     }
 
     private final class Storage: Sendable {
@@ -41,6 +50,19 @@ public struct ManualClock: Clock, Sendable {
 
     /// How many sleepers are waiting.
     public var sleeperCount: Int { storage.state.withLock { $0.sleepers.count } }
+
+    /// Returns once at least `count` sleepers are waiting: a test starts sleepers, waits for them,
+    /// then moves time, with no polling.
+    public func sleepers(_ count: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now: Bool = storage.state.withLock { s in
+                if s.sleepers.count >= count { return true }
+                s.watchers.append((count, continuation))
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
 
     /// The earliest deadline of a waiting sleeper.
     public var nextDeadline: SimulationInstant? { storage.state.withLock { $0.sleepers.values.map(\.deadline).min() } }
@@ -70,12 +92,13 @@ public struct ManualClock: Clock, Sendable {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 enum Action { case wait, resume, cancel }
-                let action: Action = storage.state.withLock { s in
-                    if s.cancelledEarly.remove(id) != nil { return .cancel }
-                    if deadline <= s.now { return .resume }
+                let (action, watchers): (Action, [CheckedContinuation<Void, Never>]) = storage.state.withLock { s in
+                    if s.cancelledEarly.remove(id) != nil { return (.cancel, []) }
+                    if deadline <= s.now { return (.resume, []) }
                     s.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
-                    return .wait
+                    return (.wait, s.dueWatchers())
                 }
+                for watcher in watchers { watcher.resume() }
                 switch action {
                 case .wait: break
                 case .resume: continuation.resume()

@@ -84,6 +84,15 @@ public struct SimulationClock: Clock, Sendable {
         var cancelledEarly: Set<Int> = []
         /// Participants running (not asleep on this clock).
         var running = 0
+        /// Callers of ``SimulationClock/sleepers(_:)`` waiting for that many sleepers.
+        var watchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+
+        /// The watchers whose count of sleepers has come, removed.
+        mutating func dueWatchers() -> [CheckedContinuation<Void, Never>] {
+            let due = watchers.filter { sleepers.count >= $0.count }.map(\.continuation)
+            watchers.removeAll { sleepers.count >= $0.count }
+            return due
+        }
 
         /// When no participant runs, moves time to the earliest deadline and returns the sleepers
         /// due then, counting them as running again.
@@ -151,13 +160,16 @@ public struct SimulationClock: Clock, Sendable {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 enum Action { case wait, cancel }
-                let (action, due): (Action, [VirtualTime.Sleeper]) = storage.virtual.withLock { v in
-                    if v.cancelledEarly.remove(id) != nil { return (.cancel, []) }
-                    v.sleepers[id] = VirtualTime.Sleeper(deadline: deadline, continuation: continuation)
-                    v.queue.push(id, at: deadline)
-                    v.running -= 1
-                    return (.wait, v.advanceIfIdle())
-                }
+                let (action, due, watchers): (Action, [VirtualTime.Sleeper], [CheckedContinuation<Void, Never>]) =
+                    storage.virtual.withLock { v in
+                        if v.cancelledEarly.remove(id) != nil { return (.cancel, [], []) }
+                        v.sleepers[id] = VirtualTime.Sleeper(deadline: deadline, continuation: continuation)
+                        v.queue.push(id, at: deadline)
+                        v.running -= 1
+                        let watchers = v.dueWatchers()
+                        return (.wait, v.advanceIfIdle(), watchers)
+                    }
+                for watcher in watchers { watcher.resume() }
                 if action == .cancel { continuation.resume(throwing: CancellationError()) }
                 for sleeper in due { sleeper.continuation.resume() }
             }
@@ -171,6 +183,21 @@ public struct SimulationClock: Clock, Sendable {
                 return nil
             }
             sleeper?.continuation.resume(throwing: CancellationError())
+        }
+    }
+
+    /// In `.instant` mode, returns once at least `count` sleepers are waiting on this clock (a test
+    /// starts a sleeper, waits for it, then acts on it, with no polling); at a factor, at once.
+    public func sleepers(_ count: Int) async {
+        guard case .instant = speed else { return }
+        let storage = self.storage
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now: Bool = storage.virtual.withLock { v in
+                if v.sleepers.count >= count { return true }
+                v.watchers.append((count, continuation))
+                return false
+            }
+            if now { continuation.resume() }
         }
     }
 

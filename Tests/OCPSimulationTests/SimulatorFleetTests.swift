@@ -43,7 +43,6 @@ import Testing
         let clock = SimulationClock(speed: .instant)
         let simulator = OCPSimulator(setup: SimulationSetup(clusters: SimulationSetup.pairs(fleet)), clock: clock)
         let log = OCPCallLog()
-        let wall = ContinuousClock.now
         let results = try await OCPCallLog.$current.withValue(log) {
             try await withThrowingTaskGroup(of: TaskStatus.self) { group in
                 for i in 0..<fleet {
@@ -68,8 +67,5 @@ import Testing
         // (plus the last poll), not one sleep after another, and each drill polled about 104 times.
         #expect(clock.now.offset >= .seconds(104) && clock.now.offset <= .seconds(110))
         #expect(log.calls.count >= fleet * 100 && log.calls.count <= fleet * 107)
-        let seconds = wall.duration(to: .now)
-        if fleet >= 1000 { print("fleet of \(fleet): \(log.calls.count) calls, simulated \(clock.now), wall \(seconds)") }
-        #expect(seconds < .seconds(60))
     }
 }

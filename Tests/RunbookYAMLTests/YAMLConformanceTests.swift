@@ -16,12 +16,7 @@ import Testing
 /// rejected with a location, valid cases load to the data of their `in.json`. Where libyaml
 /// deviates from the suite, the case is listed in docs/yaml-conformance.md, and this test keeps
 /// that list true in both directions.
-@Suite(
-    .enabled(
-        if: YAMLTestSuite.isPresent,
-        Comment(
-            rawValue: "the YAML test suite is not at \(YAMLTestSuite.folder.path) (../shared/yaml-test-suite beside the"
-                + " package, or the folder YAML_TEST_SUITE names)")))
+@Suite
 struct YAMLConformanceTests {
     /// Outcomes of one case that count as a deviation.
     enum Deviation: String, CaseIterable, Sendable {

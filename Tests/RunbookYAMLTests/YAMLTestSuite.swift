@@ -11,59 +11,40 @@ import RunbookTestSupport
 @testable import RunbookSupport
 @testable import RunbookYAML
 
-/// The official YAML test suite (a data release), read from `../shared/yaml-test-suite` beside the
-/// package root, or from the folder named by the `YAML_TEST_SUITE` environment variable.
+/// The official YAML test suite (its data release 2022-01-17, MIT licensed), kept in the package
+/// as `Tests/RunbookYAMLTests/Suite/yaml-test-suite.json` (written by `Suite/vendor.py` from the
+/// suite's folders), so the conformance test always runs.
 package struct YAMLTestSuite {
     package struct Case: Sendable {
         /// The folder name, with the sub-folder for numbered cases: `2G84/01`.
         var id: String
-        var folder: URL
         var isError: Bool
         var input: [UInt8]
         /// The expected documents, when the case has an `in.json`.
         var json: [SuiteJSON]?
     }
 
-    /// Where the suite should be: the override, or `../shared/yaml-test-suite` from the package root.
-    package static var folder: URL {
-        if let override = ProcessInfo.processInfo.environment["YAML_TEST_SUITE"], !override.isEmpty {
-            return URL(fileURLWithPath: override)
+    private struct Stored: Decodable {
+        struct StoredCase: Decodable {
+            var id: String
+            var input: String
+            var error: Bool
+            var json: String?
         }
-        return TestFiles.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/yaml-test-suite")
+        var cases: [StoredCase]
     }
 
-    package static var isPresent: Bool {
-        FileManager.default.fileExists(atPath: folder.appendingPathComponent("README.md").path)
-    }
+    /// The vendored suite's file.
+    package static let file = TestFiles.url("Tests/RunbookYAMLTests/Suite/yaml-test-suite.json")
 
     /// Every case, sorted by id.
     package static func cases() throws -> [Case] {
-        let fm = FileManager.default
-        var found: [Case] = []
-        for name in try fm.contentsOfDirectory(atPath: folder.path).sorted() {
-            let dir = folder.appendingPathComponent(name)
-            if fm.fileExists(atPath: dir.appendingPathComponent("in.yaml").path) {
-                found.append(try load(id: name, dir))
-            } else if let subs = try? fm.contentsOfDirectory(atPath: dir.path) {
-                for sub in subs.sorted() where fm.fileExists(atPath: dir.appendingPathComponent("\(sub)/in.yaml").path) {
-                    found.append(try load(id: "\(name)/\(sub)", dir.appendingPathComponent(sub)))
-                }
-            }
-        }
-        return found
-    }
-
-    private static func load(id: String, _ dir: URL) throws -> Case {
-        let fm = FileManager.default
-        let input = try Data(contentsOf: dir.appendingPathComponent("in.yaml"))
-        var json: [SuiteJSON]?
-        let jsonURL = dir.appendingPathComponent("in.json")
-        if fm.fileExists(atPath: jsonURL.path) {
-            json = try SuiteJSON.parseStream(Data(contentsOf: jsonURL))
-        }
-        return Case(
-            id: id, folder: dir, isError: fm.fileExists(atPath: dir.appendingPathComponent("error").path),
-            input: Array(input), json: json)
+        let stored = try JSONDecoder().decode(Stored.self, from: Data(contentsOf: file))
+        return try stored.cases.map { c in
+            guard let input = Data(base64Encoded: c.input) else { throw SuiteJSON.Unsupported(description: "\(c.id): bad base64") }
+            return Case(
+                id: c.id, isError: c.error, input: Array(input), json: try c.json.map { try SuiteJSON.parseStream(Data($0.utf8)) })
+        }.sorted { $0.id < $1.id }
     }
 }
 
