@@ -16,6 +16,9 @@ public struct ServeConfiguration: Sendable {
     /// The `server` of envelopes the server writes itself (401, 429).
     public var serverName: String
 
+    /// The largest request body read (1 MiB); a larger one is answered 400 and its connection closed.
+    public static let maximumBodySize = 1 << 20
+
     public init(
         host: String = "127.0.0.1", port: Int = 8080, credentials: ServerCredentials = ServerCredentials(),
         rateLimit: Int? = nil, dateWindow: Duration = .seconds(15 * 60), serverName: String = "127.0.0.1"
@@ -71,6 +74,6 @@ public enum ServerErrorCode {
     public static let unauthorized = "UNAUTHORIZED"
     /// More requests than `--rate-limit` allows in this second (HTTP 429).
     public static let rateLimited = "TOO_MANY_REQUESTS"
-    /// The request is malformed (an oversized body) (HTTP 400).
+    /// The request is malformed (a body over 1 MiB) (HTTP 400).
     public static let badRequest = "ILLEGAL_ARGUMENT"
 }
