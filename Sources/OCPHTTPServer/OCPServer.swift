@@ -11,13 +11,14 @@ import Synchronization
 /// behind it.
 ///
 /// Every request goes through, in order:
-/// 1. the rate limit (`--rate-limit`, 429);
-/// 2. authentication from the head alone (``ServerAuthenticator/checkHead(_:now:)``): missing,
+/// 1. authentication from the head alone (``ServerAuthenticator/checkHead(_:now:)``): missing,
 ///    malformed or unknown credentials, or a `Date` outside the window, are answered 401 before
 ///    any of the body is read, and the connection is closed when a body was on its way;
-/// 3. the body, read up to 1 MiB (400 past that, refused from `Content-Length` when it says so,
+/// 2. the body, read up to 1 MiB (400 past that, refused from `Content-Length` when it says so,
 ///    and the connection closed);
-/// 4. an AK/SK signature checked against the body it covers (401);
+/// 3. an AK/SK signature checked against the body it covers (401);
+/// 4. the rate limit of the authenticated caller (`--rate-limit`, 429): each principal has its
+///    own window, and refused requests spend none;
 /// 5. the client: the request is parsed into an ``OCPRequest`` (404 for a path that is no
 ///    endpoint's, 400 for a body that is not JSON) and sent through
 ///    ``OCPEndpoint/serve(_:with:)``; its answer, or its ``OCPError``, becomes OCP's envelope with
@@ -199,18 +200,6 @@ public struct OCPServer: Sendable {
         }
 
         private func answer(_ request: Request, method: String, path: String, rawQuery: String?) async -> Outcome {
-            var rateHeaders: [(String, String)] = []
-            if let limiter {
-                let decision = limiter.admit()
-                rateHeaders = decision.headers(limit: limiter.limit)
-                if !decision.allowed {
-                    return refusal(
-                        status: 429, code: ServerErrorCode.rateLimited,
-                        message:
-                            "More than \(limiter.limit) requests in one second; retry in \(decision.resetSeconds) s.",
-                        headers: rateHeaders)
-                }
-            }
             let query = Self.queryItems(rawQuery)
             var credentials = ServerAuthenticator.Request(
                 method: method, path: path, query: query, headers: request.headers.map { ($0.name.rawName, $0.value) },
@@ -219,7 +208,7 @@ public struct OCPServer: Sendable {
             let declaredLength = request.headers[.contentLength].flatMap { Int($0) }
             let mayHaveBody = (declaredLength ?? 0) > 0 || request.headers[.transferEncoding] != nil
 
-            // Authentication from the head: a stranger's body is never read.
+            // 1. Authentication from the head: a stranger's body is never read.
             let pending: ServerAuthenticator.PendingSignature?
             let principal: String?
             switch authenticator.checkHead(credentials, now: now()) {
@@ -233,29 +222,45 @@ public struct OCPServer: Sendable {
                 principal = signature.principal
                 pending = signature
             case .refused(let reason):
-                return unauthorized(reason, closesConnection: mayHaveBody, headers: rateHeaders)
+                return unauthorized(reason, closesConnection: mayHaveBody)
             }
 
-            // The body, bounded. A signature not yet checked is logged as such.
+            // 2. The body, bounded. A signature not yet checked is logged as such.
             let claimed = pending.map { "\($0.principal) unverified" } ?? principal
             if let declaredLength, declaredLength > ServeConfiguration.maximumBodySize {
-                return badBody(Self.bodyTooLarge, principal: claimed, headers: rateHeaders)
+                return badBody(Self.bodyTooLarge, principal: claimed)
             }
             var mutable = request
             let body: ByteBuffer
             do {
                 body = try await mutable.collectBody(upTo: ServeConfiguration.maximumBodySize)
             } catch is NIOTooManyBytesError {
-                return badBody(Self.bodyTooLarge, principal: claimed, headers: rateHeaders)
+                return badBody(Self.bodyTooLarge, principal: claimed)
             } catch {
-                return badBody("The request body could not be read.", principal: claimed, headers: rateHeaders)
+                return badBody("The request body could not be read.", principal: claimed)
             }
 
-            // A signature covers the body's MD5: checked now that the body is here.
+            // 3. A signature covers the body's MD5: checked now that the body is here.
             if let pending {
                 credentials.body = Array(body.readableBytesView)
                 if case .refused(let reason) = authenticator.checkSignature(pending, of: credentials) {
-                    return unauthorized(reason, closesConnection: false, headers: rateHeaders)
+                    return unauthorized(reason, closesConnection: false)
+                }
+            }
+
+            // 4. The rate limit of this caller.
+            var rateHeaders: [(String, String)] = []
+            if let limiter {
+                let decision = limiter.admit(principal ?? RateLimiter.openCaller)
+                rateHeaders = decision.headers(limit: limiter.limit)
+                if !decision.allowed {
+                    var outcome = refusal(
+                        status: 429, code: ServerErrorCode.rateLimited,
+                        message:
+                            "More than \(limiter.limit) requests in one second; retry in \(decision.resetSeconds) s.",
+                        headers: rateHeaders)
+                    outcome.principal = principal
+                    return outcome
                 }
             }
 
@@ -280,10 +285,8 @@ public struct OCPServer: Sendable {
         }
 
         /// 401, with a challenge; `closesConnection` when the body is left unread.
-        private func unauthorized(_ reason: String, closesConnection: Bool, headers rateHeaders: [(String, String)])
-            -> Outcome
-        {
-            var headers = rateHeaders + [("WWW-Authenticate", #"Basic realm="OCP""#)]
+        private func unauthorized(_ reason: String, closesConnection: Bool) -> Outcome {
+            var headers = [("WWW-Authenticate", #"Basic realm="OCP""#)]
             if closesConnection { headers.append(("Connection", "close")) }
             var outcome = refusal(status: 401, code: ServerErrorCode.unauthorized, message: reason, headers: headers)
             outcome.principal = "refused"
@@ -294,10 +297,9 @@ public struct OCPServer: Sendable {
         static let bodyTooLarge = "The request body is over 1 MiB."
 
         /// 400 for a body that is too large or cannot be read; the rest of it is not read.
-        private func badBody(_ message: String, principal: String?, headers: [(String, String)]) -> Outcome {
+        private func badBody(_ message: String, principal: String?) -> Outcome {
             var outcome = refusal(
-                status: 400, code: ServerErrorCode.badRequest, message: message,
-                headers: headers + [("Connection", "close")])
+                status: 400, code: ServerErrorCode.badRequest, message: message, headers: [("Connection", "close")])
             outcome.principal = principal
             outcome.closesConnection = true
             return outcome

@@ -9,7 +9,9 @@ public struct ServeConfiguration: Sendable {
     public var port: Int
     /// Who may call; open only when no credentials are configured.
     public var credentials: ServerCredentials
-    /// Requests per second allowed before answering 429 (nil: no limit).
+    /// Requests per second each authenticated caller may make before it is answered 429 (nil: no
+    /// limit). Every principal (a user, an access key, or `open` when no credentials are configured)
+    /// has a window of its own; refused credentials spend nobody's.
     public var rateLimit: Int?
     /// How far a signed request's `Date` may be from the server's clock (default 15 minutes).
     public var dateWindow: Duration
@@ -72,7 +74,7 @@ public struct ServerCredentials: Sendable {
 public enum ServerErrorCode {
     /// The request carries no credentials, or wrong ones (HTTP 401).
     public static let unauthorized = "UNAUTHORIZED"
-    /// More requests than `--rate-limit` allows in this second (HTTP 429).
+    /// More requests from one caller than `--rate-limit` allows in this second (HTTP 429).
     public static let rateLimited = "TOO_MANY_REQUESTS"
     /// The request is malformed (a body over 1 MiB) (HTTP 400).
     public static let badRequest = "ILLEGAL_ARGUMENT"
