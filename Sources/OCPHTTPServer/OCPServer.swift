@@ -25,7 +25,8 @@ import Synchronization
 ///    its code and HTTP status.
 ///
 /// Each call writes one ``ServedRequest`` to the request log. Credentials never appear in the log
-/// or in answers.
+/// or in answers. Connections are closed after ``ServeConfiguration/idleTimeout`` without a
+/// complete request part, and heads over ``ServeConfiguration/headLimits`` are answered 400.
 public struct OCPServer: Sendable {
     public let configuration: ServeConfiguration
     let core: Core
@@ -104,8 +105,15 @@ public struct OCPServer: Sendable {
     {
         var logger = Logger(label: "runbook.serve")
         logger.logLevel = quiet ? .critical : .error
+        let limits = configuration.headLimits
         return Application(
             responder: Responder(core: core),
+            server: .http1(
+                configuration: .init(
+                    idleTimeout: configuration.idleTimeout.map { TimeAmount($0) },
+                    httpDecoderConfiguration: .init(
+                        maxHeaderFieldSize: limits.fieldSize, maxHeaderListSize: limits.totalSize,
+                        maxHeaderFieldCount: limits.fieldCount))),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)

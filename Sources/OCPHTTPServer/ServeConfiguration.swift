@@ -17,13 +17,41 @@ public struct ServeConfiguration: Sendable {
     public var dateWindow: Duration
     /// The `server` of envelopes the server writes itself (401, 429).
     public var serverName: String
+    /// How long a connection may go without a complete request part (a head, a piece of body)
+    /// before it is closed (default 60 s; nil: never). Only whole parts count, so this also bounds
+    /// the time to send a request head: a client that connects and sends nothing, trickles a head
+    /// byte by byte, stalls in a body, or keeps an idle connection open between requests is
+    /// disconnected. A request being answered is never cut off.
+    public var idleTimeout: Duration?
+    /// The largest request head accepted; a larger one is answered 400 and its connection closed.
+    public var headLimits: HeadLimits
+
+    /// The most a request head may hold (defaults: 16 KiB a field, 32 KiB in all, 100 fields).
+    public struct HeadLimits: Sendable, Hashable {
+        /// Bytes of one header field (name and value).
+        public var fieldSize: Int
+        /// Bytes of all header fields together.
+        public var totalSize: Int
+        /// Number of header fields.
+        public var fieldCount: Int
+
+        public init(fieldSize: Int = 16 << 10, totalSize: Int = 32 << 10, fieldCount: Int = 100) {
+            self.fieldSize = fieldSize
+            self.totalSize = totalSize
+            self.fieldCount = fieldCount
+        }
+    }
 
     /// The largest request body read (1 MiB); a larger one is answered 400 and its connection closed.
     public static let maximumBodySize = 1 << 20
 
+    /// The default ``idleTimeout``.
+    public static let defaultIdleTimeout: Duration = .seconds(60)
+
     public init(
         host: String = "127.0.0.1", port: Int = 8080, credentials: ServerCredentials = ServerCredentials(),
-        rateLimit: Int? = nil, dateWindow: Duration = .seconds(15 * 60), serverName: String = "127.0.0.1"
+        rateLimit: Int? = nil, dateWindow: Duration = .seconds(15 * 60), serverName: String = "127.0.0.1",
+        idleTimeout: Duration? = ServeConfiguration.defaultIdleTimeout, headLimits: HeadLimits = HeadLimits()
     ) {
         self.host = host
         self.port = port
@@ -31,6 +59,8 @@ public struct ServeConfiguration: Sendable {
         self.rateLimit = rateLimit
         self.dateWindow = dateWindow
         self.serverName = serverName
+        self.idleTimeout = idleTimeout
+        self.headLimits = headLimits
     }
 }
 

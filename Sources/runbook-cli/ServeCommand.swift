@@ -29,8 +29,11 @@ struct ServeCommand: AsyncParsableCommand {
 
             Authentication is open only when no credentials are given; with --user/--password and/or \
             --access-key/--secret-key, requests must carry HTTP Basic or an AK/SK signature (Date \
-            within 15 minutes), else 401. One line per request goes to standard output. SIGINT or \
-            SIGTERM stops accepting connections and lets the requests in flight finish.
+            within 15 minutes), else 401. A connection that sends no complete request part (a head, a \
+            piece of body) for --idle-timeout is closed: one that sends nothing, trickles a head, or \
+            idles between requests. Bodies over 1 MiB and heads over 32 KiB are answered 400. One \
+            line per request goes to standard output. SIGINT or SIGTERM stops accepting connections \
+            and lets the requests in flight finish.
             """
     )
 
@@ -64,8 +67,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The secret of --access-key.", valueName: "secret"))
     var secretKey: String?
 
-    @Option(help: ArgumentHelp("Answer 429 past this many requests per second.", valueName: "n"))
+    @Option(help: ArgumentHelp("Answer 429 past this many requests per second from one caller.", valueName: "n"))
     var rateLimit: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Close a connection that sends no complete request part for this long (500ms, 30s, 5m).",
+            valueName: "duration"))
+    var idleTimeout = "60s"
 
     func validate() throws {
         if (user == nil) != (password == nil) { throw ValidationError("--user and --password go together.") }
@@ -83,6 +92,10 @@ struct ServeCommand: AsyncParsableCommand {
         if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1 request per second.") }
         if let speed, SimulationSpeed(speed) == nil {
             throw ValidationError("'\(speed)' is not a speed: write instant, realtime or a factor such as 60x.")
+        }
+        guard let idle = DurationText.parse(idleTimeout), idle > .zero, idle <= .seconds(3600) else {
+            throw ValidationError(
+                "--idle-timeout '\(idleTimeout)' is not a duration above 0 and at most 1h: write 500ms, 30s or 5m.")
         }
     }
 
@@ -118,23 +131,26 @@ struct ServeCommand: AsyncParsableCommand {
                     "runbook serve: warning: \(host) is not loopback and no credentials are set: anyone who can reach it may call it\n"
                         .utf8))
         }
-        let configuration = ServeConfiguration(host: host, port: port, credentials: credentials, rateLimit: rateLimit)
+        let idle = DurationText.parse(idleTimeout) ?? ServeConfiguration.defaultIdleTimeout
+        let configuration = ServeConfiguration(
+            host: host, port: port, credentials: credentials, rateLimit: rateLimit, idleTimeout: idle)
         let server = OCPServer.simulator(
             configuration: configuration, setup: setup, speed: pace,
             requestLog: { record in FileHandle.standardOutput.write(Data((record.line + "\n").utf8)) })
 
         let clusters = setup.clusters?.count ?? SimulationSetup.defaultClusters.count
         let host = self.host
-        let limit = rateLimit.map { "\($0) requests/s" } ?? "none"
+        let limit = rateLimit.map { "\($0) requests/s per caller" } ?? "none"
         let faults = setup.faults.count
         let auth = credentials.summary
+        let idleText = DurationText.format(idle)
         do {
             try await server.runUntilSignalled { boundPort in
                 let shown = host.contains(":") ? "[\(host)]" : host
                 FileHandle.standardOutput.write(
                     Data(
                         ("runbook serve: listening on http://\(shown):\(boundPort) (speed \(pace), \(clusters) clusters, "
-                            + "\(faults) faults, auth \(auth), rate limit \(limit))\n").utf8))
+                            + "\(faults) faults, auth \(auth), rate limit \(limit), idle timeout \(idleText))\n").utf8))
             }
         } catch {
             Preparation.printError("cannot serve on \(host):\(port): \(error)")
