@@ -42,8 +42,10 @@ struct ServeCommand: AsyncParsableCommand {
             nothing, trickles a head, or idles between requests. Bodies over 1 MiB and heads over \
             32 KiB are answered 400.
 
-            One line per request goes to standard output. SIGINT or SIGTERM stops accepting \
-            connections and lets the requests in flight finish.
+            One line per request goes to standard output, from a buffer that never holds up \
+            requests: when the output does not keep up, lines are dropped (counted on standard \
+            error); when it is closed, the log stops and serving goes on. SIGINT or SIGTERM stops \
+            accepting connections and lets the requests in flight finish.
             """
     )
 
@@ -124,16 +126,16 @@ struct ServeCommand: AsyncParsableCommand {
             do throws(Diagnostic) {
                 bytes = try FileInput.read(topology)
             } catch {
-                Preparation.printError(error.rendered(source: nil))
+                Self.standardError("runbook: error: \(error.rendered(source: nil))")
                 throw ExitCode(2)
             }
             let outcome = SimulateBlockDecoder.decodeTopology(bytes: bytes, file: topology)
             let source = SourceText(path: topology, text: String(decoding: bytes, as: UTF8.self))
             for diagnostic in outcome.diagnostics {
-                FileHandle.standardError.write(Data((diagnostic.rendered(source: source) + "\n").utf8))
+                Self.standardError(diagnostic.rendered(source: source))
             }
             guard let decoded = outcome.block, !outcome.hasErrors else {
-                Preparation.printError("\(topology) is invalid; nothing was served")
+                Self.standardError("runbook: error: \(topology) is invalid; nothing was served")
                 throw ExitCode(2)
             }
             setup = SimulationSetup(decoded)
@@ -165,9 +167,11 @@ struct ServeCommand: AsyncParsableCommand {
         let idle = DurationText.parse(idleTimeout) ?? ServeConfiguration.defaultIdleTimeout
         let configuration = ServeConfiguration(
             host: host, port: port, credentials: accepted, rateLimit: rateLimit, idleTimeout: idle)
+        // Standard output is written from a thread of its own: a slow, unread or closed output never
+        // holds up a request, and never ends the server (SIGPIPE is ignored from here on).
+        let log = RequestLogWriter(descriptor: STDOUT_FILENO)
         let server = OCPServer.simulator(
-            configuration: configuration, setup: setup, speed: pace,
-            requestLog: { record in FileHandle.standardOutput.write(Data((record.line + "\n").utf8)) })
+            configuration: configuration, setup: setup, speed: pace, requestLog: { record in log.write(record.line) })
 
         let clusters = setup.clusters?.count ?? SimulationSetup.defaultClusters.count
         let host = self.host
@@ -175,23 +179,26 @@ struct ServeCommand: AsyncParsableCommand {
         let faults = setup.faults.count
         let auth = accepted.summary
         let idleText = DurationText.format(idle)
+        var failed = false
         do {
             try await server.runUntilSignalled { boundPort in
                 let shown = host.contains(":") ? "[\(host)]" : host
-                FileHandle.standardOutput.write(
-                    Data(
-                        ("runbook serve: listening on http://\(shown):\(boundPort) (speed \(pace), \(clusters) clusters, "
-                            + "\(faults) faults, auth \(auth), rate limit \(limit), idle timeout \(idleText))\n").utf8))
+                log.write(
+                    "runbook serve: listening on http://\(shown):\(boundPort) (speed \(pace), \(clusters) clusters, "
+                        + "\(faults) faults, auth \(auth), rate limit \(limit), idle timeout \(idleText))")
             }
+            log.write("runbook serve: stopped")
         } catch {
-            Preparation.printError("cannot serve on \(host):\(port): \(error)")
-            throw ExitCode(1)
+            Self.standardError("runbook: error: cannot serve on \(host):\(port): \(error)")
+            failed = true
         }
-        FileHandle.standardOutput.write(Data("runbook serve: stopped\n".utf8))
+        // Waits a little for the last lines; an output nobody reads does not keep the server from exiting.
+        if let lost = log.finish(within: .seconds(2)).summary { Self.standardError("runbook serve: \(lost)") }
+        if failed { throw ExitCode(1) }
     }
 
-    /// Writes `message` and a newline to standard error.
+    /// Writes `message` to standard error; a closed or failing standard error is ignored.
     static func standardError(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        RequestLogWriter.standardErrorNotice(message)
     }
 }

@@ -281,4 +281,40 @@ struct ServeCommandTests {
             #expect(!errors.contains("hunter2"))
         }
     }
+
+    // MARK: - The request log
+
+    @Test func aClosedStandardOutputStopsTheLogButNotTheServer() async throws {
+        let port = try RawTCP.freePort()
+        let (process, out, err) = try Self.launch(["serve", "--port", String(port)])
+        defer { if process.isRunning { process.terminate() } }
+        // Nobody will ever read standard output: its first line already meets a closed pipe.
+        try out.fileHandleForReading.close()
+        _ = try await RawTCP.waitForListener(port: port)
+        try await using(try Self.client(port: port)) { client async throws in
+            for _ in 0..<50 { #expect(try await client.clusters(ClusterQuery()).contents.count == 2) }
+        }
+        #expect(process.isRunning)
+        process.terminate()
+        #expect(await Self.exitStatus(process) == 0)
+        let errors = Self.text(err)
+        #expect(errors.contains("the request log is no longer written: its output was closed"), "\(errors)")
+        #expect(errors.contains("request-log lines were not written (its output was closed)"), "\(errors)")
+    }
+
+    @Test func anUnreadStandardOutputHoldsUpNoRequest() async throws {
+        let port = try RawTCP.freePort()
+        let (process, out, err) = try Self.launch(["serve", "--port", String(port)])
+        defer { if process.isRunning { process.terminate() } }
+        _ = try await RawTCP.waitForListener(port: port)
+        // Some 250 KB of log lines into a pipe of 64 KiB that is never read.
+        try await using(try Self.client(port: port)) { client async throws in
+            for _ in 0..<2_000 { _ = try await client.clusters(ClusterQuery()) }
+        }
+        process.terminate()
+        #expect(await Self.exitStatus(process) == 0)
+        let errors = Self.text(err)
+        #expect(errors.contains("request-log lines were not written"), "\(errors)")
+        withExtendedLifetime(out) {}
+    }
 }
