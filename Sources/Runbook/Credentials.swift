@@ -122,24 +122,24 @@ extension Credentials {
                 environment: environment)
             credentials.basic = .init(user: user, password: secret)
         } else if password != nil {
-            throw OCPConnectionError("--password needs --user: the password is the user's.")
+            throw OCPConnectionError("--password needs --user: the password is the user's")
         }
         if let accessKey {
-            guard !accessKey.isEmpty else { throw OCPConnectionError("--access-key cannot be empty.") }
+            guard !accessKey.isEmpty else { throw OCPConnectionError("--access-key cannot be empty") }
             let secret = try secret(
                 given: secretKey, option: "--secret-key", variable: serveSecretVariable,
                 of: "--access-key \(accessKey)", environment: environment)
             credentials.accessKeys[accessKey] = secret
         } else if secretKey != nil {
-            throw OCPConnectionError("--secret-key needs --access-key: the secret is the key's.")
+            throw OCPConnectionError("--secret-key needs --access-key: the secret is the key's")
         }
         return credentials
     }
 
     private static func checkUser(_ user: String, named name: String) throws(OCPConnectionError) {
-        if user.isEmpty { throw OCPConnectionError("\(name) cannot be empty.") }
+        if user.isEmpty { throw OCPConnectionError("\(name) cannot be empty") }
         if user.contains(":") {
-            throw OCPConnectionError("\(name) cannot contain ':' (HTTP Basic separates user and password with it).")
+            throw OCPConnectionError("\(name) cannot contain ':' (HTTP Basic separates user and password with it)")
         }
     }
 
@@ -148,14 +148,14 @@ extension Credentials {
         given: String?, option: String, variable: String, of owner: String, environment: [String: String]
     ) throws(OCPConnectionError) -> String {
         if let given {
-            guard !given.isEmpty else { throw OCPConnectionError("\(option) cannot be empty.") }
+            guard !given.isEmpty else { throw OCPConnectionError("\(option) cannot be empty") }
             return given
         }
         guard let value = environment[variable] else {
             throw OCPConnectionError(
-                "\(owner) needs a secret: set \(variable), pass \(option), or use --credentials FILE.")
+                "\(owner) needs a secret: set \(variable), pass \(option), or use --credentials FILE")
         }
-        guard !value.isEmpty else { throw OCPConnectionError("\(variable) is empty (it is the secret of \(owner)).") }
+        guard !value.isEmpty else { throw OCPConnectionError("\(variable) is empty (it is the secret of \(owner))") }
         return value
     }
 
