@@ -10,12 +10,23 @@ import Synchronization
 /// Any ``OCPClient`` behind OCP's HTTP API, on Hummingbird: `runbook serve` puts the simulator
 /// behind it.
 ///
-/// Every request goes through, in order: the rate limit (`--rate-limit`, 429), authentication
-/// (Basic or AK/SK, 401), then the client: the request is parsed into an ``OCPRequest`` (404 for a
-/// path that is no endpoint's, 400 for a body that is not JSON) and sent through
-/// ``OCPEndpoint/serve(_:with:)``; its answer, or its ``OCPError``, becomes OCP's envelope with its
-/// code and HTTP status. Each call writes one ``ServedRequest`` to the request log. Credentials
-/// never appear in the log or in answers.
+/// Every request goes through, in order:
+/// 1. authentication from the head alone (``ServerAuthenticator/checkHead(_:now:)``): missing,
+///    malformed or unknown credentials, or a `Date` outside the window, are answered 401 before
+///    any of the body is read, and the connection is closed when a body was on its way;
+/// 2. the body, read up to 1 MiB (400 past that, refused from `Content-Length` when it says so,
+///    and the connection closed);
+/// 3. an AK/SK signature checked against the body it covers (401);
+/// 4. the rate limit of the authenticated caller (`--rate-limit`, 429): each principal has its
+///    own window, and refused requests spend none;
+/// 5. the client: the request is parsed into an ``OCPRequest`` (404 for a path that is no
+///    endpoint's, 400 for a body that is not JSON) and sent through
+///    ``OCPEndpoint/serve(_:with:)``; its answer, or its ``OCPError``, becomes OCP's envelope with
+///    its code and HTTP status.
+///
+/// Each call writes one ``ServedRequest`` to the request log. Credentials never appear in the log
+/// or in answers. Connections are closed after ``ServeConfiguration/idleTimeout`` without a
+/// complete request part, and heads over ``ServeConfiguration/headLimits`` are answered 400.
 public struct OCPServer: Sendable {
     public let configuration: ServeConfiguration
     let core: Core
@@ -86,7 +97,7 @@ public struct OCPServer: Sendable {
     /// Answers one request without a network (the HTTP layer's work: limits, authentication,
     /// envelope, log). `remote` names the caller in the log.
     public func respond(to request: Request, remote: String? = nil) async -> Response {
-        await core.handle(request, remote: remote)
+        await core.handle(request, remote: remote).response
     }
 
     private func application(quiet: Bool, onListening: @escaping @Sendable (Int) async -> Void)
@@ -94,8 +105,15 @@ public struct OCPServer: Sendable {
     {
         var logger = Logger(label: "runbook.serve")
         logger.logLevel = quiet ? .critical : .error
+        let limits = configuration.headLimits
         return Application(
             responder: Responder(core: core),
+            server: .http1(
+                configuration: .init(
+                    idleTimeout: configuration.idleTimeout.map { TimeAmount($0) },
+                    httpDecoderConfiguration: .init(
+                        maxHeaderFieldSize: limits.fieldSize, maxHeaderListSize: limits.totalSize,
+                        maxHeaderFieldCount: limits.fieldCount))),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
@@ -107,9 +125,12 @@ public struct OCPServer: Sendable {
         var coreContext: CoreRequestContextStorage
         /// `ip:port` of the caller.
         let remote: String?
+        /// The connection the request came on.
+        let channel: any Channel
 
         init(source: ApplicationRequestContextSource) {
             coreContext = CoreRequestContextStorage(source: source)
+            channel = source.channel
             remote = source.channel.remoteAddress.flatMap { address in
                 address.ipAddress.map { ip in address.port.map { "\(ip):\($0)" } ?? ip }
             }
@@ -120,7 +141,15 @@ public struct OCPServer: Sendable {
         let core: Core
 
         func respond(to request: Request, context: Context) async throws -> Response {
-            await core.handle(request, remote: context.remote)
+            let outcome = await core.handle(request, remote: context.remote)
+            if outcome.closesConnection {
+                // The body was left unread (a 401 from the head, a body over 1 MiB): Hummingbird
+                // would otherwise read it to its end before the next request. Its connection
+                // handler closes a connection asked to quiesce once the answer in progress is
+                // written: the one being returned here.
+                context.channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+            }
+            return outcome.response
         }
     }
 
@@ -158,9 +187,11 @@ public struct OCPServer: Sendable {
             var traceId: String?
             var code: String?
             var principal: String?
+            /// The request's body was left unread: the connection is closed after the answer.
+            var closesConnection = false
         }
 
-        func handle(_ request: Request, remote: String?) async -> Response {
+        func handle(_ request: Request, remote: String?) async -> Outcome {
             let started = ContinuousClock.now
             let receivedAt = now()
             let method = request.method.rawValue
@@ -173,49 +204,72 @@ public struct OCPServer: Sendable {
                     time: receivedAt, client: remote, method: method, path: rawQuery.map { "\(path)?\($0)" } ?? path,
                     status: Int(outcome.response.status.code), errorCode: outcome.code, traceId: outcome.traceId,
                     durationMs: (elapsed.secondsDouble * 1_000_000).rounded() / 1000, principal: outcome.principal))
-            return outcome.response
+            return outcome
         }
 
         private func answer(_ request: Request, method: String, path: String, rawQuery: String?) async -> Outcome {
-            var rateHeaders: [(String, String)] = []
-            if let limiter {
-                let decision = limiter.admit()
-                rateHeaders = decision.headers(limit: limiter.limit)
-                if !decision.allowed {
-                    return refusal(
-                        status: 429, code: ServerErrorCode.rateLimited,
-                        message:
-                            "More than \(limiter.limit) requests in one second; retry in \(decision.resetSeconds) s.",
-                        headers: rateHeaders)
-                }
+            let query = Self.queryItems(rawQuery)
+            var credentials = ServerAuthenticator.Request(
+                method: method, path: path, query: query, headers: request.headers.map { ($0.name.rawName, $0.value) },
+                host: request.head.authority)
+            // A request without Content-Length or Transfer-Encoding has no body (RFC 9112 6.3).
+            let declaredLength = request.headers[.contentLength].flatMap { Int($0) }
+            let mayHaveBody = (declaredLength ?? 0) > 0 || request.headers[.transferEncoding] != nil
+
+            // 1. Authentication from the head: a stranger's body is never read.
+            let pending: ServerAuthenticator.PendingSignature?
+            let principal: String?
+            switch authenticator.checkHead(credentials, now: now()) {
+            case .open:
+                principal = nil
+                pending = nil
+            case .allowed(let who):
+                principal = who
+                pending = nil
+            case .signed(let signature):
+                principal = signature.principal
+                pending = signature
+            case .refused(let reason):
+                return unauthorized(reason, closesConnection: mayHaveBody)
+            }
+
+            // 2. The body, bounded. A signature not yet checked is logged as such.
+            let claimed = pending.map { "\($0.principal) unverified" } ?? principal
+            if let declaredLength, declaredLength > ServeConfiguration.maximumBodySize {
+                return badBody(Self.bodyTooLarge, principal: claimed)
             }
             var mutable = request
             let body: ByteBuffer
             do {
-                body = try await mutable.collectBody(upTo: 1 << 20)
+                body = try await mutable.collectBody(upTo: ServeConfiguration.maximumBodySize)
+            } catch is NIOTooManyBytesError {
+                return badBody(Self.bodyTooLarge, principal: claimed)
             } catch {
-                return refusal(
-                    status: 400, code: ServerErrorCode.badRequest, message: "The request body is over 1 MiB.",
-                    headers: rateHeaders)
+                return badBody("The request body could not be read.", principal: claimed)
             }
-            let query = Self.queryItems(rawQuery)
-            let verdict = authenticator.verify(
-                ServerAuthenticator.Request(
-                    method: method, path: path, query: query,
-                    headers: request.headers.map { ($0.name.rawName, $0.value) }, host: request.head.authority,
-                    body: Array(body.readableBytesView)),
-                now: now())
-            let principal: String?
-            switch verdict {
-            case .open: principal = nil
-            case .allowed(let who): principal = who
-            case .refused(let reason):
-                var headers = rateHeaders
-                headers.append(("WWW-Authenticate", #"Basic realm="OCP""#))
-                var outcome = refusal(
-                    status: 401, code: ServerErrorCode.unauthorized, message: reason, headers: headers)
-                outcome.principal = "refused"
-                return outcome
+
+            // 3. A signature covers the body's MD5: checked now that the body is here.
+            if let pending {
+                credentials.body = Array(body.readableBytesView)
+                if case .refused(let reason) = authenticator.checkSignature(pending, of: credentials) {
+                    return unauthorized(reason, closesConnection: false)
+                }
+            }
+
+            // 4. The rate limit of this caller.
+            var rateHeaders: [(String, String)] = []
+            if let limiter {
+                let decision = limiter.admit(principal ?? RateLimiter.openCaller)
+                rateHeaders = decision.headers(limit: limiter.limit)
+                if !decision.allowed {
+                    var outcome = refusal(
+                        status: 429, code: ServerErrorCode.rateLimited,
+                        message:
+                            "More than \(limiter.limit) requests in one second; retry in \(decision.resetSeconds) s.",
+                        headers: rateHeaders)
+                    outcome.principal = principal
+                    return outcome
+                }
             }
 
             let captured = Captured()
@@ -236,6 +290,27 @@ public struct OCPServer: Sendable {
             }
             let (traceId, code) = captured.get()
             return Outcome(response: response, traceId: traceId, code: code, principal: principal)
+        }
+
+        /// 401, with a challenge; `closesConnection` when the body is left unread.
+        private func unauthorized(_ reason: String, closesConnection: Bool) -> Outcome {
+            var headers = [("WWW-Authenticate", #"Basic realm="OCP""#)]
+            if closesConnection { headers.append(("Connection", "close")) }
+            var outcome = refusal(status: 401, code: ServerErrorCode.unauthorized, message: reason, headers: headers)
+            outcome.principal = "refused"
+            outcome.closesConnection = closesConnection
+            return outcome
+        }
+
+        static let bodyTooLarge = "The request body is over 1 MiB."
+
+        /// 400 for a body that is too large or cannot be read; the rest of it is not read.
+        private func badBody(_ message: String, principal: String?) -> Outcome {
+            var outcome = refusal(
+                status: 400, code: ServerErrorCode.badRequest, message: message, headers: [("Connection", "close")])
+            outcome.principal = principal
+            outcome.closesConnection = true
+            return outcome
         }
 
         /// An error envelope the server writes itself.
@@ -298,7 +373,9 @@ public struct ServedRequest: Sendable, Hashable {
     public var traceId: String?
     /// Milliseconds from arrival to the answer's head.
     public var durationMs: Double
-    /// Who was authenticated (`user admin`, `key AK`, `refused`); nil when auth is open. Never a secret.
+    /// Who was authenticated (`user admin`, `key AK`, `refused`; `key AK unverified` for a signed
+    /// request refused for its body before its signature could be checked); nil when auth is open.
+    /// Never a secret.
     public var principal: String?
 
     public init(

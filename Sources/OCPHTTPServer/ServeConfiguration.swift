@@ -9,16 +9,49 @@ public struct ServeConfiguration: Sendable {
     public var port: Int
     /// Who may call; open only when no credentials are configured.
     public var credentials: ServerCredentials
-    /// Requests per second allowed before answering 429 (nil: no limit).
+    /// Requests per second each authenticated caller may make before it is answered 429 (nil: no
+    /// limit). Every principal (a user, an access key, or `open` when no credentials are configured)
+    /// has a window of its own; refused credentials spend nobody's.
     public var rateLimit: Int?
     /// How far a signed request's `Date` may be from the server's clock (default 15 minutes).
     public var dateWindow: Duration
     /// The `server` of envelopes the server writes itself (401, 429).
     public var serverName: String
+    /// How long a connection may go without a complete request part (a head, a piece of body)
+    /// before it is closed (default 60 s; nil: never). Only whole parts count, so this also bounds
+    /// the time to send a request head: a client that connects and sends nothing, trickles a head
+    /// byte by byte, stalls in a body, or keeps an idle connection open between requests is
+    /// disconnected. A request being answered is never cut off.
+    public var idleTimeout: Duration?
+    /// The largest request head accepted; a larger one is answered 400 and its connection closed.
+    public var headLimits: HeadLimits
+
+    /// The most a request head may hold (defaults: 16 KiB a field, 32 KiB in all, 100 fields).
+    public struct HeadLimits: Sendable, Hashable {
+        /// Bytes of one header field (name and value).
+        public var fieldSize: Int
+        /// Bytes of all header fields together.
+        public var totalSize: Int
+        /// Number of header fields.
+        public var fieldCount: Int
+
+        public init(fieldSize: Int = 16 << 10, totalSize: Int = 32 << 10, fieldCount: Int = 100) {
+            self.fieldSize = fieldSize
+            self.totalSize = totalSize
+            self.fieldCount = fieldCount
+        }
+    }
+
+    /// The largest request body read (1 MiB); a larger one is answered 400 and its connection closed.
+    public static let maximumBodySize = 1 << 20
+
+    /// The default ``idleTimeout``.
+    public static let defaultIdleTimeout: Duration = .seconds(60)
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, credentials: ServerCredentials = ServerCredentials(),
-        rateLimit: Int? = nil, dateWindow: Duration = .seconds(15 * 60), serverName: String = "127.0.0.1"
+        rateLimit: Int? = nil, dateWindow: Duration = .seconds(15 * 60), serverName: String = "127.0.0.1",
+        idleTimeout: Duration? = ServeConfiguration.defaultIdleTimeout, headLimits: HeadLimits = HeadLimits()
     ) {
         self.host = host
         self.port = port
@@ -26,6 +59,8 @@ public struct ServeConfiguration: Sendable {
         self.rateLimit = rateLimit
         self.dateWindow = dateWindow
         self.serverName = serverName
+        self.idleTimeout = idleTimeout
+        self.headLimits = headLimits
     }
 }
 
@@ -69,8 +104,8 @@ public struct ServerCredentials: Sendable {
 public enum ServerErrorCode {
     /// The request carries no credentials, or wrong ones (HTTP 401).
     public static let unauthorized = "UNAUTHORIZED"
-    /// More requests than `--rate-limit` allows in this second (HTTP 429).
+    /// More requests from one caller than `--rate-limit` allows in this second (HTTP 429).
     public static let rateLimited = "TOO_MANY_REQUESTS"
-    /// The request is malformed (an oversized body) (HTTP 400).
+    /// The request is malformed (a body over 1 MiB) (HTTP 400).
     public static let badRequest = "ILLEGAL_ARGUMENT"
 }

@@ -5,6 +5,12 @@ import RunbookSupport
 /// Checks the `Authorization` of a request the way OCP does (reference section 7): HTTP Basic, or an
 /// AK/SK signature with a `Date` no more than ``ServeConfiguration/dateWindow`` away from the server's
 /// clock. Requests are let in without credentials only when none are configured.
+///
+/// The server checks in two steps so that it never reads the body of a stranger:
+/// ``checkHead(_:now:)`` settles everything the head can (a missing or malformed `Authorization`,
+/// an unknown user, password or access key, a `Date` outside the window); only a signature still
+/// waiting for the body it covers is then checked, by ``checkSignature(_:of:)``, once the body is
+/// read.
 public struct ServerAuthenticator: Sendable {
     public var credentials: ServerCredentials
     public var dateWindow: Duration
@@ -54,8 +60,45 @@ public struct ServerAuthenticator: Sendable {
         case refused(String)
     }
 
-    /// Checks `request` at `now`.
+    /// What a request's head alone says, before its body is read.
+    public enum HeadVerdict: Sendable, Hashable {
+        /// No credentials are configured: everyone is let in.
+        case open
+        /// Settled from the head (HTTP Basic): authenticated as this principal.
+        case allowed(String)
+        /// An AK/SK signature whose scheme, access key and `Date` are in order; it covers the
+        /// body's MD5, so it is checked with ``checkSignature(_:of:)`` once the body is read.
+        case signed(PendingSignature)
+        /// Refused from the head, with the reason the 401 answer gives: the body need not be read.
+        case refused(String)
+    }
+
+    /// An AK/SK signature waiting for the body it covers. Holds no secret.
+    public struct PendingSignature: Sendable, Hashable {
+        /// A configured access key id.
+        public var accessKeyId: String
+        /// The signature the request carries.
+        var signature: String
+        /// The request's `Date`, as sent (it is part of the signed message).
+        var date: String
+
+        /// `key AK`.
+        public var principal: String { "key \(accessKeyId)" }
+    }
+
+    /// Checks `request` at `now`, body included.
     public func verify(_ request: Request, now: Date = Date()) -> Verdict {
+        switch checkHead(request, now: now) {
+        case .open: return .open
+        case .allowed(let who): return .allowed(who)
+        case .refused(let reason): return .refused(reason)
+        case .signed(let pending): return checkSignature(pending, of: request)
+        }
+    }
+
+    /// Checks what the head of `request` can settle at `now`, without looking at its body: the
+    /// scheme, the Basic user and password, or the access key and the `Date` of a signature.
+    public func checkHead(_ request: Request, now: Date = Date()) -> HeadVerdict {
         if credentials.isOpen { return .open }
         guard let authorization = request.header("Authorization")?.trimmingCharacters(in: .whitespaces),
             !authorization.isEmpty
@@ -63,10 +106,14 @@ public struct ServerAuthenticator: Sendable {
             return .refused("Authentication required: send HTTP Basic or an OCP-ACCESS-KEY-HMACSHA1 signature.")
         }
         if let encoded = Self.value(of: authorization, scheme: "Basic") {
-            return verifyBasic(encoded)
+            switch verifyBasic(encoded) {
+            case .allowed(let who): return .allowed(who)
+            case .refused(let reason): return .refused(reason)
+            case .open: return .open
+            }
         }
         if let signed = Self.value(of: authorization, scheme: "OCP-ACCESS-KEY-HMACSHA1") {
-            return verifySignature(signed, request: request, now: now)
+            return checkSignatureHead(signed, request: request, now: now)
         }
         return .refused("Unsupported authorization scheme: use Basic or OCP-ACCESS-KEY-HMACSHA1.")
     }
@@ -98,13 +145,13 @@ public struct ServerAuthenticator: Sendable {
         return .allowed("user \(user)")
     }
 
-    private func verifySignature(_ value: String, request: Request, now: Date) -> Verdict {
+    private func checkSignatureHead(_ value: String, request: Request, now: Date) -> HeadVerdict {
         guard let colon = value.lastIndex(of: ":") else {
             return .refused("The signature is not written as ACCESS_KEY_ID:SIGNATURE.")
         }
         let keyId = String(value[..<colon])
         let signature = String(value[value.index(after: colon)...])
-        guard let secret = credentials.accessKeys[keyId] else {
+        guard credentials.accessKeys[keyId] != nil else {
             return .refused("Unknown access key \(keyId).")
         }
         guard let dateText = request.header("Date") else {
@@ -115,21 +162,31 @@ public struct ServerAuthenticator: Sendable {
         }
         let skew = abs(date.timeIntervalSince(now))
         if skew > dateWindow.secondsDouble {
+            // Whole seconds, clamped: a parsed date is at most a few thousand years away.
+            let shown = Duration.seconds(min(skew, 1e12).rounded(.down))
             return .refused(
-                "The Date header is \(DurationText.format(.seconds(Int64(skew)))) off the server's clock; at most \(DurationText.format(dateWindow)) is allowed."
+                "The Date header is \(DurationText.format(shown)) off the server's clock; at most \(DurationText.format(dateWindow)) is allowed."
             )
         }
-        let signer = AKSKSigner(accessKeyId: keyId, accessKeySecret: secret)
+        return .signed(PendingSignature(accessKeyId: keyId, signature: signature, date: dateText))
+    }
+
+    /// Checks the signature `pending` against the whole of `request`, its body included.
+    public func checkSignature(_ pending: PendingSignature, of request: Request) -> Verdict {
+        guard let secret = credentials.accessKeys[pending.accessKeyId] else {
+            return .refused("Unknown access key \(pending.accessKeyId).")
+        }
+        let signer = AKSKSigner(accessKeyId: pending.accessKeyId, accessKeySecret: secret)
         let expected = signer.signature(
             for: AKSKSigner.Request(
                 method: request.method, path: request.path, query: request.query,
                 body: request.body.isEmpty ? nil : request.body, contentType: request.header("Content-Type"),
-                date: dateText, host: request.host ?? request.header("Host") ?? "", headers: request.headers))
-        guard Self.constantTimeEqual(Array(expected.utf8), Array(signature.utf8)) else {
+                date: pending.date, host: request.host ?? request.header("Host") ?? "", headers: request.headers))
+        guard Self.constantTimeEqual(Array(expected.utf8), Array(pending.signature.utf8)) else {
             return .refused(
                 "The signature does not match the request (check the access key secret, the Date and the Host).")
         }
-        return .allowed("key \(keyId)")
+        return .allowed(pending.principal)
     }
 
     /// Compares without stopping at the first difference.

@@ -39,6 +39,21 @@ package enum Credentials {
 
     /// Reads a YAML credentials file: `user` and `password`, or `accessKeyId` and `accessKeySecret`.
     static func fromFile(_ path: String) throws(OCPConnectionError) -> OCPConnection.Authentication {
+        let values = try readFile(path)
+        if let auth = fromPairs(
+            accessKeyId: values["accessKeyId"], accessKeySecret: values["accessKeySecret"], user: values["user"],
+            password: values["password"])
+        {
+            return auth
+        }
+        throw OCPConnectionError(
+            "the credentials file \(path) holds neither `user` and `password` nor `accessKeyId` and `accessKeySecret`")
+    }
+
+    /// The scalar values of a credentials file's top-level mapping, by key. Fails when the file
+    /// cannot be read, is open to group or others (any permission bit beyond the owner's), or is
+    /// not YAML. Errors name the file, never a value.
+    static func readFile(_ path: String) throws(OCPConnectionError) -> [String: String] {
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw OCPConnectionError("the credentials file \(path) cannot be read: \(String(cString: strerror(errno)))")
@@ -49,10 +64,9 @@ package enum Credentials {
                 "the credentials file \(path) is open to group or others (mode \(String(mode, radix: 8))); run: chmod 600 \(path)"
             )
         }
-        let bytes: [UInt8]
         let node: Node?
         do throws(Diagnostic) {
-            bytes = try FileInput.read(path)
+            let bytes = try FileInput.read(path)
             node = try YAMLLoader().load(bytes: bytes, file: path)
         } catch {
             throw OCPConnectionError(error.description)
@@ -61,13 +75,117 @@ package enum Credentials {
         for pair in node?.mapping ?? [] {
             if let key = pair.key.scalar?.text, let value = pair.value.scalar?.text { values[key] = value }
         }
-        if let auth = fromPairs(
-            accessKeyId: values["accessKeyId"], accessKeySecret: values["accessKeySecret"], user: values["user"],
-            password: values["password"])
-        {
-            return auth
+        return values
+    }
+}
+
+// MARK: - `runbook serve`
+
+extension Credentials {
+    /// The password of `runbook serve --user`, when `--password` is not given.
+    public static let servePasswordVariable = "RUNBOOK_SERVE_PASSWORD"
+    /// The secret of `runbook serve --access-key`, when `--secret-key` is not given.
+    public static let serveSecretVariable = "RUNBOOK_SERVE_ACCESS_KEY_SECRET"
+
+    /// The credentials `runbook serve` accepts, from its options, the environment or a file.
+    ///
+    /// - With `file` (`--credentials FILE`): the file alone, of the same shape and the same 0600
+    ///   rule as `run`'s: `user` and `password`, and/or `accessKeyId` and `accessKeySecret`. It
+    ///   cannot be combined with the options.
+    /// - Otherwise `user` (`--user`) takes its password from `password` (`--password`), else from
+    ///   ``servePasswordVariable``; `accessKey` (`--access-key`) its secret from `secretKey`
+    ///   (`--secret-key`), else from ``serveSecretVariable``. The variables are read only for a
+    ///   user or key named on the command line.
+    ///
+    /// No user, password, key or secret may be empty, a user may not contain `:`, and a password
+    /// or secret needs its user or key. Errors name the option, variable or file at fault, never
+    /// a secret.
+    public static func server(
+        user: String?, password: String?, accessKey: String?, secretKey: String?, file: String?,
+        environment: [String: String]
+    ) throws(OCPConnectionError) -> ServerCredentials {
+        if let file {
+            let given = [("--user", user), ("--password", password), ("--access-key", accessKey), ("--secret-key", secretKey)]
+                .filter { $0.1 != nil }.map(\.0)
+            guard given.isEmpty else {
+                throw OCPConnectionError(
+                    "--credentials cannot be combined with \(given.joined(separator: ", ")): put the user, password, access key and secret in \(file)"
+                )
+            }
+            return try serverFile(file)
         }
-        throw OCPConnectionError(
-            "the credentials file \(path) holds neither `user` and `password` nor `accessKeyId` and `accessKeySecret`")
+        var credentials = ServerCredentials()
+        if let user {
+            try checkUser(user, named: "--user")
+            let secret = try secret(
+                given: password, option: "--password", variable: servePasswordVariable, of: "--user \(user)",
+                environment: environment)
+            credentials.basic = .init(user: user, password: secret)
+        } else if password != nil {
+            throw OCPConnectionError("--password needs --user: the password is the user's")
+        }
+        if let accessKey {
+            guard !accessKey.isEmpty else { throw OCPConnectionError("--access-key cannot be empty") }
+            let secret = try secret(
+                given: secretKey, option: "--secret-key", variable: serveSecretVariable,
+                of: "--access-key \(accessKey)", environment: environment)
+            credentials.accessKeys[accessKey] = secret
+        } else if secretKey != nil {
+            throw OCPConnectionError("--secret-key needs --access-key: the secret is the key's")
+        }
+        return credentials
+    }
+
+    private static func checkUser(_ user: String, named name: String) throws(OCPConnectionError) {
+        if user.isEmpty { throw OCPConnectionError("\(name) cannot be empty") }
+        if user.contains(":") {
+            throw OCPConnectionError("\(name) cannot contain ':' (HTTP Basic separates user and password with it)")
+        }
+    }
+
+    /// The secret given as an option, else in the environment.
+    private static func secret(
+        given: String?, option: String, variable: String, of owner: String, environment: [String: String]
+    ) throws(OCPConnectionError) -> String {
+        if let given {
+            guard !given.isEmpty else { throw OCPConnectionError("\(option) cannot be empty") }
+            return given
+        }
+        guard let value = environment[variable] else {
+            throw OCPConnectionError(
+                "\(owner) needs a secret: set \(variable), pass \(option), or use --credentials FILE")
+        }
+        guard !value.isEmpty else { throw OCPConnectionError("\(variable) is empty (it is the secret of \(owner))") }
+        return value
+    }
+
+    /// `runbook serve --credentials FILE`.
+    static func serverFile(_ path: String) throws(OCPConnectionError) -> ServerCredentials {
+        let values = try readFile(path)
+        var credentials = ServerCredentials()
+        func pair(_ first: String, _ second: String) throws(OCPConnectionError) -> (String, String)? {
+            switch (values[first], values[second]) {
+            case (nil, nil): return nil
+            case (let a?, let b?):
+                for (key, value) in [(first, a), (second, b)] where value.isEmpty {
+                    throw OCPConnectionError("the credentials file \(path) has an empty `\(key)`")
+                }
+                return (a, b)
+            case (nil, _): throw OCPConnectionError("the credentials file \(path) has `\(second)` but no `\(first)`")
+            case (_, nil): throw OCPConnectionError("the credentials file \(path) has `\(first)` but no `\(second)`")
+            }
+        }
+        if let (user, password) = try pair("user", "password") {
+            try checkUser(user, named: "`user` in the credentials file \(path)")
+            credentials.basic = .init(user: user, password: password)
+        }
+        if let (key, secret) = try pair("accessKeyId", "accessKeySecret") {
+            credentials.accessKeys[key] = secret
+        }
+        guard !credentials.isOpen else {
+            throw OCPConnectionError(
+                "the credentials file \(path) holds neither `user` and `password` nor `accessKeyId` and `accessKeySecret`")
+        }
+        return credentials
     }
 }

@@ -27,10 +27,25 @@ struct ServeCommand: AsyncParsableCommand {
             failover sees it end after about four reads; POSTs do not move time. `realtime` and `Nx` \
             run simulated time on the wall clock, N times faster.
 
-            Authentication is open only when no credentials are given; with --user/--password and/or \
-            --access-key/--secret-key, requests must carry HTTP Basic or an AK/SK signature (Date \
-            within 15 minutes), else 401. One line per request goes to standard output. SIGINT or \
-            SIGTERM stops accepting connections and lets the requests in flight finish.
+            Authentication is open only when no credentials are given. With --user and/or \
+            --access-key, or --credentials FILE, requests must carry HTTP Basic or an AK/SK signature \
+            (Date within 15 minutes), else 401, decided from the request's head before its body is \
+            read. Secrets need not be on the command line (where other local users can see them): \
+            the password of --user comes from --password, else RUNBOOK_SERVE_PASSWORD; the secret of \
+            --access-key from --secret-key, else RUNBOOK_SERVE_ACCESS_KEY_SECRET; or all of them \
+            from --credentials FILE, the YAML of `runbook run --credentials` (user and password, \
+            and/or accessKeyId and accessKeySecret; mode 0600). None may be empty.
+
+            --rate-limit counts each authenticated caller (user, access key, or everyone when auth is \
+            open) on its own; refused requests count for no one. A connection that sends no complete \
+            request part (a head, a piece of body) for --idle-timeout is closed: one that sends \
+            nothing, trickles a head, or idles between requests. Bodies over 1 MiB and heads over \
+            32 KiB are answered 400.
+
+            One line per request goes to standard output, from a buffer that never holds up \
+            requests: when the output does not keep up, lines are dropped (counted on standard \
+            error); when it is closed, the log stops and serving goes on. SIGINT or SIGTERM stops \
+            accepting connections and lets the requests in flight finish.
             """
     )
 
@@ -55,34 +70,52 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The user HTTP Basic requests must give.", valueName: "user"))
     var user: String?
 
-    @Option(help: ArgumentHelp("The password of --user.", valueName: "password"))
+    @Option(
+        help: ArgumentHelp(
+            "The password of --user (default: $RUNBOOK_SERVE_PASSWORD; visible to other local users when given here).",
+            valueName: "password"))
     var password: String?
 
     @Option(help: ArgumentHelp("An access key id AK/SK-signed requests may use.", valueName: "id"))
     var accessKey: String?
 
-    @Option(help: ArgumentHelp("The secret of --access-key.", valueName: "secret"))
+    @Option(
+        help: ArgumentHelp(
+            "The secret of --access-key (default: $RUNBOOK_SERVE_ACCESS_KEY_SECRET; visible to other local users when given here).",
+            valueName: "secret"))
     var secretKey: String?
 
-    @Option(help: ArgumentHelp("Answer 429 past this many requests per second.", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "A YAML file (mode 0600) with user and password, and/or accessKeyId and accessKeySecret, instead of the options above.",
+            valueName: "file"),
+        completion: .file(extensions: ["yaml", "yml"]))
+    var credentials: String?
+
+    @Option(help: ArgumentHelp("Answer 429 past this many requests per second from one caller.", valueName: "n"))
     var rateLimit: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Close a connection that sends no complete request part for this long (500ms, 30s, 5m).",
+            valueName: "duration"))
+    var idleTimeout = "60s"
+
     func validate() throws {
-        if (user == nil) != (password == nil) { throw ValidationError("--user and --password go together.") }
+        // Emptiness and pairs are checked here; where each secret comes from, in run().
         if user?.isEmpty == true { throw ValidationError("--user cannot be empty.") }
-        if user?.contains(":") == true {
-            throw ValidationError("--user cannot contain ':' (HTTP Basic separates user and password with it).")
-        }
-        if (accessKey == nil) != (secretKey == nil) {
-            throw ValidationError("--access-key and --secret-key go together.")
-        }
-        if accessKey?.isEmpty == true || secretKey?.isEmpty == true {
-            throw ValidationError("--access-key and --secret-key cannot be empty.")
-        }
+        if password?.isEmpty == true { throw ValidationError("--password cannot be empty.") }
+        if accessKey?.isEmpty == true { throw ValidationError("--access-key cannot be empty.") }
+        if secretKey?.isEmpty == true { throw ValidationError("--secret-key cannot be empty.") }
+        if credentials?.isEmpty == true { throw ValidationError("--credentials cannot be empty.") }
         if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535.") }
         if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1 request per second.") }
         if let speed, SimulationSpeed(speed) == nil {
             throw ValidationError("'\(speed)' is not a speed: write instant, realtime or a factor such as 60x.")
+        }
+        guard let idle = DurationText.parse(idleTimeout), idle > .zero, idle <= .seconds(3600) else {
+            throw ValidationError(
+                "--idle-timeout '\(idleTimeout)' is not a duration above 0 and at most 1h: write 500ms, 30s or 5m.")
         }
     }
 
@@ -93,53 +126,79 @@ struct ServeCommand: AsyncParsableCommand {
             do throws(Diagnostic) {
                 bytes = try FileInput.read(topology)
             } catch {
-                Preparation.printError(error.rendered(source: nil))
+                Self.standardError("runbook: error: \(error.rendered(source: nil))")
                 throw ExitCode(2)
             }
             let outcome = SimulateBlockDecoder.decodeTopology(bytes: bytes, file: topology)
             let source = SourceText(path: topology, text: String(decoding: bytes, as: UTF8.self))
             for diagnostic in outcome.diagnostics {
-                FileHandle.standardError.write(Data((diagnostic.rendered(source: source) + "\n").utf8))
+                Self.standardError(diagnostic.rendered(source: source))
             }
             guard let decoded = outcome.block, !outcome.hasErrors else {
-                Preparation.printError("\(topology) is invalid; nothing was served")
+                Self.standardError("runbook: error: \(topology) is invalid; nothing was served")
                 throw ExitCode(2)
             }
             setup = SimulationSetup(decoded)
         }
         let pace = speed.flatMap(SimulationSpeed.init) ?? setup.speed
 
-        var credentials = ServerCredentials()
-        if let user, let password { credentials.basic = .init(user: user, password: password) }
-        if let accessKey, let secretKey { credentials.accessKeys[accessKey] = secretKey }
-        if credentials.isOpen, !["127.0.0.1", "::1", "localhost"].contains(host) {
-            FileHandle.standardError.write(
-                Data(
-                    "runbook serve: warning: \(host) is not loopback and no credentials are set: anyone who can reach it may call it\n"
-                        .utf8))
+        let accepted: ServerCredentials
+        do throws(OCPConnectionError) {
+            accepted = try Credentials.server(
+                user: user, password: password, accessKey: accessKey, secretKey: secretKey, file: credentials,
+                environment: ProcessInfo.processInfo.environment)
+        } catch {
+            Self.standardError("runbook: error: \(error.description); nothing was served")
+            throw ExitCode(2)
         }
-        let configuration = ServeConfiguration(host: host, port: port, credentials: credentials, rateLimit: rateLimit)
+        for (option, value, variable) in [
+            ("--password", password, Credentials.servePasswordVariable),
+            ("--secret-key", secretKey, Credentials.serveSecretVariable),
+        ] where value != nil {
+            Self.standardError(
+                "runbook serve: warning: \(option) on the command line is visible to other local users; set \(variable) or use --credentials FILE instead"
+            )
+        }
+        if accepted.isOpen, !["127.0.0.1", "::1", "localhost"].contains(host) {
+            Self.standardError(
+                "runbook serve: warning: \(host) is not loopback and no credentials are set: anyone who can reach it may call it"
+            )
+        }
+        let idle = DurationText.parse(idleTimeout) ?? ServeConfiguration.defaultIdleTimeout
+        let configuration = ServeConfiguration(
+            host: host, port: port, credentials: accepted, rateLimit: rateLimit, idleTimeout: idle)
+        // Standard output is written from a thread of its own: a slow, unread or closed output never
+        // holds up a request, and never ends the server (SIGPIPE is ignored from here on).
+        let log = RequestLogWriter(descriptor: STDOUT_FILENO)
         let server = OCPServer.simulator(
-            configuration: configuration, setup: setup, speed: pace,
-            requestLog: { record in FileHandle.standardOutput.write(Data((record.line + "\n").utf8)) })
+            configuration: configuration, setup: setup, speed: pace, requestLog: { record in log.write(record.line) })
 
         let clusters = setup.clusters?.count ?? SimulationSetup.defaultClusters.count
         let host = self.host
-        let limit = rateLimit.map { "\($0) requests/s" } ?? "none"
+        let limit = rateLimit.map { "\($0) requests/s per caller" } ?? "none"
         let faults = setup.faults.count
-        let auth = credentials.summary
+        let auth = accepted.summary
+        let idleText = DurationText.format(idle)
+        var failed = false
         do {
             try await server.runUntilSignalled { boundPort in
                 let shown = host.contains(":") ? "[\(host)]" : host
-                FileHandle.standardOutput.write(
-                    Data(
-                        ("runbook serve: listening on http://\(shown):\(boundPort) (speed \(pace), \(clusters) clusters, "
-                            + "\(faults) faults, auth \(auth), rate limit \(limit))\n").utf8))
+                log.write(
+                    "runbook serve: listening on http://\(shown):\(boundPort) (speed \(pace), \(clusters) clusters, "
+                        + "\(faults) faults, auth \(auth), rate limit \(limit), idle timeout \(idleText))")
             }
+            log.write("runbook serve: stopped")
         } catch {
-            Preparation.printError("cannot serve on \(host):\(port): \(error)")
-            throw ExitCode(1)
+            Self.standardError("runbook: error: cannot serve on \(host):\(port): \(error)")
+            failed = true
         }
-        FileHandle.standardOutput.write(Data("runbook serve: stopped\n".utf8))
+        // Waits a little for the last lines; an output nobody reads does not keep the server from exiting.
+        if let lost = log.finish(within: .seconds(2)).summary { Self.standardError("runbook serve: \(lost)") }
+        if failed { throw ExitCode(1) }
+    }
+
+    /// Writes `message` to standard error; a closed or failing standard error is ignored.
+    static func standardError(_ message: String) {
+        RequestLogWriter.standardErrorNotice(message)
     }
 }

@@ -26,16 +26,64 @@ final class TestTime: Sendable {
         let time = TestTime()
         time.advance(.milliseconds(10_300))
         let limiter = RateLimiter(limit: 2, now: time.read)
-        #expect(limiter.admit() == .init(allowed: true, remaining: 1, resetSeconds: 1))
-        #expect(limiter.admit() == .init(allowed: true, remaining: 0, resetSeconds: 1))
-        let refused = limiter.admit()
+        #expect(limiter.admit("open") == .init(allowed: true, remaining: 1, resetSeconds: 1))
+        #expect(limiter.admit("open") == .init(allowed: true, remaining: 0, resetSeconds: 1))
+        let refused = limiter.admit("open")
         #expect(!refused.allowed)
         #expect(
             refused.headers(limit: 2).map(\.0) == [
                 "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After",
             ])
+        // Another caller has a window of its own.
+        #expect(limiter.admit("user admin") == .init(allowed: true, remaining: 1, resetSeconds: 1))
         time.advance(.milliseconds(700))
-        #expect(limiter.admit().allowed)
+        #expect(limiter.admit("open").allowed)
+    }
+
+    @Test func aFloodOfRefusedCredentialsSpendsNoCallersBudget() async throws {
+        let time = TestTime()
+        let limiter = RateLimiter(limit: 3, now: time.read)
+        let ak = "flood-ak"
+        let credentials = ServerCredentials(
+            basic: .init(user: "admin", password: "right"), accessKeys: [ak: "flood-secret"])
+        let simulator = OCPSimulator(setup: SimulationSetup(), clock: ManualClock(), options: .startingNow())
+        func basic(_ text: String) -> (String, String) {
+            ("Authorization", "Basic " + Data(text.utf8).base64EncodedString())
+        }
+        try await LiveServer.with(simulator, credentials: credentials, rateLimiter: limiter) { server in
+            let url = server.url + "/api/v2/ob/clusters"
+            // The clock stands still: everything below happens in one window.
+            let flood: [[(String, String)]] = [
+                [], [basic("admin:wrong")], [basic("root:right")], [("Authorization", "Basic !!!")],
+                [("Authorization", "OCP-ACCESS-KEY-HMACSHA1 \(ak):AAAA"), ("Date", AKSKSigner.httpDate(Date()))],
+                [("Authorization", "OCP-ACCESS-KEY-HMACSHA1 unknown:AAAA"), ("Date", AKSKSigner.httpDate(Date()))],
+            ]
+            for round in 0..<5 {
+                for headers in flood {
+                    let refused = try await RawHTTP.send("GET", url, headers: headers)
+                    #expect(refused.status == 401, "round \(round): \(headers.map(\.0))")
+                    #expect(refused.headers.first(name: "RateLimit-Remaining") == nil)
+                }
+            }
+            // The real client still has its whole budget: every request within the limit is admitted.
+            for remaining in [2, 1, 0] {
+                let admitted = try await RawHTTP.send("GET", url, headers: [basic("admin:right")])
+                #expect(admitted.status == 200)
+                #expect(admitted.headers.first(name: "RateLimit-Remaining") == String(remaining))
+            }
+            let over = try await RawHTTP.send("GET", url, headers: [basic("admin:right")])
+            #expect(over.status == 429)
+            #expect(over.error?["code"] as? String == ServerErrorCode.rateLimited)
+            // The access key is another caller, with a window of its own.
+            let signer = AKSKSigner(accessKeyId: ak, accessKeySecret: "flood-secret")
+            try await using(try server.client(authentication: .accessKey(signer))) { client async throws in
+                #expect(try await client.clusters(ClusterQuery()).contents.count == 2)
+            }
+            let statuses = server.log.records.map(\.status)
+            #expect(statuses.filter { $0 == 401 }.count == 30)
+            #expect(statuses.suffix(5) == [200, 200, 200, 429, 200])
+            #expect(server.log.records.last?.principal == "key \(ak)")
+        }
     }
 
     @Test func overHTTPTheServerAnswers429AndTheClientPacesItself() async throws {

@@ -125,4 +125,101 @@ import Testing
             #expect(!lines.contains(Self.sk) && !lines.contains("pa:ss"))
         }
     }
+
+    @Test func theHeadSettlesEverythingButTheSignaturesBody() {
+        let auth = ServerAuthenticator(credentials: Self.credentials)
+        var head = Self.publishedRequest()
+        head.body = []
+        // The head of the published request is in order: only its body's MD5 is left to check.
+        guard case .signed(let pending) = auth.checkHead(head, now: Self.vectorDate) else {
+            Issue.record("the published request's head was not accepted as a pending signature")
+            return
+        }
+        #expect(pending.principal == "key \(Self.ak)")
+        #expect(auth.checkSignature(pending, of: Self.publishedRequest()) == .allowed("key \(Self.ak)"))
+        var tampered = Self.publishedRequest()
+        tampered.body = Array(#"{"name":"test02","description":"test","regionId":1}"#.utf8)
+        #expect(auth.checkSignature(pending, of: tampered) != .allowed("key \(Self.ak)"))
+        // Refused from the head alone: an unknown key, a Date outside the window, no credentials.
+        var unknown = head
+        unknown.headers[0].1 = "OCP-ACCESS-KEY-HMACSHA1 someoneElse:XN8P+O+v3vUabB16ZCooq5wMJoY="
+        #expect(auth.checkHead(unknown, now: Self.vectorDate) == .refused("Unknown access key someoneElse."))
+        guard case .refused(let late) = auth.checkHead(head, now: Self.vectorDate.addingTimeInterval(16 * 60)) else {
+            Issue.record("a Date 16 minutes off was not refused from the head")
+            return
+        }
+        #expect(late.contains("16m off"))
+        #expect(auth.checkHead(ServerAuthenticator.Request(method: "POST", path: "/x"), now: Self.vectorDate) != .open)
+    }
+
+    /// Heads of requests whose credentials are missing, malformed or wrong.
+    static let strangers: [(String, [(String, String)])] = [
+        ("no credentials", []),
+        ("not base64", [("Authorization", "Basic !!!")]),
+        ("an unknown user", [("Authorization", "Basic " + Data("root:pa:ss".utf8).base64EncodedString())]),
+        ("a wrong password", [("Authorization", "Basic " + Data("admin:nope".utf8).base64EncodedString())]),
+        ("another scheme", [("Authorization", "Bearer abc")]),
+        (
+            "an unknown access key",
+            [("Authorization", "OCP-ACCESS-KEY-HMACSHA1 someoneElse:AAAA"), ("Date", AKSKSigner.httpDate(Date()))]
+        ),
+        (
+            "a Date an hour off",
+            [
+                ("Authorization", "OCP-ACCESS-KEY-HMACSHA1 \(ak):AAAA"),
+                ("Date", AKSKSigner.httpDate(Date().addingTimeInterval(3600))),
+            ]
+        ),
+    ]
+
+    @Test(arguments: 0..<strangers.count, ["Content-Length: 104857600", "Transfer-Encoding: chunked"])
+    func aStrangersBodyIsNeverRead(stranger: Int, framing: String) async throws {
+        let (name, headers) = Self.strangers[stranger]
+        let simulator = OCPSimulator(setup: SimulationSetup(), clock: ManualClock(), options: .startingNow())
+        try await LiveServer.with(simulator, credentials: Self.credentials) { server in
+            let connection = try await RawTCP.connect(port: server.port)
+            var head = "POST /api/v2/ob/clusters/6/failover HTTP/1.1\r\nHost: 127.0.0.1:\(server.port)\r\n"
+            head += "Content-Type: application/json\r\n\(framing)\r\n"
+            for (field, value) in headers { head += "\(field): \(value)\r\n" }
+            #expect(await connection.send(head + "\r\n"))
+            // 64 KiB of a body declared as 100 MB (or chunked, without an end): far from all of it,
+            // and less than the 1 MiB a body may have.
+            let piece = [UInt8](repeating: UInt8(ascii: "x"), count: 16 << 10)
+            for _ in 0..<4 {
+                if framing.hasPrefix("Transfer-Encoding") {
+                    await connection.send("4000\r\n")
+                    await connection.send(piece)
+                    await connection.send("\r\n")
+                } else {
+                    await connection.send(piece)
+                }
+            }
+            // The answer comes without the rest of the body, and the connection is closed after it.
+            let (text, end) = await connection.readTextToEnd()
+            #expect(text.hasPrefix("HTTP/1.1 401"), "\(name): \(text.prefix(200))")
+            #expect(text.contains(ServerErrorCode.unauthorized), "\(name)")
+            #expect(text.lowercased().contains("connection: close"), "\(name)")
+            #expect(end == .closed || end == .reset, "\(name): the connection was left open (\(end))")
+            #expect(server.log.records.map(\.status) == [401])
+            #expect(server.log.records.first?.principal == "refused")
+            #expect(try await simulator.tasks(TaskQuery()).contents.isEmpty)
+        }
+    }
+
+    @Test func aBodyDeclaredOver1MiBIsRefusedFromItsHead() async throws {
+        let simulator = OCPSimulator(setup: SimulationSetup(), clock: ManualClock(), options: .startingNow())
+        try await LiveServer.with(simulator, credentials: Self.credentials) { server in
+            let connection = try await RawTCP.connect(port: server.port)
+            let basic = Data("admin:pa:ss".utf8).base64EncodedString()
+            await connection.send(
+                "POST /api/v2/ob/clusters/6/failover HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic \(basic)\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 104857600\r\n\r\n{")
+            let (text, end) = await connection.readTextToEnd()
+            #expect(text.hasPrefix("HTTP/1.1 400"), "\(text.prefix(200))")
+            #expect(text.contains("over 1 MiB"))
+            #expect(end == .closed || end == .reset)
+            #expect(server.log.records.map(\.principal) == ["user admin"])
+            #expect(try await simulator.tasks(TaskQuery()).contents.isEmpty)
+        }
+    }
 }

@@ -68,12 +68,14 @@ package struct LiveServer: Sendable {
     package static func with<T: Sendable>(
         _ client: any OCPClient, credentials: ServerCredentials = ServerCredentials(),
         interposer: OCPServer.Interposer? = nil, rateLimiter: RateLimiter? = nil,
+        idleTimeout: Duration? = ServeConfiguration.defaultIdleTimeout,
         now: @escaping @Sendable () -> Date = { Date() },
         _ body: (LiveServer) async throws -> T
     ) async throws -> T {
         let log = RequestLogRecorder()
         let server = OCPServer(
-            configuration: ServeConfiguration(host: "127.0.0.1", port: 0, credentials: credentials),
+            configuration: ServeConfiguration(
+                host: "127.0.0.1", port: 0, credentials: credentials, idleTimeout: idleTimeout),
             client: client, requestLog: { log.record($0) }, interposer: interposer, rateLimiter: rateLimiter, now: now)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let task = Task {
