@@ -83,9 +83,9 @@ package enum Credentials {
 
 extension Credentials {
     /// The password of `runbook serve --user`, when `--password` is not given.
-    public static let servePasswordVariable = "RUNBOOK_SERVE_PASSWORD"
+    package static let servePasswordVariable = "RUNBOOK_SERVE_PASSWORD"
     /// The secret of `runbook serve --access-key`, when `--secret-key` is not given.
-    public static let serveSecretVariable = "RUNBOOK_SERVE_ACCESS_KEY_SECRET"
+    package static let serveSecretVariable = "RUNBOOK_SERVE_ACCESS_KEY_SECRET"
 
     /// The credentials `runbook serve` accepts, from its options, the environment or a file.
     ///
@@ -100,7 +100,7 @@ extension Credentials {
     /// No user, password, key or secret may be empty, a user may not contain `:`, and a password
     /// or secret needs its user or key. Errors name the option, variable or file at fault, never
     /// a secret.
-    public static func server(
+    package static func server(
         user: String?, password: String?, accessKey: String?, secretKey: String?, file: String?,
         environment: [String: String]
     ) throws(OCPConnectionError) -> ServerCredentials {
