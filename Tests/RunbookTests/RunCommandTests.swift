@@ -22,7 +22,7 @@ import Darwin
 
 /// `runbook run` as a user runs it: the built binary, its exit status, its output, its journal,
 /// and what a signal does to it.
-@Suite(.serialized, .enabled(if: CLI.problem == nil, Comment(rawValue: CLI.problem ?? "")))
+@Suite(.serialized)
 struct RunCommandTests {
     // MARK: - Exit status
 
@@ -238,40 +238,6 @@ struct RunCommandTests {
 // MARK: - Running the binary
 
 enum CLI {
-    /// The built `runbook` executable: beside the test bundle, or in the package's `.build/debug`.
-    static let binary: URL? = {
-        var candidates: [URL] = []
-        if let test = Bundle.main.executableURL {
-            candidates.append(test.deletingLastPathComponent().appendingPathComponent("runbook"))
-        }
-        candidates.append(TestFiles.packageRoot.appendingPathComponent(".build/debug/runbook"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }()
-
-    /// Why the CLI tests cannot run (no binary, or one older than the objects it is linked from:
-    /// `swift test` compiles the sources but does not link the executable), or nil.
-    static let problem: String? = {
-        guard let binary else {
-            return "the runbook binary was not found beside the test bundle nor at .build/debug/runbook: run `swift build` first"
-        }
-        let files = FileManager.default
-        func modified(_ url: URL) -> Date? {
-            (try? files.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
-        }
-        guard let built = modified(binary) else { return "cannot read \(binary.path)" }
-        let folder = binary.deletingLastPathComponent()
-        for module in ["Runbook.build", "runbook_cli.build"] {
-            let objects = folder.appendingPathComponent(module)
-            let names = (try? files.contentsOfDirectory(atPath: objects.path)) ?? []
-            if let newer = names.first(where: {
-                $0.hasSuffix(".o") && (modified(objects.appendingPathComponent($0)) ?? .distantPast) > built
-            }) {
-                return "the runbook binary \(binary.path) is older than \(module)/\(newer): run `swift build` first"
-            }
-        }
-        return nil
-    }()
-
     static func example(_ name: String) -> String {
         TestFiles.packageRoot.appendingPathComponent("examples").appendingPathComponent(name).path
     }
@@ -311,7 +277,7 @@ enum CLI {
     static func run(_ arguments: [String], in folder: URL, signal: Int32? = nil, after marker: String = "")
         async throws -> Result
     {
-        let binary = try #require(binary)
+        let binary = try RunbookBinary.require()
         return try await withCheckedThrowingContinuation { continuation in
             // Blocking reads and waits run on a thread of their own, not on the test's executor.
             Thread.detachNewThread {

@@ -14,15 +14,6 @@ import Testing
 @testable import RunbookSupport
 @testable import RunbookYAML
 
-/// The `runbook` executable, built next to the test bundle by `swift build` / `swift test`.
-enum RunbookBinary {
-    static var url: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("runbook")
-    }
-
-    static var exists: Bool { FileManager.default.isExecutableFile(atPath: url.path) }
-}
-
 /// Reads a pipe line by line, off the cooperative pool.
 final class LineReader: Sendable {
     private let handle: FileHandle
@@ -53,7 +44,7 @@ final class LineReader: Sendable {
     }
 }
 
-@Suite(.enabled(if: RunbookBinary.exists, "the runbook executable is not built next to the tests"))
+@Suite
 struct ServeCommandTests {
     static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> (Process, LineReader, Pipe) {
         let (process, out, err) = try launch(arguments, environment: environment)
@@ -63,7 +54,7 @@ struct ServeCommandTests {
     /// Starts `runbook serve`, with `environment` added to this process's (minus the serve variables).
     static func launch(_ arguments: [String], environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
         let process = Process()
-        process.executableURL = RunbookBinary.url
+        process.executableURL = try RunbookBinary.require()
         process.arguments = arguments
         var inherited = ProcessInfo.processInfo.environment
         inherited["RUNBOOK_SERVE_PASSWORD"] = nil

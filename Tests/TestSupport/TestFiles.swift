@@ -42,20 +42,49 @@ package enum TestFiles {
     }
 }
 
-/// The built `runbook` executable, which SwiftPM builds before the test targets that depend on
-/// it: beside the test bundle. A test that needs it fails, saying so, when it is missing.
+/// The built `runbook` executable, beside the test bundle (`swift build` builds it; `swift test`
+/// compiles the sources but does not link it, which is why the README's test command is
+/// `swift build && swift test`). A test that needs it fails, saying what to do, when it is missing
+/// or older than the code it is built from.
 package enum RunbookBinary {
     package static let url: URL = {
         let beside = Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent("runbook")
         return beside ?? TestFiles.url(".build/debug/runbook")
     }()
 
-    /// The binary's URL, or a failure naming where it was looked for.
+    /// Why the binary cannot be used, or nil.
+    package static let problem: String? = {
+        let files = FileManager.default
+        guard files.isExecutableFile(atPath: url.path) else {
+            return "the runbook executable is not at \(url.path): run `swift build` before `swift test`"
+        }
+        func modified(_ url: URL) -> Date? {
+            (try? files.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
+        }
+        guard let built = modified(url) else { return "cannot read \(url.path)" }
+        let folder = url.deletingLastPathComponent()
+        let modules = [
+            "RunbookSupport", "RunbookYAML", "OCPModel", "RunbookLanguage", "RunbookStepLog", "RunbookEngine",
+            "OCPSimulation", "OCPHTTP", "OCPHTTPServer", "Runbook", "runbook_cli",
+        ].map { "\($0).build" }
+        for module in modules {
+            let objects = folder.appendingPathComponent(module)
+            let names = (try? files.contentsOfDirectory(atPath: objects.path)) ?? []
+            if let newer = names.first(where: {
+                $0.hasSuffix(".o") && (modified(objects.appendingPathComponent($0)) ?? .distantPast) > built
+            }) {
+                return "the runbook executable \(url.path) is older than \(module)/\(newer): run `swift build` before `swift test`"
+            }
+        }
+        return nil
+    }()
+
+    /// The binary's URL, or a failure saying why it cannot be used.
     package static func require(sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> URL {
-        try #require(
-            FileManager.default.isExecutableFile(atPath: url.path),
-            "the runbook executable is not at \(url.path): the test target depends on runbook-cli, so `swift build --build-tests` builds it",
-            sourceLocation: sourceLocation)
+        if let problem {
+            Issue.record(Comment(rawValue: problem), sourceLocation: sourceLocation)
+            throw TestFiles.MissingFile(path: url.path)
+        }
         return url
     }
 }
