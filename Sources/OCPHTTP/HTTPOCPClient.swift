@@ -19,13 +19,15 @@ import Synchronization
 ///   the server says (at most the policy's `maxDelay`) and is sent again, up to the policy's
 ///   `maxRateLimitedAttempts` answers of 429.
 /// - Calls that start or change work reach a server at most once: only a call whose connection
-///   could not be made (refused, connect timeout, TLS failure) is sent again. A definite answer (success, or a
+///   could not be made (refused, connect timeout) is sent again. A definite answer (success, or a
 ///   refusal below 500 other than 429) is final. After an ambiguous outcome (a timeout or a lost
 ///   connection once the request was sent, a 5xx, an answer that cannot be read, the calling task
 ///   cancelled while the request was out) the client looks for the task the call would have
 ///   started or changed, again and again with backoff for the connection's reconciliation
 ///   window, shielded from cancellation; it returns what it found, or fails saying the call was
 ///   not re-sent. The call record's `note` says which, after how many looks.
+/// - TLS failures are final and said in words (certificate not trusted, expired, for another
+///   host; a target that does not speak TLS, or speaks only TLS).
 /// - When an answer says the server's rate-limit window is spent (`RateLimit-Remaining: 0`), the
 ///   next call of any caller of this client waits for it to reset.
 /// - Credentials never appear in errors, records or descriptions.
@@ -47,8 +49,8 @@ public final class HTTPOCPClient: OCPClient {
     /// - Parameters:
     ///   - sleep: how to wait between attempts and looks (tests pass one that does not sleep).
     ///   - now: the wall clock, for `Date` headers and for matching tasks after an ambiguous failure.
-    /// - Throws: when a setting cannot be used (``OCPConnection/validate()``), or the CA file
-    ///   cannot be read.
+    /// - Throws: when a setting cannot be used (``OCPConnection/validate()``), or the CA file is not
+    ///   a readable PEM file with at least one certificate.
     public init(
         connection: OCPConnection,
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
@@ -61,10 +63,7 @@ public final class HTTPOCPClient: OCPClient {
         var tls = TLSConfiguration.makeClientConfiguration()
         if connection.insecure { tls.certificateVerification = .none }
         if let caFile = connection.caFile {
-            guard FileManager.default.isReadableFile(atPath: caFile) else {
-                throw OCPConnectionError("the CA file \(caFile) cannot be read")
-            }
-            tls.additionalTrustRoots = [.file(caFile)]
+            tls.additionalTrustRoots = [.certificates(try Self.certificates(inCAFile: caFile))]
         }
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow)
         configuration.timeout = HTTPClient.Configuration.Timeout(
@@ -74,6 +73,40 @@ public final class HTTPOCPClient: OCPClient {
         // A refused connection fails the attempt at once; the client's own retries decide what next.
         configuration.connectionPool.retryConnectionEstablishment = false
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// The certificates of a `--ca-file`, or why it cannot be used.
+    static func certificates(inCAFile path: String) throws(OCPConnectionError) -> [NIOSSLCertificate] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw OCPConnectionError("the CA file \(path) does not exist")
+        }
+        guard !isDirectory.boolValue else {
+            throw OCPConnectionError("the CA file \(path) is a directory, not a PEM file of certificates")
+        }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw OCPConnectionError("the CA file \(path) cannot be read (permission denied)")
+        }
+        let certificates: [NIOSSLCertificate]
+        do {
+            certificates = try NIOSSLCertificate.fromPEMFile(path)
+        } catch {
+            let text = FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            if text.contains("-----BEGIN CERTIFICATE-----") {
+                throw OCPConnectionError("the CA file \(path) holds a certificate that cannot be read (damaged PEM)")
+            }
+            if text.contains("-----BEGIN ") {
+                throw OCPConnectionError(
+                    "the CA file \(path) holds no certificate (its PEM blocks are not -----BEGIN CERTIFICATE-----)")
+            }
+            throw OCPConnectionError(
+                "the CA file \(path) is not a PEM file of certificates (expected -----BEGIN CERTIFICATE----- blocks)")
+        }
+        guard !certificates.isEmpty else {
+            throw OCPConnectionError(
+                "the CA file \(path) holds no certificate (expected -----BEGIN CERTIFICATE----- blocks)")
+        }
+        return certificates
     }
 
     /// Closes the connections. Call once, when done.
@@ -362,15 +395,46 @@ public final class HTTPOCPClient: OCPClient {
                 // Whether the request left cannot be told from here: assume it may have.
                 return .cancelled(maybeSent: true)
             }
-            let failure = TransportFailure.classify(
+            var failure = TransportFailure.classify(
                 error, host: connection.baseURL.host, readTimeout: connection.readTimeout,
                 answerStarted: collector.answerStarted)
+            failure = await diagnose(failure, error: error, answerStarted: collector.answerStarted)
             record(nil, nil, nil, failure.reason)
             switch failure {
             case .notSent(let reason): return .notSent(reason)
             case .refused(let reason): return .refused(reason)
             case .maybeSent(let reason): return .ambiguous(reason)
+            case .certificateNotVerified: return .refused(failure.reason)
             }
+        }
+    }
+
+    /// Makes a failure more precise by looking at the target: why a certificate did not verify
+    /// (expired, not yet valid), and whether a plain-HTTP target that closed the connection or
+    /// answered something that is not HTTP in fact speaks TLS (a request it cannot have read).
+    private func diagnose(_ failure: TransportFailure, error: any Error, answerStarted: Bool) async
+        -> TransportFailure
+    {
+        let base = connection.baseURL
+        let port = base.port ?? (base.scheme == "https" ? 443 : 80)
+        switch failure {
+        case .certificateNotVerified:
+            guard
+                let leaf = await CertificateProbe.leaf(host: base.host, port: port, timeout: connection.connectTimeout),
+                let problem = CertificateProbe.datesProblem(leaf, now: clock())
+            else { return .refused(TransportFailure.untrusted) }
+            return .refused(problem)
+        case .maybeSent:
+            let suspicious =
+                error is HTTPParserError || (error as? HTTPClientError) == .remoteConnectionClosed
+                || (error as? IOError)?.errnoCode == ECONNRESET
+            guard base.scheme == "http", !answerStarted, suspicious else { return failure }
+            guard await CertificateProbe.leaf(host: base.host, port: port, timeout: connection.connectTimeout) != nil
+            else { return failure }
+            return .refused(
+                "the target speaks TLS at this address, not plain HTTP: use https://\(base.hostHeader)\(base.pathPrefix)")
+        default:
+            return failure
         }
     }
 
@@ -500,10 +564,14 @@ public final class HTTPOCPClient: OCPClient {
                 traceId: envelope.traceId)
         }
         guard envelope.successful, status < 400 else {
+            // The HTTP status is the one that came back; an envelope of a success status that says
+            // `successful: false` is told as such, with the status it gives.
+            var message = envelope.error?.message ?? "OCP answered successful: false without a message"
+            if status < 400 {
+                message += " (the answer says successful: false\(envelope.status.map { ", status \($0)" } ?? ""))"
+            }
             throw OCPError(
-                .api, call: call, httpStatus: status == 200 ? (envelope.status ?? status) : status,
-                code: envelope.error?.code,
-                message: envelope.error?.message ?? "OCP answered successful: false without a message",
+                .api, call: call, httpStatus: status, code: envelope.error?.code, message: message,
                 traceId: envelope.traceId)
         }
         if let data = envelope.data { return data }
@@ -514,12 +582,12 @@ public final class HTTPOCPClient: OCPClient {
     }
 
     private static func decodingProblem(_ error: any Error) -> String {
-        guard let e = error as? DecodingError else { return "\(error)" }
+        guard let e = error as? DecodingError else { return "not JSON" }
         switch e {
         case .dataCorrupted(let c): return "malformed JSON\(c.codingPath.isEmpty ? "" : " at \(path(c.codingPath))")"
         case .keyNotFound(let key, let c): return "missing \(path(c.codingPath + [key]))"
         case .typeMismatch(_, let c), .valueNotFound(_, let c): return "unexpected value at \(path(c.codingPath))"
-        @unknown default: return "\(e)"
+        @unknown default: return "not the expected JSON"
         }
     }
 

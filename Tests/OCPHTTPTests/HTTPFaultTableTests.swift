@@ -176,7 +176,8 @@ final class Misbehaving: Sendable {
         (.dropMidAnswer, .succeeds(requests: 2)),
         (.lateAnswer, .succeeds(requests: 2)),
         (.malformedJSON, .fails(.invalidResponse, status: 200, requests: 1)),
-        (.unsuccessful200, .fails(.api, status: 409, requests: 1)),
+        // The HTTP status is the one returned (200), never the envelope's.
+        (.unsuccessful200, .fails(.api, status: 200, requests: 1)),
     ]
 
     @Test(arguments: readCases)
@@ -202,6 +203,8 @@ final class Misbehaving: Sendable {
                 #expect(error.kind == kind)
                 #expect(error.httpStatus == status)
                 #expect(error.call.description == "GET /api/v2/tasks/instances/\(task.id)")
+                let returned = server.log.records.map(\.status)
+                #expect(Wording.problems(in: error, returned: returned).isEmpty, "\(error)")
             }
             if case .status(429) = misbehaviour { #expect(sleeps.all.first == .seconds(1)) }
         }
@@ -226,7 +229,7 @@ final class Misbehaving: Sendable {
         (.dropMidAnswer, .found),
         (.lateAnswer, .found),
         (.malformedJSON, .found),
-        (.unsuccessful200, .fails(.api, status: 409, started: false)),
+        (.unsuccessful200, .fails(.api, status: 200, started: false)),
     ]
 
     @Test(arguments: failoverCases)
@@ -276,9 +279,11 @@ final class Misbehaving: Sendable {
                 #expect(error.kind == kind)
                 #expect(error.httpStatus == status)
                 #expect(
-                    error.message.contains("not re-sent") || error.message.contains("not sent again") || status == 409,
+                    error.message.contains("not re-sent") || error.message.contains("not sent again") || error.code == "OBE11020",
                     "\(error)")
                 #expect(tasks.contents.isEmpty != started)
+                let returned = server.log.records.map(\.status)
+                #expect(Wording.problems(in: error, returned: returned).isEmpty, "\(error)")
             }
         }
     }
