@@ -38,7 +38,7 @@ struct TargetOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Seconds to wait for an answer once a request is sent. A read is then tried again; a call that starts work is not re-sent, and the client looks for its effect instead.",
+            "Seconds to wait for the whole answer (head and body) once a request is sent. A read is then tried again; a call that starts work is not re-sent, and the client looks for its effect instead, for this long plus 10 seconds.",
             valueName: "seconds"))
     var readTimeout: Double = 30
 
