@@ -116,8 +116,8 @@ struct Checker {
     private mutating func checkTarget(_ target: Expr) {
         let isLiteral = if case .literal = target.kind { true } else { false }
         if let value = checkExpr(target), !isLiteral {
-            if let problem = RunbookParser.targetProblem(value.text) {
-                error("runbook.target", "'\(target.sourceText)' is '\(RunbookParser.withoutUserInfo(value.text))': \(problem)", at: target.location)
+            if let problem = TargetText.problem(value.text) {
+                error("runbook.target", "'\(target.sourceText)' is '\(TargetText.withoutUserInfo(value.text))': \(problem)", at: target.location)
             }
         }
         guard let environment else { return }

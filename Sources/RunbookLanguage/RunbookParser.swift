@@ -123,34 +123,10 @@ struct RunbookParser {
             return nil
         }
         let expr = ExpressionText.parse(text, origin: TextOrigin(scalar: node), diagnostics: &reader.diagnostics)
-        if case .literal = expr.kind, let problem = Self.targetProblem(text) {
+        if case .literal = expr.kind, let problem = TargetText.problem(text) {
             reader.error("runbook.target", problem, at: node.location)
         }
         return expr
-    }
-
-    /// Why `text` is not a target (`embedded`, or an `http://` or `https://` URL with a host and
-    /// no credentials in it), or nil when it is one.
-    package static func targetProblem(_ text: String) -> String? {
-        if text == "embedded" { return nil }
-        for scheme in ["http://", "https://"] where text.hasPrefix(scheme) {
-            let rest = text.dropFirst(scheme.count)
-            let authority = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            if authority.contains("@") {
-                return "the target '\(Self.withoutUserInfo(text))' carries credentials in its URL; a runbook names only the host: give credentials with OCP_USER/OCP_PASSWORD, OCP_ACCESS_KEY_ID/OCP_ACCESS_KEY_SECRET or --credentials FILE"
-            }
-            if !rest.isEmpty && !rest.hasPrefix("/") && !rest.contains(" ") { return nil }
-        }
-        return "'\(text)' is not a target: write 'embedded' or an OCP base URL such as https://ocp.example.com:8080"
-    }
-
-    /// The URL with any `user:password@` replaced by `***@`, so a message never repeats a secret.
-    package static func withoutUserInfo(_ text: String) -> String {
-        guard let scheme = text.range(of: "://") else { return text }
-        let rest = text[scheme.upperBound...]
-        let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
-        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return text }
-        return String(text[..<scheme.upperBound]) + "***" + String(rest[at...])
     }
 
     private mutating func vars(_ node: Node) -> [VarDecl] {

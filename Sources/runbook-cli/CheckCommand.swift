@@ -134,12 +134,14 @@ struct CheckCommand: AsyncParsableCommand {
             if timing { Self.writeError("\(path): read \(Self.ms(read - start)), yaml \(Self.ms(loaded - read))\n") }
             return []
         }
-        var result = RunbookChecker.check(node: root, file: path, predefinedVariables: predefined)
+        var result = RunbookChecker.check(
+            node: root, file: path, predefinedVariables: predefined, environment: ProcessInfo.processInfo.environment)
         var checked = Self.threadCPUTime()
         var fastest = checked - loaded
         for _ in 1..<max(1, self.repeat) {
             let again = Self.threadCPUTime()
-            result = RunbookChecker.check(node: root, file: path, predefinedVariables: predefined)
+            result = RunbookChecker.check(
+                node: root, file: path, predefinedVariables: predefined, environment: ProcessInfo.processInfo.environment)
             checked = Self.threadCPUTime()
             fastest = min(fastest, checked - again)
         }

@@ -78,16 +78,18 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let predefined = try CheckCommand.parseVariables(variables)
-        guard let (runbook, bytes) = Preparation.checked(file, predefined: predefined) else { throw ExitCode(2) }
+        guard let (runbook, bytes) = Preparation.checked(file, predefined: predefined, environment: environment) else {
+            throw ExitCode(2)
+        }
 
-        let runTarget: RunTarget
+        let resolved: ResolvedTarget
         do {
-            runTarget = try target.resolve(
-                fileTarget: Preparation.fileTarget(runbook, environment: environment), environment: environment)
+            resolved = try target.resolve(for: runbook, environment: environment)
         } catch {
             Preparation.printError("\(error)")
-            throw ExitCode(3)
+            throw ExitCode(2)
         }
+        let runTarget = resolved.target
 
         var journal: JournalWriter?
         if !noLog {
@@ -103,7 +105,7 @@ struct RunCommand: AsyncParsableCommand {
         await renderer.setJournalPath(journal?.path)
         let stepLog = StepLog([renderer] + (journal.map { [$0] } ?? []))
 
-        var notes: [String] = []
+        var notes = resolved.notes
         if target.insecure, case .ocp = runTarget {
             notes.append("TLS certificate verification is off (--insecure)")
         }

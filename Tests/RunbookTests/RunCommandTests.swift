@@ -68,7 +68,7 @@ struct RunCommandTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("runbook-logs").path))
     }
 
-    @Test func unusableTargetExitsThree() async throws {
+    @Test func unusableCredentialsExitTwoAndSendNothing() async throws {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try await CLI.run(
@@ -76,8 +76,38 @@ struct RunCommandTests {
                 "run", CLI.example("failover-drill.yaml"), "--target", "https://ocp.invalid:8080", "--credentials",
                 folder.appendingPathComponent("missing.yaml").path, "--no-log",
             ], in: folder)
-        #expect(result.status == 3)
+        #expect(result.status == 2)
         #expect(result.stderr.contains("missing.yaml cannot be read"))
+    }
+
+    /// `target: ${env.X}` with X unset must not quietly run on the simulator and pass.
+    @Test func aTargetReadingAnUnsetVariableRunsNothing() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = try CLI.write(
+            "runbook: t\ntarget: ${env.RUNBOOK_TEST_UNSET_TARGET}\nsteps:\n  - failover cluster: 6\n  - await task status: SUCCESS\n",
+            to: folder, as: "t.yaml")
+        let result = try await CLI.run(["run", path], in: folder)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("t.yaml:2:9: error: the runbook's target '${env.RUNBOOK_TEST_UNSET_TARGET}' reads RUNBOOK_TEST_UNSET_TARGET, which is not set"))
+        #expect(!result.stdout.contains("PASSED"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("runbook-logs").path))
+        // `check` warns of it, and passes.
+        let check = try await CLI.run(["check", path], in: folder)
+        #expect(check.status == 0)
+        #expect(check.stderr.contains("t.yaml:2:9: warning: the target reads ${env.RUNBOOK_TEST_UNSET_TARGET}, which is not set here"))
+    }
+
+    @Test func aVarNothingUsesIsAnError() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for command in ["run", "plan", "check"] {
+            let result = try await CLI.run([command, CLI.example("failover-drill.yaml"), "--var", "standy=8"], in: folder)
+            #expect(result.status == 2, "\(command)")
+            #expect(
+                result.stderr.contains("error: '--var standy=...': the runbook neither declares nor uses a variable 'standy'; did you mean 'standby'?"),
+                "\(command): \(result.stderr)")
+        }
     }
 
     @Test func helpDocumentsTheSpeedOverride() async throws {
