@@ -53,6 +53,8 @@ package struct ResolvedTarget: Sendable {
     package var source: Source
     /// Remarks for the step log: the runbook's target overridden, credentials ignored.
     package var notes: [String]
+    /// The secrets of the credentials file, which the step log must never show.
+    package var secrets: [String] = []
 }
 
 /// A target or its credentials that cannot be used: nothing was sent. Exit status 2.
@@ -97,11 +99,12 @@ extension TargetRequest {
             choice = ("embedded", .none)
         }
         let (text, source) = choice
+        let secrets = ["password", "accessKeySecret"].compactMap { fileValues[$0] }
         if let runbookTarget, source != .runbook, runbookTarget != text {
             notes.append("the runbook's target \(TargetText.withoutUserInfo(runbookTarget)) is overridden by \(source.rawValue)")
         }
         if text == "embedded" {
-            return ResolvedTarget(target: .embedded, source: source, notes: notes)
+            return ResolvedTarget(target: .embedded, source: source, notes: notes, secrets: secrets)
         }
         if let problem = TargetText.problem(text) {
             throw TargetProblem(
@@ -132,7 +135,7 @@ extension TargetRequest {
         let connection = OCPConnection(
             baseURL: base, authentication: authentication, insecure: insecure, caFile: caFile,
             connectTimeout: connectTimeout, readTimeout: readTimeout)
-        return ResolvedTarget(target: .ocp(connection), source: source, notes: notes)
+        return ResolvedTarget(target: .ocp(connection), source: source, notes: notes, secrets: secrets)
     }
 
     /// The runbook's `target:` as evaluated with its variables and the environment, nil when it has

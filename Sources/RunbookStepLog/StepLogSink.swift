@@ -45,23 +45,29 @@ extension StepLogSink {
     public func close() async {}
 }
 
-/// Fans records out to several sinks.
+/// Fans records out to several sinks, with secrets redacted first (``Redaction``).
 public struct StepLog: Sendable {
     public let sinks: [any StepLogSink]
     /// Whether any sink shows live progress.
     public let wantsProgress: Bool
+    /// The secrets no sink may see.
+    public let redaction: Redaction
 
-    public init(_ sinks: [any StepLogSink]) {
+    public init(_ sinks: [any StepLogSink], redaction: Redaction = .none) {
         self.sinks = sinks
+        self.redaction = redaction
         wantsProgress = sinks.contains { $0.wantsProgress }
     }
 
     public func write(_ record: StepLogRecord) async {
+        let record = redaction.apply(record)
         for sink in sinks { await sink.write(record) }
     }
 
     public func progress(_ update: StepProgress) async {
         guard wantsProgress else { return }
+        var update = update
+        update.phrase = redaction.apply(update.phrase)
         for sink in sinks where sink.wantsProgress { await sink.progress(update) }
     }
 

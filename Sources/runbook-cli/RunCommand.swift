@@ -103,7 +103,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         let renderer = TerminalRenderer(style: .forStandardOutput(verbose: verbose, quiet: quiet))
         await renderer.setJournalPath(journal?.path)
-        let stepLog = StepLog([renderer] + (journal.map { [$0] } ?? []))
+        let stepLog = StepLog(
+            [renderer] + (journal.map { [$0] } ?? []),
+            redaction: .secrets(in: environment, others: resolved.secrets))
 
         var notes = resolved.notes
         if target.insecure, case .ocp = runTarget {

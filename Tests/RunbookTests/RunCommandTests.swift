@@ -98,6 +98,35 @@ struct RunCommandTests {
         #expect(check.stderr.contains("t.yaml:2:9: warning: the target reads ${env.RUNBOOK_TEST_UNSET_TARGET}, which is not set here"))
     }
 
+    /// A runbook that prints a credential shows `***` instead, on the terminal and in the journal.
+    @Test func secretsNeverReachTheTerminalOrTheJournal() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = try CLI.write(
+            """
+            runbook: t
+            vars:
+              pw: ${env.OCP_PASSWORD}
+            steps:
+              - note: "the password is ${env.OCP_PASSWORD}, the token ${env.DEPLOY_TOKEN}"
+              - note: ${pw}
+                name: "step with ${pw}"
+            """, to: folder, as: "t.yaml")
+        let journal = folder.appendingPathComponent("j.jsonl").path
+        let result = try await CLI.run(
+            ["run", path, "--log", journal, "--verbose"], in: folder,
+            environment: ["OCP_PASSWORD": "hunter2-\"quoted\"", "DEPLOY_TOKEN": "tok-0123456789"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let text = try String(contentsOfFile: journal, encoding: .utf8)
+        for secret in ["hunter2", "tok-0123456789"] {
+            #expect(!result.stdout.contains(secret))
+            #expect(!result.stderr.contains(secret))
+            #expect(!text.contains(secret))
+        }
+        #expect(result.stdout.contains("step with ***"))
+        #expect(text.contains("the password is ***, the token ***"))
+    }
+
     @Test func aVarNothingUsesIsAnError() async throws {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -304,15 +333,16 @@ enum CLI {
     /// Runs the binary in `folder` with a plain environment (no NO_COLOR games, no OCP credentials).
     /// With `signal`, sends it once standard output shows `marker`. A run still going after 60 s is
     /// killed, so a hung run fails the test instead of hanging the suite.
-    static func run(_ arguments: [String], in folder: URL, signal: Int32? = nil, after marker: String = "")
-        async throws -> Result
-    {
+    static func run(
+        _ arguments: [String], in folder: URL, signal: Int32? = nil, after marker: String = "",
+        environment extra: [String: String] = [:]
+    ) async throws -> Result {
         let binary = try RunbookBinary.require()
         return try await withCheckedThrowingContinuation { continuation in
             // Blocking reads and waits run on a thread of their own, not on the test's executor.
             Thread.detachNewThread {
                 do {
-                    continuation.resume(returning: try runBlocking(binary, arguments, folder, signal, marker))
+                    continuation.resume(returning: try runBlocking(binary, arguments, folder, signal, marker, extra))
                 } catch {
                     continuation.resume(throwing: error)
                 }
@@ -321,13 +351,15 @@ enum CLI {
     }
 
     private static func runBlocking(
-        _ binary: URL, _ arguments: [String], _ folder: URL, _ signal: Int32?, _ marker: String
+        _ binary: URL, _ arguments: [String], _ folder: URL, _ signal: Int32?, _ marker: String,
+        _ extra: [String: String]
     ) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = folder
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("OCP_") && !$0.key.hasPrefix("RUNBOOK_") }
+        environment.merge(extra) { $1 }
         environment["NO_COLOR"] = nil
         process.environment = environment
         let out = Pipe()
