@@ -69,7 +69,13 @@ final class RunState: Sendable {
                     s.recoveries[index].taskStatus = task.status.rawValue
                     s.recoveries[index].endedAtMs = runTimeMs
                 }
-                if let start = task.startTime, let finish = task.finishTime {
+                let rolledBack = s.recoveries[index].isRolledBack
+                s.recoveries[index].outcome =
+                    task.status == .failed ? .failed : rolledBack ? .rolledBack : .completed
+                // Only a completed action has a recovery time.
+                if s.recoveries[index].outcome != .completed {
+                    s.recoveries[index].recoveryMs = nil
+                } else if let start = task.startTime, let finish = task.finishTime {
                     s.recoveries[index].recoveryMs = start.duration(to: finish).milliseconds
                 } else {
                     s.recoveries[index].recoveryMs = runTimeMs - s.recoveries[index].calledAtMs
@@ -78,6 +84,7 @@ final class RunState: Sendable {
                 s.recoveries[index].taskStatus = task.status.rawValue
                 s.recoveries[index].endedAtMs = nil
                 s.recoveries[index].recoveryMs = nil
+                s.recoveries[index].outcome = .unfinished
             }
         }
     }

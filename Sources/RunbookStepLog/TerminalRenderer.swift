@@ -156,12 +156,18 @@ public actor TerminalRenderer: StepLogSink {
         if let reason = r.reason, r.outcome != .passed { emit("  \(reason)\n") }
         let shown = r.recoveries.prefix(10)
         for rec in shown {
-            let measured = rec.recoveryMs.map { DurationText.format(.milliseconds($0)) } ?? "not seen to end"
-            let status = (rec.taskStatus ?? "RUNNING") + (rec.isRolledBack ? " (rolled back)" : "")
-            emit("  recovery: \(rec.action) of cluster \(rec.clusterId) (task \(rec.taskId)) \(status) in \(measured)\n")
+            let what = "\(rec.action) of cluster \(rec.clusterId) (task \(rec.taskId))"
+            switch rec.outcome {
+            case .completed:
+                let measured = rec.recoveryMs.map { DurationText.format(.milliseconds($0)) } ?? "an unknown time"
+                emit("  recovery: \(what) \(rec.taskStatus ?? "SUCCESSFUL") in \(measured)\n")
+            case .rolledBack: emit("  recovery: \(what) rolled back: the \(rec.action) was undone, no recovery\n")
+            case .failed: emit("  recovery: \(what) FAILED: no recovery\n")
+            case .unfinished: emit("  recovery: \(what) \(rec.taskStatus ?? "RUNNING"), not seen to end\n")
+            }
         }
         if r.recoveries.count > shown.count {
-            let times = r.recoveries.filter { !$0.isRolledBack }.compactMap(\.recoveryMs).sorted()
+            let times = r.recoveries.filter { $0.outcome == .completed }.compactMap(\.recoveryMs).sorted()
             var line = "  … and \(r.recoveries.count - shown.count) more"
             if let last = times.last, let first = times.first {
                 line += "; recovery times \(DurationText.format(.milliseconds(first))) to \(DurationText.format(.milliseconds(last)))"

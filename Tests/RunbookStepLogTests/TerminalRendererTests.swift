@@ -37,7 +37,7 @@ import Testing
                     Recovery(
                         position: StepPosition.top(.steps, 2), action: "failover",
                         clusterId: 6, taskId: 1001, taskStatus: "SUCCESSFUL", calledAtMs: 0, endedAtMs: 91_000,
-                        recoveryMs: 91_000)
+                        recoveryMs: 91_000, outcome: .completed)
                 ]))
         for record in records { await renderer.write(record) }
         #expect(
