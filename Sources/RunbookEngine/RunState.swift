@@ -90,45 +90,66 @@ final class RunState: Sendable {
     }
 }
 
-/// What one step saw while it ran; used by that step's task only.
-final class StepTrace {
+/// What one step saw while it ran. The step's task (and the tasks it spawns: its deadline's
+/// watch, a loop's items) write to it, so it is guarded by a lock.
+final class StepTrace: Sendable {
     let position: StepPosition
     let phrase: String
-    var observed = Observation()
-    /// A message for a step that passed (a note's text, what a wait saw).
-    var message: String?
-    private var lastStatus: [Int: String] = [:]
+
+    private struct State {
+        var observed = Observation()
+        var message: String?
+        var lastStatus: [Int: String] = [:]
+    }
+
+    private let state = Mutex(State())
 
     init(position: StepPosition, phrase: String) {
         self.position = position
         self.phrase = phrase
     }
 
+    /// What the step observed of OCP.
+    var observed: Observation {
+        get { state.withLock { $0.observed } }
+        set { state.withLock { $0.observed = newValue } }
+    }
+
+    /// A message for a step that passed (a note's text, what a wait saw).
+    var message: String? {
+        get { state.withLock { $0.message } }
+        set { state.withLock { $0.message = newValue } }
+    }
+
     /// Records the task's status and the subtask changes since the last look.
     func observe(_ task: TaskInstance, runTimeMs: Int64) {
-        observed.taskId = task.id
-        observed.taskName = task.name
-        observed.taskStatus = task.status.rawValue
-        for subtask in task.subtasksInExecutionOrder {
-            let status = subtask.status.rawValue
-            let before = lastStatus[subtask.id]
-            if before != status {
-                // The first look is a baseline: it records only subtasks that have left PENDING.
-                if before != nil || subtask.status != .pending {
-                    observed.subtaskTransitions.append(
-                        SubtaskTransition(subtask: subtask.name, from: before, to: status, seenAtMs: runTimeMs))
+        state.withLock { s in
+            s.observed.taskId = task.id
+            s.observed.taskName = task.name
+            s.observed.taskStatus = task.status.rawValue
+            for subtask in task.subtasksInExecutionOrder {
+                let status = subtask.status.rawValue
+                let before = s.lastStatus[subtask.id]
+                if before != status {
+                    // The first look is a baseline: it records only subtasks that have left PENDING.
+                    if before != nil || subtask.status != .pending {
+                        s.observed.subtaskTransitions.append(
+                            SubtaskTransition(subtask: subtask.name, from: before, to: status, seenAtMs: runTimeMs))
+                    }
+                    s.lastStatus[subtask.id] = status
                 }
-                lastStatus[subtask.id] = status
             }
         }
     }
 
     func observe(_ cluster: Cluster) {
-        let state = ObservedCluster(cluster)
-        if let i = observed.clusters.firstIndex(where: { $0.id == cluster.id }) {
-            observed.clusters[i] = state
-        } else {
-            observed.clusters.append(state)
+        let observedCluster = ObservedCluster(cluster)
+        state.withLock { s in
+            if let i = s.observed.clusters.firstIndex(where: { $0.id == cluster.id }) {
+                s.observed.clusters[i] = observedCluster
+            } else {
+                s.observed.clusters.append(observedCluster)
+            }
         }
     }
 }
