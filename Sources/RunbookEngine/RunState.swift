@@ -163,8 +163,12 @@ struct StepFailure: Error {
     var targetFailure = false
     /// The run was interrupted while this step ran.
     var isInterruption = false
-    /// The OCP call failed in a way that may pass (rate limit, gateway error, no answer).
+    /// The OCP call failed in a way that may pass (rate limit, server error, no answer, an
+    /// unreadable answer).
     var passingStatus = false
+    /// The target could not be reached (refused connection, DNS, TLS): a poll tries again, for
+    /// at most the run's ``PollSchedule/unreachableLimit``.
+    var unreachable = false
 
     init(_ message: String, expected: String? = nil, found: String? = nil) {
         self.message = message
@@ -176,7 +180,10 @@ struct StepFailure: Error {
         self.init(error.description)
         targetFailure = error.isTargetFailure
         isInterruption = error.kind == .cancelled
-        passingStatus = error.kind == .timeout || [429, 502, 503, 504].contains(error.httpStatus ?? 0)
+        unreachable = error.kind == .unreachable
+        passingStatus =
+            error.kind == .timeout || error.kind == .invalidResponse || error.httpStatus == 429
+            || (500...599).contains(error.httpStatus ?? 0)
         if isInterruption { message = "interrupted" }
     }
 

@@ -66,8 +66,17 @@ struct RunCommand: AsyncParsableCommand {
             valueName: "speed"))
     var speed: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "How long an await goes on polling a target it cannot reach before the run ends with exit 3 (other failed polls are tried again until the await's own timeout).",
+            valueName: "duration"))
+    var unreachableLimit: String = "5m"
+
     func validate() throws {
         _ = try CheckCommand.parseVariables(variables)
+        guard let limit = DurationText.parse(unreachableLimit), limit > .zero else {
+            throw ValidationError("--unreachable-limit '\(unreachableLimit)' is not a duration: write one such as 90s, 5m or 1h.")
+        }
         if noLog && log != nil { throw ValidationError("--log and --no-log cannot be used together.") }
         if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together.") }
         if let speed, SimulationSpeed(speed) == nil {
@@ -116,7 +125,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         let configuration = RunConfiguration(
             fileSHA256: Digest.sha256Hex(bytes), notes: notes, environment: environment, assumeYes: yes,
-            confirm: { question in await TerminalPrompt.ask(question) })
+            confirm: { question in await TerminalPrompt.ask(question) },
+            polling: PollSchedule(unreachableLimit: DurationText.parse(unreachableLimit) ?? .seconds(300)))
 
         let trap = SignalTrap()
         let finished = await RunbookRunner.run(
