@@ -216,7 +216,7 @@ extension Interpreter {
             return s
         }
         @Sendable func body(_ index: Int) -> StepBody {
-            .loop(at: loop, item: index, StepPosition.Item(variable: variable, value: items[index].text))
+            .loop(at: loop, item: index, StepPosition.Item(variable: variable, value: items[index].itemLabel(index: index)))
         }
         /// Records the steps of items that will not run.
         func skipItems(_ indices: some Sequence<Int>) async {

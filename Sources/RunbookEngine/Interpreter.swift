@@ -245,12 +245,28 @@ public final class Interpreter<C: RunClock>: Sendable {
                     position: position, location: step.location, phrase: label, startedAt: timestamp(),
                     runTimeMs: context.runTimeMs(startedAt))))
         let trace = StepTrace(position: position, phrase: label)
-        let calls = OCPCallLog()
+        // With a sink that shows calls as they happen (--verbose), each call goes to it in order
+        // through a stream, and the step's end waits until all have been shown.
+        var live: AsyncStream<OCPCallRecord>.Continuation?
+        var shown: Task<Void, Never>?
+        var observer: (@Sendable (OCPCallRecord) -> Void)?
+        if log.wantsCalls {
+            let (stream, continuation) = AsyncStream<OCPCallRecord>.makeStream()
+            live = continuation
+            observer = { call in continuation.yield(call) }
+            let log = self.log
+            shown = Task {
+                for await call in stream { await log.call(call, at: position) }
+            }
+        }
+        let calls = OCPCallLog(observer: observer)
         var outcome: StepOutcome
         var failure: StepFailure?
         let result: Result<Scope, StepFailure> = await OCPCallLog.$current.withValue(calls) {
             await self.runWithinDeadline(step, scope: scope, trace: trace, context: context)
         }
+        live?.finish()
+        await shown?.value
         if case .success(let after) = result { scope = after }
         switch result {
         case .success:

@@ -104,7 +104,7 @@ struct CheckCommand: AsyncParsableCommand {
             }
         }
         if format == .json {
-            FileHandle.standardOutput.write(Data(CheckReport.json(all).utf8))
+            Console.print(CheckReport.json(all))
         }
         Self.writeError(
             CheckReport.summary(files: files.count, invalidFiles: invalid, errors: errors, warnings: warnings) + "\n")
@@ -146,7 +146,7 @@ struct CheckCommand: AsyncParsableCommand {
             fastest = min(fastest, checked - again)
         }
         if outline, let runbook = result.runbook {
-            FileHandle.standardOutput.write(Data(runbook.document.outline.utf8))
+            Console.print(runbook.document.outline)
         }
         if timing {
             Self.writeError(
@@ -169,6 +169,6 @@ struct CheckCommand: AsyncParsableCommand {
     }
 
     static func writeError(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        Console.printError(text)
     }
 }

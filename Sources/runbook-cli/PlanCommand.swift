@@ -59,7 +59,7 @@ struct PlanCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let steps = Planner(environment: environment).plan(runbook)
-        print(Self.render(runbook, steps, target: resolved.target.description))
+        Console.print(Self.render(runbook, steps, target: resolved.target.description) + "\n")
     }
 
     static func render(_ runbook: CheckedRunbook, _ steps: [PlannedStep], target: String?) -> String {

@@ -27,7 +27,7 @@ enum Preparation {
             bytes: bytes, file: path, predefinedVariables: predefined, environment: environment)
         let source = SourceText(path: path, text: String(decoding: bytes, as: UTF8.self))
         for diagnostic in result.diagnostics {
-            FileHandle.standardError.write(Data((diagnostic.rendered(source: source) + "\n").utf8))
+            Console.printError((diagnostic.rendered(source: source) + "\n"))
         }
         guard let runbook = result.runbook else {
             let errors = result.diagnostics.count { $0.severity == .error }
@@ -38,6 +38,6 @@ enum Preparation {
     }
 
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data("runbook: error: \(message)\n".utf8))
+        Console.printError("runbook: error: \(message)\n")
     }
 }

@@ -253,7 +253,7 @@ struct RunCommandTests {
           - note: cleaned up
         """
 
-    @Test(arguments: [SIGINT, SIGTERM])
+    @Test(arguments: [SIGINT, SIGTERM, SIGHUP])
     func signalStopsTheRunRunsFinallyAndExits130(signal: Int32) async throws {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -262,7 +262,11 @@ struct RunCommandTests {
         let result = try await CLI.run(["run", file, "--log", journal], in: folder, signal: signal, after: "✔ note: two")
         #expect(result.status == 130)
         #expect(result.signalled == false)
-        #expect(result.stderr.contains("runbook: interrupted; stopping"))
+        let notice = [
+            SIGINT: "runbook: interrupted; stopping", SIGTERM: "runbook: terminated (SIGTERM); stopping",
+            SIGHUP: "runbook: the terminal hung up (SIGHUP); stopping as for SIGTERM",
+        ]
+        #expect(result.stderr.contains(notice[signal] ?? "?"), "\(result.stderr)")
         #expect(result.stdout.contains("✘ sleep: 30s"))
         #expect(result.stdout.contains("✔ note: cleaned up"))
         #expect(result.stdout.contains("INTERRUPTED"))
@@ -291,6 +295,36 @@ struct RunCommandTests {
         #expect(records.count >= 4)
         #expect(records.first.map { if case .runStarted = $0 { true } else { false } } == true)
         #expect(!records.contains { if case .runFinished = $0 { true } else { false } })
+    }
+}
+
+extension RunCommandTests {
+    /// `runbook run drill.yaml | head -1`: the run outlives its output.
+    @Test func aClosedStandardOutputDoesNotStopTheRun() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let journal = folder.appendingPathComponent("drill.jsonl").path
+        // The output is closed at the first step; the rest is written after, once the sleep ends.
+        let file = try CLI.write(
+            """
+            runbook: Outlive the output
+            steps:
+              - note: one
+              - sleep: 300ms
+              - note: two
+              - note: three
+            """, to: folder, as: "drill.yaml")
+        let result = try await CLI.run(
+            ["run", file, "--speed", "realtime", "--log", journal], in: folder, after: "✔ note: one", closeOutput: true)
+        #expect(result.signalled == false, "killed by signal \(result.status)")
+        #expect(result.status == 0, "\(result.stderr)")
+        let records = try CLI.journal(at: journal)
+        guard case .runFinished(let finished)? = records.last else {
+            Issue.record("the journal has no run-finished record")
+            return
+        }
+        #expect(finished.outcome == .passed)
+        #expect(records.count == 10)
     }
 }
 
@@ -330,19 +364,22 @@ enum CLI {
         var seconds: Double
     }
 
-    /// Runs the binary in `folder` with a plain environment (no NO_COLOR games, no OCP credentials).
-    /// With `signal`, sends it once standard output shows `marker`. A run still going after 60 s is
-    /// killed, so a hung run fails the test instead of hanging the suite.
+    /// Runs the binary in `folder` with a plain environment (no NO_COLOR games, no OCP credentials),
+    /// with SIGPIPE at its default as a shell starts it (this test process ignores it). With
+    /// `signal`, sends it once standard output shows `marker`; with `closeOutput`, closes the
+    /// reading end of its standard output there instead (`| head`). A run still going after 60 s
+    /// is killed, so a hung run fails the test instead of hanging the suite.
     static func run(
         _ arguments: [String], in folder: URL, signal: Int32? = nil, after marker: String = "",
-        environment extra: [String: String] = [:]
+        closeOutput: Bool = false, environment extra: [String: String] = [:]
     ) async throws -> Result {
         let binary = try RunbookBinary.require()
         return try await withCheckedThrowingContinuation { continuation in
             // Blocking reads and waits run on a thread of their own, not on the test's executor.
             Thread.detachNewThread {
                 do {
-                    continuation.resume(returning: try runBlocking(binary, arguments, folder, signal, marker, extra))
+                    continuation.resume(
+                        returning: try runBlocking(binary, arguments, folder, signal, marker, closeOutput, extra))
                 } catch {
                     continuation.resume(throwing: error)
                 }
@@ -352,11 +389,11 @@ enum CLI {
 
     private static func runBlocking(
         _ binary: URL, _ arguments: [String], _ folder: URL, _ signal: Int32?, _ marker: String,
-        _ extra: [String: String]
+        _ closeOutput: Bool, _ extra: [String: String]
     ) throws -> Result {
         let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["--default-signal=PIPE", binary.path] + arguments
         process.currentDirectoryURL = folder
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("OCP_") && !$0.key.hasPrefix("RUNBOOK_") }
         environment.merge(extra) { $1 }
@@ -383,6 +420,10 @@ enum CLI {
             if !signalled, let signal, String(decoding: stdout, as: UTF8.self).contains(marker) {
                 kill(process.processIdentifier, signal)
                 signalled = true
+            }
+            if closeOutput, String(decoding: stdout, as: UTF8.self).contains(marker) {
+                try out.fileHandleForReading.close()
+                break
             }
         }
         process.waitUntilExit()
