@@ -16,6 +16,9 @@ extension Interpreter {
             }
             if Task.isCancelled { throw StepFailure.interrupted }
         }
+        if descriptor.isAction, let lost = log.writeFailure {
+            throw StepFailure("not started: the step log cannot be written (\(lost)), and no cluster action starts without it")
+        }
         if trace.position.block == .steps, context.runTimedOut(clock.now), let timeout = runbook.timeout {
             let limit = (try? duration(timeout, in: scope)).map { " (\(DurationText.format($0)))" } ?? ""
             throw StepFailure("not started: the runbook's timeout\(limit) has passed")

@@ -55,7 +55,7 @@ public final class Interpreter<C: RunClock>: Sendable {
         await log.write(
             .runStarted(
                 RunStarted(
-                    title: runbook.title, file: runbook.file, sha256: configuration.fileSHA256,
+                    runId: configuration.runId, title: runbook.title, file: runbook.file, sha256: configuration.fileSHA256,
                     target: configuration.target, user: configuration.user, toolVersion: RunbookVersion.current,
                     variables: variables, simulationSpeed: configuration.simulationSpeed,
                     startedAt: timestamp(), notes: configuration.notes)))
@@ -112,7 +112,11 @@ public final class Interpreter<C: RunClock>: Sendable {
         let interrupted = state.isInterrupted
         let outcome: RunOutcome
         var reason: String?
-        if let target = state.targetFailure {
+        if let lost = log.writeFailure {
+            // Whatever the steps did, the run's evidence is incomplete: it cannot pass.
+            outcome = .journalFailed
+            reason = "the step log could not be written (\(lost)); no cluster action was started after that"
+        } else if let target = state.targetFailure {
             outcome = .targetFailed
             reason = target
         } else if interrupted {
@@ -244,6 +248,8 @@ public final class Interpreter<C: RunClock>: Sendable {
                 StepStarted(
                     position: position, location: step.location, phrase: label, startedAt: timestamp(),
                     runTimeMs: context.runTimeMs(startedAt))))
+        // A step that starts or changes work is on disk as started before its call can leave.
+        if step.descriptor.isAction { await log.sync() }
         let trace = StepTrace(position: position, phrase: label)
         // With a sink that shows calls as they happen (--verbose), each call goes to it in order
         // through a stream, and the step's end waits until all have been shown.
@@ -283,11 +289,24 @@ public final class Interpreter<C: RunClock>: Sendable {
             .stepFinished(
                 StepFinished(
                     position: position, location: step.location, phrase: label, outcome: outcome,
-                    message: failure?.message ?? trace.message, expected: failure?.expected, found: failure?.found,
+                    message: (failure?.message ?? trace.message).map { Self.bounded($0, to: Self.maxMessageLength) },
+                    expected: failure?.expected.map { Self.bounded($0, to: Self.maxMessageLength) },
+                    found: failure?.found.map { Self.bounded($0, to: Self.maxMessageLength) },
                     durationMs: startedAt.duration(to: clock.now).milliseconds,
                     wallDurationMs: wallStart.duration(to: .now).milliseconds, observed: trace.observed,
                     calls: calls.calls)))
         return outcome
+    }
+
+    /// The most characters of a step's phrase in the step log (its variables filled in).
+    static var maxPhraseLength: Int { 1000 }
+    /// The most characters of a step's message (a `note` of a long list), expected or found.
+    static var maxMessageLength: Int { 64_000 }
+
+    /// `text`, or its first `limit` characters and how many more there were.
+    static func bounded(_ text: String, to limit: Int) -> String {
+        guard text.count > limit else { return text }
+        return String(text.prefix(limit)) + "… (\(text.count - limit) more characters)"
     }
 
     /// Runs a step's action, cancelled when its deadline passes: its `timeout`, or the run's.

@@ -7,6 +7,8 @@ import RunbookSupport
 /// What a run needs besides the runbook and the OCP client: who runs it, against what, how to
 /// confirm, and how to poll.
 public struct RunConfiguration: Sendable {
+    /// The run's identifier (a random UUID unless given), on every line of its journal.
+    public var runId: String
     /// `embedded` or the OCP base URL, for the log.
     public var target: String
     /// The user running the runbook, for the log.
@@ -27,11 +29,12 @@ public struct RunConfiguration: Sendable {
     public var polling: PollSchedule
 
     public init(
-        target: String = "embedded", user: String = RunConfiguration.currentUser, fileSHA256: String = "",
+        runId: String = UUID().uuidString.lowercased(), target: String = "embedded", user: String = RunConfiguration.currentUser, fileSHA256: String = "",
         simulationSpeed: String? = nil, notes: [String] = [], environment: [String: String] = [:],
         assumeYes: Bool = false, confirm: @escaping @Sendable (String) async -> Bool? = { _ in nil },
         polling: PollSchedule = PollSchedule()
     ) {
+        self.runId = runId
         self.target = target
         self.user = user
         self.fileSHA256 = fileSHA256

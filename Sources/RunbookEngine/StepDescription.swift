@@ -9,9 +9,13 @@ extension Interpreter {
     /// The step as the log shows it: its `name` when given, else the phrase with its values
     /// resolved in OCP's words: `failover cluster: 6`, `await task status: SUCCESSFUL`,
     /// `assert cluster 6: type PRIMARY, status RUNNING`.
+    /// The step's `name`, or its phrase with values resolved; at most ``maxPhraseLength`` characters.
     func phrase(of step: Step, scope: Scope) -> String {
-        if let name = step.options.name, let value = try? evaluate(name, in: scope) { return value.text }
-        return StepDescription(resolve: { try? self.evaluate($0, in: scope) }).describe(step.action)
+        if let name = step.options.name, let value = try? evaluate(name, in: scope) {
+            return Self.bounded(value.text, to: Self.maxPhraseLength)
+        }
+        let text = StepDescription(resolve: { try? self.evaluate($0, in: scope) }).describe(step.action)
+        return Self.bounded(text, to: Self.maxPhraseLength)
     }
 }
 

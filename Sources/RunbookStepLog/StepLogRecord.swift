@@ -31,8 +31,11 @@ public enum RunOutcome: String, Sendable, Hashable, Codable {
     case failed
     /// The target could not be reached or refused the credentials (exit 3).
     case targetFailed = "target-failed"
-    /// SIGINT or SIGTERM (exit 130).
+    /// SIGINT, SIGTERM or SIGHUP (exit 130).
     case interrupted
+    /// The step log could not be written durably (exit 4): what the run did is not fully on
+    /// record, so it cannot pass, and it started no cluster action after that.
+    case journalFailed = "journal-failed"
 
     /// The process exit status of a run that ended this way.
     public var exitStatus: Int32 {
@@ -40,6 +43,7 @@ public enum RunOutcome: String, Sendable, Hashable, Codable {
         case .passed: 0
         case .failed: 1
         case .targetFailed: 3
+        case .journalFailed: 4
         case .interrupted: 130
         }
     }
@@ -144,6 +148,8 @@ extension StepPosition: Codable {
 
 /// The run's start: what was run, from which file, against what, by whom.
 public struct RunStarted: Sendable, Hashable, Codable {
+    /// The run's identifier, also on every line of its journal.
+    public var runId: String
     public var title: String
     public var file: String
     /// Hex SHA-256 of the runbook file's bytes.
@@ -162,9 +168,10 @@ public struct RunStarted: Sendable, Hashable, Codable {
     public var notes: [String]
 
     public init(
-        title: String, file: String, sha256: String, target: String, user: String, toolVersion: String,
+        runId: String, title: String, file: String, sha256: String, target: String, user: String, toolVersion: String,
         variables: [String: JSONValue], simulationSpeed: String?, startedAt: OCPTimestamp, notes: [String] = []
     ) {
+        self.runId = runId
         self.title = title
         self.file = file
         self.sha256 = sha256

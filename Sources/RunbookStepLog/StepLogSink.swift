@@ -40,6 +40,14 @@ public protocol StepLogSink: Sendable {
     func call(_ call: OCPCallRecord, at position: StepPosition) async
     /// Whether this sink shows calls as they happen.
     var wantsCalls: Bool { get }
+    /// Why this sink could not keep a record durably, once that has happened: the engine then
+    /// starts no cluster action (a journal is the run's evidence). Nil for sinks that cannot fail
+    /// that way, such as the terminal.
+    var writeFailure: String? { get }
+    /// Returns once every record taken so far is durable (on disk, for a journal): the engine
+    /// calls it before a step that starts or changes work sends its call, so the journal shows
+    /// the step began before OCP can have seen it.
+    func sync() async
     /// The run is over: flush and close.
     func close() async
 }
@@ -49,6 +57,8 @@ extension StepLogSink {
     public var wantsProgress: Bool { false }
     public func call(_ call: OCPCallRecord, at position: StepPosition) async {}
     public var wantsCalls: Bool { false }
+    public var writeFailure: String? { nil }
+    public func sync() async {}
     public func close() async {}
 }
 
@@ -81,12 +91,20 @@ public struct StepLog: Sendable {
         for sink in sinks where sink.wantsProgress { await sink.progress(update) }
     }
 
+    /// The first sink's ``StepLogSink/writeFailure``, if any.
+    public var writeFailure: String? { sinks.lazy.compactMap(\.writeFailure).first }
+
     public func call(_ call: OCPCallRecord, at position: StepPosition) async {
         guard wantsCalls else { return }
         var call = call
         call.path = redaction.apply(call.path)
         call.note = call.note.map(redaction.apply)
         for sink in sinks where sink.wantsCalls { await sink.call(call, at: position) }
+    }
+
+    /// Waits until every sink has made what it took durable (``StepLogSink/sync()``).
+    public func sync() async {
+        for sink in sinks { await sink.sync() }
     }
 
     public func close() async {

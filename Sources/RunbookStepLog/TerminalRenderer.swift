@@ -201,6 +201,7 @@ public actor TerminalRenderer: StepLogSink {
         case .failed: verdict = paint("FAILED", .red, .bold)
         case .targetFailed: verdict = paint("TARGET FAILED", .red, .bold)
         case .interrupted: verdict = paint("INTERRUPTED", .yellow, .bold)
+        case .journalFailed: verdict = paint("STEP LOG FAILED", .red, .bold)
         }
         var time = DurationText.format(.milliseconds(r.durationMs))
         if abs(r.durationMs - r.wallDurationMs) > 500 {

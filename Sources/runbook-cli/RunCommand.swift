@@ -19,21 +19,24 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             The file is checked first; an invalid file runs nothing. With no target the runbook runs \
             against the embedded OCP simulator (set up by its `simulate:` block), so a drill can be \
-            rehearsed on any machine; `--target URL` (or the file's `target:`, or RUNBOOK_TARGET) runs \
-            the same file against a real OCP.
+            rehearsed on any machine; `--target URL` (or RUNBOOK_TARGET, the credentials file's \
+            `target:`, or the runbook's own `target:`, in that order) runs the same file against a real \
+            OCP. Credentials go only to a target the operator chose (not the runbook's alone, unless \
+            --trust-runbook-target).
 
             Progress goes to standard output: live on a terminal, plain lines otherwise. The step log is \
             also written as JSON Lines, one record per line, synced as the run goes, to \
-            runbook-logs/<file-stem>-<UTC time>.jsonl unless --log or --no-log says otherwise; its path \
-            is printed at the end.
+            runbook-logs/<file-stem>-<UTC time>.jsonl (never one that exists) unless --log or --no-log \
+            says otherwise; its path is printed at the end.
 
             Ctrl-C (SIGINT), SIGTERM or SIGHUP (the terminal went away) stops the waiting step, starts \
             no new cluster action, runs `finally` and exits 130; a second Ctrl-C exits at once. A closed \
             or full standard output (`| head`) does not stop the run: it goes on, and the journal has \
             every record.
 
-            Exit status: 0 all steps passed, 1 a step failed, 2 the runbook is invalid, 3 the target \
-            could not be reached or refused the credentials, 130 interrupted.
+            Exit status: 0 all steps passed, 1 a step failed, 2 the runbook is invalid or its target or \
+            credentials cannot be used, 3 the target could not be reached or refused the credentials, 4 \
+            the step log could not be written (no cluster action starts after that), 130 interrupted.
             """
     )
 
@@ -50,7 +53,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Answer yes to every `confirm` step.")
     var yes = false
 
-    @Option(help: ArgumentHelp("Write the step log to this file.", valueName: "path"))
+    @Option(help: ArgumentHelp("Write the step log to this file (new or empty: one that holds another run's records is refused).", valueName: "path"))
     var log: String?
 
     @Flag(help: "Do not write a step log file.")
@@ -103,13 +106,23 @@ struct RunCommand: AsyncParsableCommand {
         let runTarget = resolved.target
 
         var journal: JournalWriter?
+        // A journal over the file-size limit fails its write (EFBIG) and the run says so, instead
+        // of the process being killed by SIGXFSZ.
+        signal(SIGXFSZ, SIG_IGN)
         if !noLog {
-            let path = log ?? JournalWriter.defaultPath(for: file, at: Date())
             do {
-                journal = try JournalWriter(path: path)
+                if let log {
+                    journal = try JournalWriter(path: log)
+                } else {
+                    journal = try JournalWriter.creatingUnique(path: JournalWriter.defaultPath(for: file, at: Date()))
+                }
+            } catch where error.exists {
+                Preparation.printError(
+                    "the step log \(error.path) exists already, and a run never writes into another's; choose another path with --log, or remove it")
+                throw ExitCode(RunOutcome.journalFailed.exitStatus)
             } catch {
                 Preparation.printError("\(error); choose another with --log PATH, or run with --no-log")
-                throw ExitCode(1)
+                throw ExitCode(RunOutcome.journalFailed.exitStatus)
             }
         }
         let renderer = TerminalRenderer(style: .forStandardOutput(verbose: verbose, quiet: quiet))

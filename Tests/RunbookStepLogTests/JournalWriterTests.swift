@@ -20,7 +20,7 @@ import Testing
         return [
             .runStarted(
                 RunStarted(
-                    title: "Drill", file: "drill.yaml", sha256: String(repeating: "ab", count: 32), target: "embedded",
+                    runId: "5d0b7a52-3f1e-4c1b-9d7e-2f4c1a9b8e01", title: "Drill", file: "drill.yaml", sha256: String(repeating: "ab", count: 32), target: "embedded",
                     user: "sre", toolVersion: RunbookVersion.current, variables: ["standby": .number(6)],
                     simulationSpeed: "instant", startedAt: at)),
             .stepStarted(StepStarted(position: position, location: location, phrase: "failover cluster: 6", startedAt: at, runTimeMs: 0)),
@@ -55,6 +55,8 @@ import Testing
         let decoded = try lines.map { try JSONDecoder().decode(StepLogRecord.self, from: Data($0.utf8)) }
         #expect(decoded == Self.sampleRecords())
         #expect(lines[0].hasPrefix(#"{"file":"drill.yaml""#))
+        // Every line names its run, the first record's.
+        #expect(lines.allSatisfy { $0.contains(#""runId":"5d0b7a52-3f1e-4c1b-9d7e-2f4c1a9b8e01""#) })
         #expect(lines[2].contains(#""record":"step-finished""#))
     }
 
@@ -81,8 +83,66 @@ import Testing
     }
 
     @Test func defaultPathUsesStemAndUTCTime() {
-        let date = Date(timeIntervalSince1970: 1_795_750_200)  // 2026-11-27T03:30:00Z
-        #expect(JournalWriter.defaultPath(for: "examples/failover-drill.yaml", at: date) == "runbook-logs/failover-drill-20261127T033000Z.jsonl")
+        let date = Date(timeIntervalSince1970: 1_795_750_200.25)  // 2026-11-27T03:30:00.250Z
+        #expect(
+            JournalWriter.defaultPath(for: "examples/failover-drill.yaml", at: date)
+                == "runbook-logs/failover-drill-20261127T033000.250Z.jsonl")
+    }
+
+    @Test func uniquePathsNeverReuseAFile() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("run.jsonl").path
+        let writers = try (0..<3).map { _ in try JournalWriter.creatingUnique(path: path) }
+        #expect(writers.map { ($0.path as NSString).lastPathComponent } == ["run.jsonl", "run-2.jsonl", "run-3.jsonl"])
+        for w in writers { await w.close() }
+    }
+
+    @Test func aFileThatHoldsRecordsIsNotWrittenInto() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let first = try JournalWriter(path: path)
+        await first.write(Self.sampleRecords()[0])
+        await first.close()
+        #expect(throws: JournalError.self) { try JournalWriter(path: path) }
+        // Appending is for a resumed run, which asks for it.
+        let resumed = try JournalWriter(path: path, mode: .append)
+        await resumed.close()
+    }
+
+    @Test func aFullDiskStopsTheJournalAndSaysWhy() async throws {
+        let writer = try JournalWriter(path: "/dev/full")
+        for record in Self.sampleRecords() { await writer.write(record) }
+        await writer.sync()
+        #expect(writer.failure?.hasPrefix("cannot write /dev/full: No space left on device") == true)
+        #expect(writer.writeFailure == writer.failure)
+        await writer.close()
+    }
+
+    @Test func noLineIsLongerThanTheBound() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let writer = try JournalWriter(path: path, runId: "r1")
+        let list = "[" + (0..<200_000).map(String.init).joined(separator: ", ") + "]"
+        let huge = StepFinished(
+            position: .top(.steps, 0), location: SourceLocation(file: "f.yaml", line: 1, column: 1),
+            phrase: "note: \(list)", outcome: .passed, message: list, durationMs: 0, wallDurationMs: 0,
+            calls: Array(
+                repeating: OCPCallRecord(method: "GET", path: "/api/v2/tasks/instances/1", status: 200, traceId: nil, durationMs: 1),
+                count: 20_000))
+        await writer.write(.stepFinished(huge))
+        await writer.close()
+        let line = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(line.utf8.count <= JournalWriter.maxLineBytes + 1)
+        let decoded = try JSONDecoder().decode(JournalLine.self, from: Data(line.utf8))
+        #expect(decoded.runId == "r1")
+        #expect(line.contains(#""truncated":true"#))
+        guard case .stepFinished(let step) = decoded.record else {
+            Issue.record("not a step-finished record")
+            return
+        }
+        #expect(step.message?.hasSuffix("more bytes)") == true)
+        #expect(step.calls.count == 1000)
     }
 }
 

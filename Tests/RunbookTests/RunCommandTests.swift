@@ -230,7 +230,7 @@ struct RunCommandTests {
         let logs = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("runbook-logs").path)
         #expect(logs.count == 1)
         let name = try #require(logs.first)
-        #expect(name.wholeMatch(of: /failover-drill-\d{8}T\d{6}Z\.jsonl/) != nil, "\(name)")
+        #expect(name.wholeMatch(of: /failover-drill-\d{8}T\d{6}\.\d{3}Z\.jsonl/) != nil, "\(name)")
         #expect(result.stdout.contains("step log: runbook-logs/\(name)\n"))
         // --quiet: only failures and the summary.
         #expect(!result.stdout.contains("✔"))
@@ -328,6 +328,75 @@ extension RunCommandTests {
     }
 }
 
+extension RunCommandTests {
+    /// A disk that fills mid-run: the journal ends at a whole line, the run starts no cluster
+    /// action after that, and it exits 4 saying so.
+    @Test func aJournalThatCannotBeWrittenStopsTheRunBeforeItsNextAction() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let journal = folder.appendingPathComponent("drill.jsonl").path
+        let file = try CLI.write(
+            """
+            runbook: Fill the disk
+            steps:
+              - failover cluster: 6
+              - await task status: SUCCESS
+              - switchover cluster: 6
+            """, to: folder, as: "drill.yaml")
+        // 8 KiB: the await's record, with its polls, does not fit.
+        let result = try await CLI.run(["run", file, "--log", journal], in: folder, fileSizeLimitBlocks: 16)
+        #expect(result.signalled == false, "killed by signal \(result.status)")
+        #expect(result.status == 4, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("not started: the step log cannot be written"))
+        #expect(result.stdout.contains("STEP LOG FAILED"))
+        // Every line is a whole record; the file was cut back to its last whole line.
+        let data = try #require(FileManager.default.contents(atPath: journal))
+        #expect(data.count <= 8192)
+        #expect(data.last == 0x0A)
+        let records = try CLI.journal(at: journal)
+        #expect(!records.isEmpty)
+        #expect(!records.contains { if case .runFinished = $0 { true } else { false } })
+    }
+
+    @Test func everyJournalLineCarriesTheRunIdAndDefaultNamesNeverCollide() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = try CLI.write("runbook: t\nsteps:\n  - note: hello\n", to: folder, as: "t.yaml")
+        for _ in 0..<3 {
+            let result = try await CLI.run(["run", file], in: folder)
+            #expect(result.status == 0)
+        }
+        let logs = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("runbook-logs").path)
+        #expect(logs.count == 3)
+        var runIds = Set<String>()
+        for name in logs {
+            let path = folder.appendingPathComponent("runbook-logs").appendingPathComponent(name).path
+            let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+                try JSONDecoder().decode(JournalLine.self, from: Data($0.utf8))
+            }
+            let ids = Set(lines.compactMap(\.runId))
+            #expect(ids.count == 1 && lines.allSatisfy { $0.runId != nil })
+            runIds.formUnion(ids)
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        }
+        #expect(runIds.count == 3)
+    }
+
+    @Test func aLogThatHoldsAnotherRunIsRefused() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = try CLI.write("runbook: t\nsteps:\n  - note: hello\n", to: folder, as: "t.yaml")
+        let journal = folder.appendingPathComponent("t.jsonl").path
+        #expect(try await CLI.run(["run", file, "--log", journal], in: folder).status == 0)
+        let before = try String(contentsOfFile: journal, encoding: .utf8)
+        let again = try await CLI.run(["run", file, "--log", journal], in: folder)
+        #expect(again.status == 4)
+        #expect(again.stderr.contains("exists already, and a run never writes into another's"))
+        #expect(try String(contentsOfFile: journal, encoding: .utf8) == before)
+    }
+}
+
 // MARK: - Running the binary
 
 enum CLI {
@@ -371,7 +440,7 @@ enum CLI {
     /// is killed, so a hung run fails the test instead of hanging the suite.
     static func run(
         _ arguments: [String], in folder: URL, signal: Int32? = nil, after marker: String = "",
-        closeOutput: Bool = false, environment extra: [String: String] = [:]
+        closeOutput: Bool = false, fileSizeLimitBlocks: Int? = nil, environment extra: [String: String] = [:]
     ) async throws -> Result {
         let binary = try RunbookBinary.require()
         return try await withCheckedThrowingContinuation { continuation in
@@ -379,7 +448,8 @@ enum CLI {
             Thread.detachNewThread {
                 do {
                     continuation.resume(
-                        returning: try runBlocking(binary, arguments, folder, signal, marker, closeOutput, extra))
+                        returning: try runBlocking(
+                            binary, arguments, folder, signal, marker, closeOutput, fileSizeLimitBlocks, extra))
                 } catch {
                     continuation.resume(throwing: error)
                 }
@@ -389,11 +459,19 @@ enum CLI {
 
     private static func runBlocking(
         _ binary: URL, _ arguments: [String], _ folder: URL, _ signal: Int32?, _ marker: String,
-        _ closeOutput: Bool, _ extra: [String: String]
+        _ closeOutput: Bool, _ fileSizeLimitBlocks: Int?, _ extra: [String: String]
     ) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["--default-signal=PIPE", binary.path] + arguments
+        if let fileSizeLimitBlocks {
+            // `ulimit -f` counts blocks of 512 bytes in POSIX sh.
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments =
+                ["-c", "ulimit -f \(fileSizeLimitBlocks) && exec \"$0\" \"$@\"", "/usr/bin/env", "--default-signal=PIPE", binary.path]
+                + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["--default-signal=PIPE", binary.path] + arguments
+        }
         process.currentDirectoryURL = folder
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("OCP_") && !$0.key.hasPrefix("RUNBOOK_") }
         environment.merge(extra) { $1 }
