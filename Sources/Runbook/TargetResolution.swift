@@ -78,7 +78,11 @@ extension TargetRequest {
         } catch {
             throw TargetProblem(message: error.description)
         }
-        let runbookTarget = try self.runbookTarget(runbook)
+        // The runbook's own target matters only when the operator chose none: then a variable it
+        // reads that is unset or empty is an error; otherwise it is read only to note the override.
+        let operatorChose =
+            commandLine != nil || environment["RUNBOOK_TARGET"] != nil || fileValues["target"] != nil
+        let runbookTarget = operatorChose ? try? self.runbookTarget(runbook) : try self.runbookTarget(runbook)
 
         var choice: (String, ResolvedTarget.Source)
         if let commandLine {

@@ -54,6 +54,8 @@ import Testing
             == "https://ocp:8080 from the runbook's target")
         #expect(try Self.description(Self.resolve(target: nil)) == "embedded from the default")
         #expect(try Self.description(Self.resolve(target: "embedded")) == "embedded from the runbook's target")
+        // A target the operator chose makes the runbook's unused: its unset variable is no error.
+        #expect(try Self.description(Self.resolve(target: "${env.OCP_URL}", commandLine: "embedded")) == "embedded from --target")
     }
 
     @Test func theOperatorsChoiceWinsOverTheRunbooks() throws {
