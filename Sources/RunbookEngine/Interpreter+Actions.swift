@@ -239,7 +239,7 @@ extension Interpreter {
             trace.message = "\(items.count) item\(items.count == 1 ? "" : "s") passed"
             return
         }
-        var limit = items.count
+        var limit = ForEachBlock.defaultMaxConcurrency
         if let maxConcurrency = step.options.maxConcurrency {
             switch maxConcurrency.kind {
             case .fixed(let n): limit = n
@@ -289,7 +289,8 @@ extension Interpreter {
             let more = failures.count > 5 ? " and \(failures.count - 5) more" : ""
             throw StepFailure("\(failures.count) of \(items.count) items failed: \(shown)\(more)")
         }
-        trace.message = "\(items.count) item\(items.count == 1 ? "" : "s") passed, at most \(min(limit, items.count)) at once"
+        let byDefault = step.options.maxConcurrency == nil && items.count > limit ? " (the default)" : ""
+        trace.message = "\(items.count) item\(items.count == 1 ? "" : "s") passed, at most \(min(limit, items.count)) at once\(byDefault)"
     }
 }
 

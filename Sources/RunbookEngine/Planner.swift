@@ -109,6 +109,16 @@ public struct Planner: Sendable {
                 let items: [ExprValue]
                 if case .list(let list)? = evaluate(loop.list, scope) { items = list } else { items = [] }
                 detail = "\(items.count) item\(items.count == 1 ? "" : "s")" + (loop.parallel ? ", concurrently" : ", in order")
+                if loop.parallel {
+                    var limit = ForEachBlock.defaultMaxConcurrency
+                    switch step.options.maxConcurrency?.kind {
+                    case .fixed(let n)?: limit = n
+                    case .expression(let e)?:
+                        if case .scalar(.int(let n))? = evaluate(e, scope) { limit = n }
+                    case nil: break
+                    }
+                    if items.count > limit { detail = (detail ?? "") + ", at most \(limit) at once" }
+                }
                 out.append(
                     PlannedStep(
                         position: position, location: step.location, phrase: phrase, calls: [], changesSystem: false,

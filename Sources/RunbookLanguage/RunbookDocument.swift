@@ -260,8 +260,11 @@ package struct ForEachBlock: Sendable, Hashable {
     package var list: Expr
     package var body: [Step]
     /// True for `in parallel for each`: items run concurrently, each with its own current task,
-    /// at most ``StepOptions/maxConcurrency`` at once.
+    /// at most ``StepOptions/maxConcurrency`` at once (``defaultMaxConcurrency`` without it).
     package var parallel: Bool
+
+    /// How many items of an `in parallel for each` run at once when it says no `max concurrency`.
+    package static let defaultMaxConcurrency = 100
 
     package init(variable: Name, list: Expr, body: [Step], parallel: Bool) {
         self.variable = variable

@@ -427,6 +427,15 @@ import Testing
         #expect(run.finished.durationMs < Int64(rounds) * 110_000)
     }
 
+    @Test func withoutMaxConcurrencyAtMostAHundredRunAtOnce() async throws {
+        let run = try await Engine.run(Self.fleet(150, limit: nil))
+        #expect(run.finished.outcome == .passed, "\(run.finished.reason ?? "")")
+        let tasks = try await run.tasks()
+        #expect(tasks.count == 150)
+        #expect(try Engine.maxOverlap(tasks) == ForEachBlock.defaultMaxConcurrency)
+        #expect(try run.step("steps[0]").message == "150 items passed, at most 100 at once (the default)")
+    }
+
     @Test func maxConcurrencyFromAVariable() async throws {
         let text = Self.fleet(4, limit: nil).replacingOccurrences(
             of: "      - await task status: SUCCESS\n",

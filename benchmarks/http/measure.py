@@ -80,6 +80,8 @@ def fleet_files(work, size):
         f.write("  - in parallel for each standby in ${standbys}:\n")
         f.write("      - failover cluster: ${standby}\n")
         f.write("      - await task status: SUCCESS\n")
+        # Every standby at once (the default is 100).
+        f.write(f"    max concurrency: {size}\n")
     return topology, runbook
 
 
