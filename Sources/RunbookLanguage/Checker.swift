@@ -25,13 +25,14 @@ struct Checker {
     private enum Binding {
         /// A variable; `value` is nil when it is only known at run time (it uses `${env.X}`).
         case variable(value: ExprValue?, origin: VarDecl.Origin, location: SourceLocation)
-        case loopVariable(location: SourceLocation)
+        /// A loop variable; `items` are its list's items when known before the run.
+        case loopVariable(items: [ExprValue]?, location: SourceLocation)
         /// A task named with `as`; the index into ``tasks``.
         case task(Int, location: SourceLocation)
 
         var location: SourceLocation {
             switch self {
-            case .variable(_, _, let location), .loopVariable(let location), .task(_, let location): location
+            case .variable(_, _, let location), .loopVariable(_, let location), .task(_, let location): location
             }
         }
 
@@ -78,6 +79,9 @@ struct Checker {
     /// The most recent precheck in scope while no task is current, to explain why there is none.
     private var precheckWithoutTask: String?
     private var tasks: [StartedTask] = []
+    /// The clusters the task-starting steps act on, with the task each starts; a nil set when a
+    /// step's cluster is known only at run time.
+    private var startedOn: [(definition: TaskDefinition?, clusters: Set<Int>?)] = []
     /// Every `as` name used so far, for the reuse rule.
     private var usedTaskNames: [String: SourceLocation] = [:]
     /// Every name bound anywhere in the file, to explain a name used where it is not visible;
@@ -100,6 +104,7 @@ struct Checker {
         checkSteps(runbook.onFailure)
         checkSteps(runbook.finally)
         reachUnparsed(before: nil)
+        if let simulate = runbook.simulate { checkFaults(simulate) }
         for task in tasks where !task.awaited {
             let name = task.taskName.map { "task \($0)" } ?? "task"
             warning(
@@ -351,6 +356,7 @@ struct Checker {
         var task: Int?
         switch descriptor.family {
         case .startsTask(_, let definition):
+            startedOn.append((definition, action.subject.flatMap(knownIds)))
             tasks.append(
                 StartedTask(
                     definition: definition, phrase: step.phrase, location: step.location,
@@ -393,8 +399,10 @@ struct Checker {
     }
 
     private mutating func checkForEach(_ block: ForEachBlock, step: Step) {
+        var items: [ExprValue]?
         if let value = checkExpr(block.list) {
-            if case .list = value {
+            if case .list(let known) = value {
+                items = known
             } else {
                 error(
                     "value.type", "'\(block.list.sourceText)' is \(value.kindDescription) ('\(value.text)'), not a list",
@@ -410,7 +418,7 @@ struct Checker {
                     "loop variable '\(name)' hides the \(existing.noun) '\(name)' (line \(existing.location.line)); choose another name",
                     at: block.variable.location)
             }
-            bind(name, .loopVariable(location: block.variable.location))
+            bind(name, .loopVariable(items: items, location: block.variable.location))
         }
         let saved = (current, precheckWithoutTask)
         checkSteps(block.body)
@@ -488,9 +496,77 @@ struct Checker {
         let definition = task.flatMap { tasks[$0].definition }
         let names = definition?.subtaskNames ?? TaskDefinition.knownSubtaskNames
         guard !names.contains(name) else { return }
+        // OCP matches subtask names exactly: one that differs only in case or spacing never matches.
+        if let meant = SubtaskNames.sameButForCase(name, among: names) {
+            error("subtask.name-case", SubtaskNames.caseMessage(name, meant: meant), at: expr.location)
+            return
+        }
         warning(
             "subtask.unknown-name", SubtaskNames.unknownMessage(name, among: names, task: definition?.shortName),
             at: expr.location)
+    }
+
+    /// The cluster ids `expr` stands for when known before the run: a number, a variable that
+    /// holds one, or a loop variable over a known list of them.
+    private func knownIds(_ expr: Expr) -> Set<Int>? {
+        func id(_ value: ExprValue) -> Int? {
+            if case .scalar(.int(let n)) = value { return n }
+            return nil
+        }
+        switch expr.kind {
+        case .literal(.int(let n)): return [n]
+        case .reference(let reference) where reference.path.count == 1:
+            switch lookup(reference.root) {
+            case .variable(let value?, _, _)?: return id(value).map { [$0] }
+            case .loopVariable(let items?, _)?:
+                let ids = items.compactMap(id)
+                return ids.count == items.count ? Set(ids) : nil
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+
+    /// Subtask faults that can never fire, as warnings: on a cluster not in the topology, on a
+    /// cluster no step starts a task on, or on a subtask that no task the steps start has (these
+    /// two only when every task-starting step's cluster is known before the run).
+    private mutating func checkFaults(_ simulate: SimulateBlock) {
+        let topology = Set(simulate.clusters?.map(\.id) ?? SimulateBlock.defaultClusterIds)
+        let allKnown = startedOn.allSatisfy { $0.clusters != nil }
+        let targeted = startedOn.reduce(into: Set<Int>()) { $0.formUnion($1.clusters ?? []) }
+        for case .subtask(let fault) in simulate.faults {
+            if let cluster = fault.cluster, !topology.contains(cluster) {
+                let ids = topology.sorted().map(String.init).joined(separator: ", ")
+                warning(
+                    "simulate.fault-never-fires",
+                    "the fault on '\(fault.subtask)' can never fire: cluster \(cluster) is not in the simulated topology (clusters \(ids))",
+                    at: fault.location)
+                continue
+            }
+            // A file that starts no task (a fragment, a runbook of checks) is not told of each fault.
+            guard allKnown, !startedOn.isEmpty else { continue }
+            // The tasks that could meet the fault: those started on its cluster (or on any).
+            let candidates = startedOn.filter { started in fault.cluster.map { started.clusters?.contains($0) == true } ?? true }
+            if let cluster = fault.cluster, candidates.isEmpty {
+                let elsewhere = targeted.sorted().map(String.init).joined(separator: ", ")
+                warning(
+                    "simulate.fault-never-fires",
+                    "the fault on '\(fault.subtask)' can never fire: no step starts a task on cluster \(cluster) (tasks start only on clusters \(elsewhere))",
+                    at: fault.location)
+                continue
+            }
+            let definitions = candidates.compactMap(\.definition)
+            guard definitions.count == candidates.count, !definitions.isEmpty else { continue }
+            if !definitions.contains(where: { $0.subtaskNames.contains(fault.subtask) }),
+                TaskDefinition.knownSubtaskNames.contains(fault.subtask)
+            {
+                let kinds = Set(definitions.map(\.shortName)).sorted().joined(separator: " and ")
+                warning(
+                    "simulate.fault-never-fires",
+                    "the fault on '\(fault.subtask)' can never fire: the steps start only \(kinds) tasks\(fault.cluster.map { " on cluster \($0)" } ?? ""), which have no such subtask",
+                    at: fault.location)
+            }
+        }
     }
 
     // MARK: - Values

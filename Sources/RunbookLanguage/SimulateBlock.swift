@@ -10,6 +10,8 @@ package struct SimulateBlock: Sendable, Hashable {
     package var speed: SimulationSpeed
     /// `clusters:`; nil when the block gives none (the simulator's default topology).
     package var clusters: [Cluster]?
+    /// The cluster ids of the simulator's default topology (checked against it by a test).
+    package static let defaultClusterIds = [5, 6]
     /// `faults:`, in the order written.
     package var faults: [Fault]
 

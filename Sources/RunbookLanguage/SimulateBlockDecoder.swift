@@ -219,10 +219,17 @@ package enum SimulateBlockDecoder {
                     continue
                 }
                 fault.subtask = name
-                if !TaskDefinition.knownSubtaskNames.contains(name) {
-                    reader.warning(
-                        "subtask.unknown-name", SubtaskNames.unknownMessage(name, among: TaskDefinition.knownSubtaskNames, task: nil),
+                let known = TaskDefinition.knownSubtaskNames
+                if let meant = SubtaskNames.sameButForCase(name, among: known), meant != name {
+                    reader.error("subtask.name-case", SubtaskNames.caseMessage(name, meant: meant), at: value.location)
+                    valid = false
+                } else if !known.contains(name) {
+                    // The simulator runs only OCP's own chains: a fault on another name never fires.
+                    reader.error(
+                        "simulate.fault-never-fires",
+                        SubtaskNames.unknownMessage(name, among: known, task: nil) + ": the fault can never fire",
                         at: value.location)
+                    valid = false
                 }
             case "cluster":
                 if let id = reader.integer(value, what: "cluster", minimum: 1) { fault.cluster = id } else { valid = false }
@@ -335,6 +342,16 @@ package enum SimulateBlockDecoder {
 
 /// Messages about subtask names that OCP's tasks do not have.
 enum SubtaskNames {
+    /// The name among `names` that `name` matches but for case and spacing, if any.
+    static func sameButForCase(_ name: String, among names: [String]) -> String? {
+        names.first { Suggestion.sameName($0, name) }
+    }
+
+    /// "subtask 'x' differs from OCP's 'X' only in case or spacing; ..."
+    static func caseMessage(_ name: String, meant: String) -> String {
+        "subtask '\(name)' differs from OCP's '\(meant)' only in case or spacing, and OCP matches names exactly: did you mean '\(meant)'?"
+    }
+
     /// "subtask 'X' is not in OCP's failover or switchover task; did you mean 'Y'?"
     static func unknownMessage(_ name: String, among names: [String], task: String?) -> String {
         let place = task.map { "OCP's \($0) task" } ?? "OCP's failover or switchover task"

@@ -101,7 +101,54 @@ import Testing
             """)
         #expect(
             messages(byID) == [
-                "4:20: warning: subtask 'remove standby cluster' is not in OCP's failover or switchover task; did you mean 'Remove standby cluster'?"
+                "4:20: error: subtask 'remove standby cluster' differs from OCP's 'Remove standby cluster' only in case or spacing, and OCP matches names exactly: did you mean 'Remove standby cluster'?"
+            ])
+        let spacing = check(
+            """
+            runbook: Drill
+            steps:
+              - failover cluster: 6
+              - await subtask "Failover  to Primary" status: SUCCESS
+            """)
+        #expect(
+            messages(spacing) == [
+                "4:19: error: subtask 'Failover  to Primary' differs from OCP's 'Failover to Primary' only in case or spacing, and OCP matches names exactly: did you mean 'Failover to Primary'?"
+            ])
+    }
+
+    @Test func faultsThatCanNeverFireAreReported() {
+        let result = check(
+            """
+            runbook: Drill
+            vars:
+              standbys: [6]
+            simulate:
+              clusters:
+                - {id: 5, type: PRIMARY, status: STOPPED}
+                - {id: 6, type: STANDBY, primary: 5}
+                - {id: 7, type: PRIMARY}
+              faults:
+                - subtask: Failover to Primary
+                  cluster: 9
+                  fail: 1
+                - subtask: Failover to Primary
+                  cluster: 7
+                  fail: 1
+                - subtask: Prepare switchover
+                  fail: 1
+                - subtask: Failover to Primary
+                  cluster: 6
+                  fail: 1
+            steps:
+              - for each standby in ${standbys}:
+                  - failover cluster: ${standby}
+                  - await task status: SUCCESS
+            """)
+        #expect(
+            messages(result) == [
+                "10:7: warning: the fault on 'Failover to Primary' can never fire: cluster 9 is not in the simulated topology (clusters 5, 6, 7)",
+                "13:7: warning: the fault on 'Failover to Primary' can never fire: no step starts a task on cluster 7 (tasks start only on clusters 6)",
+                "16:7: warning: the fault on 'Prepare switchover' can never fire: the steps start only failover tasks, which have no such subtask",
             ])
     }
 

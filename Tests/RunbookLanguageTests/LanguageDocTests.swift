@@ -97,7 +97,9 @@ struct DocExample: Sendable, CustomTestStringConvertible {
         }
         guard let expected = example.expected else {
             let result = RunbookChecker.check(DocExample.wrap(example.yaml), file: "example.yaml")
-            #expect(result.diagnostics.map(\.description) == [], "\(example.testDescription)")
+            // A fragment's faults may name clusters its wrapper does not give (the brief's cluster 7).
+            let shown = result.diagnostics.filter { $0.id != "simulate.fault-never-fires" || $0.severity == .error }
+            #expect(shown.map(\.description) == [], "\(example.testDescription)")
             return
         }
         let result = RunbookChecker.check(example.yaml, file: "example.yaml")

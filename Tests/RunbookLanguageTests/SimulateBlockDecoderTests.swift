@@ -115,12 +115,13 @@ import Testing
             ])
     }
 
-    @Test func unknownSubtaskInAFaultIsAWarningOnly() throws {
-        let outcome = try decode("faults:\n  - subtask: Failover to primary check\n    fail: 1\n")
-        #expect(outcome.block != nil)
+    @Test func aFaultOnASubtaskNoTaskHasCanNeverFire() throws {
+        let outcome = try decode("faults:\n  - subtask: Failover to primary\n    fail: 1\n  - subtask: Wait for quorum\n    fail: 1\n")
+        #expect(outcome.block == nil)
         #expect(
             outcome.diagnostics.map(\.description) == [
-                "s.yaml:2:14: warning: subtask 'Failover to primary check' is not in OCP's failover or switchover task; did you mean 'Failover to Primary Check'?"
+                "s.yaml:2:14: error: subtask 'Failover to primary' differs from OCP's 'Failover to Primary' only in case or spacing, and OCP matches names exactly: did you mean 'Failover to Primary'?",
+                "s.yaml:4:14: error: subtask 'Wait for quorum' is not in OCP's failover or switchover task: the fault can never fire",
             ])
     }
 }
