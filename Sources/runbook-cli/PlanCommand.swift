@@ -55,7 +55,7 @@ struct PlanCommand: AsyncParsableCommand {
         do {
             resolved = try target.resolve(for: runbook, environment: environment)
         } catch {
-            Preparation.printError("\(error)")
+            Preparation.printProblem(error)
             throw ExitCode(2)
         }
         let steps = Planner(environment: environment).plan(runbook)

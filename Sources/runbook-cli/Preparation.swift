@@ -20,7 +20,8 @@ enum Preparation {
         do throws(Diagnostic) {
             bytes = try FileInput.read(path)
         } catch {
-            printError(error.rendered(source: nil))
+            // The diagnostic says `error:` itself.
+            Console.printError(error.rendered(source: nil) + "\n")
             return nil
         }
         let result = RunbookChecker.check(
@@ -39,5 +40,15 @@ enum Preparation {
 
     static func printError(_ message: String) {
         Console.printError("runbook: error: \(message)\n")
+    }
+
+    /// A target that cannot be used: located at the runbook's `target:` when it is at fault
+    /// (`file:line:col: error: ...`), else `runbook: error: ...`.
+    static func printProblem(_ problem: TargetProblem) {
+        if problem.location != nil {
+            Console.printError(problem.description + "\n")
+        } else {
+            printError(problem.message)
+        }
     }
 }

@@ -100,7 +100,7 @@ struct RunCommand: AsyncParsableCommand {
         do {
             resolved = try target.resolve(for: runbook, environment: environment)
         } catch {
-            Preparation.printError("\(error)")
+            Preparation.printProblem(error)
             throw ExitCode(2)
         }
         let runTarget = resolved.target

@@ -397,6 +397,23 @@ extension RunCommandTests {
     }
 }
 
+extension RunCommandTests {
+    /// A message says `error:` once.
+    @Test func errorsSayErrorOnce() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let missing = try await CLI.run(["run", "missing.yaml"], in: folder)
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "missing.yaml:1:1: error: no such file\n")
+        let file = try CLI.write("runbook: t\ntarget: ${env.RUNBOOK_NOT_SET}\nsteps:\n  - note: a\n", to: folder, as: "t.yaml")
+        let unset = try await CLI.run(["run", file, "--no-log"], in: folder)
+        #expect(unset.status == 2)
+        let lines = unset.stderr.split(separator: "\n")
+        #expect(lines.last?.hasSuffix("t.yaml:2:9: error: the runbook's target '${env.RUNBOOK_NOT_SET}' reads RUNBOOK_NOT_SET, which is not set: set it, or choose the target with --target or RUNBOOK_TARGET (nothing was run)") == true)
+        #expect(!unset.stderr.contains("error: error") && !unset.stderr.contains("runbook: error: /"))
+    }
+}
+
 // MARK: - Running the binary
 
 enum CLI {
