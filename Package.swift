@@ -9,6 +9,7 @@ import PackageDescription
 // this file).
 
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let propertyBased = Target.Dependency.product(name: "PropertyBased", package: "swift-property-based")
 
 let package = Package(
     name: "runbook",
@@ -31,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -109,14 +111,16 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "RunbookSupportTests", dependencies: ["RunbookSupport", "RunbookTestSupport"]),
+        .testTarget(name: "RunbookSupportTests", dependencies: ["RunbookSupport", "RunbookTestSupport", propertyBased]),
         .testTarget(
             name: "RunbookYAMLTests", dependencies: ["RunbookYAML", "RunbookSupport", "RunbookTestSupport"],
             exclude: ["Suite"]),
         .testTarget(name: "OCPModelTests", dependencies: ["OCPModel", "RunbookSupport", "RunbookTestSupport"]),
         .testTarget(
             name: "RunbookLanguageTests",
-            dependencies: ["RunbookLanguage", "RunbookYAML", "OCPModel", "RunbookSupport", "RunbookTestSupport"]),
+            dependencies: [
+                "RunbookLanguage", "RunbookYAML", "OCPModel", "RunbookSupport", "RunbookTestSupport", propertyBased,
+            ]),
         .testTarget(
             name: "RunbookStepLogTests", dependencies: ["RunbookStepLog", "OCPModel", "RunbookSupport", "RunbookTestSupport"]),
         .testTarget(

@@ -134,7 +134,8 @@ package enum SimulateBlockDecoder {
                     at: fields.first { $0.key == "name" }?.value.location ?? item.location)
             }
             switch (type, primary) {
-            case (.standby, nil):
+            case (.standby, nil) where !fields.contains(where: { $0.key == "primary" }):
+                // (A 'primary' that is written but invalid was reported where it is.)
                 reader.error("simulate.standby-primary", "a STANDBY cluster needs 'primary': the id of its primary cluster", at: item.location)
             case (.primary, let (_, node)?):
                 reader.error("simulate.standby-primary", "only a STANDBY cluster has a 'primary'", at: node.location)
