@@ -31,10 +31,10 @@ public enum RunbookChecker {
     /// and replaces the file's value of that variable; a name the file does not declare is defined by it.
     public static func check(bytes: [UInt8], file: String, predefinedVariables: [String: String] = [:]) -> CheckResult {
         let root: Node?
-        do throws(Diagnostic) {
-            root = try YAMLLoader().load(bytes: bytes, file: file)
+        do throws(DiagnosticList) {
+            root = try YAMLLoader().loadReportingAll(bytes: bytes, file: file)
         } catch {
-            return CheckResult(runbook: nil, diagnostics: [error])
+            return CheckResult(runbook: nil, diagnostics: error.diagnostics)
         }
         return check(node: root, file: file, predefinedVariables: predefinedVariables)
     }

@@ -46,6 +46,10 @@ struct TreeBuilder {
     private var documents: [Node] = []
     private var documentCount = 0
     private var firstDocumentLine = 1
+    /// Problems that do not stop the loading (duplicate keys, merge keys), in document order.
+    private var problems: [Diagnostic] = []
+    /// Problems past ``YAMLLoader/Options/maxProblems``, counted but not kept.
+    private var unlistedProblems = 0
 
     init(file: String, options: YAMLLoader.Options, input: InputText) {
         self.file = file
@@ -56,7 +60,29 @@ struct TreeBuilder {
 
     // MARK: - The event loop
 
-    mutating func run() throws(Diagnostic) -> [Node] {
+    /// Loads every document; throws every problem found, in document order: those that do not stop
+    /// the loading (each duplicate key, each merge key), then the one that did, if any.
+    mutating func run() throws(DiagnosticList) -> [Node] {
+        var fatal: Diagnostic?
+        do throws(Diagnostic) {
+            try parse()
+        } catch {
+            fatal = error
+        }
+        var all = problems
+        if unlistedProblems > 0, let last = problems.last {
+            all.append(
+                .error(
+                    "yaml.more-problems",
+                    "\(unlistedProblems) more duplicate or merge key(s) after this one are not listed",
+                    at: last.location))
+        }
+        if let fatal { all.append(fatal) }
+        if !all.isEmpty { throw DiagnosticList(all) }
+        return documents
+    }
+
+    private mutating func parse() throws(Diagnostic) {
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         defer { parser.deallocate() }
         guard yaml_parser_initialize(parser) == 1 else {
@@ -90,7 +116,6 @@ struct TreeBuilder {
             }
         }
         if let failure { throw failure }
-        return documents
     }
 
     /// Handles one event; false at the end of the stream.
@@ -199,13 +224,31 @@ struct TreeBuilder {
         }
         frames[top].size += size
         if frames[top].isMapping, (children.count - frames[top].start) % 2 == 0 {
-            try addKey(node, writtenAt: writtenAt, frame: top)
+            addKey(node, writtenAt: writtenAt, frame: top)
         }
         children.push(node)
     }
 
-    /// Records a mapping key, or throws when the mapping already holds an equal one.
-    private mutating func addKey(_ key: Node, writtenAt: SourceLocation?, frame top: Int) throws(Diagnostic) {
+    /// Records a problem that does not stop the loading.
+    private mutating func report(_ problem: Diagnostic) {
+        if problems.count < options.maxProblems {
+            problems.append(problem)
+        } else {
+            unlistedProblems += 1
+        }
+    }
+
+    /// Records a mapping key; reports a merge key (`<<`), and a key equal to one the mapping
+    /// already holds (each duplicate, not only the first).
+    private mutating func addKey(_ key: Node, writtenAt: SourceLocation?, frame top: Int) {
+        // YAML 1.1's merge key: a plain `<<`, or any key tagged `!!merge`. (A quoted '<<' is a string.)
+        if key.tag == "tag:yaml.org,2002:merge" || (key.tag == nil && key.scalar?.isPlain == true && key.scalar?.text == "<<") {
+            report(
+                .error(
+                    "yaml.merge-key",
+                    "merge keys ('<<: *anchor') are not supported: write the keys out in this mapping (quote '<<' for a key of that name)",
+                    at: writtenAt ?? key.location))
+        }
         let identity = KeyIdentity(key)
         let line = writtenAt?.line ?? key.line
         var earlierLine: Int?
@@ -218,10 +261,12 @@ struct TreeBuilder {
             }
         }
         if let earlierLine {
-            throw .error(
-                "yaml.duplicate-key",
-                "duplicate key \(Self.describeKey(key)) in this mapping (first at line \(earlierLine))",
-                at: writtenAt ?? key.location)
+            report(
+                .error(
+                    "yaml.duplicate-key",
+                    "duplicate key \(Self.describeKey(key)) in this mapping (first at line \(earlierLine))",
+                    at: writtenAt ?? key.location))
+            return
         }
         keys.append((identity, line))
         if frames[top].keyIndex != nil {

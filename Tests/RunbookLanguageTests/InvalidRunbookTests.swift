@@ -1091,5 +1091,26 @@ struct InvalidRunbook: Sendable, CustomTestStringConvertible {
                 - cluster: 6
                   ^
             """#),
+        InvalidRunbook(
+            "every duplicate key, each where it is written",
+            yaml: #"""
+            runbook: Drill
+            steps:
+              - failover cluster: 6
+                as: drill
+                as: drill
+              - await task drill status: SUCCESS
+                timeout: 30m
+                every: 10s
+                timeout: 1h
+            """#,
+            diagnostics: #"""
+            t.yaml:5:5: error: duplicate key 'as' in this mapping (first at line 4)
+                as: drill
+                ^
+            t.yaml:9:5: error: duplicate key 'timeout' in this mapping (first at line 7)
+                timeout: 1h
+                ^
+            """#),
     ]
 }
