@@ -318,9 +318,30 @@ struct TreeBuilder {
                 place = .elsewhere(line: contextLocation.line, column: contextLocation.column)
             }
         }
+        if SyntaxMessage.phraseOptionProblems.contains(problem), let phrase = phraseWithoutColon(before: at.line) {
+            return .error("yaml.syntax", "end '\(phrase.phrase)' with ':' to give it options", at: phrase.location)
+        }
         let found = input.scalar(atIndex: parser.problem_mark.index)
         let message = SyntaxMessage.text(problem: problem, context: context, place: place, found: found)
         return .error("yaml.syntax", message, at: at)
+    }
+
+    /// A `- PHRASE` item on the last line with text before `line`, when `line` gives it an option
+    /// (see ``SyntaxMessage/phraseWithoutColon(item:next:)``): the phrase and where it starts.
+    private func phraseWithoutColon(before line: Int) -> (phrase: String, location: SourceLocation)? {
+        let source = SourceText(path: file, text: String(decoding: input.bytes, as: UTF8.self))
+        guard line >= 2, let next = source.line(line) else { return nil }
+        var previous = line - 1
+        while previous >= 1, let text = source.line(previous), Self.isBlankOrComment(text) { previous -= 1 }
+        guard previous >= 1, let item = source.line(previous),
+            let (phrase, column) = SyntaxMessage.phraseWithoutColon(item: item, next: next)
+        else { return nil }
+        return (phrase, location(line: previous, column: column))
+    }
+
+    private static func isBlankOrComment(_ line: String) -> Bool {
+        let text = line.unicodeScalars.drop { $0 == " " || $0 == "\t" || $0 == "\u{FEFF}" }
+        return text.isEmpty || text.first == "#"
     }
 
     private static func hexScalar(_ value: Int32) -> String {

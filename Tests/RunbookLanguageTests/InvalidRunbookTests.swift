@@ -1092,6 +1092,22 @@ struct InvalidRunbook: Sendable, CustomTestStringConvertible {
                   ^
             """#),
         InvalidRunbook(
+            "options under a phrase without a colon",
+            yaml: #"""
+            runbook: Retry
+            steps:
+              - failover cluster: 6
+              - await task status: FAILED
+              - retry task
+                timeout: 5m
+              - await task status: SUCCESS
+            """#,
+            diagnostics: #"""
+            t.yaml:5:5: error: end 'retry task' with ':' to give it options
+              - retry task
+                ^
+            """#),
+        InvalidRunbook(
             "every duplicate key, each where it is written",
             yaml: #"""
             runbook: Drill
