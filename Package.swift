@@ -16,6 +16,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "runbook", targets: ["runbook-cli"]),
+        // The stages from bytes to a checked runbook, for the fuzzer in fuzz/ (a package of its own).
+        .library(name: "RunbookChecking", targets: ["RunbookSupport", "RunbookYAML", "OCPModel", "RunbookLanguage"]),
         .library(
             name: "Runbook",
             targets: [

@@ -97,3 +97,19 @@ package struct YAMLLoader: Sendable {
         }
     }
 }
+
+/// The loader for the fuzzer (fuzz/), which lives in a package of its own and so cannot call
+/// `package` API. Not for other use.
+@_spi(Testing) public enum YAMLFuzzing {
+    /// Loads `bytes` as the YAML test suite is loaded (several documents allowed), reporting every
+    /// problem: the number of documents, and the diagnostics (empty when it loaded).
+    public static func load(_ bytes: [UInt8], file: String) -> (documents: Int, diagnostics: [Diagnostic]) {
+        var options = YAMLLoader.Options()
+        options.allowsMultipleDocuments = true
+        do throws(DiagnosticList) {
+            return (try YAMLLoader(options: options).loadAllReportingAll(bytes: bytes, file: file).count, [])
+        } catch {
+            return (0, error.diagnostics)
+        }
+    }
+}
