@@ -134,7 +134,10 @@ struct TreeBuilder {
             // Read by length: a quoted scalar may hold NUL characters.
             let text = Self.string(data.value, count: data.length)
             let (line, column) = position(event.pointee.start_mark)
-            let node = Node(.scalar(Scalar(text, style: style)), line: line, column: column, origin: origin(data.tag))
+            let spansLines = position(event.pointee.end_mark).line != line
+            let node = Node(
+                .scalar(Scalar(text, style: style, spansLines: spansLines)), line: line, column: column,
+                origin: origin(data.tag))
             try complete(node, size: 1, anchor: Self.optionalString(data.anchor))
         case YAML_MAPPING_START_EVENT, YAML_SEQUENCE_START_EVENT:
             let (line, column) = position(event.pointee.start_mark)
@@ -323,7 +326,25 @@ struct TreeBuilder {
         }
         let found = input.scalar(atIndex: parser.problem_mark.index)
         let message = SyntaxMessage.text(problem: problem, context: context, place: place, found: found)
-        return .error("yaml.syntax", message, at: at)
+        return .error("yaml.syntax", message, at: insideInput(at))
+    }
+
+    /// `location`, or the end of the input when libyaml's mark is past it (at the end of a last
+    /// line without a line break, libyaml can report the line after it).
+    private func insideInput(_ location: SourceLocation) -> SourceLocation {
+        let source = SourceText(path: file, text: String(decoding: input.bytes, as: UTF8.self))
+        if let line = source.line(location.line) {
+            let end = Self.columns(line) + 1
+            return location.column <= end ? location : self.location(line: location.line, column: end)
+        }
+        var last = max(location.line - 1, 1)
+        while last > 1, source.line(last) == nil { last -= 1 }
+        return self.location(line: last, column: source.line(last).map { Self.columns($0) + 1 } ?? 1)
+    }
+
+    /// The columns of a line (a byte-order mark is not counted).
+    private static func columns(_ line: String) -> Int {
+        line.unicodeScalars.count - (line.unicodeScalars.first == "\u{FEFF}" ? 1 : 0)
     }
 
     /// A `- PHRASE` item on the last line with text before `line`, when `line` gives it an option
