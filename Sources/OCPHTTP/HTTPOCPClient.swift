@@ -10,46 +10,60 @@ import Synchronization
 
 /// The OCP API over HTTP(S), on AsyncHTTPClient.
 ///
-/// - Reads and pre-checks are retried on connection errors, timeouts and 429/502/503/504, with
-///   bounded exponential backoff and jitter, honouring `Retry-After` and `RateLimit-Reset`.
+/// - Every attempt is bounded: connecting (TLS included) by the connect timeout, and the whole
+///   answer, head and body, by the read timeout from the moment the request is sent, however
+///   slowly it trickles in.
+/// - Reads and pre-checks are retried on connection errors, timeouts and 502/503/504, with bounded
+///   exponential backoff and jitter, honouring `Retry-After` and `RateLimit-Reset`.
+/// - A 429 means OCP did not take the call: any call, one that changes state included, waits as
+///   the server says (at most the policy's `maxDelay`) and is sent again, up to the policy's
+///   `maxRateLimitedAttempts` answers of 429.
 /// - Calls that start or change work reach a server at most once: only a call whose connection
-///   could not be made (refused, connect timeout, TLS failure) is sent again. A definite answer
-///   (success, or a refusal below 500, 429 included) is final. After an ambiguous outcome (a
-///   timeout or a lost connection once the request was sent, a 5xx, an answer that cannot be
-///   read) the client looks for the task the call would have started or changed, and returns
-///   what it found, or fails saying the call was not re-sent. The call record's `note` says which.
+///   could not be made (refused, connect timeout) is sent again. A definite answer (success, or a
+///   refusal below 500 other than 429) is final. After an ambiguous outcome (a timeout or a lost
+///   connection once the request was sent, a 5xx, an answer that cannot be read, the calling task
+///   cancelled while the request was out) the client looks for the task the call would have
+///   started or changed, again and again with backoff for the connection's reconciliation
+///   window, shielded from cancellation; it returns what it found, or fails saying the call was
+///   not re-sent. The call record's `note` says which, after how many looks.
+/// - TLS failures are final and said in words (certificate not trusted, expired, for another
+///   host; a target that does not speak TLS, or speaks only TLS).
 /// - When an answer says the server's rate-limit window is spent (`RateLimit-Remaining: 0`), the
-///   next call waits for it to reset.
+///   next call of any caller of this client waits for it to reset.
 /// - Credentials never appear in errors, records or descriptions.
 ///
 /// docs/ocp.md describes this behaviour for users.
 public final class HTTPOCPClient: OCPClient {
     public let connection: OCPConnection
     private let http: HTTPClient
-    private let sleeper: @Sendable (Duration) async throws -> Void
+    let sleeper: @Sendable (Duration) async throws -> Void
     private let clock: @Sendable () -> Date
     private let decoder = JSONDecoder()
-    /// When the server's rate-limit window reopens, once it said none are left.
+    /// When the server's rate-limit window reopens, once it said none are left: shared by every
+    /// caller of this client.
     private let pacing = Mutex<Date?>(nil)
 
+    /// The largest answer read (64 MiB).
+    static let answerLimit = 64 * 1024 * 1024
+
     /// - Parameters:
-    ///   - sleep: how to wait between attempts (tests pass one that does not sleep).
+    ///   - sleep: how to wait between attempts and looks (tests pass one that does not sleep).
     ///   - now: the wall clock, for `Date` headers and for matching tasks after an ambiguous failure.
+    /// - Throws: when a setting cannot be used (``OCPConnection/validate()``), or the CA file is not
+    ///   a readable PEM file with at least one certificate.
     public init(
         connection: OCPConnection,
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws(OCPConnectionError) {
+        try connection.validate()
         self.connection = connection
         self.sleeper = sleep
         self.clock = now
         var tls = TLSConfiguration.makeClientConfiguration()
         if connection.insecure { tls.certificateVerification = .none }
         if let caFile = connection.caFile {
-            guard FileManager.default.isReadableFile(atPath: caFile) else {
-                throw OCPConnectionError("the CA file \(caFile) cannot be read")
-            }
-            tls.additionalTrustRoots = [.file(caFile)]
+            tls.additionalTrustRoots = [.certificates(try Self.certificates(inCAFile: caFile))]
         }
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow)
         configuration.timeout = HTTPClient.Configuration.Timeout(
@@ -59,6 +73,40 @@ public final class HTTPOCPClient: OCPClient {
         // A refused connection fails the attempt at once; the client's own retries decide what next.
         configuration.connectionPool.retryConnectionEstablishment = false
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// The certificates of a `--ca-file`, or why it cannot be used.
+    static func certificates(inCAFile path: String) throws(OCPConnectionError) -> [NIOSSLCertificate] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw OCPConnectionError("the CA file \(path) does not exist")
+        }
+        guard !isDirectory.boolValue else {
+            throw OCPConnectionError("the CA file \(path) is a directory, not a PEM file of certificates")
+        }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw OCPConnectionError("the CA file \(path) cannot be read (permission denied)")
+        }
+        let certificates: [NIOSSLCertificate]
+        do {
+            certificates = try NIOSSLCertificate.fromPEMFile(path)
+        } catch {
+            let text = FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            if text.contains("-----BEGIN CERTIFICATE-----") {
+                throw OCPConnectionError("the CA file \(path) holds a certificate that cannot be read (damaged PEM)")
+            }
+            if text.contains("-----BEGIN ") {
+                throw OCPConnectionError(
+                    "the CA file \(path) holds no certificate (its PEM blocks are not -----BEGIN CERTIFICATE-----)")
+            }
+            throw OCPConnectionError(
+                "the CA file \(path) is not a PEM file of certificates (expected -----BEGIN CERTIFICATE----- blocks)")
+        }
+        guard !certificates.isEmpty else {
+            throw OCPConnectionError(
+                "the CA file \(path) holds no certificate (expected -----BEGIN CERTIFICATE----- blocks)")
+        }
+        return certificates
     }
 
     /// Closes the connections. Call once, when done.
@@ -71,86 +119,8 @@ public final class HTTPOCPClient: OCPClient {
     public func send<Response>(_ operation: OCPOperation<Response>) async throws(OCPError) -> Response {
         let request = operation.request
         guard request.endpoint.changesState else { return try await read(request, as: Response.self) }
-        return try await change(request, as: Response.self) { sentAt async throws(OCPError) -> (Response, String)? in
-            guard let (value, note) = try await self.reconcile(request, sentAt: sentAt) else { return nil }
-            guard let typed = value as? Response else { return nil }
-            return (typed, note)
-        }
+        return try await change(request, as: Response.self)
     }
-
-    /// Looks for the effect of a call that changes state, after an ambiguous outcome: the value the
-    /// call would have answered and what was found, or nil when there is no sign of it.
-    private func reconcile(_ request: OCPRequest, sentAt: Date) async throws(OCPError) -> (any Sendable, String)? {
-        let id = request.pathValues.first ?? 0
-        let subtaskId = request.pathValues.count > 1 ? request.pathValues[1] : 0
-        switch request.endpoint.effect {
-        case .none:
-            return nil
-        case .startsTask(let name):
-            return try await findStartedTask(named: name, clusterId: id, since: sentAt)
-        case .retriesTask, .rollsBackTask:
-            let isRetry = request.endpoint.effect == .retriesTask
-            let operation: TaskOperation = isRetry ? .retry : .rollback
-            let task = try await self.task(id: id)
-            guard task.operation == operation, task.status != .failed || Self.ranSince(sentAt, task.subtasks ?? []) else {
-                return nil
-            }
-            return (task, "task \(id) is in \(operation) (\(task.status)): the \(isRetry ? "retry" : "rollback") took effect")
-        case .retriesSubtask:
-            let task = try await self.task(id: id)
-            guard let s = task.subtasks?.first(where: { $0.id == subtaskId }), s.operation == .retry,
-                s.status != .failed || Self.ranSince(sentAt, [s])
-            else { return nil }
-            return (s, "subtask \(subtaskId) is in RETRY (\(s.status)): the retry took effect")
-        case .skipsSubtask:
-            let task = try await self.task(id: id)
-            guard let s = task.subtasks?.first(where: { $0.id == subtaskId }),
-                s.operation == .skip || s.operation == .rollbackSkip || s.status == .successful
-            else { return nil }
-            return (NoPayload(), "subtask \(subtaskId) is \(s.status) (\(s.operation?.rawValue ?? "")): the skip took effect")
-        case .cancelsSubtask:
-            let task = try await self.task(id: id)
-            guard let s = task.subtasks?.first(where: { $0.id == subtaskId }),
-                s.status == .canceling || (s.status == .failed && s.operation == .cancel)
-            else { return nil }
-            return (NoPayload(), "subtask \(subtaskId) is \(s.status): the cancel took effect")
-        }
-    }
-
-    // MARK: - Reconciling ambiguous starts
-
-    /// Whether one of `subtasks` started after `sentAt` (allowing for clock skew): a retry or a
-    /// rollback that ran and failed again still shows that it ran.
-    static func ranSince(_ sentAt: Date, _ subtasks: [SubtaskInstance]) -> Bool {
-        let earliest = sentAt.addingTimeInterval(-clockSkewAllowance)
-        return subtasks.contains { $0.startTime.map { $0.date >= earliest } ?? false }
-    }
-
-    /// The task a failover or switchover call started, in full: the newest task of that name on
-    /// that cluster that is RUNNING or was created since `since` (allowing for clock skew); nil
-    /// when there is none.
-    private func findStartedTask(named name: String, clusterId: Int, since: Date) async throws(OCPError)
-        -> (TaskInstance, String)?
-    {
-        let page = try await tasks(TaskQuery(clusterId: clusterId, name: name, page: 1, size: 20, sort: "id,desc"))
-        let earliest = since.addingTimeInterval(-Self.clockSkewAllowance)
-        // A task of that name RUNNING on the cluster is the call's: while one runs, OCP refuses
-        // another on the same cluster. One that already ended counts when it was created after the
-        // call was sent (allowing for the two clocks' difference).
-        let candidates = page.contents.filter { t in
-            t.clusterId == clusterId && t.name == name
-                && (t.status == .running || (t.createTime ?? t.startTime).map { $0.date >= earliest } == true)
-        }
-        guard let found = candidates.max(by: { $0.id < $1.id }) else { return nil }
-        let detail = try await task(id: found.id)
-        return (
-            detail,
-            "found task \(detail.id) '\(name)' (\(detail.status)) on cluster \(clusterId), started by the call: it took effect"
-        )
-    }
-
-    /// How far the server's clock may be behind the client's when matching a task's create time.
-    static let clockSkewAllowance: TimeInterval = 120
 
     // MARK: - Sending
 
@@ -158,36 +128,61 @@ public final class HTTPOCPClient: OCPClient {
         case answered(status: Int, headers: HTTPHeaders, body: ByteBuffer)
         /// The request never reached the server: safe to send again.
         case notSent(String)
+        /// The request never reached the server, and sending it again cannot help.
+        case refused(String)
         /// The request may have reached the server.
         case ambiguous(String)
+        /// The calling task was cancelled; `maybeSent` when the request may have left.
+        case cancelled(maybeSent: Bool)
+    }
+
+    private static func cancelled(_ call: OCPCall) -> OCPError {
+        OCPError(.cancelled, call: call, message: "the run was interrupted")
     }
 
     /// A call that is safe to repeat: retried on connection errors, timeouts and 429/502/503/504.
     private func read<T: Codable & Sendable>(_ request: OCPRequest, as type: T.Type) async throws(OCPError) -> T {
         let call = request.call
         var attempt = 1
+        var failures = 0
+        var rateLimited = 0
         while true {
             try await respectRateLimit(call)
-            let result = try await self.attempt(request, call: call, number: attempt)
-            let last = attempt >= connection.retry.maxAttempts
+            let result = await self.attempt(request, call: call, number: attempt)
             switch result {
             case .answered(let status, let headers, let body):
-                if !last, Self.retryableStatuses.contains(status) {
-                    try await pause(before: attempt + 1, headers: headers, call: call)
-                    attempt += 1
-                    continue
+                if status == 429 {
+                    rateLimited += 1
+                    if rateLimited < connection.retry.maxRateLimitedAttempts {
+                        try await pause(before: rateLimited + 1, headers: headers, call: call)
+                        attempt += 1
+                        continue
+                    }
+                } else if Self.retryableStatuses.contains(status) {
+                    failures += 1
+                    if failures < connection.retry.maxAttempts {
+                        try await pause(before: failures + 1, headers: headers, call: call)
+                        attempt += 1
+                        continue
+                    }
                 }
                 return try decode(T.self, status: status, body: body, call: call).get()
             case .notSent(let reason):
-                if last { throw unreachable(call, reason, attempts: attempt) }
+                failures += 1
+                if failures >= connection.retry.maxAttempts { throw unreachable(call, reason, attempts: attempt) }
+            case .refused(let reason):
+                throw unreachable(call, reason, attempts: attempt)
             case .ambiguous(let reason):
-                if last {
+                failures += 1
+                if failures >= connection.retry.maxAttempts {
                     throw OCPError(
                         .timeout, call: call,
-                        message: "no complete answer after \(attempt) attempt\(attempt == 1 ? "" : "s"): \(reason)")
+                        message: "no complete answer after \(Self.count(attempt, "attempt")): \(reason)")
                 }
+            case .cancelled:
+                throw Self.cancelled(call)
             }
-            try await pause(before: attempt + 1, headers: nil, call: call)
+            try await pause(before: failures + 1, headers: nil, call: call)
             attempt += 1
         }
     }
@@ -195,21 +190,23 @@ public final class HTTPOCPClient: OCPClient {
     /// A call that starts or changes work: sent at most once to a server that may have received it.
     ///
     /// It is sent again only when the request cannot have left (the connection could not be
-    /// made). A definite answer (success, or an OCP refusal below 500, 429 included) is returned
-    /// as it is. After an ambiguous outcome (no answer in time, the connection lost once the
-    /// request was sent, a 5xx, an answer that cannot be read), `reconcile` looks for the call's
-    /// effect: the value and a note when it took effect, nil when it did not. What it found goes
-    /// into the call records' `note`; the call is never re-sent.
-    private func change<T: Codable & Sendable>(
-        _ request: OCPRequest, as type: T.Type, reconcile: (Date) async throws(OCPError) -> (T, String)?
-    ) async throws(OCPError) -> T {
+    /// made) or OCP refused it with 429 (it did not take it). Any other definite answer (success,
+    /// or an OCP refusal below 500) is returned as it is. After an ambiguous outcome (no answer in
+    /// time, the connection lost once the request was sent, a 5xx, an answer that cannot be read,
+    /// the calling task cancelled while the request was out), the client looks for the call's
+    /// effect for the reconciliation window, shielded from cancellation. What it found goes into
+    /// the call records' `note`; the call is never re-sent.
+    private func change<T: Codable & Sendable>(_ request: OCPRequest, as type: T.Type) async throws(OCPError) -> T {
         let call = request.call
         var attempt = 1
+        var failures = 0
+        var rateLimited = 0
         while true {
             try await respectRateLimit(call)
             let sentAt = clock()
-            let result = try await self.attempt(request, call: call, number: attempt)
+            let result = await self.attempt(request, call: call, number: attempt)
             let ambiguity: String
+            var interrupted = false
             /// What to throw when the effect is not found: OCP's own error when it answered one.
             var answeredError: OCPError?
             switch result {
@@ -219,51 +216,62 @@ public final class HTTPOCPClient: OCPClient {
                 case .success(let value):
                     return value
                 case .failure(let error) where status == 429:
-                    let wait = Self.delay(before: 2, headers: headers, policy: connection.retry, now: clock())
-                    throw OCPError(
-                        .api, call: call, httpStatus: 429, code: error.code,
-                        message:
-                            "OCP is rate limiting (HTTP 429) and did not take the call; it was not sent again (the limit resets in \(DurationText.format(wait)))",
-                        traceId: error.traceId)
+                    rateLimited += 1
+                    guard rateLimited < connection.retry.maxRateLimitedAttempts else {
+                        throw OCPError(
+                            .api, call: call, httpStatus: 429, code: error.code,
+                            message:
+                                "OCP is rate limiting and did not take the call, \(Self.count(rateLimited, "time")) in a row; it was not sent again (\(error.message))",
+                            traceId: error.traceId)
+                    }
+                    let wait = Self.delay(before: rateLimited + 1, headers: headers, policy: connection.retry, now: clock())
+                    note(
+                        call, attempt: attempt,
+                        "HTTP 429: OCP did not take the call; sending it again in \(DurationText.format(wait))")
+                    try await self.wait(wait, call: call)
+                    attempt += 1
+                    continue
                 case .failure(let error) where status < 500 && error.kind != OCPError.Kind.invalidResponse:
                     throw error
                 case .failure(let error):
                     answeredError = error
-                    ambiguity = status >= 500 ? "HTTP \(status)" : "an answer that cannot be read (\(error.message))"
+                    ambiguity = status >= 500 ? "HTTP \(status)" : "an answer that cannot be read"
                 }
             case .notSent(let reason):
-                if attempt >= connection.retry.maxAttempts { throw unreachable(call, reason, attempts: attempt) }
-                try await pause(before: attempt + 1, headers: nil, call: call)
+                failures += 1
+                if failures >= connection.retry.maxAttempts { throw unreachable(call, reason, attempts: attempt) }
+                try await pause(before: failures + 1, headers: nil, call: call)
                 attempt += 1
                 continue
+            case .refused(let reason):
+                throw unreachable(call, reason, attempts: attempt)
             case .ambiguous(let reason):
                 ambiguity = reason
+            case .cancelled(let maybeSent):
+                guard maybeSent else { throw Self.cancelled(call) }
+                ambiguity = "the run was interrupted while the call was out"
+                interrupted = true
             }
-            // The request may have taken effect: look before deciding, never re-send blindly.
-            let found: (T, String)?
-            do throws(OCPError) {
-                found = try await reconcile(sentAt)
-            } catch {
-                note(
-                    call, attempt: attempt,
-                    "after \(ambiguity), looking for the call's effect failed (\(error.message)); not re-sent")
-                throw OCPError(
-                    answeredError?.kind ?? .timeout, call: call, httpStatus: answeredError?.httpStatus,
-                    code: answeredError?.code,
-                    message:
-                        "\(ambiguity); whether the call took effect is unknown (looking for it failed: \(error.message)); it was not re-sent (check OCP before running again)",
-                    traceId: answeredError?.traceId)
-            }
-            if let (value, what) = found {
-                note(call, attempt: attempt, "after \(ambiguity): \(what)")
+            // The request may have taken effect: look before deciding, never re-send blindly. The
+            // looking runs in a task of its own, so that cancelling the caller does not stop it;
+            // the reconciliation window bounds it.
+            let lookup = await Task { await self.lookForEffect(request, as: T.self, sentAt: sentAt) }.value
+            let looked = lookup.summary(window: connection.reconciliationWindow)
+            if let (value, what) = lookup.found {
+                note(call, attempt: attempt, "after \(ambiguity): \(what) (\(looked))")
                 return value
             }
-            note(call, attempt: attempt, "after \(ambiguity): no sign that the call took effect; not re-sent")
+            let unknown = lookup.lastError.map { "looking for it failed: \($0.message)" }
+            let finding =
+                unknown.map { "whether the call took effect is unknown (\($0))" }
+                ?? "OCP shows no sign that the call took effect"
+            note(call, attempt: attempt, "after \(ambiguity): \(finding) (\(looked)); not re-sent")
+            let told = answeredError.map { "\($0.message); " } ?? (interrupted ? "" : "\(ambiguity); ")
             throw OCPError(
-                answeredError?.kind ?? .timeout, call: call, httpStatus: answeredError?.httpStatus,
-                code: answeredError?.code,
+                interrupted ? .cancelled : (answeredError?.kind ?? .timeout), call: call,
+                httpStatus: answeredError?.httpStatus, code: answeredError?.code,
                 message:
-                    "\(ambiguity)\(answeredError.map { " (\($0.message))" } ?? ""); OCP shows no sign that the call took effect, and it was not re-sent (check OCP before running again)",
+                    "\(interrupted ? "the run was interrupted while the call was out; " : "")\(told)\(finding) (\(looked)), and it was not re-sent (check OCP before running again)",
                 traceId: answeredError?.traceId)
         }
     }
@@ -271,10 +279,11 @@ public final class HTTPOCPClient: OCPClient {
     private func unreachable(_ call: OCPCall, _ reason: String, attempts: Int) -> OCPError {
         OCPError(
             .unreachable, call: call,
-            message:
-                "the target \(connection.baseURL) cannot be reached: \(reason) (\(attempts) attempt\(attempts == 1 ? "" : "s"))"
+            message: "the target \(connection.baseURL) cannot be reached: \(reason) (\(Self.count(attempts, "attempt")))"
         )
     }
+
+    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 
     /// Waits while the server has said that no request is left in its rate-limit window
     /// (`RateLimit-Remaining: 0` with `RateLimit-Reset`, or a 429's `Retry-After`), so that calls,
@@ -286,11 +295,11 @@ public final class HTTPOCPClient: OCPClient {
             pacing.withLock { if $0 == until { $0 = nil } }
             return
         }
-        let delay = min(Duration.milliseconds(Int64(wait * 1000)), connection.retry.maxDelay)
+        let delay = Self.duration(seconds: wait, cap: connection.retry.maxDelay)
         do {
             try await sleeper(delay)
         } catch {
-            throw OCPError(.cancelled, call: call, message: "the run was interrupted")
+            throw Self.cancelled(call)
         }
         pacing.withLock { if $0 == until { $0 = nil } }
     }
@@ -312,33 +321,32 @@ public final class HTTPOCPClient: OCPClient {
 
     private static let retryableStatuses: Set<Int> = [429, 502, 503, 504]
 
-    private func note(_ call: OCPCall, attempt: Int, _ text: String) {
+    func note(_ call: OCPCall, attempt: Int, _ text: String) {
         OCPCallLog.current?.record(
             OCPCallRecord(
                 method: call.method, path: call.path, status: nil, traceId: nil, durationMs: 0, attempt: attempt,
                 note: text))
     }
 
-    /// One attempt: sends the request and reads the whole answer, recording the call.
-    private func attempt(_ ocp: OCPRequest, call: OCPCall, number attempt: Int) async throws(OCPError) -> Attempt {
-        if Task.isCancelled { throw OCPError(.cancelled, call: call, message: "the run was interrupted") }
-        var request = HTTPClientRequest(url: connection.baseURL.url(call.path))
-        request.method = HTTPMethod(rawValue: call.method)
+    /// One attempt: sends the request and reads the whole answer within the read timeout,
+    /// recording the call. Cancelling the calling task stops it at once.
+    private func attempt(_ ocp: OCPRequest, call: OCPCall, number attempt: Int) async -> Attempt {
+        if Task.isCancelled { return .cancelled(maybeSent: false) }
         let body: [UInt8]? = ocp.body.map { Self.encodeBody($0) }
         let contentType: String? = body == nil ? nil : "application/json"
         let date = AKSKSigner.httpDate(clock())
-        request.headers.add(name: "Host", value: connection.baseURL.hostHeader)
-        request.headers.add(name: "Date", value: date)
-        request.headers.add(name: "Accept", value: "application/json")
-        request.headers.add(name: "User-Agent", value: "runbook/\(RunbookVersion.current)")
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: connection.baseURL.hostHeader)
+        headers.add(name: "Date", value: date)
+        headers.add(name: "Accept", value: "application/json")
+        headers.add(name: "User-Agent", value: "runbook/\(RunbookVersion.current)")
         switch connection.authentication {
         case .none: break
         case .basic(let user, let password):
-            request.headers.add(
-                name: "Authorization", value: "Basic " + Data("\(user):\(password)".utf8).base64EncodedString())
+            headers.add(name: "Authorization", value: "Basic " + Data("\(user):\(password)".utf8).base64EncodedString())
         case .accessKey(let signer):
             let (path, query) = Self.split(connection.baseURL.pathPrefix + call.path)
-            request.headers.add(
+            headers.add(
                 name: "Authorization",
                 value: signer.authorization(
                     for: AKSKSigner.Request(
@@ -346,13 +354,7 @@ public final class HTTPOCPClient: OCPClient {
                         host: connection.baseURL.hostHeader))
             )
         }
-        if let body, let contentType {
-            request.headers.add(name: "Content-Type", value: contentType)
-            request.headers.add(name: "Content-Length", value: String(body.count))
-            request.body = .bytes(ByteBuffer(bytes: body))
-        } else if call.method == "POST" {
-            request.headers.add(name: "Content-Length", value: "0")
-        }
+        if let contentType { headers.add(name: "Content-Type", value: contentType) }
         let started = ContinuousClock.now
         func record(_ status: Int?, _ traceId: String?, _ code: String?, _ note: String?) {
             let elapsed = ContinuousClock.now - started
@@ -361,65 +363,79 @@ public final class HTTPOCPClient: OCPClient {
                     method: call.method, path: call.path, status: status, traceId: traceId, errorCode: code,
                     durationMs: elapsed.secondsDouble * 1000, attempt: attempt, note: note))
         }
+        let request: HTTPClient.Request
         do {
-            let deadline =
-                NIODeadline.now()
-                + .milliseconds((connection.connectTimeout + connection.readTimeout).milliseconds)
-            let response = try await http.execute(request, deadline: deadline)
-            let body = try await response.body.collect(upTo: 64 * 1024 * 1024)
-            let status = Int(response.status.code)
-            let peek = Self.peekEnvelope(body)
-            record(status, peek.traceId, peek.code, nil)
-            notePacing(status: status, headers: response.headers)
-            return .answered(status: status, headers: response.headers, body: body)
+            request = try HTTPClient.Request(
+                url: connection.baseURL.url(call.path), method: HTTPMethod(rawValue: call.method), headers: headers,
+                body: body.map { .bytes($0) })
         } catch {
-            if Task.isCancelled || error is CancellationError {
-                record(nil, nil, nil, "cancelled")
-                throw OCPError(.cancelled, call: call, message: "the run was interrupted")
+            record(nil, nil, nil, "the target URL cannot be used")
+            return .refused("the URL \(connection.baseURL.url(call.path)) cannot be used")
+        }
+        let collector = AnswerCollector(
+            readTimeout: .milliseconds(connection.readTimeout.milliseconds), limit: Self.answerLimit)
+        // AsyncHTTPClient's deadline is a backstop: the collector's read deadline is the real bound.
+        let backstop =
+            NIODeadline.now() + .milliseconds((connection.connectTimeout + connection.readTimeout).milliseconds)
+            + .seconds(1)
+        let task = http.execute(request: request, delegate: collector, deadline: backstop)
+        do {
+            let answer = try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
             }
-            let (sent, reason) = Self.classify(error)
-            record(nil, nil, nil, reason)
-            return sent ? .ambiguous(reason) : .notSent(reason)
+            let peek = Self.peekEnvelope(answer.body)
+            record(answer.status, peek.traceId, peek.code, nil)
+            notePacing(status: answer.status, headers: answer.headers)
+            return .answered(status: answer.status, headers: answer.headers, body: answer.body)
+        } catch {
+            if Task.isCancelled {
+                record(nil, nil, nil, "cancelled: the run was interrupted")
+                // Whether the request left cannot be told from here: assume it may have.
+                return .cancelled(maybeSent: true)
+            }
+            var failure = TransportFailure.classify(
+                error, host: connection.baseURL.host, readTimeout: connection.readTimeout,
+                answerStarted: collector.answerStarted)
+            failure = await diagnose(failure, error: error, answerStarted: collector.answerStarted)
+            record(nil, nil, nil, failure.reason)
+            switch failure {
+            case .notSent(let reason): return .notSent(reason)
+            case .refused(let reason): return .refused(reason)
+            case .maybeSent(let reason): return .ambiguous(reason)
+            case .certificateNotVerified: return .refused(failure.reason)
+            }
         }
     }
 
-    /// Whether the request may have reached the server, and a short reason.
-    static func classify(_ error: any Error) -> (maybeSent: Bool, reason: String) {
-        if let e = error as? HTTPClientError {
-            switch e {
-            case .connectTimeout: return (false, "connect timeout")
-            case .tlsHandshakeTimeout: return (false, "TLS handshake timeout")
-            case .getConnectionFromPoolTimeout: return (false, "no connection available in time")
-            case .readTimeout: return (true, "read timeout")
-            case .deadlineExceeded: return (true, "no answer in time")
-            case .remoteConnectionClosed: return (true, "the connection was closed before the answer was complete")
-            default: return (true, e.description)
-            }
+    /// Makes a failure more precise by looking at the target: why a certificate did not verify
+    /// (expired, not yet valid), and whether a plain-HTTP target that closed the connection or
+    /// answered something that is not HTTP in fact speaks TLS (a request it cannot have read).
+    private func diagnose(_ failure: TransportFailure, error: any Error, answerStarted: Bool) async
+        -> TransportFailure
+    {
+        let base = connection.baseURL
+        let port = base.port ?? (base.scheme == "https" ? 443 : 80)
+        switch failure {
+        case .certificateNotVerified:
+            guard
+                let leaf = await CertificateProbe.leaf(host: base.host, port: port, timeout: connection.connectTimeout),
+                let problem = CertificateProbe.datesProblem(leaf, now: clock())
+            else { return .refused(TransportFailure.untrusted) }
+            return .refused(problem)
+        case .maybeSent:
+            let suspicious =
+                error is HTTPParserError || (error as? HTTPClientError) == .remoteConnectionClosed
+                || (error as? IOError)?.errnoCode == ECONNRESET
+            guard base.scheme == "http", !answerStarted, suspicious else { return failure }
+            guard await CertificateProbe.leaf(host: base.host, port: port, timeout: connection.connectTimeout) != nil
+            else { return failure }
+            return .refused(
+                "the target speaks TLS at this address, not plain HTTP: use https://\(base.hostHeader)\(base.pathPrefix)")
+        default:
+            return failure
         }
-        if error is HTTPParserError {
-            return (true, "the answer was cut off or garbled (\(error))")
-        }
-        if let e = error as? NIOConnectionError {
-            return (false, "cannot connect to \(e.host):\(e.port)")
-        }
-        if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
-            let text = "\(error)"
-            if text.contains("CERTIFICATE_VERIFY_FAILED") {
-                return (
-                    false,
-                    "the target's TLS certificate could not be verified (trust its CA with --ca-file FILE, or skip verification with --insecure)"
-                )
-            }
-            if text.contains("failedToValidateHostname") {
-                return (false, "the target's TLS certificate does not name its host")
-            }
-            return (false, "TLS failure: \(error)")
-        }
-        if let e = error as? IOError, e.errnoCode == ECONNREFUSED {
-            return (false, "connection refused")
-        }
-        if error is SocketAddressError { return (false, "cannot resolve the host: \(error)") }
-        return (true, "\(error)")
     }
 
     private static func split(_ path: String) -> (String, [(String, String)]) {
@@ -436,12 +452,16 @@ public final class HTTPOCPClient: OCPClient {
     /// Waits before the next attempt: the server's `Retry-After` or `RateLimit-Reset` when given,
     /// else exponential backoff with full jitter; never longer than the policy's cap.
     private func pause(before attempt: Int, headers: HTTPHeaders?, call: OCPCall) async throws(OCPError) {
+        try await wait(Self.delay(before: attempt, headers: headers, policy: connection.retry, now: clock()), call: call)
+    }
+
+    /// Waits `delay` through the injected `sleep:`; fails with `.cancelled` when it is interrupted.
+    private func wait(_ delay: Duration, call: OCPCall) async throws(OCPError) {
         let start = clock()
-        let delay = Self.delay(before: attempt, headers: headers, policy: connection.retry, now: start)
         do {
             try await sleeper(delay)
         } catch {
-            throw OCPError(.cancelled, call: call, message: "the run was interrupted")
+            throw Self.cancelled(call)
         }
         // This pause already waited for the window the server announced.
         let waitedUntil = start.addingTimeInterval(delay.secondsDouble + 0.05)
@@ -456,24 +476,36 @@ public final class HTTPOCPClient: OCPClient {
         if let headers {
             if let text = headers.first(name: "Retry-After") {
                 if let seconds = Double(text.trimmingCharacters(in: .whitespaces)), seconds >= 0 {
-                    return min(.milliseconds(Int64(seconds * 1000)), policy.maxDelay)
+                    return duration(seconds: seconds, cap: policy.maxDelay)
                 }
                 if let date = AKSKSigner.parseHTTPDate(text) {
-                    return min(.milliseconds(Int64(max(0, date.timeIntervalSince(now)) * 1000)), policy.maxDelay)
+                    return duration(seconds: date.timeIntervalSince(now), cap: policy.maxDelay)
                 }
             }
             if let text = headers.first(name: "RateLimit-Reset"),
                 let seconds = Double(text.trimmingCharacters(in: .whitespaces)),
                 seconds >= 0
             {
-                return min(.milliseconds(Int64(seconds * 1000)), policy.maxDelay)
+                return duration(seconds: seconds, cap: policy.maxDelay)
             }
         }
-        let exponent = min(attempt - 2, 20)
+        return backoff(before: attempt, policy: policy)
+    }
+
+    /// Exponential backoff with full jitter before attempt `attempt` (2 for the first retry):
+    /// anywhere from half the ceiling to the ceiling, which doubles from the base delay up to the cap.
+    static func backoff(before attempt: Int, policy: OCPConnection.RetryPolicy) -> Duration {
+        let exponent = min(max(attempt - 2, 0), 20)
         let ceiling = min(policy.baseDelay * (1 << exponent), policy.maxDelay)
-        // Full jitter: anywhere from half the ceiling to the ceiling.
-        let millis = ceiling.milliseconds
-        return .milliseconds(millis / 2 + Int64.random(in: 0...max(0, millis - millis / 2)))
+        let millis = max(0, ceiling.milliseconds)
+        return .milliseconds(millis / 2 + Int64.random(in: 0...(millis - millis / 2)))
+    }
+
+    /// `seconds` (a server's word, so anything) as a duration from zero to `cap`.
+    static func duration(seconds: Double, cap: Duration) -> Duration {
+        guard seconds.isFinite, seconds > 0 else { return .zero }
+        guard seconds < cap.secondsDouble else { return cap }
+        return .milliseconds(Int64((seconds * 1000).rounded(.up)))
     }
 
     // MARK: - Decoding
@@ -532,10 +564,14 @@ public final class HTTPOCPClient: OCPClient {
                 traceId: envelope.traceId)
         }
         guard envelope.successful, status < 400 else {
+            // The HTTP status is the one that came back; an envelope of a success status that says
+            // `successful: false` is told as such, with the status it gives.
+            var message = envelope.error?.message ?? "OCP answered successful: false without a message"
+            if status < 400 {
+                message += " (the answer says successful: false\(envelope.status.map { ", status \($0)" } ?? ""))"
+            }
             throw OCPError(
-                .api, call: call, httpStatus: status == 200 ? (envelope.status ?? status) : status,
-                code: envelope.error?.code,
-                message: envelope.error?.message ?? "OCP answered successful: false without a message",
+                .api, call: call, httpStatus: status, code: envelope.error?.code, message: message,
                 traceId: envelope.traceId)
         }
         if let data = envelope.data { return data }
@@ -546,12 +582,12 @@ public final class HTTPOCPClient: OCPClient {
     }
 
     private static func decodingProblem(_ error: any Error) -> String {
-        guard let e = error as? DecodingError else { return "\(error)" }
+        guard let e = error as? DecodingError else { return "not JSON" }
         switch e {
         case .dataCorrupted(let c): return "malformed JSON\(c.codingPath.isEmpty ? "" : " at \(path(c.codingPath))")"
         case .keyNotFound(let key, let c): return "missing \(path(c.codingPath + [key]))"
         case .typeMismatch(_, let c), .valueNotFound(_, let c): return "unexpected value at \(path(c.codingPath))"
-        @unknown default: return "\(e)"
+        @unknown default: return "not the expected JSON"
         }
     }
 

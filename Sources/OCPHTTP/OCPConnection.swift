@@ -62,7 +62,11 @@ public struct OCPConnection: Sendable {
         }
     }
 
-    /// Retry policy for calls that are safe to repeat (reads and pre-checks).
+    /// How often, and how long apart, calls are sent again.
+    ///
+    /// Reads and pre-checks are sent again after connection errors, timeouts and 502/503/504, up to
+    /// `maxAttempts` in all. A 429 means OCP did not take the call, so any call, one that starts or
+    /// changes work included, is sent again after it, up to `maxRateLimitedAttempts` answers of 429.
     public struct RetryPolicy: Sendable {
         /// Attempts in all, the first included (default 4).
         public var maxAttempts: Int = 4
@@ -70,11 +74,19 @@ public struct OCPConnection: Sendable {
         public var baseDelay: Duration = .milliseconds(500)
         /// Longest delay between attempts, also the cap on a server's `Retry-After` (default 30 s).
         public var maxDelay: Duration = .seconds(30)
+        /// How many 429 answers one call may get before it fails (default 10): each waits as the
+        /// server's `Retry-After` or `RateLimit-Reset` says (at most `maxDelay`), then the call is
+        /// sent again.
+        public var maxRateLimitedAttempts: Int = 10
 
-        public init(maxAttempts: Int = 4, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(30)) {
+        public init(
+            maxAttempts: Int = 4, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(30),
+            maxRateLimitedAttempts: Int = 10
+        ) {
             self.maxAttempts = maxAttempts
             self.baseDelay = baseDelay
             self.maxDelay = maxDelay
+            self.maxRateLimitedAttempts = maxRateLimitedAttempts
         }
     }
 
@@ -84,16 +96,32 @@ public struct OCPConnection: Sendable {
     public var insecure: Bool
     /// A PEM file of CA certificates to trust (`--ca-file`).
     public var caFile: String?
-    /// Time to establish a connection (default 10 s).
+    /// Time to establish a connection, TLS included (default 10 s).
     public var connectTimeout: Duration
-    /// Time to wait for an answer once the request is sent (default 30 s).
+    /// Time for the whole answer, head and body, once the request is sent (default 30 s).
     public var readTimeout: Duration
     public var retry: RetryPolicy
+    /// How long the client keeps looking for the effect of a call that starts or changes work
+    /// after an ambiguous outcome (no answer in time, a lost connection, a 5xx, an interruption),
+    /// counted from that outcome. Default: the read timeout plus ``reconciliationMargin``
+    /// (40 s with the default read timeout). Zero looks once.
+    public var reconciliationWindow: Duration {
+        get { reconciliationWindowSetting ?? readTimeout + Self.reconciliationMargin }
+        set { reconciliationWindowSetting = newValue }
+    }
+    private var reconciliationWindowSetting: Duration?
+
+    /// What the default reconciliation window adds to the read timeout: time for a request that
+    /// OCP took late (queued behind a slow gateway) to show its effect.
+    public static let reconciliationMargin: Duration = .seconds(10)
+
+    /// The longest timeout or window accepted (one day).
+    public static let longestSetting: Duration = .seconds(86_400)
 
     public init(
         baseURL: BaseURL, authentication: Authentication = .none, insecure: Bool = false, caFile: String? = nil,
         connectTimeout: Duration = .seconds(10), readTimeout: Duration = .seconds(30),
-        retry: RetryPolicy = RetryPolicy()
+        retry: RetryPolicy = RetryPolicy(), reconciliationWindow: Duration? = nil
     ) {
         self.baseURL = baseURL
         self.authentication = authentication
@@ -102,6 +130,30 @@ public struct OCPConnection: Sendable {
         self.connectTimeout = connectTimeout
         self.readTimeout = readTimeout
         self.retry = retry
+        self.reconciliationWindowSetting = reconciliationWindow
+    }
+
+    /// Fails, naming the setting, when a timeout, the window or the retry policy cannot be used.
+    public func validate() throws(OCPConnectionError) {
+        func check(_ name: String, _ value: Duration, allowZero: Bool) throws(OCPConnectionError) {
+            guard value <= Self.longestSetting, allowZero ? value >= .zero : value > .zero else {
+                throw OCPConnectionError(
+                    "the \(name) must be \(allowZero ? "at least 0" : "above 0") and at most 1 day, not \(DurationText.format(value))"
+                )
+            }
+        }
+        try check("connect timeout", connectTimeout, allowZero: false)
+        try check("read timeout", readTimeout, allowZero: false)
+        try check("reconciliation window", reconciliationWindow, allowZero: true)
+        try check("retry base delay", retry.baseDelay, allowZero: true)
+        try check("retry maximum delay", retry.maxDelay, allowZero: true)
+        for (name, value) in [
+            ("attempts", retry.maxAttempts), ("rate-limited attempts", retry.maxRateLimitedAttempts),
+        ] {
+            guard value >= 1, value <= 1000 else {
+                throw OCPConnectionError("the retry policy's \(name) must be from 1 to 1000, not \(value)")
+            }
+        }
     }
 }
 

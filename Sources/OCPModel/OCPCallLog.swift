@@ -41,11 +41,16 @@ public final class OCPCallLog: Sendable {
     @TaskLocal public static var current: OCPCallLog?
 
     private let records = Mutex<[OCPCallRecord]>([])
+    private let observer: (@Sendable (OCPCallRecord) -> Void)?
 
-    public init() {}
+    /// - Parameter observer: told of each call as it is recorded (to show calls as they happen).
+    public init(observer: (@Sendable (OCPCallRecord) -> Void)? = nil) {
+        self.observer = observer
+    }
 
     public func record(_ record: OCPCallRecord) {
         records.withLock { $0.append(record) }
+        observer?(record)
     }
 
     /// The calls recorded so far, in order.

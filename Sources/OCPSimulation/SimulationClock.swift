@@ -60,11 +60,25 @@ public struct SimulationClock: Clock, Sendable {
     private final class Storage: Sendable {
         /// Instant mode: virtual time and the sleepers waiting on it.
         let virtual = Mutex(VirtualTime())
-        /// Factor mode: the wall-clock instant the simulation started.
-        let wallStart: ContinuousClock.Instant
+        /// Factor mode: simulated time runs from this anchor, unless it is held.
+        let factorTime: Mutex<FactorTime>
 
         init(wallStart: ContinuousClock.Instant) {
-            self.wallStart = wallStart
+            factorTime = Mutex(FactorTime(wallAnchor: wallStart, simulatedAnchor: .zero, held: 0))
+        }
+    }
+
+    /// Factor mode's timeline: simulated time is `simulatedAnchor` plus the wall time since
+    /// `wallAnchor` times the factor, or stands at `simulatedAnchor` while held.
+    struct FactorTime: Sendable {
+        var wallAnchor: ContinuousClock.Instant
+        var simulatedAnchor: Duration
+        /// How many holds are in force (``SimulationClock/hold()``).
+        var held: Int
+
+        func now(_ factor: Double) -> Duration {
+            guard held == 0 else { return simulatedAnchor }
+            return simulatedAnchor + SimulationClock.scale(wallAnchor.duration(to: ContinuousClock.now), by: factor)
         }
     }
 
@@ -128,8 +142,7 @@ public struct SimulationClock: Clock, Sendable {
         case .instant:
             return SimulationInstant(offset: storage.virtual.withLock { $0.now })
         case .factor(let f):
-            let wall = storage.wallStart.duration(to: ContinuousClock.now)
-            return SimulationInstant(offset: Self.scale(wall, by: f))
+            return SimulationInstant(offset: storage.factorTime.withLock { $0.now(f) })
         }
     }
 
@@ -141,9 +154,36 @@ public struct SimulationClock: Clock, Sendable {
         case .instant:
             try await sleepVirtually(until: deadline.offset)
         case .factor(let f):
-            let remaining = now.duration(to: deadline)
-            guard remaining > .zero else { return }
-            try await Task.sleep(for: Self.wallTime(forSimulated: remaining, factor: f))
+            // Time may be held, or moved on, while this sleeps: sleep again until it is there.
+            while true {
+                let remaining = now.duration(to: deadline)
+                guard remaining > .zero else { return }
+                try await Task.sleep(for: max(Self.wallTime(forSimulated: remaining, factor: f), .milliseconds(1)))
+            }
+        }
+    }
+
+    /// Holds simulated time while a person answers (a `confirm`): at a factor, it stands still
+    /// until ``release(advancing:)``; at `instant` it stands still anyway while the caller runs.
+    public func hold() {
+        guard case .factor(let f) = speed else { return }
+        storage.factorTime.withLock { t in
+            if t.held == 0 {
+                t.simulatedAnchor = t.now(f)
+                t.wallAnchor = .now
+            }
+            t.held += 1
+        }
+    }
+
+    /// Ends a ``hold()``, moving simulated time on by `duration`: the time the person took, one
+    /// second for one second, not multiplied by the factor. At `instant`, call ``advance(by:)``.
+    public func release(advancing duration: Duration) {
+        guard case .factor = speed else { return }
+        storage.factorTime.withLock { t in
+            t.held = max(0, t.held - 1)
+            t.simulatedAnchor += max(.zero, duration)
+            if t.held == 0 { t.wallAnchor = .now }
         }
     }
 

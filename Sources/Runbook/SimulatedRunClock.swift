@@ -33,4 +33,17 @@ public struct SimulatedRunClock: RunClock {
     /// A branch holds the instant clock's time still while it runs.
     public func enterBranch() { clock.beginBusy() }
     public func leaveBranch() { clock.endBusy() }
+
+    /// Simulated time stands still while the person answers, then moves on by the wall time they
+    /// took: at a factor the clock is held; at `instant` the branch holds time while it waits and
+    /// then sleeps that long.
+    public func personAnswers<T: Sendable>(_ answer: @Sendable () async -> T) async -> T {
+        let started = ContinuousClock.now
+        clock.hold()
+        let value = await answer()
+        let took = started.duration(to: .now)
+        clock.release(advancing: took)
+        if case .instant = clock.speed { try? await clock.sleep(for: took) }
+        return value
+    }
 }

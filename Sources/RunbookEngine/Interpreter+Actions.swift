@@ -43,12 +43,43 @@ extension Interpreter {
                 trace.message = "\(question): yes (--yes)"
                 return
             }
-            guard let answer = await configuration.confirm(question) else {
-                throw StepFailure("\(question): no terminal to ask on; run with --yes to confirm without asking")
+            // A person's time: the step's `timeout` is wall time, and the run's clock moves one
+            // second for each second the person takes, whatever the simulator's speed.
+            let wait = try step.options.timeout.map { value throws(StepFailure) in try duration(value, in: scope) }
+            let confirm = configuration.confirm
+            let reply: ConfirmReply = await clock.personAnswers {
+                await withTaskGroup(of: ConfirmReply.self, returning: ConfirmReply.self) { group in
+                    group.addTask { ConfirmReply(await confirm(question)) }
+                    if let wait {
+                        group.addTask {
+                            do {
+                                try await Task.sleep(for: wait)
+                                return .timedOut
+                            } catch {
+                                return .cancelled
+                            }
+                        }
+                    }
+                    // The first reply stands: the question asked, or the time it was allowed.
+                    var reply: ConfirmReply?
+                    for await r in group where r != .cancelled && reply == nil {
+                        reply = r
+                        group.cancelAll()
+                    }
+                    return reply ?? .cancelled
+                }
             }
             if Task.isCancelled { throw StepFailure.interrupted }
-            guard answer else { throw StepFailure("\(question): declined") }
-            trace.message = "\(question): yes"
+            switch reply {
+            case .noTerminal:
+                throw StepFailure("\(question): no terminal to ask on; run with --yes to confirm without asking")
+            case .timedOut:
+                let limit = wait.map(DurationText.format) ?? ""
+                throw StepFailure("\(question): no answer within the step's timeout (\(limit))")
+            case .cancelled: throw StepFailure.interrupted
+            case .no: throw StepFailure("\(question): declined")
+            case .yes: trace.message = "\(question): yes"
+            }
 
         case .forEach(let block):
             try await runLoop(block, step: step, scope: scope, trace: trace, context: context)
@@ -185,7 +216,7 @@ extension Interpreter {
             return s
         }
         @Sendable func body(_ index: Int) -> StepBody {
-            .loop(at: loop, item: index, StepPosition.Item(variable: variable, value: items[index].text))
+            .loop(at: loop, item: index, StepPosition.Item(variable: variable, value: items[index].itemLabel(index: index)))
         }
         /// Records the steps of items that will not run.
         func skipItems(_ indices: some Sequence<Int>) async {
@@ -256,5 +287,18 @@ extension Interpreter {
             throw StepFailure("\(failures.count) of \(items.count) items failed: \(shown)\(more)")
         }
         trace.message = "\(items.count) item\(items.count == 1 ? "" : "s") passed, at most \(min(limit, items.count)) at once"
+    }
+}
+
+/// How a person answered a `confirm`.
+enum ConfirmReply: Sendable, Hashable {
+    case yes, no, noTerminal, timedOut, cancelled
+
+    init(_ answer: Bool?) {
+        switch answer {
+        case true?: self = .yes
+        case false?: self = .no
+        case nil: self = .noTerminal
+        }
     }
 }

@@ -16,39 +16,63 @@ extension Interpreter {
 
     /// Polls `look` until it is done, the deadline passes or the awaited state can no longer come.
     ///
-    /// Intervals follow the run's ``PollSchedule`` (never longer than the step's `every`). A read
-    /// that fails with a rate limit or a passing server error is tried again later, with the
-    /// interval doubled, up to five times in a row.
+    /// Intervals follow the run's ``PollSchedule`` (never longer than the step's `every`). A poll
+    /// that fails in a way that may pass (HTTP 5xx or 429, no answer, an unreadable answer) is
+    /// tried again later, the interval doubled for each failure in a row, until the wait's own
+    /// deadline. A target that cannot be reached is polled again for at most the schedule's
+    /// ``PollSchedule/unreachableLimit``; one that refuses the credentials ends the run at once.
+    /// Returns how many polls failed and were tried again.
     func poll(
         step: Step, scope: Scope, context: RunContext, look: () async throws(StepFailure) -> PollVerdict,
         timedOut: (Deadline<C>) async -> StepFailure
-    ) async throws(StepFailure) {
+    ) async throws(StepFailure) -> Int {
         let deadline = try self.deadline(for: step, scope: scope, context: context, isAwait: true)
         let every = try step.options.every.map { value throws(StepFailure) in try duration(value, in: scope) }
+        let schedule = configuration.polling
         let begin = clock.now
-        var passingErrors = 0
-        var backoff = 1
+        var failures = PollFailures<C.Instant>()
         while true {
             if Task.isCancelled { throw StepFailure.interrupted }
+            var unreachableUntil: C.Instant?
             do throws(StepFailure) {
                 switch try await look() {
-                case .done: return
+                case .done: return failures.total
                 case .impossible(let failure): throw failure
-                case .waiting:
-                    passingErrors = 0
-                    backoff = 1
+                case .waiting: failures.reset()
                 }
             } catch {
-                guard error.isPassing, passingErrors < 5 else { throw error }
-                passingErrors += 1
-                backoff = min(backoff * 2, 32)
+                guard !error.isInterruption else { throw error }
+                if error.unreachable {
+                    let since = failures.unreachableSince ?? clock.now
+                    failures.unreachableSince = since
+                    let limit = since.advanced(by: schedule.unreachableLimit)
+                    guard clock.now < limit else {
+                        var failure = error
+                        failure.message =
+                            "the target was unreachable for \(DurationText.format(schedule.unreachableLimit)) "
+                            + "while waiting: \(error.message)"
+                        throw failure
+                    }
+                    unreachableUntil = limit
+                } else if error.isPassing {
+                    failures.unreachableSince = nil
+                } else {
+                    throw error
+                }
+                failures.record(error)
             }
             let now = clock.now
-            if let deadline, now >= deadline.instant { throw await timedOut(deadline) }
-            var interval = configuration.polling.interval(elapsed: begin.duration(to: now), every: every) * backoff
-            if let every, backoff == 1 { interval = min(interval, every) }
+            if let deadline, now >= deadline.instant {
+                var failure = await timedOut(deadline)
+                if let last = failures.last { failure.message += "; the last \(failures.describeRun): \(last.message)" }
+                throw failure
+            }
+            var interval = schedule.interval(elapsed: begin.duration(to: now), every: every)
+            if let every { interval = min(interval, every) }
+            interval = schedule.backoff(after: failures.inARow, interval: interval)
             var wake = now.advanced(by: interval)
             if let deadline, deadline.instant < wake { wake = deadline.instant }
+            if let unreachableUntil, unreachableUntil < wake { wake = unreachableUntil }
             try await sleep(until: wake)
         }
     }
@@ -84,7 +108,7 @@ extension Interpreter {
     ) async throws(StepFailure) {
         var last: TaskInstance?
         let started = clock.now
-        try await poll(step: step, scope: scope, context: context) { () async throws(StepFailure) -> PollVerdict in
+        let failed = try await poll(step: step, scope: scope, context: context) { () async throws(StepFailure) -> PollVerdict in
             let task = try await fetchTask(id, trace: trace, context: context)
             last = task
             await progress(task, trace: trace, since: started)
@@ -96,7 +120,7 @@ extension Interpreter {
                 "\(deadline.description) while awaiting task \(id) status \(wanted); \(describeRunning(last))",
                 expected: "task status \(wanted)", found: last.map { "task status \($0.status)" })
         }
-        trace.message = "task \(id) is \(wanted)"
+        trace.message = "task \(id) is \(wanted)" + retriedPolls(failed)
     }
 
     func awaitSubtask(
@@ -105,7 +129,7 @@ extension Interpreter {
     ) async throws(StepFailure) {
         var last: TaskInstance?
         let started = clock.now
-        try await poll(step: step, scope: scope, context: context) { () async throws(StepFailure) -> PollVerdict in
+        let failed = try await poll(step: step, scope: scope, context: context) { () async throws(StepFailure) -> PollVerdict in
             let task = try await fetchTask(id, trace: trace, context: context)
             last = task
             await progress(task, trace: trace, since: started)
@@ -123,7 +147,7 @@ extension Interpreter {
                 "\(deadline.description) while awaiting subtask \"\(name)\" status \(wanted); \(describeRunning(last))",
                 expected: "subtask \"\(name)\" status \(wanted)", found: "subtask \"\(name)\" status \(status)")
         }
-        trace.message = "subtask \"\(name)\" is \(wanted)"
+        trace.message = "subtask \"\(name)\" is \(wanted)" + retriedPolls(failed)
     }
 
     func awaitCluster(
@@ -132,7 +156,7 @@ extension Interpreter {
     ) async throws(StepFailure) {
         var last: Cluster?
         let started = clock.now
-        try await poll(step: step, scope: scope, context: context) { () async throws(StepFailure) -> PollVerdict in
+        let failed = try await poll(step: step, scope: scope, context: context) { () async throws(StepFailure) -> PollVerdict in
             let cluster = try await call { () async throws(OCPError) in try await self.client.cluster(id: id) }
             last = cluster
             trace.observe(cluster)
@@ -147,7 +171,7 @@ extension Interpreter {
                 "\(deadline.description) while awaiting cluster \(id) \(want)", expected: "cluster \(id) \(want)",
                 found: last.map { "type \($0.type), status \($0.status)" })
         }
-        trace.message = "cluster \(id) has \(want)"
+        trace.message = "cluster \(id) has \(want)" + retriedPolls(failed)
     }
 
     /// Live progress: which subtask of how many is running.
@@ -186,6 +210,11 @@ extension Interpreter {
         return StepFailure(message, expected: wanted, found: found)
     }
 
+    /// "" or " (2 failed polls tried again)", for a wait's message.
+    func retriedPolls(_ count: Int) -> String {
+        count == 0 ? "" : " (\(count) failed poll\(count == 1 ? "" : "s") tried again)"
+    }
+
     /// "subtask "X" is still RUNNING (since ...)" for a timeout message.
     func describeRunning(_ task: TaskInstance?) -> String {
         guard let task else { return "the task could not be read" }
@@ -198,9 +227,34 @@ extension Interpreter {
 }
 
 extension StepFailure {
-    /// A read that may succeed if tried again: rate limited, a passing server error, no answer.
+    /// A read that may succeed if tried again: rate limited, a server error, no answer, an
+    /// unreadable answer.
     var isPassing: Bool {
         guard !targetFailure, !isInterruption else { return false }
         return passingStatus
     }
+}
+
+/// The failed polls of a wait: how many in a row, since when the target is unreachable.
+struct PollFailures<Instant> {
+    var inARow = 0
+    var total = 0
+    var last: StepFailure?
+    var unreachableSince: Instant?
+
+    mutating func record(_ failure: StepFailure) {
+        inARow += 1
+        total += 1
+        last = failure
+    }
+
+    /// A poll answered: the run of failures ends (the total stays, for the step's message).
+    mutating func reset() {
+        inARow = 0
+        last = nil
+        unreachableSince = nil
+    }
+
+    /// "poll failed" or "3 polls failed", for a timeout's message.
+    var describeRun: String { inARow == 1 ? "poll failed" : "\(inARow) polls failed" }
 }

@@ -245,19 +245,29 @@ public final class Interpreter<C: RunClock>: Sendable {
                     position: position, location: step.location, phrase: label, startedAt: timestamp(),
                     runTimeMs: context.runTimeMs(startedAt))))
         let trace = StepTrace(position: position, phrase: label)
-        let calls = OCPCallLog()
-        var outcome: StepOutcome
-        var failure: StepFailure?
-        var stepScope = scope
-        let result: Result<Void, StepFailure> = await OCPCallLog.$current.withValue(calls) {
-            do throws(StepFailure) {
-                try await self.execute(step, scope: &stepScope, trace: trace, context: context)
-                return .success(())
-            } catch {
-                return .failure(error)
+        // With a sink that shows calls as they happen (--verbose), each call goes to it in order
+        // through a stream, and the step's end waits until all have been shown.
+        var live: AsyncStream<OCPCallRecord>.Continuation?
+        var shown: Task<Void, Never>?
+        var observer: (@Sendable (OCPCallRecord) -> Void)?
+        if log.wantsCalls {
+            let (stream, continuation) = AsyncStream<OCPCallRecord>.makeStream()
+            live = continuation
+            observer = { call in continuation.yield(call) }
+            let log = self.log
+            shown = Task {
+                for await call in stream { await log.call(call, at: position) }
             }
         }
-        scope = stepScope
+        let calls = OCPCallLog(observer: observer)
+        var outcome: StepOutcome
+        var failure: StepFailure?
+        let result: Result<Scope, StepFailure> = await OCPCallLog.$current.withValue(calls) {
+            await self.runWithinDeadline(step, scope: scope, trace: trace, context: context)
+        }
+        live?.finish()
+        await shown?.value
+        if case .success(let after) = result { scope = after }
         switch result {
         case .success:
             outcome = .passed
@@ -278,6 +288,96 @@ public final class Interpreter<C: RunClock>: Sendable {
                     wallDurationMs: wallStart.duration(to: .now).milliseconds, observed: trace.observed,
                     calls: calls.calls)))
         return outcome
+    }
+
+    /// Runs a step's action, cancelled when its deadline passes: its `timeout`, or the run's.
+    ///
+    /// Waits and sleeps keep their own deadline (their message says what was still running), a
+    /// `confirm` its own in wall time (a person's time); for
+    /// every other step a watch on the run clock cancels the step at its deadline (a call in flight
+    /// included: the HTTP client then looks for the call's effect) and the step fails saying which
+    /// deadline passed. The watch takes its own place on the clock, so an instant clock's time
+    /// moves only when the step itself waits on it.
+    func runWithinDeadline(_ step: Step, scope: Scope, trace: StepTrace, context: RunContext) async -> Result<
+        Scope, StepFailure
+    > {
+        let family = step.descriptor.family
+        let ownDeadline = family == .wait || family == .sleep || family == .confirm
+        var deadline: Deadline<C>?
+        do throws(StepFailure) {
+            deadline = ownDeadline ? nil : try self.deadline(for: step, scope: scope, context: context, isAwait: false)
+        } catch {
+            return .failure(error)
+        }
+        // `finally` runs whatever happened, a passed run deadline included: only its steps' own
+        // timeouts bound it.
+        if trace.position.block == .finally, deadline?.isRunDeadline == true { deadline = nil }
+        guard let deadline, deadline.instant > clock.now else {
+            return await executing(step, scope: scope, trace: trace, context: context)
+        }
+        // A wait inside a loop whose own deadline falls at the same instant may report first:
+        // its message then says which wait was still running.
+        let wake = deadline.instant
+        let (result, timedOut) = await withTaskGroup(of: Finish.self, returning: (Result<Scope, StepFailure>, Bool).self) {
+            group in
+            group.addTask { .done(await self.executing(step, scope: scope, trace: trace, context: context)) }
+            // The watch's place on the clock is given up here, once its news is acted on: were the
+            // watch to give it up itself, an instant clock could move on to the step's own next
+            // wake-up before the step is stopped.
+            clock.enterBranch()
+            group.addTask {
+                do {
+                    try await self.clock.sleep(until: wake, tolerance: nil)
+                    return .deadline
+                } catch {
+                    return .watchStopped
+                }
+            }
+            var outcome: Result<Scope, StepFailure> = .failure(StepFailure.interrupted)
+            var timedOut = false
+            for await finish in group {
+                switch finish {
+                case .done(let r):
+                    outcome = r
+                    group.cancelAll()
+                case .deadline:
+                    timedOut = true
+                    group.cancelAll()
+                    clock.leaveBranch()
+                case .watchStopped:
+                    clock.leaveBranch()
+                }
+            }
+            return (outcome, timedOut)
+        }
+        if timedOut, case .failure(let failure) = result, failure.isInterruption || failure.passingStatus {
+            var timeout = StepFailure("\(deadline.description); the step was stopped")
+            timeout.expected = failure.expected
+            timeout.found = failure.found
+            return .failure(timeout)
+        }
+        return result
+    }
+
+    /// How the race of a step against its deadline ended: the step finished, or the watch woke.
+    enum Finish: Sendable {
+        case done(Result<Scope, StepFailure>)
+        /// The deadline passed.
+        case deadline
+        /// The step ended first and the watch was called off.
+        case watchStopped
+    }
+
+    private func executing(_ step: Step, scope: Scope, trace: StepTrace, context: RunContext) async -> Result<
+        Scope, StepFailure
+    > {
+        var stepScope = scope
+        do throws(StepFailure) {
+            try await execute(step, scope: &stepScope, trace: trace, context: context)
+            return .success(stepScope)
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// The deadline of a step: its `timeout` (awaits default to one hour), bounded by the run's.

@@ -117,7 +117,7 @@ public struct Planner: Sendable {
                     var inner = scope
                     inner.values[loop.variable.text] = item
                     let itemBody = StepBody.loop(
-                        at: position, item: i, StepPosition.Item(variable: loop.variable.text, value: item.text))
+                        at: position, item: i, StepPosition.Item(variable: loop.variable.text, value: item.itemLabel(index: i)))
                     plan(loop.body, in: itemBody, scope: &inner, into: &out)
                 }
                 continue

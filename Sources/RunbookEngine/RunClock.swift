@@ -14,11 +14,16 @@ public protocol RunClock: Clock, Sendable where Duration == Swift.Duration {
     func enterBranch()
     /// A branch stops running: it ended, or it waits on something other than this clock.
     func leaveBranch()
+    /// Runs `answer`, a person's answer to a `confirm`: the time the person takes passes on the
+    /// run's clock one second for one second, whatever the clock's pace (a simulator at 60x must
+    /// not see an hour pass while someone reads a question for a minute).
+    func personAnswers<T: Sendable>(_ answer: @Sendable () async -> T) async -> T
 }
 
 extension RunClock {
     public func enterBranch() {}
     public func leaveBranch() {}
+    public func personAnswers<T: Sendable>(_ answer: @Sendable () async -> T) async -> T { await answer() }
 }
 
 extension ContinuousClock: RunClock {

@@ -62,11 +62,32 @@ public struct PollSchedule: Sendable, Hashable {
     public var fraction: Double
     /// The longest interval when the step gives no `every` (default 30 s).
     public var maximum: Duration
+    /// The longest interval between polls after failed ones: each failed poll in a row doubles
+    /// the interval, up to this (default 30 s).
+    public var maximumBackoff: Duration
+    /// How long a wait goes on polling a target it cannot reach (refused connections, DNS, TLS)
+    /// before the run ends as a target failure (default 5 min). Other failed polls (HTTP 5xx,
+    /// 429, no answer, an unreadable answer) are tried again until the wait's own deadline.
+    public var unreachableLimit: Duration
 
-    public init(initial: Duration = .seconds(1), fraction: Double = 0.05, maximum: Duration = .seconds(30)) {
+    public init(
+        initial: Duration = .seconds(1), fraction: Double = 0.05, maximum: Duration = .seconds(30),
+        maximumBackoff: Duration = .seconds(30), unreachableLimit: Duration = .seconds(300)
+    ) {
         self.initial = initial
         self.fraction = fraction
         self.maximum = maximum
+        self.maximumBackoff = maximumBackoff
+        self.unreachableLimit = unreachableLimit
+    }
+
+    /// The interval before the next poll after `failures` failed polls in a row: the usual
+    /// interval doubled for each, at most ``maximumBackoff`` (but never less than the usual).
+    public func backoff(after failures: Int, interval: Duration) -> Duration {
+        guard failures > 0 else { return interval }
+        var result = interval
+        for _ in 0..<min(failures, 16) where result < maximumBackoff { result = result * 2 }
+        return max(interval, min(result, maximumBackoff))
     }
 
     /// The interval before the next poll, `elapsed` into the wait, with the step's `every`.

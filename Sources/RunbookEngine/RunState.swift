@@ -69,7 +69,13 @@ final class RunState: Sendable {
                     s.recoveries[index].taskStatus = task.status.rawValue
                     s.recoveries[index].endedAtMs = runTimeMs
                 }
-                if let start = task.startTime, let finish = task.finishTime {
+                let rolledBack = s.recoveries[index].isRolledBack
+                s.recoveries[index].outcome =
+                    task.status == .failed ? .failed : rolledBack ? .rolledBack : .completed
+                // Only a completed action has a recovery time.
+                if s.recoveries[index].outcome != .completed {
+                    s.recoveries[index].recoveryMs = nil
+                } else if let start = task.startTime, let finish = task.finishTime {
                     s.recoveries[index].recoveryMs = start.duration(to: finish).milliseconds
                 } else {
                     s.recoveries[index].recoveryMs = runTimeMs - s.recoveries[index].calledAtMs
@@ -78,50 +84,72 @@ final class RunState: Sendable {
                 s.recoveries[index].taskStatus = task.status.rawValue
                 s.recoveries[index].endedAtMs = nil
                 s.recoveries[index].recoveryMs = nil
+                s.recoveries[index].outcome = .unfinished
             }
         }
     }
 }
 
-/// What one step saw while it ran; used by that step's task only.
-final class StepTrace {
+/// What one step saw while it ran. The step's task (and the tasks it spawns: its deadline's
+/// watch, a loop's items) write to it, so it is guarded by a lock.
+final class StepTrace: Sendable {
     let position: StepPosition
     let phrase: String
-    var observed = Observation()
-    /// A message for a step that passed (a note's text, what a wait saw).
-    var message: String?
-    private var lastStatus: [Int: String] = [:]
+
+    private struct State {
+        var observed = Observation()
+        var message: String?
+        var lastStatus: [Int: String] = [:]
+    }
+
+    private let state = Mutex(State())
 
     init(position: StepPosition, phrase: String) {
         self.position = position
         self.phrase = phrase
     }
 
+    /// What the step observed of OCP.
+    var observed: Observation {
+        get { state.withLock { $0.observed } }
+        set { state.withLock { $0.observed = newValue } }
+    }
+
+    /// A message for a step that passed (a note's text, what a wait saw).
+    var message: String? {
+        get { state.withLock { $0.message } }
+        set { state.withLock { $0.message = newValue } }
+    }
+
     /// Records the task's status and the subtask changes since the last look.
     func observe(_ task: TaskInstance, runTimeMs: Int64) {
-        observed.taskId = task.id
-        observed.taskName = task.name
-        observed.taskStatus = task.status.rawValue
-        for subtask in task.subtasksInExecutionOrder {
-            let status = subtask.status.rawValue
-            let before = lastStatus[subtask.id]
-            if before != status {
-                // The first look is a baseline: it records only subtasks that have left PENDING.
-                if before != nil || subtask.status != .pending {
-                    observed.subtaskTransitions.append(
-                        SubtaskTransition(subtask: subtask.name, from: before, to: status, seenAtMs: runTimeMs))
+        state.withLock { s in
+            s.observed.taskId = task.id
+            s.observed.taskName = task.name
+            s.observed.taskStatus = task.status.rawValue
+            for subtask in task.subtasksInExecutionOrder {
+                let status = subtask.status.rawValue
+                let before = s.lastStatus[subtask.id]
+                if before != status {
+                    // The first look is a baseline: it records only subtasks that have left PENDING.
+                    if before != nil || subtask.status != .pending {
+                        s.observed.subtaskTransitions.append(
+                            SubtaskTransition(subtask: subtask.name, from: before, to: status, seenAtMs: runTimeMs))
+                    }
+                    s.lastStatus[subtask.id] = status
                 }
-                lastStatus[subtask.id] = status
             }
         }
     }
 
     func observe(_ cluster: Cluster) {
-        let state = ObservedCluster(cluster)
-        if let i = observed.clusters.firstIndex(where: { $0.id == cluster.id }) {
-            observed.clusters[i] = state
-        } else {
-            observed.clusters.append(state)
+        let observedCluster = ObservedCluster(cluster)
+        state.withLock { s in
+            if let i = s.observed.clusters.firstIndex(where: { $0.id == cluster.id }) {
+                s.observed.clusters[i] = observedCluster
+            } else {
+                s.observed.clusters.append(observedCluster)
+            }
         }
     }
 }
@@ -135,8 +163,12 @@ struct StepFailure: Error {
     var targetFailure = false
     /// The run was interrupted while this step ran.
     var isInterruption = false
-    /// The OCP call failed in a way that may pass (rate limit, gateway error, no answer).
+    /// The OCP call failed in a way that may pass (rate limit, server error, no answer, an
+    /// unreadable answer).
     var passingStatus = false
+    /// The target could not be reached (refused connection, DNS, TLS): a poll tries again, for
+    /// at most the run's ``PollSchedule/unreachableLimit``.
+    var unreachable = false
 
     init(_ message: String, expected: String? = nil, found: String? = nil) {
         self.message = message
@@ -148,7 +180,10 @@ struct StepFailure: Error {
         self.init(error.description)
         targetFailure = error.isTargetFailure
         isInterruption = error.kind == .cancelled
-        passingStatus = error.kind == .timeout || [429, 502, 503, 504].contains(error.httpStatus ?? 0)
+        unreachable = error.kind == .unreachable
+        passingStatus =
+            error.kind == .timeout || error.kind == .invalidResponse || error.httpStatus == 429
+            || (500...599).contains(error.httpStatus ?? 0)
         if isInterruption { message = "interrupted" }
     }
 

@@ -16,6 +16,8 @@ import RunbookYAML
 ///   that no wait ever awaits.
 struct Checker {
     private(set) var diagnostics: [Diagnostic] = []
+    /// The environment of the check, for warnings about what `run` will read from it (nil: unknown).
+    var environment: [String: String]?
     /// Steps whose phrase did not parse, not yet reached in file order.
     private var unparsed: ArraySlice<UnparsedStep> = []
 
@@ -92,14 +94,7 @@ struct Checker {
         self.runbook = runbook
         unparsed = runbook.unparsedSteps[...]
         runbook.vars = checkVars(runbook.vars, predefined: predefinedVariables)
-        if let target = runbook.target, let value = checkExpr(target) {
-            if case .scalar(.string(let text)) = value, RunbookParser.isValidTarget(text) {
-            } else if case .reference = target.kind {
-                error(
-                    "runbook.target", "'\(target.sourceText)' is '\(value.text)', which is not a target: 'embedded' or an OCP base URL",
-                    at: target.location)
-            }
-        }
+        if let target = runbook.target { checkTarget(target) }
         checkDuration(runbook.timeout, positive: true)
         checkSteps(runbook.steps)
         checkSteps(runbook.onFailure)
@@ -116,6 +111,28 @@ struct Checker {
         return runbook
     }
 
+    /// A target known before the run must be one; one that reads the environment gets a warning
+    /// when the environment the check runs in leaves it unset or empty (`run` then refuses).
+    private mutating func checkTarget(_ target: Expr) {
+        let isLiteral = if case .literal = target.kind { true } else { false }
+        if let value = checkExpr(target), !isLiteral {
+            if let problem = TargetText.problem(value.text) {
+                error("runbook.target", "'\(target.sourceText)' is '\(TargetText.withoutUserInfo(value.text))': \(problem)", at: target.location)
+            }
+        }
+        guard let environment else { return }
+        for reference in target.references where reference.isEnvironment && reference.path.count == 2 {
+            let name = reference.path[1]
+            let value = environment[name]
+            if value == nil || value?.trimmingSpaces.isEmpty == true {
+                warning(
+                    "runbook.target-unset",
+                    "the target reads ${env.\(name)}, which is \(value == nil ? "not set" : "empty") here: `runbook run` refuses to run (exit 2) until it is set, or a target is given with --target or RUNBOOK_TARGET",
+                    at: target.location)
+            }
+        }
+    }
+
     private mutating func error(_ id: String, _ message: String, at location: SourceLocation) {
         diagnostics.append(.error(id, message, at: location))
     }
@@ -129,11 +146,23 @@ struct Checker {
     private mutating func checkVars(_ declared: [VarDecl], predefined: [String: String]) -> [VarDecl] {
         var out: [VarDecl] = []
         let declaredNames = Set(declared.map(\.name))
-        // `--var` names that the file does not declare come first, so the file's vars may use them.
+        // `--var` names that the file does not declare come first, so the file's vars may use them;
+        // one that the file neither declares nor uses is a slip (`--var standy=8`).
+        let used = predefined.keys.contains { !declaredNames.contains($0) } ? Self.referencedNames(runbook) : []
         for name in predefined.keys.sorted() where !declaredNames.contains(name) {
             let location = VarDecl.commandLineLocation
             guard ExpressionText.isIdentifier(name), name != "env" else {
                 error("vars.name", "'--var \(name)=...': '\(name)' is not a variable name", at: location)
+                continue
+            }
+            guard used.contains(name) else {
+                let candidates = declared.map(\.name) + used.sorted()
+                error(
+                    "vars.unused",
+                    "'--var \(name)=...': the runbook neither declares nor uses a variable '\(name)'"
+                        + (Suggestion.closest(to: name, among: candidates).map { "; did you mean '\($0)'?" }
+                            ?? "; its variables are \(candidates.isEmpty ? "none" : NodeReader.listing(candidates.map { "'\($0)'" }, conjunction: "and"))"),
+                    at: location)
                 continue
             }
             let value = Self.commandLineValue(predefined[name] ?? "", at: location)
@@ -177,6 +206,52 @@ struct Checker {
         } catch {
             return .literal(.string(text), at: location)
         }
+    }
+
+    /// The first names (`standby` of `${standby.id}`) of every reference in the runbook.
+    private static func referencedNames(_ runbook: RunbookDocument?) -> Set<String> {
+        guard let runbook else { return [] }
+        var names = Set<String>()
+        func add(_ expr: Expr?) {
+            for reference in expr?.references ?? [] where !reference.isEnvironment { names.insert(reference.root) }
+        }
+        func add(_ duration: DurationValue?) {
+            if case .expression(let e)? = duration?.kind { add(e) }
+        }
+        func visit(_ steps: [Step]) {
+            for step in steps {
+                let o = step.options
+                add(o.name)
+                add(o.timeout)
+                add(o.every)
+                if case .expression(let e)? = o.maxConcurrency?.kind { add(e) }
+                switch step.action {
+                case .action(let a):
+                    add(a.subject)
+                    add(a.subtask)
+                    if case .id(let e) = a.task { add(e) }
+                    for field in a.fields {
+                        switch field.value {
+                        case .duration(let d): add(d)
+                        case .text(let e): add(e)
+                        case .word, .count: break
+                        }
+                    }
+                case .sleep(let d): add(d)
+                case .note(let e), .confirm(let e): add(e)
+                case .forEach(let block):
+                    add(block.list)
+                    visit(block.body)
+                }
+            }
+        }
+        for decl in runbook.vars { add(decl.value) }
+        add(runbook.target)
+        add(runbook.timeout)
+        visit(runbook.steps)
+        visit(runbook.onFailure)
+        visit(runbook.finally)
+        return names
     }
 
     /// Where every name of the file is bound, so a name used before its binding gets a precise message.

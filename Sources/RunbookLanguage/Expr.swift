@@ -162,6 +162,25 @@ package indirect enum ExprValue: Sendable, Hashable {
         return fields.first(where: { $0.name == name })?.value
     }
 
+    /// How a loop's label names this item, the `index`th (0-based) of its list: a scalar by its
+    /// text (an empty string as `""`, null as `null`), a mapping by its `name` or `id` field (or its
+    /// first scalar field), anything else by its place, `#3`. Never a value cut mid-way: a text
+    /// longer than ``StepLabel/maxLength`` ends at a word with `…`.
+    package func itemLabel(index: Int) -> String {
+        let place = "#\(index + 1)"
+        switch self {
+        case .scalar(.null): return "null"
+        case .scalar(.string(let s)) where s.isEmpty: return "\"\""
+        case .scalar(let s): return StepLabel.shortened(s.text, or: place)
+        case .record(let fields):
+            let named = ["name", "id"].lazy.compactMap { key in fields.first { $0.name == key } }.first
+            let chosen = named ?? fields.first { if case .scalar = $0.value { true } else { false } }
+            guard let chosen, case .scalar(let s) = chosen.value, !s.text.isEmpty else { return place }
+            return StepLabel.shortened(s.text, or: place)
+        case .list: return place
+        }
+    }
+
     /// The value as text, the way interpolation writes it: `6`, `true`, `ob-prod-sh`, `[5, 6]`.
     package var text: String {
         switch self {
@@ -260,5 +279,21 @@ extension String {
             previous = c
         }
         return out
+    }
+}
+
+/// Shortening of the texts a step's label shows.
+package enum StepLabel {
+    /// The most characters of an item in a label.
+    package static let maxLength = 40
+
+    /// `text`, or when it is longer than ``maxLength`` its start up to the last space that fits,
+    /// with `…`; `fallback` when no word fits.
+    package static func shortened(_ text: String, or fallback: String) -> String {
+        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        guard flat.count > maxLength else { return flat }
+        let head = flat.prefix(maxLength - 1)
+        guard let space = head.lastIndex(of: " "), space > head.startIndex else { return fallback }
+        return String(head[..<space]) + "…"
     }
 }

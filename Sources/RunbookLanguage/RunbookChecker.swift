@@ -29,28 +29,38 @@ public enum RunbookChecker {
     /// command line: each value (taken literally) is a YAML flow list or mapping when it starts with `[` or `{`,
     /// else a plain YAML scalar (`6` is a number),
     /// and replaces the file's value of that variable; a name the file does not declare is defined by it.
-    public static func check(bytes: [UInt8], file: String, predefinedVariables: [String: String] = [:]) -> CheckResult {
+    ///
+    /// `environment`, when given, is the environment the runbook will run in: a `target:` that
+    /// reads a variable it leaves unset or empty gets a warning.
+    public static func check(
+        bytes: [UInt8], file: String, predefinedVariables: [String: String] = [:], environment: [String: String]? = nil
+    ) -> CheckResult {
         let root: Node?
         do throws(DiagnosticList) {
             root = try YAMLLoader().loadReportingAll(bytes: bytes, file: file)
         } catch {
             return CheckResult(runbook: nil, diagnostics: error.diagnostics)
         }
-        return check(node: root, file: file, predefinedVariables: predefinedVariables)
+        return check(node: root, file: file, predefinedVariables: predefinedVariables, environment: environment)
     }
 
     /// Checks the runbook in `text`.
-    public static func check(_ text: String, file: String, predefinedVariables: [String: String] = [:]) -> CheckResult {
-        check(bytes: Array(text.utf8), file: file, predefinedVariables: predefinedVariables)
+    public static func check(
+        _ text: String, file: String, predefinedVariables: [String: String] = [:], environment: [String: String]? = nil
+    ) -> CheckResult {
+        check(bytes: Array(text.utf8), file: file, predefinedVariables: predefinedVariables, environment: environment)
     }
 
     /// Checks an already loaded YAML document (nil: an empty file).
-    package static func check(node root: Node?, file: String, predefinedVariables: [String: String] = [:]) -> CheckResult {
+    package static func check(
+        node root: Node?, file: String, predefinedVariables: [String: String] = [:], environment: [String: String]? = nil
+    ) -> CheckResult {
         let parsed = RunbookParser.parse(root, file: file)
         var diagnostics = parsed.diagnostics
         var runbook: RunbookDocument?
         if let document = parsed.runbook {
             var checker = Checker()
+            checker.environment = environment
             runbook = checker.check(document, predefinedVariables: predefinedVariables)
             diagnostics += checker.diagnostics
         }

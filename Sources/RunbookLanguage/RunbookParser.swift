@@ -123,22 +123,10 @@ struct RunbookParser {
             return nil
         }
         let expr = ExpressionText.parse(text, origin: TextOrigin(scalar: node), diagnostics: &reader.diagnostics)
-        if case .literal = expr.kind, !Self.isValidTarget(text) {
-            reader.error(
-                "runbook.target", "'\(text)' is not a target: write 'embedded' or an OCP base URL such as https://ocp.example.com:8080",
-                at: node.location)
+        if case .literal = expr.kind, let problem = TargetText.problem(text) {
+            reader.error("runbook.target", problem, at: node.location)
         }
         return expr
-    }
-
-    /// `embedded`, or an `http://` or `https://` URL with a host.
-    static func isValidTarget(_ text: String) -> Bool {
-        if text == "embedded" { return true }
-        for scheme in ["http://", "https://"] where text.hasPrefix(scheme) {
-            let rest = text.dropFirst(scheme.count)
-            return !rest.isEmpty && !rest.hasPrefix("/") && !rest.contains(" ")
-        }
-        return false
     }
 
     private mutating func vars(_ node: Node) -> [VarDecl] {

@@ -315,15 +315,18 @@ public struct Recovery: Sendable, Hashable, Codable {
     public var calledAtMs: Int64
     /// Run time when the task was seen to end (nil: not seen).
     public var endedAtMs: Int64?
-    /// The task's own duration from OCP's start and finish times, in milliseconds (nil: unknown).
+    /// The task's own duration from OCP's start and finish times, in milliseconds: the measured
+    /// recovery time of an action that completed; nil otherwise (rolled back, failed, not seen to end).
     public var recoveryMs: Int64?
     /// The task's operation when last seen (`EXECUTE`, `RETRY`, `ROLLBACK`): a task that ends
     /// SUCCESSFUL in a `ROLLBACK` undid the action instead of completing it.
     public var operation: String?
+    /// How the action ended.
+    public var outcome: RecoveryOutcome
 
     public init(
         position: StepPosition, action: String, clusterId: Int, taskId: Int, taskStatus: String?, calledAtMs: Int64,
-        endedAtMs: Int64?, recoveryMs: Int64?, operation: String? = nil
+        endedAtMs: Int64?, recoveryMs: Int64?, operation: String? = nil, outcome: RecoveryOutcome = .unfinished
     ) {
         self.position = position
         self.action = action
@@ -334,10 +337,23 @@ public struct Recovery: Sendable, Hashable, Codable {
         self.endedAtMs = endedAtMs
         self.recoveryMs = recoveryMs
         self.operation = operation
+        self.outcome = outcome
     }
 
     /// True when the task was last seen rolling the action back (or done rolling it back).
     public var isRolledBack: Bool { operation == "ROLLBACK" }
+}
+
+/// How a cluster or tenant action ended, as the run last saw its task.
+public enum RecoveryOutcome: String, Sendable, Hashable, Codable {
+    /// The task ended SUCCESSFUL doing the action: the recovery happened, and was measured.
+    case completed
+    /// The task was rolled back: the action was undone, there is no recovery.
+    case rolledBack = "rolled-back"
+    /// The task ended FAILED.
+    case failed
+    /// The run never saw the task end.
+    case unfinished
 }
 
 /// Step counts by outcome.

@@ -35,6 +35,11 @@ public protocol StepLogSink: Sendable {
     func progress(_ update: StepProgress) async
     /// Whether this sink shows progress (when none does, the interpreter does not compute it).
     var wantsProgress: Bool { get }
+    /// Takes each OCP call as it ends, with the step that made it (`--verbose`); never journaled
+    /// (the step's `step-finished` record holds its calls).
+    func call(_ call: OCPCallRecord, at position: StepPosition) async
+    /// Whether this sink shows calls as they happen.
+    var wantsCalls: Bool { get }
     /// The run is over: flush and close.
     func close() async
 }
@@ -42,27 +47,46 @@ public protocol StepLogSink: Sendable {
 extension StepLogSink {
     public func progress(_ update: StepProgress) async {}
     public var wantsProgress: Bool { false }
+    public func call(_ call: OCPCallRecord, at position: StepPosition) async {}
+    public var wantsCalls: Bool { false }
     public func close() async {}
 }
 
-/// Fans records out to several sinks.
+/// Fans records out to several sinks, with secrets redacted first (``Redaction``).
 public struct StepLog: Sendable {
     public let sinks: [any StepLogSink]
     /// Whether any sink shows live progress.
     public let wantsProgress: Bool
+    /// Whether any sink shows calls as they happen.
+    public let wantsCalls: Bool
+    /// The secrets no sink may see.
+    public let redaction: Redaction
 
-    public init(_ sinks: [any StepLogSink]) {
+    public init(_ sinks: [any StepLogSink], redaction: Redaction = .none) {
         self.sinks = sinks
+        self.redaction = redaction
         wantsProgress = sinks.contains { $0.wantsProgress }
+        wantsCalls = sinks.contains { $0.wantsCalls }
     }
 
     public func write(_ record: StepLogRecord) async {
+        let record = redaction.apply(record)
         for sink in sinks { await sink.write(record) }
     }
 
     public func progress(_ update: StepProgress) async {
         guard wantsProgress else { return }
+        var update = update
+        update.phrase = redaction.apply(update.phrase)
         for sink in sinks where sink.wantsProgress { await sink.progress(update) }
+    }
+
+    public func call(_ call: OCPCallRecord, at position: StepPosition) async {
+        guard wantsCalls else { return }
+        var call = call
+        call.path = redaction.apply(call.path)
+        call.note = call.note.map(redaction.apply)
+        for sink in sinks where sink.wantsCalls { await sink.call(call, at: position) }
     }
 
     public func close() async {

@@ -16,23 +16,59 @@ public actor TerminalRenderer: StepLogSink {
         public var verbose: Bool
         /// Print only failures and the summary.
         public var quiet: Bool
+        /// The terminal's width in columns now (asked at each redraw, so the live line follows a
+        /// resize); nil when unknown. The live line is clipped to it.
+        public var width: @Sendable () -> Int?
 
-        public init(live: Bool, color: Bool, verbose: Bool = false, quiet: Bool = false) {
+        public init(
+            live: Bool, color: Bool, verbose: Bool = false, quiet: Bool = false,
+            width: @escaping @Sendable () -> Int? = { nil }
+        ) {
             self.live = live
             self.color = color
             self.verbose = verbose
             self.quiet = quiet
+            self.width = width
         }
 
-        /// The style for standard output: live and coloured on a terminal, honouring `NO_COLOR`.
-        public static func forStandardOutput(verbose: Bool = false, quiet: Bool = false) -> Style {
-            let tty = isatty(STDOUT_FILENO) == 1
-            let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
-            return Style(live: tty && !quiet, color: tty && !noColor, verbose: verbose, quiet: quiet)
+        /// The style for standard output: live and coloured on a terminal, honouring `NO_COLOR`;
+        /// plain, with no escape codes at all, when `TERM` is `dumb` (or unset) or the output is not
+        /// a terminal.
+        public static func forStandardOutput(
+            verbose: Bool = false, quiet: Bool = false,
+            environment: [String: String] = ProcessInfo.processInfo.environment
+        ) -> Style {
+            forOutput(
+                isTerminal: isatty(STDOUT_FILENO) == 1, verbose: verbose, quiet: quiet, environment: environment,
+                width: { TerminalRenderer.columns(of: STDOUT_FILENO) })
+        }
+
+        /// The style for an output that `isTerminal` or not, by the rules of ``forStandardOutput(verbose:quiet:environment:)``.
+        public static func forOutput(
+            isTerminal: Bool, verbose: Bool = false, quiet: Bool = false, environment: [String: String],
+            width: @escaping @Sendable () -> Int? = { nil }
+        ) -> Style {
+            let term = environment["TERM"] ?? ""
+            let capable = isTerminal && !term.isEmpty && term != "dumb"
+            let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+            return Style(
+                live: capable && !quiet, color: capable && !noColor, verbose: verbose, quiet: quiet, width: width)
         }
     }
 
-    private let style: Style
+    /// The width of the terminal on `descriptor`, nil when it is not a terminal or says 0.
+    public static func columns(of descriptor: Int32) -> Int? {
+        var size = winsize()
+        #if canImport(Glibc)
+        guard ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0 else { return nil }
+        #else
+        guard ioctl(descriptor, TIOCGWINSZ, &size) == 0 else { return nil }
+        #endif
+        return size.ws_col > 0 ? Int(size.ws_col) : nil
+    }
+
+    /// How the output looks.
+    public nonisolated let style: Style
     private let output: @Sendable (String) -> Void
     private var running: [StepPosition: StepProgress] = [:]
     private var order: [StepPosition] = []
@@ -48,8 +84,10 @@ public actor TerminalRenderer: StepLogSink {
     /// The journal path to print under the summary.
     public func setJournalPath(_ path: String?) { journalPath = path }
 
+    /// Standard output through ``Console/output``: a slow, closed or vanished terminal never
+    /// holds up or ends the run (the journal has every record whatever happens to it).
     public static let standardOutput: @Sendable (String) -> Void = { text in
-        FileHandle.standardOutput.write(Data(text.utf8))
+        Console.output.write(text: text)
     }
 
     // MARK: - Records
@@ -81,7 +119,32 @@ public actor TerminalRenderer: StepLogSink {
 
     public nonisolated var wantsProgress: Bool { style.live }
 
-    public func progress(_ update: StepProgress) {
+    public nonisolated var wantsCalls: Bool { style.verbose }
+
+    /// With `--verbose`, each OCP call as it ends, under the step that made it.
+    public func call(_ call: OCPCallRecord, at position: StepPosition) async {
+        emit(paint("    " + indent(position) + Self.describe(call), .dim) + "\n")
+        redrawStatus()
+    }
+
+    /// A line from outside the step log (an interruption's notice), printed above the live line.
+    public func notice(_ text: String) {
+        emit(text + "\n")
+        redrawStatus()
+    }
+
+    /// `→ GET /path 200 trace … 3.1ms (attempt 2) — note`.
+    static func describe(_ c: OCPCallRecord) -> String {
+        var call = "→ \(c.method) \(c.path) \(c.status.map(String.init) ?? "no answer")"
+        if let code = c.errorCode { call += " \(code)" }
+        if let trace = c.traceId { call += " trace \(trace)" }
+        call += String(format: " %.1fms", c.durationMs)
+        if c.attempt > 1 { call += " (attempt \(c.attempt))" }
+        if let note = c.note { call += " — \(note)" }
+        return call
+    }
+
+    public func progress(_ update: StepProgress) async {
         guard running[update.position] != nil else { return }
         running[update.position] = update
         redrawStatus()
@@ -123,15 +186,6 @@ public actor TerminalRenderer: StepLogSink {
             for c in s.observed.clusters {
                 emit(paint("\(pad)· cluster \(c.id) \(c.name): \(c.type) \(c.status)", .dim) + "\n")
             }
-            for c in s.calls {
-                var call = "\(pad)→ \(c.method) \(c.path) \(c.status.map(String.init) ?? "no answer")"
-                if let code = c.errorCode { call += " \(code)" }
-                if let trace = c.traceId { call += " trace \(trace)" }
-                call += String(format: " %.1fms", c.durationMs)
-                if c.attempt > 1 { call += " (attempt \(c.attempt))" }
-                if let note = c.note { call += " — \(note)" }
-                emit(paint(call, .dim) + "\n")
-            }
         }
     }
 
@@ -156,12 +210,18 @@ public actor TerminalRenderer: StepLogSink {
         if let reason = r.reason, r.outcome != .passed { emit("  \(reason)\n") }
         let shown = r.recoveries.prefix(10)
         for rec in shown {
-            let measured = rec.recoveryMs.map { DurationText.formatRounded(.milliseconds($0)) } ?? "not seen to end"
-            let status = (rec.taskStatus ?? "RUNNING") + (rec.isRolledBack ? " (rolled back)" : "")
-            emit("  recovery: \(rec.action) of cluster \(rec.clusterId) (task \(rec.taskId)) \(status) in \(measured)\n")
+            let what = "\(rec.action) of cluster \(rec.clusterId) (task \(rec.taskId))"
+            switch rec.outcome {
+            case .completed:
+                let measured = rec.recoveryMs.map { DurationText.formatRounded(.milliseconds($0)) } ?? "an unknown time"
+                emit("  recovery: \(what) \(rec.taskStatus ?? "SUCCESSFUL") in \(measured)\n")
+            case .rolledBack: emit("  recovery: \(what) rolled back: the \(rec.action) was undone, no recovery\n")
+            case .failed: emit("  recovery: \(what) FAILED: no recovery\n")
+            case .unfinished: emit("  recovery: \(what) \(rec.taskStatus ?? "RUNNING"), not seen to end\n")
+            }
         }
         if r.recoveries.count > shown.count {
-            let times = r.recoveries.filter { !$0.isRolledBack }.compactMap(\.recoveryMs).sorted()
+            let times = r.recoveries.filter { $0.outcome == .completed }.compactMap(\.recoveryMs).sorted()
             var line = "  … and \(r.recoveries.count - shown.count) more"
             if let last = times.last, let first = times.first {
                 line += "; recovery times \(DurationText.formatRounded(.milliseconds(first))) to \(DurationText.formatRounded(.milliseconds(last)))"
@@ -185,8 +245,16 @@ public actor TerminalRenderer: StepLogSink {
             if let name = p.subtaskName { line += " \(name)" }
         }
         if order.count > 1 { line += "  (+\(order.count - 1) running)" }
+        // One column short of the width: a line that fills it would wrap on some terminals.
+        if let width = style.width() { line = Self.clip(line, to: max(width - 1, 1)) }
         output("\r\u{1B}[2K" + paint(line, .dim))
         statusShown = true
+    }
+
+    /// `line` cut to `columns` characters, ending with `…` when cut.
+    static func clip(_ line: String, to columns: Int) -> String {
+        guard line.count > columns else { return line }
+        return String(line.prefix(max(columns - 1, 0))) + "…"
     }
 
     private func clearStatus() {

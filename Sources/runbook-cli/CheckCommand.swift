@@ -104,7 +104,7 @@ struct CheckCommand: AsyncParsableCommand {
             }
         }
         if format == .json {
-            FileHandle.standardOutput.write(Data(CheckReport.json(all).utf8))
+            Console.print(CheckReport.json(all))
         }
         Self.writeError(
             CheckReport.summary(files: files.count, invalidFiles: invalid, errors: errors, warnings: warnings) + "\n")
@@ -134,17 +134,19 @@ struct CheckCommand: AsyncParsableCommand {
             if timing { Self.writeError("\(path): read \(Self.ms(read - start)), yaml \(Self.ms(loaded - read))\n") }
             return []
         }
-        var result = RunbookChecker.check(node: root, file: path, predefinedVariables: predefined)
+        var result = RunbookChecker.check(
+            node: root, file: path, predefinedVariables: predefined, environment: ProcessInfo.processInfo.environment)
         var checked = Self.threadCPUTime()
         var fastest = checked - loaded
         for _ in 1..<max(1, self.repeat) {
             let again = Self.threadCPUTime()
-            result = RunbookChecker.check(node: root, file: path, predefinedVariables: predefined)
+            result = RunbookChecker.check(
+                node: root, file: path, predefinedVariables: predefined, environment: ProcessInfo.processInfo.environment)
             checked = Self.threadCPUTime()
             fastest = min(fastest, checked - again)
         }
         if outline, let runbook = result.runbook {
-            FileHandle.standardOutput.write(Data(runbook.document.outline.utf8))
+            Console.print(runbook.document.outline)
         }
         if timing {
             Self.writeError(
@@ -167,6 +169,6 @@ struct CheckCommand: AsyncParsableCommand {
     }
 
     static func writeError(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        Console.printError(text)
     }
 }

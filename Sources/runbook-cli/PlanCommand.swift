@@ -22,7 +22,10 @@ struct PlanCommand: AsyncParsableCommand {
             time, such as the id of a task a failover starts, appear as `{task of steps[2]}`. \
             Nothing is called and nothing changes.
 
-            Exit status: 0 when the runbook is valid, 2 when it is not.
+            The target is resolved as `runbook run` resolves it (--target, RUNBOOK_TARGET, the \
+            credentials file's `target:`, the runbook's `target:`), with the same refusals.
+
+            Exit status: 0 when the runbook is valid, 2 when it is not or its target would be refused.
             """
     )
 
@@ -34,17 +37,29 @@ struct PlanCommand: AsyncParsableCommand {
         help: ArgumentHelp("Set a variable, as `runbook run` would (repeatable).", valueName: "name=value"))
     var variables: [String] = []
 
+    @OptionGroup var target: TargetOptions
+
     func validate() throws {
         _ = try CheckCommand.parseVariables(variables)
     }
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        guard let (runbook, _) = Preparation.checked(file, predefined: try CheckCommand.parseVariables(variables)) else {
+        guard
+            let (runbook, _) = Preparation.checked(
+                file, predefined: try CheckCommand.parseVariables(variables), environment: environment)
+        else {
+            throw ExitCode(2)
+        }
+        let resolved: ResolvedTarget
+        do {
+            resolved = try target.resolve(for: runbook, environment: environment)
+        } catch {
+            Preparation.printError("\(error)")
             throw ExitCode(2)
         }
         let steps = Planner(environment: environment).plan(runbook)
-        print(Self.render(runbook, steps, target: Preparation.fileTarget(runbook, environment: environment)))
+        Console.print(Self.render(runbook, steps, target: resolved.target.description) + "\n")
     }
 
     static func render(_ runbook: CheckedRunbook, _ steps: [PlannedStep], target: String?) -> String {

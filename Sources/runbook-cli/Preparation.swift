@@ -13,7 +13,9 @@ import RunbookYAML
 /// Steps shared by the commands that run or plan a runbook.
 enum Preparation {
     /// Reads and checks a runbook, printing its diagnostics on standard error; nil when it has errors.
-    static func checked(_ path: String, predefined: [String: String]) -> (CheckedRunbook, [UInt8])? {
+    static func checked(_ path: String, predefined: [String: String], environment: [String: String]) -> (
+        CheckedRunbook, [UInt8]
+    )? {
         let bytes: [UInt8]
         do throws(Diagnostic) {
             bytes = try FileInput.read(path)
@@ -21,10 +23,11 @@ enum Preparation {
             printError(error.rendered(source: nil))
             return nil
         }
-        let result = RunbookChecker.check(bytes: bytes, file: path, predefinedVariables: predefined)
+        let result = RunbookChecker.check(
+            bytes: bytes, file: path, predefinedVariables: predefined, environment: environment)
         let source = SourceText(path: path, text: String(decoding: bytes, as: UTF8.self))
         for diagnostic in result.diagnostics {
-            FileHandle.standardError.write(Data((diagnostic.rendered(source: source) + "\n").utf8))
+            Console.printError((diagnostic.rendered(source: source) + "\n"))
         }
         guard let runbook = result.runbook else {
             let errors = result.diagnostics.count { $0.severity == .error }
@@ -34,13 +37,7 @@ enum Preparation {
         return (runbook, bytes)
     }
 
-    /// The runbook's own `target:` value, evaluated with its variables and the environment.
-    static func fileTarget(_ runbook: CheckedRunbook, environment: [String: String]) -> String? {
-        guard let expr = runbook.target else { return nil }
-        return Bindings.declaring(runbook.vars, environment: environment).bindings.value(expr)?.text
-    }
-
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data("runbook: error: \(message)\n".utf8))
+        Console.printError("runbook: error: \(message)\n")
     }
 }

@@ -27,8 +27,10 @@ struct RunCommand: AsyncParsableCommand {
             runbook-logs/<file-stem>-<UTC time>.jsonl unless --log or --no-log says otherwise; its path \
             is printed at the end.
 
-            Ctrl-C (SIGINT) or SIGTERM stops the waiting step, starts no new cluster action, runs \
-            `finally` and exits 130; a second Ctrl-C exits at once.
+            Ctrl-C (SIGINT), SIGTERM or SIGHUP (the terminal went away) stops the waiting step, starts \
+            no new cluster action, runs `finally` and exits 130; a second Ctrl-C exits at once. A closed \
+            or full standard output (`| head`) does not stop the run: it goes on, and the journal has \
+            every record.
 
             Exit status: 0 all steps passed, 1 a step failed, 2 the runbook is invalid, 3 the target \
             could not be reached or refused the credentials, 130 interrupted.
@@ -66,8 +68,17 @@ struct RunCommand: AsyncParsableCommand {
             valueName: "speed"))
     var speed: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "How long an await goes on polling a target it cannot reach before the run ends with exit 3 (other failed polls are tried again until the await's own timeout).",
+            valueName: "duration"))
+    var unreachableLimit: String = "5m"
+
     func validate() throws {
         _ = try CheckCommand.parseVariables(variables)
+        guard let limit = DurationText.parse(unreachableLimit), limit > .zero else {
+            throw ValidationError("--unreachable-limit '\(unreachableLimit)' is not a duration: write one such as 90s, 5m or 1h.")
+        }
         if noLog && log != nil { throw ValidationError("--log and --no-log cannot be used together.") }
         if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together.") }
         if let speed, SimulationSpeed(speed) == nil {
@@ -78,16 +89,18 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let predefined = try CheckCommand.parseVariables(variables)
-        guard let (runbook, bytes) = Preparation.checked(file, predefined: predefined) else { throw ExitCode(2) }
+        guard let (runbook, bytes) = Preparation.checked(file, predefined: predefined, environment: environment) else {
+            throw ExitCode(2)
+        }
 
-        let runTarget: RunTarget
+        let resolved: ResolvedTarget
         do {
-            runTarget = try target.resolve(
-                fileTarget: Preparation.fileTarget(runbook, environment: environment), environment: environment)
+            resolved = try target.resolve(for: runbook, environment: environment)
         } catch {
             Preparation.printError("\(error)")
-            throw ExitCode(3)
+            throw ExitCode(2)
         }
+        let runTarget = resolved.target
 
         var journal: JournalWriter?
         if !noLog {
@@ -101,9 +114,11 @@ struct RunCommand: AsyncParsableCommand {
         }
         let renderer = TerminalRenderer(style: .forStandardOutput(verbose: verbose, quiet: quiet))
         await renderer.setJournalPath(journal?.path)
-        let stepLog = StepLog([renderer] + (journal.map { [$0] } ?? []))
+        let stepLog = StepLog(
+            [renderer] + (journal.map { [$0] } ?? []),
+            redaction: .secrets(in: environment, others: resolved.secrets))
 
-        var notes: [String] = []
+        var notes = resolved.notes
         if target.insecure, case .ocp = runTarget {
             notes.append("TLS certificate verification is off (--insecure)")
         }
@@ -112,9 +127,17 @@ struct RunCommand: AsyncParsableCommand {
         }
         let configuration = RunConfiguration(
             fileSHA256: Digest.sha256Hex(bytes), notes: notes, environment: environment, assumeYes: yes,
-            confirm: { question in await TerminalPrompt.ask(question) })
+            confirm: { question in await TerminalPrompt.ask(question) },
+            polling: PollSchedule(unreachableLimit: DurationText.parse(unreachableLimit) ?? .seconds(300)))
 
-        let trap = SignalTrap()
+        // On a terminal the notice goes above the live line, and Ctrl-C is not echoed as ^C.
+        let style = renderer.style
+        let echo = style.live ? TerminalEcho.hidingControlCharacters(STDIN_FILENO) : nil
+        defer { echo?.restore() }
+        let trap = SignalTrap(
+            announce: { message in
+                if style.live { Task { await renderer.notice(message) } } else { Console.printError(message + "\n") }
+            }, beforeExit: { echo?.restore() })
         let finished = await RunbookRunner.run(
             runbook, target: runTarget, log: stepLog, configuration: configuration,
             speed: speed.flatMap { SimulationSpeed($0) }
@@ -123,27 +146,43 @@ struct RunCommand: AsyncParsableCommand {
         }
         await stepLog.close()
         if let failure = journal?.failure { Preparation.printError("the step log is incomplete: \(failure)") }
+        // The last lines get a moment; an output nobody reads does not keep the run from ending.
+        if let lost = Console.output.finish(within: .seconds(2)).summary {
+            Console.printError("runbook: \(lost)\n")
+        }
         let status = finished.outcome.exitStatus
         if status != 0 { throw ExitCode(status) }
     }
 }
 
-/// Turns SIGINT and SIGTERM into a call of the run's interrupt function; a second SIGINT ends the
-/// process at once with status 130.
+/// Turns SIGINT, SIGTERM and SIGHUP into a call of the run's interrupt function. A second SIGINT
+/// ends the process at once with status 130; another SIGTERM or SIGHUP changes nothing (the run
+/// is already stopping, and `finally` must run).
 final class SignalTrap: Sendable {
     private let handler = Mutex<(@Sendable () -> Void)?>(nil)
-    private let count = Mutex(0)
+    private let state = Mutex((interrupted: false, interrupts: 0))
+    private let announce: @Sendable (String) -> Void
+    private let beforeExit: @Sendable () -> Void
     nonisolated(unsafe) private let sources: [any DispatchSourceSignal]
 
-    init() {
+    /// - Parameters:
+    ///   - announce: shows what the signal does (above the live line, on a terminal).
+    ///   - beforeExit: runs before a second Ctrl-C ends the process (to put the terminal back).
+    init(
+        announce: @escaping @Sendable (String) -> Void = { Console.printError("\n" + $0 + "\n") },
+        beforeExit: @escaping @Sendable () -> Void = {}
+    ) {
+        self.announce = announce
+        self.beforeExit = beforeExit
         var sources: [any DispatchSourceSignal] = []
-        for sig in [SIGINT, SIGTERM] {
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig, SIG_IGN)
-            sources.append(DispatchSource.makeSignalSource(signal: sig, queue: .global()))
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            sources.append(source)
         }
         self.sources = sources
-        for source in sources {
-            source.setEventHandler { [weak self] in self?.fire() }
+        for (source, sig) in zip(sources, [SIGINT, SIGTERM, SIGHUP]) {
+            source.setEventHandler { [weak self] in self?.fire(sig) }
             source.resume()
         }
     }
@@ -152,17 +191,47 @@ final class SignalTrap: Sendable {
         handler.withLock { $0 = interrupt }
     }
 
-    private func fire() {
-        let n = count.withLock { c -> Int in
-            c += 1
-            return c
+    private func fire(_ sig: Int32) {
+        let (first, again) = state.withLock { s -> (Bool, Bool) in
+            let first = !s.interrupted
+            s.interrupted = true
+            if sig == SIGINT { s.interrupts += 1 }
+            return (first, sig == SIGINT && s.interrupts > 1)
         }
-        if n > 1 {
-            FileHandle.standardError.write(Data("\nrunbook: interrupted again; exiting now\n".utf8))
+        if again {
+            beforeExit()
+            Console.printError("\nrunbook: interrupted again; exiting now\n")
             exit(130)
         }
-        FileHandle.standardError.write(Data("\nrunbook: interrupted; stopping (press Ctrl-C again to exit now)\n".utf8))
+        guard first else { return }
+        switch sig {
+        case SIGHUP: announce("runbook: the terminal hung up (SIGHUP); stopping as for SIGTERM")
+        case SIGTERM: announce("runbook: terminated (SIGTERM); stopping")
+        default: announce("runbook: interrupted; stopping (press Ctrl-C again to exit now)")
+        }
         handler.withLock { $0 }?()
+    }
+}
+
+/// A terminal's settings while control characters are not echoed (`^C`), to put back at the end.
+struct TerminalEcho {
+    private let descriptor: Int32
+    private let saved: termios
+
+    /// Turns off `ECHOCTL` on the terminal `descriptor`; nil when it is not a terminal.
+    static func hidingControlCharacters(_ descriptor: Int32) -> TerminalEcho? {
+        guard isatty(descriptor) == 1 else { return nil }
+        var settings = termios()
+        guard tcgetattr(descriptor, &settings) == 0 else { return nil }
+        let saved = settings
+        settings.c_lflag &= ~tcflag_t(ECHOCTL)
+        guard tcsetattr(descriptor, TCSANOW, &settings) == 0 else { return nil }
+        return TerminalEcho(descriptor: descriptor, saved: saved)
+    }
+
+    func restore() {
+        var settings = saved
+        _ = tcsetattr(descriptor, TCSANOW, &settings)
     }
 }
 
@@ -193,7 +262,7 @@ enum TerminalPrompt {
     /// The answer, or nil when standard input is not a terminal.
     static func ask(_ question: String) async -> Bool? {
         guard isatty(STDIN_FILENO) == 1 else { return nil }
-        FileHandle.standardError.write(Data("\n? \(question) [y/N] ".utf8))
+        Console.printError("\n? \(question) [y/N] ")
         let pending = Pending()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in

@@ -23,6 +23,6 @@ struct SchemaCommand: ParsableCommand {
     )
 
     func run() throws {
-        FileHandle.standardOutput.write(Data(RunbookSchema.text.utf8))
+        Console.print(RunbookSchema.text)
     }
 }

@@ -169,7 +169,7 @@ struct ServeCommand: AsyncParsableCommand {
             host: host, port: port, credentials: accepted, rateLimit: rateLimit, idleTimeout: idle)
         // Standard output is written from a thread of its own: a slow, unread or closed output never
         // holds up a request, and never ends the server (SIGPIPE is ignored from here on).
-        let log = RequestLogWriter(descriptor: STDOUT_FILENO)
+        let log = OutputWriter(descriptor: STDOUT_FILENO, name: "runbook serve: the request log", noun: "request-log line")
         let server = OCPServer.simulator(
             configuration: configuration, setup: setup, speed: pace, requestLog: { record in log.write(record.line) })
 
@@ -199,6 +199,6 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// Writes `message` to standard error; a closed or failing standard error is ignored.
     static func standardError(_ message: String) {
-        RequestLogWriter.standardErrorNotice(message)
+        OutputWriter.standardErrorNotice(message)
     }
 }

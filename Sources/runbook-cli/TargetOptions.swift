@@ -15,18 +15,25 @@ import RunbookYAML
 struct TargetOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "The OCP to run against: `embedded` (the built-in simulator) or a base URL such as https://ocp.example.com:8080. Default: the runbook's `target:`, else RUNBOOK_TARGET, else embedded.",
+            "The OCP to run against: `embedded` (the built-in simulator) or a base URL such as https://ocp.example.com:8080. Default: RUNBOOK_TARGET, else the credentials file's `target:`, else the runbook's `target:`, else embedded. Credentials go only to a target you choose (this option, RUNBOOK_TARGET or the credentials file).",
             valueName: "url"))
     var target: String?
 
     @Option(
         help: ArgumentHelp(
-            "A YAML file with `user` and `password`, or `accessKeyId` and `accessKeySecret` (must not be readable by group or others). Default: OCP_ACCESS_KEY_ID/OCP_ACCESS_KEY_SECRET or OCP_USER/OCP_PASSWORD from the environment.",
+            "A YAML file with `user` and `password`, or `accessKeyId` and `accessKeySecret`, and optionally `target` (must not be readable by group or others). Default: OCP_ACCESS_KEY_ID/OCP_ACCESS_KEY_SECRET or OCP_USER/OCP_PASSWORD from the environment.",
             valueName: "file"))
     var credentials: String?
 
     @Flag(help: "Do not verify the target's TLS certificate (a warning goes into the step log). For tests only.")
     var insecure = false
+
+    @Flag(
+        help: "Send credentials to a target that only the runbook's `target:` names (by default they go only to a target given with --target, RUNBOOK_TARGET or the credentials file).")
+    var trustRunbookTarget = false
+
+    @Flag(help: "Send credentials over plain http:// to a host other than loopback (refused by default).")
+    var allowPlainHttp = false
 
     @Option(
         help: ArgumentHelp(
@@ -38,7 +45,7 @@ struct TargetOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Seconds to wait for an answer once a request is sent. A read is then tried again; a call that starts work is not re-sent, and the client looks for its effect instead.",
+            "Seconds to wait for the whole answer (head and body) once a request is sent. A read is then tried again; a call that starts work is not re-sent, and the client looks for its effect instead, for this long plus 10 seconds.",
             valueName: "seconds"))
     var readTimeout: Double = 30
 
@@ -53,26 +60,15 @@ struct TargetOptions: ParsableArguments {
         }
     }
 
-    /// The target: the command line, then the runbook's own `target:` value, then RUNBOOK_TARGET.
-    func resolve(fileTarget: String?, environment: [String: String]) throws -> RunTarget {
-        let text = target ?? fileTarget ?? environment["RUNBOOK_TARGET"] ?? "embedded"
-        if text == "embedded" { return .embedded }
-        do throws(OCPConnectionError) {
-            let base = try OCPConnection.BaseURL(text)
-            let auth = try Credentials.authentication(environment: environment, file: credentials)
-            return .ocp(
-                OCPConnection(
-                    baseURL: base, authentication: auth, insecure: insecure, caFile: caFile,
-                    connectTimeout: .milliseconds(Int64(connectTimeout * 1000)),
-                    readTimeout: .milliseconds(Int64(readTimeout * 1000))))
-        } catch {
-            throw TargetError(message: error.description)
-        }
+    /// The target of `runbook` and where it came from, by the rules of ``TargetRequest``.
+    func resolve(for runbook: CheckedRunbook, environment: [String: String]) throws(TargetProblem) -> ResolvedTarget {
+        var request = TargetRequest(commandLine: target, credentialsFile: credentials, environment: environment)
+        request.trustRunbookTarget = trustRunbookTarget
+        request.allowPlainHTTP = allowPlainHttp
+        request.insecure = insecure
+        request.caFile = caFile
+        request.connectTimeout = .milliseconds(Int64((connectTimeout * 1000).rounded()))
+        request.readTimeout = .milliseconds(Int64((readTimeout * 1000).rounded()))
+        return try request.resolve(for: runbook)
     }
-}
-
-/// The target cannot be used; the run ends with exit 3.
-struct TargetError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
 }

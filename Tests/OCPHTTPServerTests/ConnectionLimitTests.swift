@@ -62,7 +62,10 @@ import Testing
             let padding = String(repeating: "p", count: 40 << 10)
             await connection.send("GET /api/v2/ob/clusters HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: \(padding)\r\n\r\n")
             let (text, end) = await connection.readTextToEnd()
-            #expect(text.hasPrefix("HTTP/1.1 400"), "\(text.prefix(100))")
+            // The server answers 400 and closes with part of the head unread, so the kernel may
+            // reset the connection before the client has read the answer: either way the head
+            // was refused, never served.
+            #expect(text.isEmpty || text.hasPrefix("HTTP/1.1 400"), "\(text.prefix(100))")
             #expect(end == .closed || end == .reset)
             #expect(server.log.records.isEmpty)
         }

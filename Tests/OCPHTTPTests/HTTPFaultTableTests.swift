@@ -176,7 +176,8 @@ final class Misbehaving: Sendable {
         (.dropMidAnswer, .succeeds(requests: 2)),
         (.lateAnswer, .succeeds(requests: 2)),
         (.malformedJSON, .fails(.invalidResponse, status: 200, requests: 1)),
-        (.unsuccessful200, .fails(.api, status: 409, requests: 1)),
+        // The HTTP status is the one returned (200), never the envelope's.
+        (.unsuccessful200, .fails(.api, status: 200, requests: 1)),
     ]
 
     @Test(arguments: readCases)
@@ -202,6 +203,8 @@ final class Misbehaving: Sendable {
                 #expect(error.kind == kind)
                 #expect(error.httpStatus == status)
                 #expect(error.call.description == "GET /api/v2/tasks/instances/\(task.id)")
+                let returned = server.log.records.map(\.status)
+                #expect(Wording.problems(in: error, returned: returned).isEmpty, "\(error)")
             }
             if case .status(429) = misbehaviour { #expect(sleeps.all.first == .seconds(1)) }
         }
@@ -211,6 +214,8 @@ final class Misbehaving: Sendable {
     /// started and returned it (with a note saying so).
     enum PostExpected: Sendable {
         case found
+        /// OCP refused it with 429 (it did not take it); the client waited and sent it again.
+        case sentAgainAfter429
         case fails(OCPError.Kind, status: Int?, started: Bool)
     }
 
@@ -218,13 +223,13 @@ final class Misbehaving: Sendable {
         (.status(500), .fails(.api, status: 500, started: false)),
         (.status(502), .fails(.api, status: 502, started: false)),
         (.status(503), .fails(.api, status: 503, started: false)),
-        (.status(429), .fails(.api, status: 429, started: false)),
+        (.status(429), .sentAgainAfter429),
         (.statusAfterEffect(502), .found),
         (.statusAfterEffect(504), .found),
         (.dropMidAnswer, .found),
         (.lateAnswer, .found),
         (.malformedJSON, .found),
-        (.unsuccessful200, .fails(.api, status: 409, started: false)),
+        (.unsuccessful200, .fails(.api, status: 200, started: false)),
     ]
 
     @Test(arguments: failoverCases)
@@ -233,7 +238,8 @@ final class Misbehaving: Sendable {
         let simulator = OCPSimulator(setup: SimulationSetup(), clock: clock, options: .startingNow())
         let bad = Misbehaving("POST", "/clusters/6/failover", misbehaviour)
         try await LiveServer.with(simulator, interposer: bad.interposer) { server in
-            let client = try server.client(readTimeout: misbehaviour.readTimeout)
+            let sleeps = SleepRecorder()
+            let client = try server.client(readTimeout: misbehaviour.readTimeout, sleeps: sleeps)
             let calls = OCPCallLog()
             let result: Result<TaskInstance, OCPError> = await OCPCallLog.$current.withValue(calls) {
                 do throws(OCPError) {
@@ -245,8 +251,10 @@ final class Misbehaving: Sendable {
             bad.gate.open()
             await client.shutdown()
             await server.log.wait { $0.contains { $0.method == "POST" } }
-            // At most once, whatever happened.
-            #expect(server.log.count("POST", endingWith: "/failover") == 1)
+            // At most once to a server that may have taken it, whatever happened: only a 429 (OCP
+            // did not take it) is followed by another POST.
+            let posts = server.log.records.filter { $0.method == "POST" && $0.path.hasSuffix("/failover") }
+            #expect(posts.filter { $0.status != 429 }.count == 1, "\(posts.map(\.status))")
             let tasks = try await simulator.tasks(TaskQuery())
             let notes = calls.calls.compactMap(\.note)
             switch expected {
@@ -256,6 +264,13 @@ final class Misbehaving: Sendable {
                 #expect(tasks.contents.map(\.id) == [task.id])
                 // The step log says what the client found, and after what.
                 #expect(notes.contains { $0.hasPrefix("after ") && $0.contains("found task \(task.id)") }, "\(notes)")
+            case .sentAgainAfter429:
+                let task = try result.get()
+                #expect(posts.map(\.status) == [429, 200])
+                #expect(tasks.contents.map(\.id) == [task.id])
+                // It waited as the 429's Retry-After said.
+                #expect(sleeps.all.contains(.seconds(1)), "\(sleeps.all)")
+                #expect(notes.contains { $0.hasPrefix("HTTP 429: OCP did not take the call") }, "\(notes)")
             case .fails(let kind, let status, let started):
                 guard case .failure(let error) = result else {
                     Issue.record("expected a failure, got \(result)")
@@ -264,9 +279,11 @@ final class Misbehaving: Sendable {
                 #expect(error.kind == kind)
                 #expect(error.httpStatus == status)
                 #expect(
-                    error.message.contains("not re-sent") || error.message.contains("not sent again") || status == 409,
+                    error.message.contains("not re-sent") || error.message.contains("not sent again") || error.code == "OBE11020",
                     "\(error)")
                 #expect(tasks.contents.isEmpty != started)
+                let returned = server.log.records.map(\.status)
+                #expect(Wording.problems(in: error, returned: returned).isEmpty, "\(error)")
             }
         }
     }

@@ -553,10 +553,13 @@ import Testing
         #expect(recovery.taskStatus == "SUCCESSFUL")
         #expect(recovery.operation == "ROLLBACK")
         #expect(recovery.isRolledBack)
-        #expect(text.withLock { $0 }.contains("recovery: failover of cluster 6 (task 171603) SUCCESSFUL (rolled back) in "))
+        #expect(recovery.outcome == .rolledBack)
+        #expect(recovery.recoveryMs == nil)
+        #expect(text.withLock { $0 }.contains("recovery: failover of cluster 6 (task 171603) rolled back: the failover was undone, no recovery"))
         let completed = try await Engine.run(try Engine.example("failover-drill.yaml"))
         #expect(completed.finished.recoveries.first?.operation == "EXECUTE")
-        #expect(completed.finished.recoveries.first?.isRolledBack == false)
+        #expect(completed.finished.recoveries.first?.outcome == .completed)
+        #expect(completed.finished.recoveries.first?.recoveryMs == 104_000)
     }
 
     // MARK: - The journal

@@ -239,23 +239,50 @@ import Testing
         #expect(gaps == [2_000, 4_000, 8_000, 1_000])
     }
 
-    @Test func awaitGivesUpAfterFivePassingErrorsInARow() async throws {
+    @Test(arguments: [500, 502, 503, 429])
+    func awaitRidesOutFailedPolls(_ status: Int) async throws {
         let run = try await Engine.run(
             """
             runbook: t
             simulate:
               faults:
                 - endpoint: GET /api/v2/tasks/instances/{taskId}
-                  status: 503
+                  status: \(status)
                   times: 6
             steps:
               - failover cluster: 6
               - await task status: SUCCESS
             """)
         let wait = try run.step("steps[1]")
+        #expect(wait.outcome == .passed)
+        #expect(wait.calls.prefix(6).map(\.status) == Array(repeating: status, count: 6))
+        #expect(wait.calls.last?.status == 200)
+        #expect(wait.message == "task 171603 is SUCCESSFUL (6 failed polls tried again)")
+    }
+
+    @Test func awaitThatKeepsFailingEndsAtItsDeadlineSayingWhy() async throws {
+        let run = try await Engine.run(
+            """
+            runbook: t
+            simulate:
+              faults:
+                - endpoint: GET /api/v2/tasks/instances/{taskId}
+                  status: 500
+                  times: 1000
+            steps:
+              - failover cluster: 6
+              - await task status: SUCCESS
+                timeout: 10m
+            """)
+        let wait = try run.step("steps[1]")
         #expect(wait.outcome == .failed)
-        #expect(wait.calls.map(\.status) == Array(repeating: 503, count: 6))
-        #expect(wait.message?.hasPrefix("GET /api/v2/tasks/instances/171603: HTTP 503 SIM_INJECTED") == true)
+        #expect(wait.durationMs == 600_000)
+        let message = try #require(wait.message)
+        #expect(message.hasPrefix("the step's timeout (10m) passed while awaiting task 171603 status SUCCESS"))
+        #expect(message.contains("polls failed: GET /api/v2/tasks/instances/171603: HTTP 500 SIM_INJECTED"))
+        // Backed off: at most 30 s between polls once failing, far fewer polls than one a second.
+        #expect(wait.calls.count < 40)
+        #expect(run.finished.outcome == .failed)
     }
 
     @Test func awaitFailsAtOnceOnAnErrorThatWillNotPass() async throws {
@@ -265,15 +292,75 @@ import Testing
             simulate:
               faults:
                 - endpoint: GET /api/v2/tasks/instances/{taskId}
-                  status: 500
+                  status: 404
             steps:
               - failover cluster: 6
               - await task status: SUCCESS
             """)
         let wait = try run.step("steps[1]")
         #expect(wait.outcome == .failed)
-        #expect(wait.calls.map(\.status) == [500])
+        #expect(wait.calls.map(\.status) == [404])
         #expect(wait.durationMs == 0)
+    }
+
+    /// A client whose task reads fail as `kind` while the simulator's clock is in `window`.
+    struct FlakyReads: OCPClient {
+        let base: OCPSimulator<SimulationClock>
+        let kind: OCPError.Kind
+        let window: Range<Duration>
+
+        func send<Response>(_ operation: OCPOperation<Response>) async throws(OCPError) -> Response {
+            if operation.request.endpoint == .getTask, window.contains(base.elapsed) {
+                throw OCPError(kind, call: operation.request.call, message: "connection refused")
+            }
+            return try await base.send(operation)
+        }
+    }
+
+    @Test func awaitRidesOutATargetUnreachableForAWhile() async throws {
+        let run = try await Engine.run(
+            """
+            runbook: t
+            steps:
+              - failover cluster: 6
+              - await task status: SUCCESS
+            """, client: { FlakyReads(base: $0, kind: .unreachable, window: Duration.seconds(5)..<Duration.seconds(65)) })
+        let wait = try run.step("steps[1]")
+        // A minute of refused connections, then the failover's end (1 min 44 s) is seen.
+        #expect(wait.outcome == .passed)
+        #expect(wait.durationMs > 65_000)
+        #expect(run.finished.outcome == .passed)
+    }
+
+    @Test func awaitEndsTheRunWhenTheTargetStaysUnreachablePastTheLimit() async throws {
+        let run = try await Engine.run(
+            """
+            runbook: t
+            steps:
+              - failover cluster: 6
+              - await task status: SUCCESS
+            """, client: { FlakyReads(base: $0, kind: .unreachable, window: Duration.seconds(5)..<Duration.seconds(100_000)) })
+        let wait = try run.step("steps[1]")
+        #expect(wait.outcome == .failed)
+        #expect(wait.message?.hasPrefix("the target was unreachable for 5m while waiting: ") == true)
+        // The first refused poll came at 5 s; the last look is at the limit, 5 min later.
+        #expect(wait.durationMs == 305_000)
+        #expect(run.finished.outcome == .targetFailed)
+    }
+
+    @Test func awaitEndsTheRunAtOnceWhenTheTargetRefusesTheCredentials() async throws {
+        let run = try await Engine.run(
+            """
+            runbook: t
+            steps:
+              - failover cluster: 6
+              - await task status: SUCCESS
+            """, client: { FlakyReads(base: $0, kind: .unauthorized, window: Duration.seconds(5)..<Duration.seconds(100_000)) })
+        let wait = try run.step("steps[1]")
+        // The poll at 5 s was refused: the run ended there.
+        #expect(wait.outcome == .failed)
+        #expect(wait.durationMs == 5_000)
+        #expect(run.finished.outcome == .targetFailed)
     }
 }
 

@@ -85,3 +85,32 @@ import Testing
         #expect(JournalWriter.defaultPath(for: "examples/failover-drill.yaml", at: date) == "runbook-logs/failover-drill-20261127T033000Z.jsonl")
     }
 }
+
+@Suite struct RedactionTests {
+    @Test func everyOccurrenceOfASecretInARecordBecomesAMark() throws {
+        let secret = #"p"a\ss/w0rd"#
+        let redaction = Redaction(secrets: [secret, "ab"])
+        // Too short to look for: it would match ordinary text.
+        #expect(redaction.secrets == [secret])
+        let record = StepLogRecord.stepFinished(
+            StepFinished(
+                position: .top(.steps, 0), location: SourceLocation(file: "f.yaml", line: 1, column: 1),
+                phrase: "note: \(secret)", outcome: .passed, message: "it is \(secret), again \(secret)", durationMs: 0,
+                wallDurationMs: 0))
+        guard case .stepFinished(let s) = redaction.apply(record) else {
+            Issue.record("not a finished step")
+            return
+        }
+        #expect(s.phrase == "note: ***")
+        #expect(s.message == "it is ***, again ***")
+        #expect(Redaction.none.apply(record) == record)
+        #expect(redaction.apply("the \(secret) here") == "the *** here")
+    }
+
+    @Test func theEnvironmentsSecretsAreItsCredentialsAndSecretNamedVariables() {
+        let r = Redaction.secrets(
+            in: ["OCP_PASSWORD": "pw-1234", "OCP_ACCESS_KEY_SECRET": "sk-5678", "GITHUB_TOKEN": "gh-0000", "HOME": "/root"],
+            others: ["file-secret"])
+        #expect(Set(r.secrets) == ["pw-1234", "sk-5678", "gh-0000", "file-secret"])
+    }
+}

@@ -37,7 +37,7 @@ import Testing
                     Recovery(
                         position: StepPosition.top(.steps, 2), action: "failover",
                         clusterId: 6, taskId: 1001, taskStatus: "SUCCESSFUL", calledAtMs: 0, endedAtMs: 91_000,
-                        recoveryMs: 91_000)
+                        recoveryMs: 91_000, outcome: .completed)
                 ]))
         for record in records { await renderer.write(record) }
         #expect(
@@ -66,28 +66,71 @@ import Testing
         #expect(capture.text.withLock { $0 }.contains("\u{1B}[32m✔\u{1B}[0m"))
     }
 
-    @Test func verboseShowsEachCallWithItsAttemptAndNote() async {
+    @Test func verboseShowsEachCallAsItHappensWithItsAttemptAndNote() async {
         let capture = Capture()
         let renderer = TerminalRenderer(style: .init(live: false, color: false, verbose: true), output: capture.output)
+        let position = StepPosition.top(.steps, 0)
+        let calls = [
+            OCPCallRecord(
+                method: "POST", path: "/api/v2/ob/clusters/6/failover", status: nil, traceId: nil, durationMs: 30_000,
+                attempt: 1, note: "read timeout"),
+            OCPCallRecord(
+                method: "POST", path: "/api/v2/ob/clusters/6/failover", status: nil, traceId: nil, durationMs: 0,
+                attempt: 2, note: "after read timeout: found task 171603 (RUNNING) on cluster 6"),
+        ]
+        #expect(renderer.wantsCalls)
+        await renderer.call(calls[0], at: position)
+        // Shown before the step ends.
+        #expect(capture.text.withLock { $0 }.contains("read timeout\n"))
+        await renderer.call(calls[1], at: position)
         let step = StepFinished(
-            position: StepPosition.top(.steps, 0),
+            position: position,
             location: SourceLocation(file: "d.yaml", line: 3, column: 5), phrase: "failover cluster: 6", outcome: .passed,
-            durationMs: 0, wallDurationMs: 0,
-            calls: [
-                OCPCallRecord(
-                    method: "POST", path: "/api/v2/ob/clusters/6/failover", status: nil, traceId: nil, durationMs: 30_000,
-                    attempt: 1, note: "read timeout"),
-                OCPCallRecord(
-                    method: "POST", path: "/api/v2/ob/clusters/6/failover", status: nil, traceId: nil, durationMs: 0,
-                    attempt: 2, note: "after read timeout: found task 171603 (RUNNING) on cluster 6"),
-            ])
+            durationMs: 0, wallDurationMs: 0, calls: calls)
         await renderer.write(.stepFinished(step))
         #expect(
             capture.text.withLock { $0 } == """
-                ✔ failover cluster: 6  0s
                     → POST /api/v2/ob/clusters/6/failover no answer 30000.0ms — read timeout
                     → POST /api/v2/ob/clusters/6/failover no answer 0.0ms (attempt 2) — after read timeout: found task 171603 (RUNNING) on cluster 6
+                ✔ failover cluster: 6  0s
 
                 """)
+    }
+
+    @Test func theLiveLineIsClippedToTheTerminalsWidthAndFollowsAResize() async {
+        let capture = Capture()
+        let width = Mutex(30)
+        let renderer = TerminalRenderer(
+            style: .init(live: true, color: false, width: { width.withLock { $0 } }), output: capture.output)
+        let position = StepPosition.top(.steps, 0)
+        let phrase = "await subtask \"Failover to Primary Check\" status: SUCCESSFUL"
+        await renderer.write(
+            .stepStarted(
+                StepStarted(
+                    position: position, location: SourceLocation(file: "d.yaml", line: 1, column: 1), phrase: phrase,
+                    startedAt: OCPTimestamp(millisecondsSince1970: 0), runTimeMs: 0)))
+        func lastLine() -> String {
+            let text = capture.text.withLock { $0 }
+            return String(text.components(separatedBy: "\r\u{1B}[2K").last ?? "")
+        }
+        #expect(lastLine().count == 29)
+        #expect(lastLine().hasSuffix("…"))
+        width.withLock { $0 = 200 }
+        await renderer.progress(StepProgress(position: position, phrase: phrase, elapsedMs: 5_000))
+        #expect(lastLine() == "… \(phrase)  5s")
+    }
+
+    @Test(arguments: [
+        (["TERM": "xterm-256color"], true, true),
+        (["TERM": "xterm-256color", "NO_COLOR": "1"], true, false),
+        (["TERM": "dumb"], false, false),
+        ([:], false, false),
+    ])
+    func aDumbTerminalGetsNoEscapeCodes(environment: [String: String], live: Bool, color: Bool) {
+        let style = TerminalRenderer.Style.forOutput(isTerminal: true, environment: environment)
+        #expect(style.live == live)
+        #expect(style.color == color)
+        let piped = TerminalRenderer.Style.forOutput(isTerminal: false, environment: environment)
+        #expect(!piped.live && !piped.color)
     }
 }

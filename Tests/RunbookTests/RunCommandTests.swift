@@ -68,7 +68,7 @@ struct RunCommandTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("runbook-logs").path))
     }
 
-    @Test func unusableTargetExitsThree() async throws {
+    @Test func unusableCredentialsExitTwoAndSendNothing() async throws {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try await CLI.run(
@@ -76,8 +76,67 @@ struct RunCommandTests {
                 "run", CLI.example("failover-drill.yaml"), "--target", "https://ocp.invalid:8080", "--credentials",
                 folder.appendingPathComponent("missing.yaml").path, "--no-log",
             ], in: folder)
-        #expect(result.status == 3)
+        #expect(result.status == 2)
         #expect(result.stderr.contains("missing.yaml cannot be read"))
+    }
+
+    /// `target: ${env.X}` with X unset must not quietly run on the simulator and pass.
+    @Test func aTargetReadingAnUnsetVariableRunsNothing() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = try CLI.write(
+            "runbook: t\ntarget: ${env.RUNBOOK_TEST_UNSET_TARGET}\nsteps:\n  - failover cluster: 6\n  - await task status: SUCCESS\n",
+            to: folder, as: "t.yaml")
+        let result = try await CLI.run(["run", path], in: folder)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("t.yaml:2:9: error: the runbook's target '${env.RUNBOOK_TEST_UNSET_TARGET}' reads RUNBOOK_TEST_UNSET_TARGET, which is not set"))
+        #expect(!result.stdout.contains("PASSED"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("runbook-logs").path))
+        // `check` warns of it, and passes.
+        let check = try await CLI.run(["check", path], in: folder)
+        #expect(check.status == 0)
+        #expect(check.stderr.contains("t.yaml:2:9: warning: the target reads ${env.RUNBOOK_TEST_UNSET_TARGET}, which is not set here"))
+    }
+
+    /// A runbook that prints a credential shows `***` instead, on the terminal and in the journal.
+    @Test func secretsNeverReachTheTerminalOrTheJournal() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = try CLI.write(
+            """
+            runbook: t
+            vars:
+              pw: ${env.OCP_PASSWORD}
+            steps:
+              - note: "the password is ${env.OCP_PASSWORD}, the token ${env.DEPLOY_TOKEN}"
+              - note: ${pw}
+                name: "step with ${pw}"
+            """, to: folder, as: "t.yaml")
+        let journal = folder.appendingPathComponent("j.jsonl").path
+        let result = try await CLI.run(
+            ["run", path, "--log", journal, "--verbose"], in: folder,
+            environment: ["OCP_PASSWORD": "hunter2-\"quoted\"", "DEPLOY_TOKEN": "tok-0123456789"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let text = try String(contentsOfFile: journal, encoding: .utf8)
+        for secret in ["hunter2", "tok-0123456789"] {
+            #expect(!result.stdout.contains(secret))
+            #expect(!result.stderr.contains(secret))
+            #expect(!text.contains(secret))
+        }
+        #expect(result.stdout.contains("step with ***"))
+        #expect(text.contains("the password is ***, the token ***"))
+    }
+
+    @Test func aVarNothingUsesIsAnError() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for command in ["run", "plan", "check"] {
+            let result = try await CLI.run([command, CLI.example("failover-drill.yaml"), "--var", "standy=8"], in: folder)
+            #expect(result.status == 2, "\(command)")
+            #expect(
+                result.stderr.contains("error: '--var standy=...': the runbook neither declares nor uses a variable 'standy'; did you mean 'standby'?"),
+                "\(command): \(result.stderr)")
+        }
     }
 
     @Test func helpDocumentsTheSpeedOverride() async throws {
@@ -194,7 +253,7 @@ struct RunCommandTests {
           - note: cleaned up
         """
 
-    @Test(arguments: [SIGINT, SIGTERM])
+    @Test(arguments: [SIGINT, SIGTERM, SIGHUP])
     func signalStopsTheRunRunsFinallyAndExits130(signal: Int32) async throws {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -203,7 +262,11 @@ struct RunCommandTests {
         let result = try await CLI.run(["run", file, "--log", journal], in: folder, signal: signal, after: "✔ note: two")
         #expect(result.status == 130)
         #expect(result.signalled == false)
-        #expect(result.stderr.contains("runbook: interrupted; stopping"))
+        let notice = [
+            SIGINT: "runbook: interrupted; stopping", SIGTERM: "runbook: terminated (SIGTERM); stopping",
+            SIGHUP: "runbook: the terminal hung up (SIGHUP); stopping as for SIGTERM",
+        ]
+        #expect(result.stderr.contains(notice[signal] ?? "?"), "\(result.stderr)")
         #expect(result.stdout.contains("✘ sleep: 30s"))
         #expect(result.stdout.contains("✔ note: cleaned up"))
         #expect(result.stdout.contains("INTERRUPTED"))
@@ -232,6 +295,36 @@ struct RunCommandTests {
         #expect(records.count >= 4)
         #expect(records.first.map { if case .runStarted = $0 { true } else { false } } == true)
         #expect(!records.contains { if case .runFinished = $0 { true } else { false } })
+    }
+}
+
+extension RunCommandTests {
+    /// `runbook run drill.yaml | head -1`: the run outlives its output.
+    @Test func aClosedStandardOutputDoesNotStopTheRun() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let journal = folder.appendingPathComponent("drill.jsonl").path
+        // The output is closed at the first step; the rest is written after, once the sleep ends.
+        let file = try CLI.write(
+            """
+            runbook: Outlive the output
+            steps:
+              - note: one
+              - sleep: 300ms
+              - note: two
+              - note: three
+            """, to: folder, as: "drill.yaml")
+        let result = try await CLI.run(
+            ["run", file, "--speed", "realtime", "--log", journal], in: folder, after: "✔ note: one", closeOutput: true)
+        #expect(result.signalled == false, "killed by signal \(result.status)")
+        #expect(result.status == 0, "\(result.stderr)")
+        let records = try CLI.journal(at: journal)
+        guard case .runFinished(let finished)? = records.last else {
+            Issue.record("the journal has no run-finished record")
+            return
+        }
+        #expect(finished.outcome == .passed)
+        #expect(records.count == 10)
     }
 }
 
@@ -271,18 +364,22 @@ enum CLI {
         var seconds: Double
     }
 
-    /// Runs the binary in `folder` with a plain environment (no NO_COLOR games, no OCP credentials).
-    /// With `signal`, sends it once standard output shows `marker`. A run still going after 60 s is
-    /// killed, so a hung run fails the test instead of hanging the suite.
-    static func run(_ arguments: [String], in folder: URL, signal: Int32? = nil, after marker: String = "")
-        async throws -> Result
-    {
+    /// Runs the binary in `folder` with a plain environment (no NO_COLOR games, no OCP credentials),
+    /// with SIGPIPE at its default as a shell starts it (this test process ignores it). With
+    /// `signal`, sends it once standard output shows `marker`; with `closeOutput`, closes the
+    /// reading end of its standard output there instead (`| head`). A run still going after 60 s
+    /// is killed, so a hung run fails the test instead of hanging the suite.
+    static func run(
+        _ arguments: [String], in folder: URL, signal: Int32? = nil, after marker: String = "",
+        closeOutput: Bool = false, environment extra: [String: String] = [:]
+    ) async throws -> Result {
         let binary = try RunbookBinary.require()
         return try await withCheckedThrowingContinuation { continuation in
             // Blocking reads and waits run on a thread of their own, not on the test's executor.
             Thread.detachNewThread {
                 do {
-                    continuation.resume(returning: try runBlocking(binary, arguments, folder, signal, marker))
+                    continuation.resume(
+                        returning: try runBlocking(binary, arguments, folder, signal, marker, closeOutput, extra))
                 } catch {
                     continuation.resume(throwing: error)
                 }
@@ -291,13 +388,15 @@ enum CLI {
     }
 
     private static func runBlocking(
-        _ binary: URL, _ arguments: [String], _ folder: URL, _ signal: Int32?, _ marker: String
+        _ binary: URL, _ arguments: [String], _ folder: URL, _ signal: Int32?, _ marker: String,
+        _ closeOutput: Bool, _ extra: [String: String]
     ) throws -> Result {
         let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["--default-signal=PIPE", binary.path] + arguments
         process.currentDirectoryURL = folder
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("OCP_") && !$0.key.hasPrefix("RUNBOOK_") }
+        environment.merge(extra) { $1 }
         environment["NO_COLOR"] = nil
         process.environment = environment
         let out = Pipe()
@@ -321,6 +420,10 @@ enum CLI {
             if !signalled, let signal, String(decoding: stdout, as: UTF8.self).contains(marker) {
                 kill(process.processIdentifier, signal)
                 signalled = true
+            }
+            if closeOutput, String(decoding: stdout, as: UTF8.self).contains(marker) {
+                try out.fileHandleForReading.close()
+                break
             }
         }
         process.waitUntilExit()

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 
-@testable import OCPHTTPServer
+@testable import RunbookSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -10,8 +10,9 @@ import Glibc
 import Darwin
 #endif
 
-/// The request log's writer never blocks its callers and survives a closed output.
-@Suite struct RequestLogWriterTests {
+/// The output writer (serve's request log, run's progress) never blocks its callers and survives
+/// a closed output.
+@Suite struct OutputWriterTests {
     /// What the writer told standard error.
     final class Notices: Sendable {
         private let all = Mutex<[String]>([])
@@ -36,7 +37,7 @@ import Darwin
     @Test func linesReachAReadOutputInOrder() async throws {
         let (readEnd, writeEnd) = try Self.pipe()
         defer { close(readEnd) }
-        let writer = RequestLogWriter(descriptor: writeEnd)
+        let writer = OutputWriter(descriptor: writeEnd)
         for i in 0..<500 { writer.write("line \(i)") }
         let report = writer.finish(within: .seconds(30))
         close(writeEnd)
@@ -49,7 +50,7 @@ import Darwin
     @Test func anUnreadOutputDropsLinesInsteadOfBlocking() async throws {
         let (readEnd, writeEnd) = try Self.pipe()
         let notices = Notices()
-        let writer = RequestLogWriter(descriptor: writeEnd, capacity: 8 << 10, notice: notices.record)
+        let writer = OutputWriter(descriptor: writeEnd, name: "runbook serve: the request log", noun: "request-log line", capacity: 8 << 10, notice: notices.record)
         // Some 1 MB of lines into a pipe of 64 KiB that nobody reads: every call returns.
         let total = 10_000
         for _ in 0..<total { writer.write(Self.line) }
@@ -70,13 +71,13 @@ import Darwin
         defer { close(writeEnd) }
         let notices = Notices()
         // Without SIGPIPE ignored, the first write would kill this process.
-        let writer = RequestLogWriter(descriptor: writeEnd, notice: notices.record)
+        let writer = OutputWriter(descriptor: writeEnd, name: "runbook serve: the request log", notice: notices.record)
         for i in 0..<10 { writer.write("line \(i)") }
         let report = writer.finish(within: .seconds(30))
         #expect(report.written == 0)
         #expect(report.unwritten == 10)
-        #expect(report.failure == "its output was closed")
-        #expect(notices.messages == ["runbook serve: the request log is no longer written: its output was closed"])
+        #expect(report.failure == "it was closed")
+        #expect(notices.messages == ["runbook serve: the request log is no longer written: it was closed"])
         writer.write("after the end")
         #expect(writer.report.unwritten == 11)
     }

@@ -8,8 +8,9 @@ import Glibc
 import Darwin
 #endif
 
-/// Writes `runbook serve`'s request log to a file descriptor (standard output) from a thread of its
-/// own, so that the output can never hold up or end request handling.
+/// Writes lines to a file descriptor (standard output) from a thread of its own, so that the
+/// output can never hold up or end the work that produces them: `runbook serve`'s request log,
+/// and `runbook run`'s progress (a drill goes on when its terminal is slow, gone or closed).
 ///
 /// ``write(_:)`` only appends the line to an in-memory buffer of at most ``capacity`` bytes and
 /// returns; the thread writes the buffer out. When the output does not keep up (a pipe nobody
@@ -19,7 +20,7 @@ import Darwin
 /// `SIGPIPE` for the process, so that writing to a closed pipe fails with `EPIPE` instead of
 /// killing it. ``finish(within:)`` writes what is left, waiting at most the time given, and reports
 /// what was lost.
-public final class RequestLogWriter: Sendable {
+public final class OutputWriter: Sendable {
     /// What became of the lines given to the writer.
     public struct Report: Sendable, Hashable {
         /// Lines written out in full.
@@ -28,18 +29,20 @@ public final class RequestLogWriter: Sendable {
         public var dropped = 0
         /// Lines not written because the output failed, or still waiting when ``finish(within:)`` gave up.
         public var unwritten = 0
-        /// Why the output stopped being written (`standard output was closed`), if it did.
+        /// Why the output stopped being written (`its output was closed`), if it did.
         public var failure: String?
+        /// What the lines are, for ``summary`` (`request-log line`).
+        public var noun = "line"
 
         /// One sentence for standard error when lines were lost, nil when none were.
         public var summary: String? {
             var parts: [String] = []
             if dropped > 0 {
-                parts.append("\(dropped) request-log line\(dropped == 1 ? " was" : "s were") dropped (the output did not keep up)")
+                parts.append("\(dropped) \(noun)\(dropped == 1 ? " was" : "s were") dropped (the output did not keep up)")
             }
             if unwritten > 0 {
                 let reason = failure ?? "the output was still not accepting them at exit"
-                parts.append("\(unwritten) request-log line\(unwritten == 1 ? " was" : "s were") not written (\(reason))")
+                parts.append("\(unwritten) \(noun)\(unwritten == 1 ? " was" : "s were") not written (\(reason))")
             }
             return parts.isEmpty ? nil : parts.joined(separator: "; ")
         }
@@ -63,6 +66,8 @@ public final class RequestLogWriter: Sendable {
     public static let defaultCapacity = 1 << 20
 
     private let descriptor: Int32
+    /// What the notices call the output (`runbook serve: the request log`).
+    private let name: String
     private let notice: @Sendable (String) -> Void
     private let state = Mutex(State())
     /// Signalled when lines arrive in an empty buffer, and to finish.
@@ -72,19 +77,24 @@ public final class RequestLogWriter: Sendable {
 
     /// - Parameters:
     ///   - descriptor: where lines go (`STDOUT_FILENO`); the writer does not close it.
+    ///   - name: what the notices call the output (`runbook serve: the request log`).
+    ///   - noun: what one line is, for the report (`request-log line`).
     ///   - capacity: the most bytes kept waiting (at least one line's worth is always accepted).
     ///   - notice: told, once each, that lines are being dropped and that the output stopped
-    ///     (`runbook serve` writes these to standard error). Called from the thread that noticed.
+    ///     (written to standard error by default). Called from the thread that noticed.
     public init(
-        descriptor: Int32, capacity: Int = RequestLogWriter.defaultCapacity,
-        notice: @escaping @Sendable (String) -> Void = RequestLogWriter.standardErrorNotice
+        descriptor: Int32, name: String = "runbook: standard output", noun: String = "line",
+        capacity: Int = OutputWriter.defaultCapacity,
+        notice: @escaping @Sendable (String) -> Void = OutputWriter.standardErrorNotice
     ) {
         signal(SIGPIPE, SIG_IGN)
         self.descriptor = descriptor
+        self.name = name
         self.capacity = max(1, capacity)
         self.notice = notice
+        state.withLock { $0.report.noun = noun }
         let thread = Thread { [self] in self.run() }
-        thread.name = "runbook serve request log"
+        thread.name = name
         thread.start()
     }
 
@@ -95,7 +105,12 @@ public final class RequestLogWriter: Sendable {
 
     /// Queues `line` (a newline is added) and returns at once: never blocks on the output.
     public func write(_ line: String) {
-        let bytes = Array((line + "\n").utf8)
+        write(text: line + "\n")
+    }
+
+    /// Queues `text` as it is (a terminal's redraws end without a newline) and returns at once.
+    public func write(text: String) {
+        let bytes = Array(text.utf8)
         enum Action { case none, wake, toldDropping }
         let action: Action = state.withLock { s in
             if s.finished || s.report.failure != nil {
@@ -117,8 +132,7 @@ public final class RequestLogWriter: Sendable {
         case .none: break
         case .wake: wake.signal()
         case .toldDropping:
-            notice(
-                "runbook serve: the request log is dropping lines: its output is not being read fast enough (the count is given at exit)")
+            notice("\(name) is dropping lines: it is not being read fast enough (the count is given at exit)")
         }
     }
 
@@ -188,7 +202,7 @@ public final class RequestLogWriter: Sendable {
                 }
                 if let told {
                     // Nothing more is written; the thread only waits to be finished.
-                    notice("runbook serve: the request log is no longer written: \(told)")
+                    notice("\(name) is no longer written: \(told)")
                 }
             }
         }
@@ -196,7 +210,7 @@ public final class RequestLogWriter: Sendable {
 
     /// Writes all of `bytes`, retrying after interruptions and short writes; the reason it could
     /// not, or nil.
-    static func writeFully(_ descriptor: Int32, _ bytes: [UInt8]) -> String? {
+    public static func writeFully(_ descriptor: Int32, _ bytes: [UInt8]) -> String? {
         var offset = 0
         while offset < bytes.count {
             let result = bytes.withUnsafeBytes { buffer -> Int in
@@ -216,7 +230,7 @@ public final class RequestLogWriter: Sendable {
                 var poller = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
                 _ = poll(&poller, 1, -1)
             case EPIPE:
-                return "its output was closed"
+                return "it was closed"
             default:
                 return "writing it failed: \(String(cString: strerror(code)))"
             }
@@ -232,4 +246,24 @@ private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count
     #else
     Darwin.write(descriptor, bytes, count)
     #endif
+}
+
+/// The process's standard streams, written so that a closed, full or vanished stream (`| head`, a
+/// dropped SSH session) never ends or holds up the process: failures are ignored.
+public enum Console {
+    /// Standard output for a long run's progress, written from a thread of its own (``OutputWriter``):
+    /// a slow or unread output drops lines past 4 MiB rather than blocking the run. Created on first
+    /// use; from then on `SIGPIPE` is ignored. ``finish(within:)`` before exiting.
+    public static let output = OutputWriter(
+        descriptor: STDOUT_FILENO, name: "runbook: standard output", noun: "line of output", capacity: 4 << 20)
+
+    /// Writes `text` to standard output at once (a one-shot command's answer); a failure is ignored.
+    public static func print(_ text: String) {
+        _ = OutputWriter.writeFully(STDOUT_FILENO, Array(text.utf8))
+    }
+
+    /// Writes `text` to standard error at once; a failure is ignored.
+    public static func printError(_ text: String) {
+        _ = OutputWriter.writeFully(STDERR_FILENO, Array(text.utf8))
+    }
 }

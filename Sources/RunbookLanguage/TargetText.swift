@@ -1,0 +1,27 @@
+/// What a runbook's `target:` may be: `embedded`, or an `http://` or `https://` URL with a host
+/// and no credentials in it.
+package enum TargetText {
+    /// Why `text` is not a target (`embedded`, or an `http://` or `https://` URL with a host and
+    /// no credentials in it), or nil when it is one.
+    package static func problem(_ text: String) -> String? {
+        if text == "embedded" { return nil }
+        for scheme in ["http://", "https://"] where text.hasPrefix(scheme) {
+            let rest = text.dropFirst(scheme.count)
+            let authority = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            if authority.contains("@") {
+                return "the target '\(withoutUserInfo(text))' carries credentials in its URL; a runbook names only the host: give credentials with OCP_USER/OCP_PASSWORD, OCP_ACCESS_KEY_ID/OCP_ACCESS_KEY_SECRET or --credentials FILE"
+            }
+            if !rest.isEmpty && !rest.hasPrefix("/") && !rest.contains(" ") { return nil }
+        }
+        return "'\(text)' is not a target: write 'embedded' or an OCP base URL such as https://ocp.example.com:8080"
+    }
+
+    /// The URL with any `user:password@` replaced by `***@`, so a message never repeats a secret.
+    package static func withoutUserInfo(_ text: String) -> String {
+        guard let scheme = text.range(of: "://") else { return text }
+        let rest = text[scheme.upperBound...]
+        let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
+        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return text }
+        return String(text[..<scheme.upperBound]) + "***" + String(rest[at...])
+    }
+}
