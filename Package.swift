@@ -9,12 +9,15 @@ import PackageDescription
 // this file).
 
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let propertyBased = Target.Dependency.product(name: "PropertyBased", package: "swift-property-based")
 
 let package = Package(
     name: "runbook",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "runbook", targets: ["runbook-cli"]),
+        // The stages from bytes to a checked runbook, for the fuzzer in fuzz/ (a package of its own).
+        .library(name: "RunbookChecking", targets: ["RunbookSupport", "RunbookYAML", "OCPModel", "RunbookLanguage"]),
         .library(
             name: "Runbook",
             targets: [
@@ -31,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -109,14 +113,16 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "RunbookSupportTests", dependencies: ["RunbookSupport", "RunbookTestSupport"]),
+        .testTarget(name: "RunbookSupportTests", dependencies: ["RunbookSupport", "RunbookTestSupport", propertyBased]),
         .testTarget(
             name: "RunbookYAMLTests", dependencies: ["RunbookYAML", "RunbookSupport", "RunbookTestSupport"],
             exclude: ["Suite"]),
         .testTarget(name: "OCPModelTests", dependencies: ["OCPModel", "RunbookSupport", "RunbookTestSupport"]),
         .testTarget(
             name: "RunbookLanguageTests",
-            dependencies: ["RunbookLanguage", "RunbookYAML", "OCPModel", "RunbookSupport", "RunbookTestSupport"]),
+            dependencies: [
+                "RunbookLanguage", "RunbookYAML", "OCPModel", "RunbookSupport", "RunbookTestSupport", propertyBased,
+            ]),
         .testTarget(
             name: "RunbookStepLogTests", dependencies: ["RunbookStepLog", "OCPModel", "RunbookSupport", "RunbookTestSupport"]),
         .testTarget(

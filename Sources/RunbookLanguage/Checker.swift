@@ -477,6 +477,8 @@ struct Checker {
                 return nil
             }
         case .id(let expr):
+            // A null literal stands for an id the parser already reported.
+            if case .literal(.null) = expr.kind { return nil }
             if let value = checkExpr(expr), CountValue.integer(from: value) == nil {
                 error("value.task", "'\(expr.sourceText)' is '\(value.text)', which is not a task id (a number)", at: expr.location)
             }
@@ -587,17 +589,21 @@ struct Checker {
 
     private mutating func checkDuration(_ duration: DurationValue?, positive: Bool) {
         guard let duration, case .expression(let expr) = duration.kind, let value = checkExpr(expr) else { return }
-        var parsed: Duration?
+        var reading: DurationText.Reading
         if case .scalar(.string(let text)) = value {
-            parsed = durations[text] ?? DurationValue.duration(from: value)
-            if let parsed { durations[text] = parsed }
+            reading = durations[text].map { .duration($0) } ?? DurationValue.reading(from: value)
+            if let parsed = reading.duration { durations[text] = parsed }
         } else {
-            parsed = DurationValue.duration(from: value)
+            reading = DurationValue.reading(from: value)
         }
-        guard let d = parsed else {
-            error(
-                "duration.invalid", "'\(expr.sourceText)' is '\(value.text)', which is not a duration: write 500ms, 30s, 5m, 1h or 1h30m",
-                at: expr.location)
+        guard let d = reading.duration else {
+            let why =
+                switch reading {
+                case .tooLong: "longer than \(DurationText.format(DurationText.maximum)) (365 days), the longest duration a runbook allows"
+                case .tooShort: "shorter than 1ms, the shortest duration a runbook counts"
+                case .invalid, .duration: "not a duration: write 500ms, 30s, 5m, 1h or 1h30m"
+                }
+            error("duration.invalid", "'\(expr.sourceText)' is '\(value.text)', which is \(why)", at: expr.location)
             return
         }
         if positive, d <= .zero {

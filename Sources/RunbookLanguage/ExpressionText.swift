@@ -5,8 +5,9 @@ import RunbookYAML
 /// Where the characters of a piece of text are in the source file, so that a `${...}` found at an
 /// offset in a scalar gets its own line and column.
 ///
-/// Offsets map exactly for a single-line plain scalar, and for a quoted one without escapes; for any
-/// other scalar (folded, escaped, multi-line) every offset maps to the scalar's start.
+/// Offsets map exactly for a plain scalar written on one line, and for a quoted one without escapes;
+/// for any other scalar (folded, escaped, written over several lines) every offset maps to the
+/// scalar's start.
 struct TextOrigin: Sendable {
     /// Where the scalar starts (its opening quote, if any): the location of the whole expression.
     var node: SourceLocation
@@ -14,6 +15,8 @@ struct TextOrigin: Sendable {
     /// map exactly.
     private var text: String
     private var style: Scalar.Style
+    /// The scalar runs over several lines (folded into one line of text).
+    private var spansLines = false
 
     /// The location of the character at scalar `offset` of the text.
     func location(at offset: Int) -> SourceLocation {
@@ -39,7 +42,7 @@ struct TextOrigin: Sendable {
             default: break
             }
         }
-        guard !hasLineBreak, !hasQuoteOrEscape else { return nil }
+        guard !hasLineBreak, !hasQuoteOrEscape, !spansLines else { return nil }
         switch style {
         case .plain:
             return node
@@ -57,6 +60,7 @@ struct TextOrigin: Sendable {
         self.node = node.location
         self.text = node.scalar?.text ?? ""
         self.style = node.scalar?.style ?? .plain
+        self.spansLines = node.scalar?.spansLines ?? false
     }
 
     /// An origin whose offsets map exactly from `start` (`isExact`), or all to `start`.

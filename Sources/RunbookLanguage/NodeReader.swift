@@ -143,17 +143,37 @@ struct NodeReader {
         }
     }
 
-    /// An integer at least `minimum`.
+    /// An integer at least `minimum`. A whole number past `Int`'s range, or one written with a
+    /// fraction or an exponent (`2.5`, `1e30`), is reported, never converted.
     mutating func integer(_ node: Node, what: String, minimum: Int? = nil, id: String = "value.type") -> Int? {
-        guard case .int(let n) = Self.value(node) else {
-            wrongType(what, expected: minimum == 1 ? "a whole number of at least 1" : "a whole number", node: node, id: id)
+        let expected = minimum == 1 ? "a whole number of at least 1" : "a whole number"
+        switch Self.value(node) {
+        case .int(let n)?:
+            if let minimum, n < minimum {
+                error("value.range", "'\(what)' must be at least \(minimum), not \(n)", at: node.location)
+                return nil
+            }
+            return n
+        case .bigInt(let digits)?:
+            error("value.range", Self.outOfRangeMessage(what, digits: digits, minimum: minimum), at: node.location)
+            return nil
+        case .double(let d)?:
+            let written = node.scalar?.text ?? String(d)
+            let how = d.isFinite && d == d.rounded() ? ", written in digits," : ","
+            error(id, "'\(what)' must be \(expected)\(how) not \(written)", at: node.location)
+            return nil
+        default:
+            wrongType(what, expected: expected, node: node, id: id)
             return nil
         }
-        if let minimum, n < minimum {
-            error("value.range", "'\(what)' must be at least \(minimum), not \(n)", at: node.location)
-            return nil
+    }
+
+    /// "'runTime' is 99999999999999999999, past the largest whole number a runbook holds (9223372036854775807)".
+    static func outOfRangeMessage(_ what: String, digits: String, minimum: Int?) -> String {
+        if digits.hasPrefix("-") {
+            return "'\(what)' must be at least \(minimum ?? Int.min), not \(digits)"
         }
-        return n
+        return "'\(what)' is \(digits), past the largest whole number a runbook holds (\(Int.max))"
     }
 
     mutating func bool(_ node: Node, what: String) -> Bool? {
@@ -181,11 +201,17 @@ struct NodeReader {
             return nil
         }
         if case .string(let text) = value, let known = durations[text] { return known }
-        if let duration = DurationValue.duration(from: .scalar(value)) {
+        var reading = DurationValue.reading(from: .scalar(value))
+        if case .double = value, reading == .duration(.zero), let text = node.scalar?.text,
+            DurationText.read(text) == .tooShort
+        {
+            reading = .tooShort  // `1e-400`: above zero, but below Double's range
+        }
+        if let duration = reading.duration {
             if case .string(let text) = value { durations[text] = duration }
             return duration
         }
-        error("duration.invalid", Self.badDurationMessage(value.text), at: node.location)
+        error("duration.invalid", DurationValue.message(reading, written: node.scalar?.text ?? value.text), at: node.location)
         return nil
     }
 

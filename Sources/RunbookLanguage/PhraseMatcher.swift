@@ -217,6 +217,9 @@ extension PhraseMatcher {
     /// A close phrase that parses: one word replaced by a close keyword, an expected keyword inserted
     /// where parsing stopped, or the token there removed. Returns it and the offset of the change.
     static func correction(tokens: [PhraseToken], failure: PhraseFailure) -> (String, Int)? {
+        // One change away from a phrase of at most a dozen tokens: a longer text is none, and trying
+        // every change of a very long one would take time quadratic in its length.
+        guard tokens.count <= maxCorrectableTokens else { return nil }
         func parses(_ candidate: [PhraseToken]) -> Bool {
             if case .success = parse(candidate) { return true }
             return false
@@ -254,6 +257,9 @@ extension PhraseMatcher {
         }
         return nil
     }
+
+    /// Longer than any phrase of the grammar plus one token.
+    static let maxCorrectableTokens = 16
 
     /// `'a'`, `'a' or 'b'`, `'a', 'b' or 'c'`.
     static func listing(_ items: [String]) -> String {

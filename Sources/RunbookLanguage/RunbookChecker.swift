@@ -36,10 +36,10 @@ public enum RunbookChecker {
         bytes: [UInt8], file: String, predefinedVariables: [String: String] = [:], environment: [String: String]? = nil
     ) -> CheckResult {
         let root: Node?
-        do throws(Diagnostic) {
-            root = try YAMLLoader().load(bytes: bytes, file: file)
+        do throws(DiagnosticList) {
+            root = try YAMLLoader().loadReportingAll(bytes: bytes, file: file)
         } catch {
-            return CheckResult(runbook: nil, diagnostics: [error])
+            return CheckResult(runbook: nil, diagnostics: error.diagnostics)
         }
         return check(node: root, file: file, predefinedVariables: predefinedVariables, environment: environment)
     }

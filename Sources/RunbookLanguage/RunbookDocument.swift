@@ -322,14 +322,32 @@ package struct DurationValue: Sendable, Hashable {
     }
 
     /// The duration a value denotes: a duration text (`500ms`, `30s`, `1h30m`) or a number of seconds
-    /// (not negative); nil otherwise. The checker and the interpreter both use this rule.
-    package static func duration(from value: ExprValue) -> Duration? {
-        guard case .scalar(let scalar) = value else { return nil }
+    /// (not negative), at most ``DurationText/maximum``; nil otherwise. The checker and the
+    /// interpreter both use this rule.
+    package static func duration(from value: ExprValue) -> Duration? { reading(from: value).duration }
+
+    /// What a value denotes as a duration, saying why when it is none (too long, below 1ms, or
+    /// not a duration at all); never traps, whatever the number.
+    package static func reading(from value: ExprValue) -> DurationText.Reading {
+        guard case .scalar(let scalar) = value else { return .invalid }
         switch scalar {
-        case .int(let n): return n >= 0 ? .seconds(n) : nil
-        case .double(let d): return d.isFinite && d >= 0 ? .milliseconds(Int64((d * 1000).rounded())) : nil
-        case .string(let s): return DurationText.parse(s)
-        default: return nil
+        case .int(let n): return DurationText.read(seconds: n)
+        case .bigInt(let digits): return digits.hasPrefix("-") ? .invalid : .tooLong
+        case .double(let d): return DurationText.read(seconds: d)
+        case .string(let s): return DurationText.read(s)
+        case .null, .bool: return .invalid
+        }
+    }
+
+    /// The message for `written` (as the user wrote it), which reads as `reading`, not a duration.
+    package static func message(_ reading: DurationText.Reading, written: String) -> String {
+        switch reading {
+        case .tooLong:
+            "'\(written)' is longer than \(DurationText.format(DurationText.maximum)) (365 days), the longest duration a runbook allows"
+        case .tooShort:
+            "'\(written)' is shorter than 1ms, the shortest duration a runbook counts"
+        case .invalid, .duration:
+            NodeReader.badDurationMessage(written)
         }
     }
 }

@@ -512,7 +512,8 @@ struct RunbookParser {
         let location = origin.location(at: token.offset)
         if token.kind == .number {
             guard let n = Int(token.text), n >= 1 else {
-                reader.error("value.\(subject.rawValue)", "'\(token.text)' is not a \(subject.noun)", at: location)
+                let why = Int(token.text) == nil ? Self.tooLarge : ""
+                reader.error("value.\(subject.rawValue)", "'\(token.text)' is not a \(subject.noun)\(why)", at: location)
                 return .literal(.null, at: location)
             }
             return .literal(.int(n), at: location)
@@ -551,7 +552,7 @@ struct RunbookParser {
             let location = origin.location(at: token.offset)
             if token.kind == .number {
                 guard let n = Int(token.text) else {
-                    reader.error("value.task", "'\(token.text)' is not a task id", at: location)
+                    reader.error("value.task", "'\(token.text)' is not a task id\(Self.tooLarge)", at: location)
                     return .id(.literal(.null, at: location))
                 }
                 return .id(.literal(.int(n), at: location))
@@ -577,12 +578,22 @@ struct RunbookParser {
         }
     }
 
+    /// Why digits that `Int` cannot hold are no id.
+    private static let tooLarge = ": ids go up to \(Int.max)"
+
     private mutating func subjectValue(_ node: Node, _ subject: SubjectKind) -> Expr? {
         let id = "value.\(subject.rawValue)"
         switch NodeReader.value(node) {
         case .int(let n)?:
             if n >= 1 { return .literal(.int(n), at: node.location) }
             reader.error(id, "a \(subject.noun) is a number of at least 1, not \(n)", at: node.location)
+            return nil
+        case .bigInt(let digits)?:
+            reader.error(id, "a \(subject.noun) is a number from 1 to \(Int.max), not \(digits)", at: node.location)
+            return nil
+        case .double?:
+            let written = node.scalar?.text ?? ""
+            reader.error(id, "a \(subject.noun) is a whole number written in digits, not \(written)", at: node.location)
             return nil
         case .string(let text)? where ExpressionText.hasReference(text):
             return ExpressionText.parse(text, origin: TextOrigin(scalar: node), diagnostics: &reader.diagnostics)
@@ -600,8 +611,9 @@ struct RunbookParser {
         if case .string(let text)? = NodeReader.value(node), ExpressionText.hasReference(text) {
             let expr = ExpressionText.parse(text, origin: TextOrigin(scalar: node), diagnostics: &reader.diagnostics)
             if case .literal(.string(let literal)) = expr.kind {
-                guard let d = DurationText.parse(literal) else {
-                    reader.error("duration.invalid", NodeReader.badDurationMessage(literal), at: node.location)
+                let reading = DurationText.read(literal)
+                guard let d = reading.duration else {
+                    reader.error("duration.invalid", DurationValue.message(reading, written: literal), at: node.location)
                     return nil
                 }
                 return DurationValue(.fixed(d), at: node.location)

@@ -160,7 +160,7 @@ public enum RunbookSchema {
 
     /// The patterns of duration texts, and any text with `${...}` (checked by `runbook check`).
     private static let durationPattern =
-        #"^[ \t]*(?:[0-9]+(?:\.[0-9]+)?|(?=[0-9])(?:[0-9]+h)?(?:[0-9]+m)?(?:[0-9]+s)?(?:[0-9]+ms)?)[ \t]*$"#
+        #"^[ \t]*(?:[0-9]+(?:\.[0-9]+)?|(?=[0-9])(?:[0-9]+h)?(?:[0-9]+m)?(?:[0-9]+(?:\.[0-9]+)?s)?(?:[0-9]+ms)?)[ \t]*$"#
 
     // MARK: - Definitions
 

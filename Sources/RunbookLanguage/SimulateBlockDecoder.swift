@@ -40,8 +40,8 @@ package enum SimulateBlockDecoder {
 
     /// Loads and decodes a topology file (`runbook serve --topology FILE`).
     package static func decodeTopology(bytes: [UInt8], file: String) -> Outcome {
-        do throws(Diagnostic) {
-            guard let root = try YAMLLoader().load(bytes: bytes, file: file) else {
+        do throws(DiagnosticList) {
+            guard let root = try YAMLLoader().loadReportingAll(bytes: bytes, file: file) else {
                 let location = SourceLocation(file: file, line: 1, column: 1)
                 return Outcome(
                     block: nil,
@@ -51,7 +51,7 @@ package enum SimulateBlockDecoder {
             }
             return decode(root, path: nil)
         } catch {
-            return Outcome(block: nil, diagnostics: [error])
+            return Outcome(block: nil, diagnostics: error.diagnostics)
         }
     }
 
@@ -134,7 +134,8 @@ package enum SimulateBlockDecoder {
                     at: fields.first { $0.key == "name" }?.value.location ?? item.location)
             }
             switch (type, primary) {
-            case (.standby, nil):
+            case (.standby, nil) where !fields.contains(where: { $0.key == "primary" }):
+                // (A 'primary' that is written but invalid was reported where it is.)
                 reader.error("simulate.standby-primary", "a STANDBY cluster needs 'primary': the id of its primary cluster", at: item.location)
             case (.primary, let (_, node)?):
                 reader.error("simulate.standby-primary", "only a STANDBY cluster has a 'primary'", at: node.location)

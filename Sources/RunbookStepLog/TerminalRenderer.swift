@@ -164,7 +164,7 @@ public actor TerminalRenderer: StepLogSink {
         }
         var line = "\(mark) \(indent(s.position))\(s.phrase)"
         if let id = s.observed.taskId { line += paint("  task \(id)", .dim) }
-        if s.outcome != .skipped { line += "  " + paint(DurationText.format(.milliseconds(s.durationMs)), .dim) }
+        if s.outcome != .skipped { line += "  " + paint(DurationText.formatRounded(.milliseconds(s.durationMs)), .dim) }
         if s.outcome == .continued { line += paint("  (continued on failure)", .yellow) }
         if s.outcome == .skipped { line += paint("  skipped", .dim) }
         emit(line + "\n")
@@ -203,9 +203,9 @@ public actor TerminalRenderer: StepLogSink {
         case .interrupted: verdict = paint("INTERRUPTED", .yellow, .bold)
         case .journalFailed: verdict = paint("STEP LOG FAILED", .red, .bold)
         }
-        var time = DurationText.format(.milliseconds(r.durationMs))
+        var time = DurationText.formatRounded(.milliseconds(r.durationMs))
         if abs(r.durationMs - r.wallDurationMs) > 500 {
-            time += " simulated, \(DurationText.format(.milliseconds(r.wallDurationMs))) wall"
+            time += " simulated, \(DurationText.formatRounded(.milliseconds(r.wallDurationMs))) wall"
         }
         emit("\n\(verdict)  \(parts.joined(separator: ", ")) in \(time)\n")
         if let reason = r.reason, r.outcome != .passed { emit("  \(reason)\n") }
@@ -214,7 +214,7 @@ public actor TerminalRenderer: StepLogSink {
             let what = "\(rec.action) of cluster \(rec.clusterId) (task \(rec.taskId))"
             switch rec.outcome {
             case .completed:
-                let measured = rec.recoveryMs.map { DurationText.format(.milliseconds($0)) } ?? "an unknown time"
+                let measured = rec.recoveryMs.map { DurationText.formatRounded(.milliseconds($0)) } ?? "an unknown time"
                 emit("  recovery: \(what) \(rec.taskStatus ?? "SUCCESSFUL") in \(measured)\n")
             case .rolledBack: emit("  recovery: \(what) rolled back: the \(rec.action) was undone, no recovery\n")
             case .failed: emit("  recovery: \(what) FAILED: no recovery\n")
@@ -225,7 +225,7 @@ public actor TerminalRenderer: StepLogSink {
             let times = r.recoveries.filter { $0.outcome == .completed }.compactMap(\.recoveryMs).sorted()
             var line = "  … and \(r.recoveries.count - shown.count) more"
             if let last = times.last, let first = times.first {
-                line += "; recovery times \(DurationText.format(.milliseconds(first))) to \(DurationText.format(.milliseconds(last)))"
+                line += "; recovery times \(DurationText.formatRounded(.milliseconds(first))) to \(DurationText.formatRounded(.milliseconds(last)))"
             }
             emit(line + "\n")
         }
@@ -240,7 +240,7 @@ public actor TerminalRenderer: StepLogSink {
             clearStatus()
             return
         }
-        var line = "… \(indent(position))\(p.phrase)  \(DurationText.format(.milliseconds(p.elapsedMs)))"
+        var line = "… \(indent(position))\(p.phrase)  \(DurationText.formatRounded(.milliseconds(p.elapsedMs)))"
         if let i = p.subtaskIndex, let n = p.subtaskCount {
             line += "  subtask \(i)/\(n)"
             if let name = p.subtaskName { line += " \(name)" }

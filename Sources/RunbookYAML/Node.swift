@@ -126,13 +126,25 @@ package struct Scalar: Sendable, Hashable {
 
     package var text: String
     package var style: Style
+    /// True when the scalar as written runs over more than one line (a plain or quoted scalar
+    /// folded into one line of text): offsets in its text are then no columns of its first line.
+    /// Not part of its value (equality and hashing leave it out).
+    package var spansLines: Bool
 
-    package init(_ text: String, style: Style = .plain) {
+    package init(_ text: String, style: Style = .plain, spansLines: Bool = false) {
         self.text = text
         self.style = style
+        self.spansLines = spansLines
     }
 
     package var isPlain: Bool { style == .plain }
+
+    package static func == (lhs: Scalar, rhs: Scalar) -> Bool { lhs.text == rhs.text && lhs.style == rhs.style }
+
+    package func hash(into hasher: inout Hasher) {
+        hasher.combine(text)
+        hasher.combine(style)
+    }
 }
 
 /// A key and its value in a mapping.

@@ -39,6 +39,49 @@ enum SyntaxMessage {
         return message
     }
 
+    /// The problems libyaml reports for options written under a phrase that has no colon:
+    /// `- retry task` then a more indented `timeout: 5m` (the plain scalar goes on, then meets the
+    /// `:`), or the same with a comment after the phrase (the scalar ends, and an item is expected).
+    static let phraseOptionProblems: Set<String> = [
+        "mapping values are not allowed in this context", "did not find expected '-' indicator",
+        "did not find expected key",
+    ]
+
+    /// For a sequence item that is a plain scalar (`- retry task`) and the line after it, more
+    /// indented than the `-` and of the form `key: value` or `key:`: the scalar's text and its
+    /// 1-based column. Nil for anything else.
+    static func phraseWithoutColon(item: String, next: String) -> (phrase: String, column: Int)? {
+        // A byte-order mark is not counted in columns.
+        let line = Array(item.unicodeScalars.drop { $0 == "\u{FEFF}" })
+        var i = 0
+        while i < line.count, line[i] == " " { i += 1 }
+        let dash = i
+        guard i + 1 < line.count, line[i] == "-", line[i + 1] == " " || line[i + 1] == "\t" else { return nil }
+        i += 1
+        while i < line.count, line[i] == " " || line[i] == "\t" { i += 1 }
+        let start = i
+        var end = line.count
+        for k in start..<line.count where line[k] == "#" && k > start && (line[k - 1] == " " || line[k - 1] == "\t") {
+            end = k
+            break
+        }
+        var text = String(String.UnicodeScalarView(line[start..<end]))
+        while text.last == " " || text.last == "\t" { text.removeLast() }
+        guard let first = text.unicodeScalars.first, !"\"'[]{}|>&*!#-%@`?:,".unicodeScalars.contains(first),
+            !text.hasSuffix(":"), !text.contains(": "), !text.contains(":\t")
+        else { return nil }
+        // The next line: `key: value` or `key:`, indented past the `-`.
+        let after = Array(next.unicodeScalars)
+        var j = 0
+        while j < after.count, after[j] == " " { j += 1 }
+        guard j > dash, j < after.count, let colon = after[j...].firstIndex(of: ":"), colon > j,
+            colon + 1 == after.count || after[colon + 1] == " " || after[colon + 1] == "\t"
+        else { return nil }
+        let key = after[j..<colon]
+        guard !key.contains(where: { "\"'[]{}#&*!|>".unicodeScalars.contains($0) }), key.first != "-" else { return nil }
+        return (text, start + 1)
+    }
+
     /// "while parsing a block mapping" -> "the block mapping"; nil when the context adds nothing.
     static func construct(context: String, problem: String) -> String? {
         var words = Substring(context)

@@ -46,6 +46,10 @@ struct TreeBuilder {
     private var documents: [Node] = []
     private var documentCount = 0
     private var firstDocumentLine = 1
+    /// Problems that do not stop the loading (duplicate keys, merge keys), in document order.
+    private var problems: [Diagnostic] = []
+    /// Problems past ``YAMLLoader/Options/maxProblems``, counted but not kept.
+    private var unlistedProblems = 0
 
     init(file: String, options: YAMLLoader.Options, input: InputText) {
         self.file = file
@@ -56,7 +60,29 @@ struct TreeBuilder {
 
     // MARK: - The event loop
 
-    mutating func run() throws(Diagnostic) -> [Node] {
+    /// Loads every document; throws every problem found, in document order: those that do not stop
+    /// the loading (each duplicate key, each merge key), then the one that did, if any.
+    mutating func run() throws(DiagnosticList) -> [Node] {
+        var fatal: Diagnostic?
+        do throws(Diagnostic) {
+            try parse()
+        } catch {
+            fatal = error
+        }
+        var all = problems
+        if unlistedProblems > 0, let last = problems.last {
+            all.append(
+                .error(
+                    "yaml.more-problems",
+                    "\(unlistedProblems) more duplicate or merge key(s) after this one are not listed",
+                    at: last.location))
+        }
+        if let fatal { all.append(fatal) }
+        if !all.isEmpty { throw DiagnosticList(all) }
+        return documents
+    }
+
+    private mutating func parse() throws(Diagnostic) {
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         defer { parser.deallocate() }
         guard yaml_parser_initialize(parser) == 1 else {
@@ -90,7 +116,6 @@ struct TreeBuilder {
             }
         }
         if let failure { throw failure }
-        return documents
     }
 
     /// Handles one event; false at the end of the stream.
@@ -109,7 +134,10 @@ struct TreeBuilder {
             // Read by length: a quoted scalar may hold NUL characters.
             let text = Self.string(data.value, count: data.length)
             let (line, column) = position(event.pointee.start_mark)
-            let node = Node(.scalar(Scalar(text, style: style)), line: line, column: column, origin: origin(data.tag))
+            let spansLines = position(event.pointee.end_mark).line != line
+            let node = Node(
+                .scalar(Scalar(text, style: style, spansLines: spansLines)), line: line, column: column,
+                origin: origin(data.tag))
             try complete(node, size: 1, anchor: Self.optionalString(data.anchor))
         case YAML_MAPPING_START_EVENT, YAML_SEQUENCE_START_EVENT:
             let (line, column) = position(event.pointee.start_mark)
@@ -199,13 +227,31 @@ struct TreeBuilder {
         }
         frames[top].size += size
         if frames[top].isMapping, (children.count - frames[top].start) % 2 == 0 {
-            try addKey(node, writtenAt: writtenAt, frame: top)
+            addKey(node, writtenAt: writtenAt, frame: top)
         }
         children.push(node)
     }
 
-    /// Records a mapping key, or throws when the mapping already holds an equal one.
-    private mutating func addKey(_ key: Node, writtenAt: SourceLocation?, frame top: Int) throws(Diagnostic) {
+    /// Records a problem that does not stop the loading.
+    private mutating func report(_ problem: Diagnostic) {
+        if problems.count < options.maxProblems {
+            problems.append(problem)
+        } else {
+            unlistedProblems += 1
+        }
+    }
+
+    /// Records a mapping key; reports a merge key (`<<`), and a key equal to one the mapping
+    /// already holds (each duplicate, not only the first).
+    private mutating func addKey(_ key: Node, writtenAt: SourceLocation?, frame top: Int) {
+        // YAML 1.1's merge key: a plain `<<`, or any key tagged `!!merge`. (A quoted '<<' is a string.)
+        if key.tag == "tag:yaml.org,2002:merge" || (key.tag == nil && key.scalar?.isPlain == true && key.scalar?.text == "<<") {
+            report(
+                .error(
+                    "yaml.merge-key",
+                    "merge keys ('<<: *anchor') are not supported: write the keys out in this mapping (quote '<<' for a key of that name)",
+                    at: writtenAt ?? key.location))
+        }
         let identity = KeyIdentity(key)
         let line = writtenAt?.line ?? key.line
         var earlierLine: Int?
@@ -218,10 +264,12 @@ struct TreeBuilder {
             }
         }
         if let earlierLine {
-            throw .error(
-                "yaml.duplicate-key",
-                "duplicate key \(Self.describeKey(key)) in this mapping (first at line \(earlierLine))",
-                at: writtenAt ?? key.location)
+            report(
+                .error(
+                    "yaml.duplicate-key",
+                    "duplicate key \(Self.describeKey(key)) in this mapping (first at line \(earlierLine))",
+                    at: writtenAt ?? key.location))
+            return
         }
         keys.append((identity, line))
         if frames[top].keyIndex != nil {
@@ -273,9 +321,48 @@ struct TreeBuilder {
                 place = .elsewhere(line: contextLocation.line, column: contextLocation.column)
             }
         }
+        if SyntaxMessage.phraseOptionProblems.contains(problem), let phrase = phraseWithoutColon(before: at.line) {
+            return .error("yaml.syntax", "end '\(phrase.phrase)' with ':' to give it options", at: phrase.location)
+        }
         let found = input.scalar(atIndex: parser.problem_mark.index)
         let message = SyntaxMessage.text(problem: problem, context: context, place: place, found: found)
-        return .error("yaml.syntax", message, at: at)
+        return .error("yaml.syntax", message, at: insideInput(at))
+    }
+
+    /// `location`, or the end of the input when libyaml's mark is past it (at the end of a last
+    /// line without a line break, libyaml can report the line after it).
+    private func insideInput(_ location: SourceLocation) -> SourceLocation {
+        let source = SourceText(path: file, text: String(decoding: input.bytes, as: UTF8.self))
+        if let line = source.line(location.line) {
+            let end = Self.columns(line) + 1
+            return location.column <= end ? location : self.location(line: location.line, column: end)
+        }
+        var last = max(location.line - 1, 1)
+        while last > 1, source.line(last) == nil { last -= 1 }
+        return self.location(line: last, column: source.line(last).map { Self.columns($0) + 1 } ?? 1)
+    }
+
+    /// The columns of a line (a byte-order mark is not counted).
+    private static func columns(_ line: String) -> Int {
+        line.unicodeScalars.count - (line.unicodeScalars.first == "\u{FEFF}" ? 1 : 0)
+    }
+
+    /// A `- PHRASE` item on the last line with text before `line`, when `line` gives it an option
+    /// (see ``SyntaxMessage/phraseWithoutColon(item:next:)``): the phrase and where it starts.
+    private func phraseWithoutColon(before line: Int) -> (phrase: String, location: SourceLocation)? {
+        let source = SourceText(path: file, text: String(decoding: input.bytes, as: UTF8.self))
+        guard line >= 2, let next = source.line(line) else { return nil }
+        var previous = line - 1
+        while previous >= 1, let text = source.line(previous), Self.isBlankOrComment(text) { previous -= 1 }
+        guard previous >= 1, let item = source.line(previous),
+            let (phrase, column) = SyntaxMessage.phraseWithoutColon(item: item, next: next)
+        else { return nil }
+        return (phrase, location(line: previous, column: column))
+    }
+
+    private static func isBlankOrComment(_ line: String) -> Bool {
+        let text = line.unicodeScalars.drop { $0 == " " || $0 == "\t" || $0 == "\u{FEFF}" }
+        return text.isEmpty || text.first == "#"
     }
 
     private static func hexScalar(_ value: Int32) -> String {

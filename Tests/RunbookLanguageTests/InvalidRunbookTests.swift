@@ -1091,5 +1091,42 @@ struct InvalidRunbook: Sendable, CustomTestStringConvertible {
                 - cluster: 6
                   ^
             """#),
+        InvalidRunbook(
+            "options under a phrase without a colon",
+            yaml: #"""
+            runbook: Retry
+            steps:
+              - failover cluster: 6
+              - await task status: FAILED
+              - retry task
+                timeout: 5m
+              - await task status: SUCCESS
+            """#,
+            diagnostics: #"""
+            t.yaml:5:5: error: end 'retry task' with ':' to give it options
+              - retry task
+                ^
+            """#),
+        InvalidRunbook(
+            "every duplicate key, each where it is written",
+            yaml: #"""
+            runbook: Drill
+            steps:
+              - failover cluster: 6
+                as: drill
+                as: drill
+              - await task drill status: SUCCESS
+                timeout: 30m
+                every: 10s
+                timeout: 1h
+            """#,
+            diagnostics: #"""
+            t.yaml:5:5: error: duplicate key 'as' in this mapping (first at line 4)
+                as: drill
+                ^
+            t.yaml:9:5: error: duplicate key 'timeout' in this mapping (first at line 7)
+                timeout: 1h
+                ^
+            """#),
     ]
 }

@@ -91,11 +91,11 @@ import Testing
             case .string(let pattern)? = Self.member(forms[1], "pattern")
         else { throw SchemaShape() }
         let regex = try NSRegularExpression(pattern: pattern)
-        for text in ["500ms", "30s", "5m", "1h", "1h30m", "1h30m15s", "2m500ms", "90", "1.5"] {
+        for text in ["500ms", "30s", "5m", "1h", "1h30m", "1h30m15s", "2m500ms", "90", "1.5", "1.5s", "1m0.25s"] {
             #expect(DurationText.parse(text) != nil, "\(text)")
             #expect(Self.matches(regex, text), "\(text)")
         }
-        for text in ["", "5 minutes", "30m1h", "1d", "m", "-5s", "1.5m"] {
+        for text in ["", "5 minutes", "30m1h", "1d", "m", "-5s", "1.5m", "1.5ms", "1.s"] {
             #expect(DurationText.parse(text) == nil, "\(text)")
             #expect(!Self.matches(regex, text), "\(text)")
         }
