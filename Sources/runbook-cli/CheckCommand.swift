@@ -124,10 +124,11 @@ struct CheckCommand: AsyncParsableCommand {
         source = SourceText(path: path, text: String(decoding: bytes, as: UTF8.self))
         let read = Self.threadCPUTime()
         let root: Node?
-        do throws(Diagnostic) {
-            root = try YAMLLoader().load(bytes: bytes, file: path)
+        do throws(DiagnosticList) {
+            // Every problem of the YAML (each duplicate key, ...), as `RunbookChecker.check(bytes:)` reports them.
+            root = try YAMLLoader().loadReportingAll(bytes: bytes, file: path)
         } catch {
-            return [error]
+            return error.diagnostics
         }
         let loaded = Self.threadCPUTime()
         if stage == .yaml {

@@ -10,7 +10,7 @@ import Testing
 /// Each runs against a server with a short idle timeout, over a raw TCP connection; a read gives up
 /// after 10 s, so a server that keeps the connection open fails the test rather than hangs it.
 @Suite struct ConnectionLimitTests {
-    static let idle: Duration = .milliseconds(200)
+    static let idle: Duration = .seconds(1)
 
     static func server<T: Sendable>(_ body: (LiveServer) async throws -> T) async throws -> T {
         let simulator = OCPSimulator(setup: SimulationSetup(), clock: ManualClock(), options: .startingNow())

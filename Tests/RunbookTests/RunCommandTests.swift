@@ -414,6 +414,19 @@ extension RunCommandTests {
     }
 }
 
+extension RunCommandTests {
+    @Test func checkReportsEveryDuplicateKey() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = try CLI.write(
+            "runbook: t\nrunbook: u\nsteps:\n  - note: a\n    name: x\n    name: y\n", to: folder, as: "d.yaml")
+        let result = try await CLI.run(["check", file], in: folder)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("d.yaml:2:1: error: duplicate key 'runbook' in this mapping (first at line 1)"))
+        #expect(result.stderr.contains("d.yaml:6:5: error: duplicate key 'name' in this mapping (first at line 5)"))
+    }
+}
+
 // MARK: - Running the binary
 
 enum CLI {
