@@ -321,6 +321,7 @@ struct RunbookParser {
         var every: SourceLocation?
         var taskName: SourceLocation?
         var maxConcurrency: SourceLocation?
+        var timeout: SourceLocation?
     }
 
     private mutating func stepOptions(_ pairs: [Pair], _ indexes: [Int]) -> (StepOptions, OptionLocations) {
@@ -334,6 +335,7 @@ struct RunbookParser {
             case "name":
                 options.name = textValue(value, what: "name")
             case "timeout":
+                locations.timeout = keyNode.location
                 options.timeout = duration(value, what: "timeout", positive: true)
             case "every":
                 locations.every = keyNode.location
@@ -421,6 +423,9 @@ struct RunbookParser {
                 "step.option",
                 "'as' names the task a step starts, and '\(phrase)' starts none (only \(NodeReader.listing(starters, conjunction: "and")) do)",
                 at: location)
+        }
+        if let location = optionKeys.timeout, descriptor.family == .note {
+            reader.error("step.option", "'timeout' bounds a step that takes time; a note takes none", at: location)
         }
         if let location = optionKeys.maxConcurrency, syntax.kind != .parallelForEach {
             reader.error("step.option", "'max concurrency' applies only to 'in parallel for each'", at: location)

@@ -34,6 +34,11 @@ struct RunCommand: AsyncParsableCommand {
             or full standard output (`| head`) does not stop the run: it goes on, and the journal has \
             every record.
 
+            Every step's `timeout` and the runbook's are enforced; an await polls again after a failed \
+            poll until its own timeout, and ends the run only when the target stays unreachable past \
+            --unreachable-limit. `in parallel for each` runs at most 100 items at once unless `max \
+            concurrency` says otherwise.
+
             Exit status: 0 all steps passed, 1 a step failed, 2 the runbook is invalid or its target or \
             credentials cannot be used, 3 the target could not be reached or refused the credentials, 4 \
             the step log could not be written (no cluster action starts after that), 130 interrupted.

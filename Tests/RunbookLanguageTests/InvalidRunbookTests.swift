@@ -540,6 +540,19 @@ struct InvalidRunbook: Sendable, CustomTestStringConvertible {
                                  ^
             """#),
         InvalidRunbook(
+            "a timeout on a note, which takes no time",
+            yaml: #"""
+            runbook: Drill
+            steps:
+              - note: hello
+                timeout: 5m
+            """#,
+            diagnostics: #"""
+            t.yaml:4:5: error: 'timeout' bounds a step that takes time; a note takes none
+                timeout: 5m
+                ^
+            """#),
+        InvalidRunbook(
             "max concurrency outside a parallel loop",
             yaml: #"""
             runbook: Drill
