@@ -35,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -54,9 +56,25 @@ let package = Package(
         .target(name: "RunbookStepLog", dependencies: ["RunbookSupport", "OCPModel"]),
         // The interpreter and the planner: a checked runbook, a client and a clock to records.
         .target(
-            name: "RunbookEngine", dependencies: ["RunbookSupport", "OCPModel", "RunbookLanguage", "RunbookStepLog"]),
+            name: "RunbookEngine",
+            dependencies: ["RunbookSupport", "OCPModel", "RunbookLanguage", "RunbookStepLog", "Probes"]),
+        // Probes of a service as data (what to look at, what passes) and the client protocol.
+        .target(name: "Probes", dependencies: ["RunbookSupport"]),
+        // Probes for real: HTTP(S), TCP, programs.
+        .target(
+            name: "ProbeRunners",
+            dependencies: [
+                "Probes", "RunbookSupport", "OCPHTTP",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]),
         // The embedded OCP: clusters and the task engine as a function of simulated time.
-        .target(name: "OCPSimulation", dependencies: ["RunbookSupport", "OCPModel"]),
+        .target(name: "OCPSimulation", dependencies: ["RunbookSupport", "OCPModel", "Probes"]),
         // The OCP client over HTTP(S).
         .target(
             name: "OCPHTTP",
@@ -83,7 +101,7 @@ let package = Package(
             name: "Runbook",
             dependencies: [
                 "RunbookSupport", "RunbookYAML", "OCPModel", "RunbookLanguage", "RunbookStepLog", "RunbookEngine",
-                "OCPSimulation", "OCPHTTP", "OCPHTTPServer",
+                "OCPSimulation", "OCPHTTP", "OCPHTTPServer", "Probes", "ProbeRunners",
             ]),
         .executableTarget(
             name: "runbook-cli",
@@ -132,7 +150,16 @@ let package = Package(
                 "RunbookSupport", "RunbookTestSupport",
             ]),
         .testTarget(
-            name: "OCPSimulationTests", dependencies: ["OCPSimulation", "OCPModel", "RunbookSupport", "RunbookTestSupport"]),
+            name: "OCPSimulationTests",
+            dependencies: ["OCPSimulation", "OCPModel", "RunbookSupport", "RunbookTestSupport", "Probes"]),
+        .testTarget(name: "ProbesTests", dependencies: ["Probes", "RunbookSupport"]),
+        .testTarget(
+            name: "ProbeRunnersTests",
+            dependencies: [
+                "ProbeRunners", "Probes", "RunbookSupport", "RunbookTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
         .testTarget(
             name: "OCPHTTPTests",
             dependencies: [

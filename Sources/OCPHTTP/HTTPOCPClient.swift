@@ -76,7 +76,7 @@ public final class HTTPOCPClient: OCPClient {
     }
 
     /// The certificates of a `--ca-file`, or why it cannot be used.
-    static func certificates(inCAFile path: String) throws(OCPConnectionError) -> [NIOSSLCertificate] {
+    package static func certificates(inCAFile path: String) throws(OCPConnectionError) -> [NIOSSLCertificate] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw OCPConnectionError("the CA file \(path) does not exist")

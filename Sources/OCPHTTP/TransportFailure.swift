@@ -8,7 +8,7 @@ import RunbookSupport
 import Synchronization
 
 /// Why an attempt got no answer, in words for the step log: never a library's raw error text.
-enum TransportFailure: Sendable, Equatable {
+package enum TransportFailure: Sendable, Equatable {
     /// The request never left: safe to send again.
     case notSent(String)
     /// The request never left, and sending it again cannot help (the TLS set-up is wrong): final.
@@ -18,7 +18,7 @@ enum TransportFailure: Sendable, Equatable {
     /// The target's certificate did not verify; ``HTTPOCPClient`` looks at it to say why.
     case certificateNotVerified
 
-    var reason: String {
+    package var reason: String {
         switch self {
         case .notSent(let r), .refused(let r), .maybeSent(let r): r
         case .certificateNotVerified: TransportFailure.untrusted
@@ -31,7 +31,7 @@ enum TransportFailure: Sendable, Equatable {
         "the target does not speak TLS at this address (it answered in plain HTTP): use an http:// URL, or the target's TLS port"
 
     /// Classifies an error of one attempt. `answerStarted` says whether an answer's head came back.
-    static func classify(_ error: any Error, host: String, readTimeout: Duration, answerStarted: Bool)
+    package static func classify(_ error: any Error, host: String, readTimeout: Duration, answerStarted: Bool)
         -> TransportFailure
     {
         if error is AnswerCollector.ReadDeadlineExceeded {
