@@ -156,7 +156,11 @@ public actor TerminalRenderer: StepLogSink {
         if let reason = r.reason, r.outcome != .passed { emit("  \(reason)\n") }
         let shown = r.recoveries.prefix(10)
         for rec in shown {
-            let what = "\(rec.action) of cluster \(rec.clusterId) (task \(rec.taskId))"
+            var what = "\(rec.action) of cluster \(rec.clusterId) (task \(rec.taskId))"
+            if let tenant = rec.tenantId {
+                let lag = rec.lagMs.map { ", \($0) ms behind when called" } ?? ""
+                what = "\(rec.action) of tenant \(tenant) on cluster \(rec.clusterId) (task \(rec.taskId)\(lag))"
+            }
             switch rec.outcome {
             case .completed:
                 let measured = rec.recoveryMs.map { DurationText.format(.milliseconds($0)) } ?? "an unknown time"
