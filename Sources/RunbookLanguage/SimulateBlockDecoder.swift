@@ -191,7 +191,7 @@ package enum SimulateBlockDecoder {
             } else if !specs.contains(where: { $0.id == primary }) {
                 reader.error(
                     "simulate.standby-primary",
-                    "there is no tenant \(primary) in '\(what)' (ids: \(specs.map { String($0.id) }.joined(separator: ", ")))",
+                    "there is no tenant \(primary) in '\(what)' (ids: \(Set(specs.map(\.id)).sorted().map(String.init).joined(separator: ", ")))",
                     at: node.location)
             }
         }

@@ -153,7 +153,13 @@ import Testing
             // A tenant task's subtask: run the default pair's switchover, or a failover of its standby.
             let failover = TaskDefinition.tenantFailover.subtaskNames.contains(name)
             var setup = SimulationSetup()
-            if failover { setup.tenants = SimulationSetup.defaultTenants.map { var t = $0; t.reachable = false; return t } }
+            if failover {
+                setup.tenants = SimulationSetup.defaultTenants.map { t in
+                    var lost = t
+                    lost.reachable = t.role != "PRIMARY"
+                    return lost
+                }
+            }
             let h = SimulatorHarness(setup)
             let created = failover
                 ? try await h.simulator.tenantFailover(clusterId: 3_000_010, tenantId: 2_000_025)

@@ -53,7 +53,7 @@ import Testing
             """)
         #expect(
             messages(result) == [
-                "3:5: error: 'await task status' acts on the current task, but no step before it starts one: start one with 'failover cluster' or 'switchover cluster', or name one with 'task NAME'",
+                "3:5: error: 'await task status' acts on the current task, but no step before it starts one: start one with 'failover cluster', 'switchover cluster', 'switchover tenant', 'failover tenant', 'failover tenants of cluster' or 'switchover tenants of cluster', or name one with 'task NAME'",
                 "3:24: error: unknown task status 'SUCCES'; did you mean 'SUCCESS'?",
                 "4:5: warning: 'failover cluster' starts a task that no step awaits: add 'await task status: SUCCESS' after it",
                 "4:23: error: undefined variable 'standby'",
