@@ -103,6 +103,9 @@ package enum SimulateBlockDecoder {
             return nil
         }
         var specs: [SimulateBlock.Tenant] = []
+        // Where each tenant id is first written (a region's worth of tenants is thousands long).
+        var lines: [Int: Int] = [:]
+        let clusterSet = Set(clusterIds)
         var primaries: [(primary: Int, node: Node, standby: Int)] = []
         for item in items {
             guard let fields = reader.fields(item, what: "a tenant", allowed: tenantKeys, unknownID: "simulate.unknown-key") else {
@@ -149,18 +152,20 @@ package enum SimulateBlockDecoder {
             }
             guard let id, let (clusterId, clusterNode) = cluster, let role else { continue }
             let idNode = fields.first { $0.key == "id" }?.value
-            if let earlier = specs.first(where: { $0.id == id }) {
+            if let line = lines[id] {
                 reader.error(
-                    "simulate.duplicate-tenant", "tenant id \(id) is already used at line \(earlier.location.line)",
+                    "simulate.duplicate-tenant", "tenant id \(id) is already used at line \(line)",
                     at: idNode?.location ?? item.location)
+            } else {
+                lines[id] = item.location.line
             }
-            if clusterIds.contains(id) {
+            if clusterSet.contains(id) {
                 reader.error(
                     "simulate.tenant-id",
                     "tenant id \(id) is also a cluster id: OCP numbers tenants and clusters apart (tenant 2000022, cluster "
                         + "3000009), so give the tenant its own id", at: idNode?.location ?? item.location)
             }
-            if !clusterIds.contains(clusterId) {
+            if !clusterSet.contains(clusterId) {
                 reader.error(
                     "simulate.tenant-cluster",
                     "there is no cluster \(clusterId) to host tenant \(id) (cluster ids: \(clusterIds.map(String.init).joined(separator: ", ")))",
@@ -188,7 +193,7 @@ package enum SimulateBlockDecoder {
         for (primary, node, standby) in primaries {
             if primary == standby {
                 reader.error("simulate.standby-primary", "tenant \(standby) cannot be its own primary", at: node.location)
-            } else if !specs.contains(where: { $0.id == primary }) {
+            } else if lines[primary] == nil {
                 reader.error(
                     "simulate.standby-primary",
                     "there is no tenant \(primary) in '\(what)' (ids: \(Set(specs.map(\.id)).sorted().map(String.init).joined(separator: ", ")))",
@@ -207,6 +212,10 @@ package enum SimulateBlockDecoder {
             reader.error("simulate.no-clusters", "'\(what)' is empty: list at least one cluster, or leave it out for the default topology", at: node.location)
         }
         var specs: [SimulateBlock.Cluster] = []
+        // Where each id and name is first written, and the index of each id's spec.
+        var idLines: [Int: Int] = [:]
+        var nameLines: [String: Int] = [:]
+        var specIndex: [Int: Int] = [:]
         var primaries: [(primary: Int, node: Node, standby: Int)] = []
         for item in items {
             guard let fields = reader.fields(item, what: "a cluster", allowed: clusterKeys, unknownID: "simulate.unknown-key") else {
@@ -241,16 +250,21 @@ package enum SimulateBlockDecoder {
             // Without a type, a cluster is PRIMARY: an OceanBase 4.x cluster, whose tenants carry the roles.
             if !hasType { type = .primary }
             guard let id, let type else { continue }
-            if let earlier = specs.first(where: { $0.id == id }) {
+            if let line = idLines[id] {
                 reader.error(
-                    "simulate.duplicate-cluster", "cluster id \(id) is already used at line \(earlier.location.line)",
+                    "simulate.duplicate-cluster", "cluster id \(id) is already used at line \(line)",
                     at: fields.first { $0.key == "id" }?.value.location ?? item.location)
+            } else {
+                idLines[id] = item.location.line
+                specIndex[id] = specs.count
             }
             let clusterName = name ?? "obcluster-\(id)"
-            if let name, let earlier = specs.first(where: { $0.name == name }) {
+            if let name, let line = nameLines[name] {
                 reader.error(
-                    "simulate.duplicate-cluster", "cluster name '\(name)' is already used at line \(earlier.location.line)",
+                    "simulate.duplicate-cluster", "cluster name '\(name)' is already used at line \(line)",
                     at: fields.first { $0.key == "name" }?.value.location ?? item.location)
+            } else if let name {
+                nameLines[name] = item.location.line
             }
             switch (type, primary) {
             case (.standby, nil):
@@ -270,7 +284,7 @@ package enum SimulateBlockDecoder {
         for (primary, node, standby) in primaries {
             if primary == standby {
                 reader.error("simulate.standby-primary", "cluster \(standby) cannot be its own primary", at: node.location)
-            } else if let spec = specs.first(where: { $0.id == primary }) {
+            } else if let spec = specIndex[primary].map({ specs[$0] }) {
                 if spec.type != .primary {
                     reader.error(
                         "simulate.standby-primary", "cluster \(primary) is a \(spec.type), but a standby's primary must be PRIMARY",
