@@ -131,7 +131,7 @@ struct ServeCommandTests {
         ])
         let banner = try #require(await lines.next())
         #expect(banner.contains("listening on http://127.0.0.1:"))
-        #expect(banner.contains("2 clusters, 1 faults, auth Basic (user admin), rate limit 100 requests/s per caller"))
+        #expect(banner.contains("2 clusters, 0 tenants, 1 faults, auth Basic (user admin), rate limit 100 requests/s per caller"))
         #expect(banner.hasSuffix("idle timeout 1m)"))
         #expect(!banner.contains("hunter2"))
         let port = try #require(banner.firstMatch(of: /127\.0\.0\.1:(\d+)/).flatMap { Int($0.1) })
