@@ -333,7 +333,8 @@ struct Checker {
         if descriptor.isAction, step.options.continueOnFailure {
             warning(
                 "step.continue-on-cluster-action",
-                "'continue on failure' on a cluster action: if '\(step.phrase)' fails, the steps after it still run",
+                "'continue on failure' on a \(descriptor.isTenantPhrase ? "tenant" : "cluster") action: if '\(step.phrase)' "
+                    + "fails, the steps after it still run",
                 at: step.location)
         }
         switch step.action {

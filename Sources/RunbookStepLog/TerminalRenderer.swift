@@ -123,6 +123,18 @@ public actor TerminalRenderer: StepLogSink {
             for c in s.observed.clusters {
                 emit(paint("\(pad)· cluster \(c.id) \(c.name): \(c.type) \(c.status)", .dim) + "\n")
             }
+            for t in s.observed.tenants ?? [] {
+                let follows = t.primaryTenantId.map { ", follows \($0)" } ?? ""
+                emit(paint("\(pad)· tenant \(t.id) \(t.name) on cluster \(t.clusterId): \(t.role) \(t.status)\(follows)", .dim) + "\n")
+            }
+            for a in s.observed.tenantActions ?? [] {
+                let primary = a.primary.map { " of primary \($0.tenantId)" + ($0.clusterId.map { " on \($0)" } ?? "") } ?? ""
+                let lag = a.lagMs.map { ", \($0) ms behind (\(a.lagSource ?? "reported"))" } ?? ", lag not reported"
+                emit(
+                    paint(
+                        "\(pad)· \(a.action) task \(a.taskId): standby \(a.standby.tenantId) on \(a.standby.clusterId.map(String.init) ?? "?")\(primary)\(lag)",
+                        .dim) + "\n")
+            }
             for c in s.calls {
                 var call = "\(pad)→ \(c.method) \(c.path) \(c.status.map(String.init) ?? "no answer")"
                 if let code = c.errorCode { call += " \(code)" }
