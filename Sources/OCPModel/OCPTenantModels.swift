@@ -388,7 +388,9 @@ public struct TenantSyncLag: Sendable, Hashable, Codable {
     /// The lag a pre-check result reports, nil when it reports none.
     public static func reported(by result: TenantPreCheckResult, at time: OCPTimestamp?) -> TenantSyncLag? {
         for finding in result.checkResults where finding.errorCode == "OBE26009" {
-            if let ms = latency(in: finding.errorMessage ?? "") { return TenantSyncLag(milliseconds: ms, source: "OBE26009") }
+            if let ms = latency(in: finding.errorMessage ?? "") {
+                return TenantSyncLag(milliseconds: ms, source: "OBE26009")
+            }
         }
         guard let scn = result.syncScn, scn >= 0 else { return nil }
         if scn >= smallestSCN {
@@ -405,7 +407,9 @@ public struct TenantSyncLag: Sendable, Hashable, Codable {
         let words = text.split(whereSeparator: { $0 == " " })
         for (i, word) in words.enumerated() where i + 1 < words.count && words[i + 1].hasPrefix("ms") {
             let digits = word.filter { $0 != "," }
-            if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits.count <= 15, let n = Int64(digits) {
+            if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits.count <= 15,
+                let n = Int64(digits)
+            {
                 return n
             }
         }

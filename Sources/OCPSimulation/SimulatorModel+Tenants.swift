@@ -10,7 +10,8 @@ extension SimulatorModel {
     static func tenantNotFound(_ id: Int, cluster: Int? = nil) -> SimulatorRefusal {
         SimulatorRefusal(
             status: 404, code: OCPErrorCode.tenantNotFound,
-            message: cluster.map { "The tenant \(id) does not exist in cluster \($0)." } ?? "The tenant \(id) does not exist.")
+            message: cluster.map { "The tenant \(id) does not exist in cluster \($0)." }
+                ?? "The tenant \(id) does not exist.")
     }
 
     static func illegal(_ message: String) -> SimulatorRefusal {
@@ -77,7 +78,8 @@ extension SimulatorModel {
                 c.status != .running
             else { return nil }
             return Self.blocking(
-                OCPErrorCode.clusterStateInvalid, "The cluster \(clusterLabel(c.id)) of tenant \(tenantLabel(id)) is "
+                OCPErrorCode.clusterStateInvalid,
+                "The cluster \(clusterLabel(c.id)) of tenant \(tenantLabel(id)) is "
                     + "\(c.status), not RUNNING.")
         }
     }
@@ -121,12 +123,14 @@ extension SimulatorModel {
         }
         if !isReachable(s) {
             findings.append(
-                Self.blocking(OCPErrorCode.tenantUnreachable, "The standby tenant \(tenantLabel(s.id)) cannot be connected."))
+                Self.blocking(
+                    OCPErrorCode.tenantUnreachable, "The standby tenant \(tenantLabel(s.id)) cannot be connected."))
         }
         if s.syncStatus != .valid {
             findings.append(
                 Self.blocking(
-                    OCPErrorCode.tenantStateInvalid, "Log sync of the standby tenant \(tenantLabel(s.id)) is \(s.syncStatus)."))
+                    OCPErrorCode.tenantStateInvalid,
+                    "Log sync of the standby tenant \(tenantLabel(s.id)) is \(s.syncStatus)."))
         }
         if s.roles.lag > options.tenantDelayThreshold {
             findings.append(
@@ -167,7 +171,8 @@ extension SimulatorModel {
         findings += clusterFindings([s.id])
         if clusters[s.clusterId]?.status == .running, !s.reachable {
             findings.append(
-                Self.blocking(OCPErrorCode.tenantUnreachable, "The standby tenant \(tenantLabel(s.id)) cannot be connected."))
+                Self.blocking(
+                    OCPErrorCode.tenantUnreachable, "The standby tenant \(tenantLabel(s.id)) cannot be connected."))
         }
         if let p = s.roles.primaryId.flatMap({ tenants[$0] }) {
             if p.clusterId == s.clusterId {
@@ -229,7 +234,8 @@ extension SimulatorModel {
         }
         if !batch, let path = request.pathValue("tenantId"), pairs[0].primaryTenantId != path {
             throw Self.illegal(
-                "The body's tenantId \(pairs[0].primaryTenantId) is not the path's tenant \(path): both name the primary tenant.")
+                "The body's tenantId \(pairs[0].primaryTenantId) is not the path's tenant \(path): both name the primary tenant."
+            )
         }
         var seen = Set<Int>()
         for pair in pairs {
@@ -263,7 +269,9 @@ extension SimulatorModel {
             standbys[pair.primaryTenantId, default: []].append(pair.standbyTenantId)
         }
         return Contents(
-            contents: order.compactMap { p in tenants[p].map { switchoverResult(primary: $0, standbys: standbys[p] ?? []) } })
+            contents: order.compactMap { p in
+                tenants[p].map { switchoverResult(primary: $0, standbys: standbys[p] ?? []) }
+            })
     }
 
     /// `failoverPreCheck` of one standby: `{id}` and `{tenantId}` are the standby.
@@ -276,7 +284,9 @@ extension SimulatorModel {
     func tenantsFailoverPreCheck(_ request: OCPRequest) throws(SimulatorRefusal) -> Contents<TenantPreCheckResult> {
         let clusterId = request.pathValue("id") ?? 0
         guard clusters[clusterId] != nil else { throw .clusterNotFound(clusterId) }
-        let standbys = (clusterTenantIds[clusterId] ?? []).compactMap { tenants[$0] }.filter { $0.roles.role == .standby }
+        let standbys = (clusterTenantIds[clusterId] ?? []).compactMap { tenants[$0] }.filter {
+            $0.roles.role == .standby
+        }
         return Contents(contents: standbys.map { standbyResult($0, failoverFindings(standby: $0.id)) })
     }
 
@@ -306,8 +316,11 @@ extension SimulatorModel {
 
     /// 409 while another task holds a tenant of the pair (choice 3); 400 for a blocking finding (choice 2).
     private func refuseSwitchover(_ pair: TenantPair) throws(SimulatorRefusal) {
-        if let refusal = tenantConflict(over: [pair.primaryTenantId, pair.standbyTenantId], except: nil) { throw refusal }
-        if let refusal = Self.refusal(switchoverFindings(primary: pair.primaryTenantId, standby: pair.standbyTenantId)) {
+        if let refusal = tenantConflict(over: [pair.primaryTenantId, pair.standbyTenantId], except: nil) {
+            throw refusal
+        }
+        if let refusal = Self.refusal(switchoverFindings(primary: pair.primaryTenantId, standby: pair.standbyTenantId))
+        {
             throw refusal
         }
     }
@@ -356,7 +369,9 @@ extension SimulatorModel {
             try refuseFailover(item.tenantId)
         }
         var started: [Int] = []
-        for item in items { started.append(startFailover(item.tenantId, clusterId: clusterId, serviceName: item.serviceName)) }
+        for item in items {
+            started.append(startFailover(item.tenantId, clusterId: clusterId, serviceName: item.serviceName))
+        }
         var answers: [TaskInstance] = []
         for id in started { answers.append(try createdAnswer(id)) }
         return Contents(contents: answers)
@@ -410,15 +425,23 @@ extension SimulatorModel {
             guard let p else { return }
             saveTenantRoles([p], task: taskId, index: index)
             tenants[p]?.roles.sqlRole = .standby
-            taskLog(taskId, index, "ALTER SYSTEM SWITCHOVER TO STANDBY TENANT = \(tenants[p]?.name ?? ""): tenant \(tenantLabel(p)) is STANDBY")
+            taskLog(
+                taskId, index,
+                "ALTER SYSTEM SWITCHOVER TO STANDBY TENANT = \(tenants[p]?.name ?? ""): tenant \(tenantLabel(p)) is STANDBY"
+            )
         case .promoteStandbyTenant:
             saveTenantRoles([s], task: taskId, index: index)
             tenants[s]?.roles.sqlRole = .primary
-            taskLog(taskId, index, "ALTER SYSTEM SWITCHOVER TO PRIMARY TENANT = \(tenants[s]?.name ?? ""): tenant \(tenantLabel(s)) is PRIMARY")
+            taskLog(
+                taskId, index,
+                "ALTER SYSTEM SWITCHOVER TO PRIMARY TENANT = \(tenants[s]?.name ?? ""): tenant \(tenantLabel(s)) is PRIMARY"
+            )
         case .activateStandbyTenant:
             saveTenantRoles([s], task: taskId, index: index)
             tenants[s]?.roles.sqlRole = .primary
-            taskLog(taskId, index, "ALTER SYSTEM ACTIVATE STANDBY TENANT = \(tenants[s]?.name ?? ""): tenant \(tenantLabel(s)) is PRIMARY")
+            taskLog(
+                taskId, index,
+                "ALTER SYSTEM ACTIVATE STANDBY TENANT = \(tenants[s]?.name ?? ""): tenant \(tenantLabel(s)) is PRIMARY")
         case .resetRestoreSource:
             saveTenantRoles([s], task: taskId, index: index)
             tenants[s]?.roles.restoreSourceId = nil
@@ -428,7 +451,9 @@ extension SimulatorModel {
             let others = (tenants[p]?.roles.standbyIds ?? []).filter { $0 != s }
             saveTenantRoles([p] + others, task: taskId, index: index)
             for t in [p] + others { tenants[t]?.roles.restoreSourceId = s }
-            taskLog(taskId, index, "tenants \(([p] + others).map(tenantLabel).joined(separator: ", ")) read logs from \(tenantLabel(s))")
+            taskLog(
+                taskId, index,
+                "tenants \(([p] + others).map(tenantLabel).joined(separator: ", ")) read logs from \(tenantLabel(s))")
         case .swapTenantRoles:
             guard let p, tenants[s]?.roles.primaryId == p else { return }
             let others = (tenants[p]?.roles.standbyIds ?? []).filter { $0 != s }
@@ -460,7 +485,10 @@ extension SimulatorModel {
             tenants[s]?.roles.restoreSourceId = nil
             tenants[s]?.roles.lag = .zero
             if let p { tenants[p]?.roles.standbyIds.removeAll { $0 == s } }
-            taskLog(taskId, index, "tenant \(tenantLabel(s)) is a primary in OCP, no longer a standby\(p.map { " of \(tenantLabel($0))" } ?? "")")
+            taskLog(
+                taskId, index,
+                "tenant \(tenantLabel(s)) is a primary in OCP, no longer a standby\(p.map { " of \(tenantLabel($0))" } ?? "")"
+            )
         default:
             break
         }
@@ -530,7 +558,8 @@ extension SimulatorModel {
         let cluster = clusters[t.clusterId]
         return TenantLink(
             tenantId: t.id, obTenantId: t.obTenantId, tenantName: t.name, clusterId: t.clusterId,
-            obClusterId: cluster?.obClusterId, clusterName: cluster?.name, role: t.roles.role, obVersion: cluster?.obVersion,
+            obClusterId: cluster?.obClusterId, clusterName: cluster?.name, role: t.roles.role,
+            obVersion: cluster?.obVersion,
             serviceName: t.roles.serviceName, logRestoreInfo: logRestoreInfo, createTime: timestamp(t.createTime),
             status: t.status)
     }

@@ -51,7 +51,8 @@ extension Interpreter {
             if log.wantsProgress {
                 await log.progress(
                     StepProgress(
-                        position: trace.position, phrase: trace.phrase, elapsedMs: started.duration(to: clock.now).milliseconds,
+                        position: trace.position, phrase: trace.phrase,
+                        elapsedMs: started.duration(to: clock.now).milliseconds,
                         subtaskIndex: group.members.count - pending.count, subtaskCount: group.members.count,
                         subtaskName: "tasks done"))
             }
@@ -111,7 +112,8 @@ extension Interpreter {
         let failed = group.members.filter { state.task($0.taskId)?.status == .failed }
         let verb = endpoint == .retryTask ? "retry" : "roll back"
         guard !failed.isEmpty else {
-            throw StepFailure("no task of the group was last seen FAILED: there is none to \(verb) (await the group first)")
+            throw StepFailure(
+                "no task of the group was last seen FAILED: there is none to \(verb) (await the group first)")
         }
         for member in failed {
             let task = try await call { () async throws(OCPError) in
@@ -119,7 +121,8 @@ extension Interpreter {
             }
             see(task, trace: trace, context: context)
         }
-        trace.message = "\(verb == "retry" ? "retried" : "rolled back") \(failed.map(TaskGroup.label).joined(separator: ", "))"
+        trace.message =
+            "\(verb == "retry" ? "retried" : "rolled back") \(failed.map(TaskGroup.label).joined(separator: ", "))"
     }
 
     /// `retry`/`skip`/`cancel subtask "NAME"` on a group: on every task whose subtask can take it

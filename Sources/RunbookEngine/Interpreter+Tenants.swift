@@ -35,7 +35,9 @@ extension Interpreter {
 
     /// `GET .../clusters/{c}/tenants/{id}`, recorded as what the step saw.
     func readTenant(_ id: Int, in clusterId: Int, trace: StepTrace) async throws(StepFailure) -> Tenant {
-        let tenant = try await call { () async throws(OCPError) in try await self.client.tenant(clusterId: clusterId, tenantId: id) }
+        let tenant = try await call { () async throws(OCPError) in
+            try await self.client.tenant(clusterId: clusterId, tenantId: id)
+        }
         trace.observe(tenant)
         state.tenants.learn([tenant])
         return tenant
@@ -43,7 +45,9 @@ extension Interpreter {
 
     /// Every tenant of a cluster (`GET .../clusters/{c}/tenants`, every page), recorded as seen.
     func readTenants(ofCluster clusterId: Int, trace: StepTrace) async throws(StepFailure) -> [Tenant] {
-        let tenants = try await call { () async throws(OCPError) in try await self.client.allTenants(clusterId: clusterId) }
+        let tenants = try await call { () async throws(OCPError) in
+            try await self.client.allTenants(clusterId: clusterId)
+        }
         for t in tenants { trace.observe(t) }
         state.tenants.learn(tenants)
         return tenants
@@ -67,7 +71,9 @@ extension Interpreter {
     static func blockingList(_ results: [TenantPreCheckResult]) -> String {
         var lines: [String] = []
         for r in results where !r.valid {
-            let findings = r.blocking.isEmpty ? [TenantCheckFinding(warning: false, errorCode: nil, errorMessage: "not valid")] : r.blocking
+            let findings =
+                r.blocking.isEmpty
+                ? [TenantCheckFinding(warning: false, errorCode: nil, errorMessage: "not valid")] : r.blocking
             for f in findings { lines.append("- tenant \(r.tenantId)\(r.name.map { " (\($0))" } ?? ""): \(f.text)") }
         }
         return lines.joined(separator: "\n")
@@ -78,7 +84,8 @@ extension Interpreter {
     /// `precheck switchover tenant` and `precheck failover tenant`: passes when OCP says valid;
     /// fails listing every blocking finding; warnings go into the step log.
     func precheckTenant(
-        _ action: ActionStep, _ descriptor: PhraseDescriptor, _ definition: TaskDefinition, scope: Scope, trace: StepTrace
+        _ action: ActionStep, _ descriptor: PhraseDescriptor, _ definition: TaskDefinition, scope: Scope,
+        trace: StepTrace
     ) async throws(StepFailure) {
         let id = try subject(action, in: scope)
         let clusterId = try await locate(tenant: id)
@@ -107,7 +114,9 @@ extension Interpreter {
                 expected: "valid", found: "not valid")
         }
         let warnings = results.flatMap(\.warnings).count
-        trace.message = "tenant \(id) may \(definition.verb)" + (warnings == 0 ? "" : " (\(warnings) warning\(warnings == 1 ? "" : "s") logged)")
+        trace.message =
+            "tenant \(id) may \(definition.verb)"
+            + (warnings == 0 ? "" : " (\(warnings) warning\(warnings == 1 ? "" : "s") logged)")
     }
 
     // MARK: - Actions
@@ -137,10 +146,12 @@ extension Interpreter {
             }
             let after = try await readTenant(id, in: clusterId, trace: trace)
             record(
-                task, definition, standby: standby, primary: primary.map { ($0.tenantId, $0.clusterId) }, result: result,
+                task, definition, standby: standby, primary: primary.map { ($0.tenantId, $0.clusterId) },
+                result: result,
                 after: [after], calledAt: calledAt, trace: trace, context: context)
             scope.makeCurrent(task.id, named: name)
-            trace.message = "started task \(task.id) '\(task.name)' for tenant \(id) on cluster \(clusterId)\(lagNote(result, task))"
+            trace.message =
+                "started task \(task.id) '\(task.name)' for tenant \(id) on cluster \(clusterId)\(lagNote(result, task))"
 
         case .switchoverTenant:
             let clusterId = try await locate(tenant: id)
@@ -150,7 +161,8 @@ extension Interpreter {
             let check = try await call { () async throws(OCPError) in
                 try await self.client.tenantSwitchoverPreCheck(clusterId: primaryCluster, pair: pair)
             }
-            try Self.requireValid(check.standbyCheckResults, definition, what: "tenant \(id)", valid: check.valid, trace: trace)
+            try Self.requireValid(
+                check.standbyCheckResults, definition, what: "tenant \(id)", valid: check.valid, trace: trace)
             let calledAt = context.runTimeMs(clock.now)
             let task = try await call { () async throws(OCPError) in
                 try await self.client.tenantSwitchover(clusterId: primaryCluster, pair: pair)
@@ -169,9 +181,13 @@ extension Interpreter {
             let tenants = try await readTenants(ofCluster: id, trace: trace)
             let standbys = tenants.filter { $0.currentRole == .standby }
             guard !standbys.isEmpty else {
-                throw StepFailure("cluster \(id) holds no STANDBY tenant to fail over (it holds \(Self.count(tenants.count, "tenant")))")
+                throw StepFailure(
+                    "cluster \(id) holds no STANDBY tenant to fail over (it holds \(Self.count(tenants.count, "tenant")))"
+                )
             }
-            let results = try await call { () async throws(OCPError) in try await self.client.tenantsFailoverPreCheck(clusterId: id) }
+            let results = try await call { () async throws(OCPError) in
+                try await self.client.tenantsFailoverPreCheck(clusterId: id)
+            }
             try Self.requireValid(results, definition, what: "cluster \(id)'s standby tenants", trace: trace)
             let checked = Set(results.map(\.tenantId))
             let unchecked = standbys.filter { !checked.contains($0.id) }.map(\.id)
@@ -182,13 +198,16 @@ extension Interpreter {
             }
             let calledAt = context.runTimeMs(clock.now)
             let items = standbys.map { TenantFailoverItem(tenantId: $0.id) }
-            let tasks = try await call { () async throws(OCPError) in try await self.client.tenantsFailover(clusterId: id, items: items) }
+            let tasks = try await call { () async throws(OCPError) in
+                try await self.client.tenantsFailover(clusterId: id, items: items)
+            }
             let after = try await readTenants(ofCluster: id, trace: trace)
             let group = recordGroup(
                 tasks, definition, standbys: standbys, results: results, after: after, calledAt: calledAt, trace: trace,
                 context: context)
             scope.makeCurrent(group, named: name)
-            trace.message = "started \(Self.count(tasks.count, "task")) '\(definition.name)', one per standby tenant of cluster \(id)"
+            trace.message =
+                "started \(Self.count(tasks.count, "task")) '\(definition.name)', one per standby tenant of cluster \(id)"
 
         default:  // switchover tenants of cluster
             let tenants = try await readTenants(ofCluster: id, trace: trace)
@@ -215,19 +234,23 @@ extension Interpreter {
                 for check in checks {
                     results += check.standbyCheckResults
                     if !check.valid {
-                        invalid += check.standbyCheckResults.isEmpty
+                        invalid +=
+                            check.standbyCheckResults.isEmpty
                             ? [TenantPreCheckResult(valid: false, tenantId: check.tenantId, name: check.name)]
                             : check.standbyCheckResults
                     }
                 }
             }
-            try Self.requireValid(invalid.isEmpty ? results : invalid, definition, what: "cluster \(id)'s standby tenants", trace: trace)
+            try Self.requireValid(
+                invalid.isEmpty ? results : invalid, definition, what: "cluster \(id)'s standby tenants", trace: trace)
             let calledAt = context.runTimeMs(clock.now)
             var tasks: [TaskInstance] = []
             for c in clusters {
                 let pairs = batches[c] ?? []
                 do throws(StepFailure) {
-                    tasks += try await call { () async throws(OCPError) in try await self.client.tenantsSwitchover(clusterId: c, pairs: pairs) }
+                    tasks += try await call { () async throws(OCPError) in
+                        try await self.client.tenantsSwitchover(clusterId: c, pairs: pairs)
+                    }
                 } catch {
                     // The batches already started are recorded before the step fails.
                     if !tasks.isEmpty {
@@ -236,7 +259,9 @@ extension Interpreter {
                             trace: trace, context: context)
                     }
                     var failure = error
-                    if !tasks.isEmpty { failure.message = "\(Self.count(tasks.count, "task")) started; then " + failure.message }
+                    if !tasks.isEmpty {
+                        failure.message = "\(Self.count(tasks.count, "task")) started; then " + failure.message
+                    }
                     throw failure
                 }
             }
@@ -253,7 +278,8 @@ extension Interpreter {
 
     /// Fails, nothing started, unless every result is valid; warnings and findings go into the log.
     static func requireValid(
-        _ results: [TenantPreCheckResult], _ definition: TaskDefinition, what: String, valid: Bool? = nil, trace: StepTrace
+        _ results: [TenantPreCheckResult], _ definition: TaskDefinition, what: String, valid: Bool? = nil,
+        trace: StepTrace
     ) throws(StepFailure) {
         let findings = results.flatMap { $0.checkResults.map(\.text) }
         if !findings.isEmpty { trace.observed.precheckMessages = (trace.observed.precheckMessages ?? []) + findings }
@@ -286,7 +312,9 @@ extension Interpreter {
             TenantActionRecord(
                 action: definition.shortName, taskId: task.id,
                 standby: TenantPlace(tenantId: standby.id, clusterId: standby.clusterId, name: standby.name),
-                primary: primary.map { TenantPlace(tenantId: $0.0, clusterId: $0.1, name: standby.basicPrimaryTenant?.tenantName) },
+                primary: primary.map {
+                    TenantPlace(tenantId: $0.0, clusterId: $0.1, name: standby.basicPrimaryTenant?.tenantName)
+                },
                 lagMs: lag?.milliseconds, lagSource: lag?.source, syncScn: result?.syncScn,
                 warnings: result.map { $0.warnings.map(\.text) }.flatMap { $0.isEmpty ? nil : $0 },
                 after: after.map(ObservedTenant.init)))
@@ -307,7 +335,8 @@ extension Interpreter {
         var members: [TaskGroup.Member] = []
         for task in tasks {
             // A switchover's task is the primary's: its standby is the one whose primary it is.
-            let standby = task.tenantId.flatMap { byId[$0] }
+            let standby =
+                task.tenantId.flatMap { byId[$0] }
                 ?? standbys.first { $0.basicPrimaryTenant?.tenantId == task.tenantId }
             members.append(TaskGroup.Member(taskId: task.id, tenantId: standby?.id ?? task.tenantId))
             guard let standby else { continue }
@@ -340,12 +369,14 @@ extension Interpreter {
             if log.wantsProgress {
                 await log.progress(
                     StepProgress(
-                        position: trace.position, phrase: trace.phrase, elapsedMs: started.duration(to: clock.now).milliseconds))
+                        position: trace.position, phrase: trace.phrase,
+                        elapsedMs: started.duration(to: clock.now).milliseconds))
             }
             return Subject.tenant(tenant).word(field) == wanted ? .done : .waiting
         } timedOut: { deadline in
             StepFailure(
-                "\(deadline.description) while awaiting tenant \(id) \(field) \(wanted)", expected: "tenant \(id) \(field) \(wanted)",
+                "\(deadline.description) while awaiting tenant \(id) \(field) \(wanted)",
+                expected: "tenant \(id) \(field) \(wanted)",
                 found: last.map { "role \($0.currentRole), status \($0.status?.rawValue ?? "UNKNOWN")" })
         }
         trace.message = "tenant \(id) has \(field) \(wanted)"

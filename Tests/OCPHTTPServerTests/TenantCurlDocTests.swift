@@ -110,7 +110,8 @@ import Testing
         let doc = try TestFiles.text("docs/ocp.md")
         let marker = try #require(doc.range(of: "cat > region-loss.yaml <<'EOF'\n")).upperBound
         let end = try #require(doc.range(of: "\nEOF\n", range: marker..<doc.endIndex)).lowerBound
-        let outcome = SimulateBlockDecoder.decodeTopology(bytes: Array(doc[marker..<end].utf8), file: "region-loss.yaml")
+        let outcome = SimulateBlockDecoder.decodeTopology(
+            bytes: Array(doc[marker..<end].utf8), file: "region-loss.yaml")
         let block = try #require(outcome.block, "\(outcome.diagnostics)")
         let curls = try Self.curls(after: "runbook serve --topology region-loss.yaml", in: doc)
         #expect(curls.count == 4)

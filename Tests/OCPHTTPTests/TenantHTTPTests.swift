@@ -45,8 +45,11 @@ import Testing
             try await LiveServer.with(served) { server in
                 let http = try Self.client(server)
                 try await using(http) { http async throws in
-                    #expect(try await http.tenants(TenantQuery.lookup) == (try await embedded.tenants(TenantQuery.lookup)))
-                    #expect(try await http.tenants(clusterId: 3_000_010) == (try await embedded.tenants(clusterId: 3_000_010)))
+                    #expect(
+                        try await http.tenants(TenantQuery.lookup) == (try await embedded.tenants(TenantQuery.lookup)))
+                    #expect(
+                        try await http.tenants(clusterId: 3_000_010)
+                            == (try await embedded.tenants(clusterId: 3_000_010)))
                     #expect(
                         try await http.tenant(clusterId: 3_000_010, tenantId: 2_000_025)
                             == (try await embedded.tenant(clusterId: 3_000_010, tenantId: 2_000_025)))
@@ -82,7 +85,8 @@ import Testing
                         let b = try await embedded.tenantSwitchover(clusterId: 3_000_009, pair: Self.pair)
                         #expect(a == b && a.tenantId == 2_000_022)
                         #expect(
-                            try await http.tasks(TaskQuery(tenantId: 2_000_022)) == (try await embedded.tasks(TaskQuery(tenantId: 2_000_022))))
+                            try await http.tasks(TaskQuery(tenantId: 2_000_022))
+                                == (try await embedded.tasks(TaskQuery(tenantId: 2_000_022))))
                         // The refusal of a held tenant comes through with its status and code.
                         let refused = await failure { () async throws(OCPError) in
                             try await http.tenantSwitchover(clusterId: 3_000_009, pair: Self.pair)
@@ -116,7 +120,12 @@ import Testing
             let looked = server.log.records.filter { $0.path.hasPrefix("/api/v2/tasks/instances?") }
             #expect(looked.count == 1 && looked[0].path.contains("tenantId=2000022"), "\(looked.map(\.path))")
             let notes = calls.calls.compactMap(\.note)
-            #expect(notes.contains { $0.hasPrefix("after HTTP 502: found task \(task.id) 'Switchover ob tenant for network mode' for tenant 2000022") }, "\(notes)")
+            #expect(
+                notes.contains {
+                    $0.hasPrefix(
+                        "after HTTP 502: found task \(task.id) 'Switchover ob tenant for network mode' for tenant 2000022"
+                    )
+                }, "\(notes)")
         }
     }
 

@@ -15,7 +15,9 @@ import Testing
     static let pair = TenantPair(primary: primary, standby: standby)
 
     /// The default pair, its primary reachable or not, the standby `lag` behind.
-    static func setup(reachable: Bool = true, lag: Duration = .seconds(1), obproxy: String? = nil, faults: [FaultSpec] = [])
+    static func setup(
+        reachable: Bool = true, lag: Duration = .seconds(1), obproxy: String? = nil, faults: [FaultSpec] = []
+    )
         -> SimulationSetup
     {
         SimulationSetup(
@@ -24,7 +26,9 @@ import Testing
                 ClusterSpec(id: sh, name: "ob-sh", obVersion: "4.2.5.3", obproxy: obproxy),
             ],
             tenants: [
-                TenantSpec(id: primary, name: "orders", cluster: hz, role: "PRIMARY", reachable: reachable, serviceName: "orders_svc"),
+                TenantSpec(
+                    id: primary, name: "orders", cluster: hz, role: "PRIMARY", reachable: reachable,
+                    serviceName: "orders_svc"),
                 TenantSpec(id: standby, name: "orders", cluster: sh, role: "STANDBY", primary: primary, lag: lag),
             ], faults: faults)
     }
@@ -51,9 +55,13 @@ import Testing
         #expect(s.basicPrimaryTenant?.logRestoreInfo == .object([:]))
         #expect(s.basicStandbyTenantList == [])
         // Tenant ids are not cluster ids: naming a tenant as a cluster fails visibly.
-        let mixed = await h.error { () async throws(OCPError) in try await h.simulator.tenant(clusterId: Self.standby, tenantId: Self.standby) }
+        let mixed = await h.error { () async throws(OCPError) in
+            try await h.simulator.tenant(clusterId: Self.standby, tenantId: Self.standby)
+        }
         #expect(mixed?.httpStatus == 404 && mixed?.code == OCPErrorCode.clusterNotFound)
-        let elsewhere = await h.error { () async throws(OCPError) in try await h.simulator.tenant(clusterId: Self.hz, tenantId: Self.standby) }
+        let elsewhere = await h.error { () async throws(OCPError) in
+            try await h.simulator.tenant(clusterId: Self.hz, tenantId: Self.standby)
+        }
         #expect(elsewhere?.httpStatus == 404 && elsewhere?.code == OCPErrorCode.tenantNotFound)
     }
 
@@ -66,7 +74,9 @@ import Testing
         let sh0 = try await h.simulator.allTenants(clusterId: clusters[1].id)
         #expect(sh0.count == 3 && sh0.allSatisfy { $0.role == .standby })
         #expect(try await h.simulator.tenants(TenantQuery(size: 100, status: [.failover])).contents.isEmpty)
-        let bad = await h.error { () async throws(OCPError) in try await h.simulator.tenants(TenantQuery(sort: "color,asc")) }
+        let bad = await h.error { () async throws(OCPError) in
+            try await h.simulator.tenants(TenantQuery(sort: "color,asc"))
+        }
         #expect(bad?.httpStatus == 400)
     }
 
@@ -82,7 +92,9 @@ import Testing
         #expect(standby.checkResults.map(\.errorCode) == ["OBE26107"] && standby.checkResults[0].warning)
         let at = SimulatorOptions.seedEpoch.adding(.seconds(99))
         #expect(standby.syncScn == Int(at.millisecondsSince1970) * 1_000_000)
-        #expect(TenantSyncLag.reported(by: standby, at: SimulatorOptions.seedEpoch.adding(.seconds(100)))?.milliseconds == 1000)
+        #expect(
+            TenantSyncLag.reported(by: standby, at: SimulatorOptions.seedEpoch.adding(.seconds(100)))?.milliseconds
+                == 1000)
         // Clusters that share an OBProxy get no warning.
         let shared = SimulatorHarness(Self.setup(obproxy: "obproxy-1"))
         let clean = try await shared.simulator.tenantSwitchoverPreCheck(clusterId: Self.hz, pair: Self.pair)
@@ -97,9 +109,13 @@ import Testing
         #expect(
             finding.errorMessage
                 == "The log synchronization latency of the orders tenant is 14,883,430 ms, which exceeds 5,000 ms.")
-        #expect(TenantSyncLag.reported(by: result.standbyCheckResults[0], at: nil) == TenantSyncLag(milliseconds: 14_883_430, source: "OBE26009"))
+        #expect(
+            TenantSyncLag.reported(by: result.standbyCheckResults[0], at: nil)
+                == TenantSyncLag(milliseconds: 14_883_430, source: "OBE26009"))
         // The POST evaluates the same checks and refuses (choice 2).
-        let refused = await h.error { () async throws(OCPError) in try await h.simulator.tenantSwitchover(clusterId: Self.hz, pair: Self.pair) }
+        let refused = await h.error { () async throws(OCPError) in
+            try await h.simulator.tenantSwitchover(clusterId: Self.hz, pair: Self.pair)
+        }
         #expect(refused?.httpStatus == 400 && refused?.code == "OBE26009")
         #expect(try await h.simulator.tasks(TaskQuery()).contents.isEmpty)
     }
@@ -107,18 +123,22 @@ import Testing
     @Test func aSwitchoverNeedsThePrimaryUpAndTheBodyToRepeatThePath() async throws {
         let h = SimulatorHarness(Self.setup(reachable: false))
         let result = try await h.simulator.tenantSwitchoverPreCheck(clusterId: Self.hz, pair: Self.pair)
-        #expect(!result.valid && result.standbyCheckResults[0].blocking.map(\.errorCode) == [OCPErrorCode.tenantUnreachable])
+        #expect(
+            !result.valid && result.standbyCheckResults[0].blocking.map(\.errorCode) == [OCPErrorCode.tenantUnreachable]
+        )
         let healthy = SimulatorHarness(Self.setup())
         // Choice 10: the body's tenantId is the path's.
         let mismatch = await healthy.error { () async throws(OCPError) in
             try await healthy.simulator.send(
                 OCPOperation<TaskInstance>(
-                    .tenantSwitchover, [Self.hz, Self.primary], body: TenantPair(primary: Self.standby, standby: Self.primary).body))
+                    .tenantSwitchover, [Self.hz, Self.primary],
+                    body: TenantPair(primary: Self.standby, standby: Self.primary).body))
         }
         #expect(mismatch?.httpStatus == 400 && mismatch?.code == OCPErrorCode.illegalArgument)
         // The standby named as the primary: its cluster does not hold it.
         let swapped = await healthy.error { () async throws(OCPError) in
-            try await healthy.simulator.tenantSwitchover(clusterId: Self.sh, pair: TenantPair(primary: Self.standby, standby: Self.primary))
+            try await healthy.simulator.tenantSwitchover(
+                clusterId: Self.sh, pair: TenantPair(primary: Self.standby, standby: Self.primary))
         }
         #expect(swapped?.httpStatus == 400 && swapped?.code == OCPErrorCode.tenantStateInvalid)
     }
@@ -127,11 +147,16 @@ import Testing
         let h = SimulatorHarness(Self.setup())
         let t = try await h.simulator.tenantSwitchover(clusterId: Self.hz, pair: Self.pair)
         #expect(t.name == "Switchover ob tenant for network mode" && t.status == .running && t.operation == .execute)
-        #expect(t.tenantId == Self.primary && t.clusterId == Self.hz && t.creator == .name("admin") && t.prohibitRollback == false)
+        #expect(
+            t.tenantId == Self.primary && t.clusterId == Self.hz && t.creator == .name("admin")
+                && t.prohibitRollback == false)
         let order = t.subtasksInExecutionOrder
         #expect(order.map(\.name) == TaskDefinition.tenantSwitchover.subtaskNames)
         #expect(order.map(\.timeout) == [60, 1800, 3600, 1800, 1800, 1800, 900, 600, 120, 120])
-        #expect(order.map { $0.prohibitRollback == true } == [false, false, false, false, true, false, false, false, false, false])
+        #expect(
+            order.map { $0.prohibitRollback == true } == [
+                false, false, false, false, true, false, false, false, false, false,
+            ])
         #expect(order.map(\.parallelIdx) == [-1, -1, -1, -1, -1, -1, 0, -1, -1, -1])
         #expect(order.first?.status == .ready && order.dropFirst().allSatisfy { $0.status == .pending })
         #expect(t.subtasks?.map(\.name) != order.map(\.name))
@@ -142,7 +167,8 @@ import Testing
         var setup = Self.setup()
         // A second standby of the primary is re-pointed to the new primary.
         setup.clusters?.append(ClusterSpec(id: 3_000_011, name: "ob-sz", obVersion: "4.2.5.3"))
-        setup.tenants?.append(TenantSpec(id: 2_000_027, name: "orders", cluster: 3_000_011, role: "STANDBY", primary: Self.primary))
+        setup.tenants?.append(
+            TenantSpec(id: 2_000_027, name: "orders", cluster: 3_000_011, role: "STANDBY", primary: Self.primary))
         let h = SimulatorHarness(setup)
         let t = try await h.simulator.tenantSwitchover(clusterId: Self.hz, pair: Self.pair)
         #expect(try await tenant(h, Self.primary).status == .switchover)
@@ -164,22 +190,29 @@ import Testing
         let newStandby = try await tenant(h, Self.primary)
         #expect(newPrimary.role == .primary && newPrimary.status == .normal && newPrimary.basicPrimaryTenant == nil)
         #expect(newPrimary.basicStandbyTenantList?.map(\.tenantId) == [Self.primary, 2_000_027])
-        #expect(newStandby.role == .standby && newStandby.status == .normal && newStandby.basicPrimaryTenant?.tenantId == Self.standby)
+        #expect(
+            newStandby.role == .standby && newStandby.status == .normal
+                && newStandby.basicPrimaryTenant?.tenantId == Self.standby)
         let third = try await h.simulator.tenant(clusterId: 3_000_011, tenantId: 2_000_027)
         #expect(third.basicPrimaryTenant?.tenantId == Self.standby)
         let log = try await h.log(final, "Switch primary tenant to standby")
         #expect(log.contains("ALTER SYSTEM SWITCHOVER TO STANDBY TENANT = orders"))
         // And back: the old primary, now 1 s behind as its standby was, may switch over again.
-        let back = try await h.simulator.tenantSwitchover(clusterId: Self.sh, pair: TenantPair(primary: Self.standby, standby: Self.primary))
+        let back = try await h.simulator.tenantSwitchover(
+            clusterId: Self.sh, pair: TenantPair(primary: Self.standby, standby: Self.primary))
         #expect(try await h.runToEnd(back.id).status == .successful)
         #expect(try await tenant(h, Self.primary).role == .primary)
     }
 
     @Test func aTenantHeldByATaskRefusesAnotherUntilItsTaskSucceeds() async throws {
         let h = SimulatorHarness(
-            Self.setup(faults: [.subtask(SubtaskFault(subtask: "Switch primary tenant to standby", tenant: Self.standby, fail: 1))]))
+            Self.setup(faults: [
+                .subtask(SubtaskFault(subtask: "Switch primary tenant to standby", tenant: Self.standby, fail: 1))
+            ]))
         let t = try await h.simulator.tenantSwitchover(clusterId: Self.hz, pair: Self.pair)
-        let busy = await h.error { () async throws(OCPError) in try await h.simulator.tenantSwitchover(clusterId: Self.hz, pair: Self.pair) }
+        let busy = await h.error { () async throws(OCPError) in
+            try await h.simulator.tenantSwitchover(clusterId: Self.hz, pair: Self.pair)
+        }
         #expect(busy?.httpStatus == 409 && busy?.code == OCPErrorCode.clusterTaskInProgress)
         let precheck = try await h.simulator.tenantSwitchoverPreCheck(clusterId: Self.hz, pair: Self.pair)
         #expect(!precheck.valid && precheck.standbyCheckResults[0].blocking.contains { $0.errorCode == "OBE11020" })
@@ -187,7 +220,9 @@ import Testing
         #expect(failed.status == .failed && failed.status(of: "Switch primary tenant to standby") == .failed)
         // A FAILED task keeps its hold (choice 3).
         #expect(try await tenant(h, Self.primary).status == .switchover)
-        let still = await h.error { () async throws(OCPError) in try await h.simulator.tenantSwitchover(clusterId: Self.hz, pair: Self.pair) }
+        let still = await h.error { () async throws(OCPError) in
+            try await h.simulator.tenantSwitchover(clusterId: Self.hz, pair: Self.pair)
+        }
         #expect(still?.httpStatus == 409)
         // Nothing prohibits a rollback before step 5: it undoes and frees the tenants.
         _ = try await h.simulator.rollbackTask(id: t.id)
@@ -220,7 +255,9 @@ import Testing
         let result = try await h.simulator.tenantFailoverPreCheck(clusterId: Self.sh, tenantId: Self.standby)
         #expect(!result.valid && result.tenantId == Self.standby && result.primaryTenantServiceName == "orders_svc")
         #expect(result.blocking.map(\.errorCode) == ["OBE26107"])
-        let refused = await h.error { () async throws(OCPError) in try await h.simulator.tenantFailover(clusterId: Self.sh, tenantId: Self.standby) }
+        let refused = await h.error { () async throws(OCPError) in
+            try await h.simulator.tenantFailover(clusterId: Self.sh, tenantId: Self.standby)
+        }
         #expect(refused?.httpStatus == 400 && refused?.code == "OBE26107")
     }
 
@@ -228,7 +265,8 @@ import Testing
         let h = SimulatorHarness(Self.setup(reachable: false, lag: .milliseconds(800)))
         let result = try await h.simulator.tenantFailoverPreCheck(clusterId: Self.sh, tenantId: Self.standby)
         #expect(result.valid && result.checkResults.isEmpty)
-        let t = try await h.simulator.tenantFailover(clusterId: Self.sh, tenantId: Self.standby, serviceName: "orders_sh")
+        let t = try await h.simulator.tenantFailover(
+            clusterId: Self.sh, tenantId: Self.standby, serviceName: "orders_sh")
         #expect(t.name == "Failover tenant" && t.tenantId == Self.standby && t.clusterId == Self.sh)
         let order = t.subtasksInExecutionOrder
         #expect(order.map(\.name) == TaskDefinition.tenantFailover.subtaskNames)
@@ -246,7 +284,9 @@ import Testing
         let old = try await tenant(h, Self.primary)
         #expect(old.role == .primary && old.basicStandbyTenantList == [])
         // A tenant that is now a primary cannot fail over again.
-        let again = await h.error { () async throws(OCPError) in try await h.simulator.tenantFailover(clusterId: Self.sh, tenantId: Self.standby) }
+        let again = await h.error { () async throws(OCPError) in
+            try await h.simulator.tenantFailover(clusterId: Self.sh, tenantId: Self.standby)
+        }
         #expect(again?.httpStatus == 400 && again?.code == OCPErrorCode.tenantStateInvalid)
     }
 
@@ -281,14 +321,18 @@ import Testing
         let h = SimulatorHarness(SimulationSetup(clusters: clusters, tenants: tenants))
         let sh = clusters[1].id
         let checks = try await h.simulator.tenantsFailoverPreCheck(clusterId: sh)
-        #expect(checks.map(\.tenantId) == tenants.filter { $0.role == "STANDBY" }.map(\.id) && checks.allSatisfy(\.valid))
+        #expect(
+            checks.map(\.tenantId) == tenants.filter { $0.role == "STANDBY" }.map(\.id) && checks.allSatisfy(\.valid))
         // Choice 9: a batch failover without its list is refused.
-        let empty = await h.error { () async throws(OCPError) in try await h.simulator.send(OCPOperation<Contents<TaskInstance>>(.tenantsFailover, [sh])) }
+        let empty = await h.error { () async throws(OCPError) in
+            try await h.simulator.send(OCPOperation<Contents<TaskInstance>>(.tenantsFailover, [sh]))
+        }
         #expect(empty?.httpStatus == 400 && empty?.code == OCPErrorCode.illegalArgument)
         // A primary in the list refuses the whole batch.
         let mixed = await h.error { () async throws(OCPError) in
             try await h.simulator.tenantsFailover(
-                clusterId: sh, items: [TenantFailoverItem(tenantId: tenants[1].id), TenantFailoverItem(tenantId: tenants[0].id)])
+                clusterId: sh,
+                items: [TenantFailoverItem(tenantId: tenants[1].id), TenantFailoverItem(tenantId: tenants[0].id)])
         }
         #expect(mixed?.httpStatus == 404)
         #expect(try await h.simulator.tasks(TaskQuery()).contents.isEmpty)

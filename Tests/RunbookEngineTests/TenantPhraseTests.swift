@@ -86,7 +86,9 @@ import Testing
         #expect(actions.allSatisfy { $0.after.first?.status == "FAILOVER" && $0.after.first?.role == "STANDBY" })
         // The wait stops at the first task that failed, naming its tenant and quoting its log.
         let wait = try run.step("steps[2]")
-        #expect(wait.message?.hasPrefix("tenant 2000032: task 171604 FAILED: subtask \"Failover to primary tenant\" failed") == true)
+        #expect(
+            wait.message?.hasPrefix("tenant 2000032: task 171604 FAILED: subtask \"Failover to primary tenant\" failed")
+                == true)
         #expect(wait.message?.contains("ret=-4179: standby log not caught up") == true)
         // The retry acts on the failed task only.
         #expect(try run.calls("steps[3]") == ["POST /api/v2/tasks/instances/171604/retry"])
@@ -233,10 +235,12 @@ import Testing
         let plan = Planner().plan(runbook)
         #expect(
             plan[0].calls.contains(
-                "POST /api/v2/ob/clusters/{cluster of tenant 2000025}/tenants/2000025/failover  body {\"serviceName\":\"orders_sh\"}"))
+                "POST /api/v2/ob/clusters/{cluster of tenant 2000025}/tenants/2000025/failover  body {\"serviceName\":\"orders_sh\"}"
+            ))
         #expect(
             plan[1].calls.contains(
-                "POST /api/v2/ob/clusters/3000010/tenants/failover  body {\"failoverTenantItemList\":[{\"tenantId\":{each standby tenant of cluster 3000010}}, ...]}"))
+                "POST /api/v2/ob/clusters/3000010/tenants/failover  body {\"failoverTenantItemList\":[{\"tenantId\":{each standby tenant of cluster 3000010}}, ...]}"
+            ))
         #expect(plan[2].calls.first == "GET /api/v2/tasks/instances/{tasks of steps[1]}")
         #expect(plan[0].changesSystem && plan[1].changesSystem && !plan[2].changesSystem)
     }
