@@ -70,7 +70,7 @@ extension Interpreter {
         trace.observed.taskId = nil
         trace.observed.taskName = nil
         trace.observed.taskStatus = nil
-        trace.message = "all \(Self.count(group.members.count, "task")) of the group: \(what)"
+        trace.message = "the group's \(Self.count(group.members.count, "task")): \(what)"
     }
 
     /// An assertion on a group: each task (or its subtask) is read once; every mismatch is reported,
@@ -101,7 +101,7 @@ extension Interpreter {
                     + failing.prefix(5).joined(separator: ", ") + (failing.count > 5 ? ", ..." : ""),
                 expected: expected.joined(separator: ", "), found: found.joined(separator: "; "))
         }
-        trace.message = "all \(Self.count(group.members.count, "task")) of the group are as expected"
+        trace.message = "the group's \(Self.count(group.members.count, "task")): as expected"
     }
 
     /// `retry task` / `rollback task` on a group: every task last seen FAILED.
