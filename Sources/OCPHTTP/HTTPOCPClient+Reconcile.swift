@@ -109,6 +109,8 @@ extension HTTPOCPClient {
             return nil
         case .startsTask(let name):
             return try await findStartedTask(named: name, clusterId: id, since: sentAt)
+        case .startsTenantTasks(let name):
+            return try await findStartedTenantTasks(named: name, request: request, since: sentAt)
         case .retriesTask, .rollsBackTask:
             let isRetry = request.endpoint.effect == .retriesTask
             let operation: TaskOperation = isRetry ? .retry : .rollback
@@ -166,6 +168,47 @@ extension HTTPOCPClient {
             detail,
             "found task \(detail.id) '\(name)' (\(detail.status)) on cluster \(clusterId), started by the call: it took effect"
         )
+    }
+
+    /// The tasks a tenant switchover or failover started, found through
+    /// `GET /api/v2/tasks/instances?tenantId=...` for each tenant the call names (the path's tenant,
+    /// or every tenant of the batch body): the call's answer (one task, or `{contents}` for a batch)
+    /// once every tenant has its task; nil while one has none.
+    private func findStartedTenantTasks(named name: String, request: OCPRequest, since: Date) async throws(OCPError)
+        -> (any Sendable, String)?
+    {
+        let tenantIds: [Int]
+        let batch: Bool
+        switch request.endpoint {
+        case .tenantsSwitchover:
+            tenantIds = (TenantPair.pairs(in: request.body, batch: true) ?? []).map(\.primaryTenantId)
+            batch = true
+        case .tenantsFailover:
+            tenantIds = (TenantFailoverItem.items(in: request.body) ?? []).map(\.tenantId)
+            batch = true
+        default:
+            tenantIds = request.pathValue("tenantId").map { [$0] } ?? []
+            batch = false
+        }
+        guard !tenantIds.isEmpty else { return nil }
+        let earliest = since.addingTimeInterval(-Self.clockSkewAllowance)
+        var found: [TaskInstance] = []
+        for tenantId in tenantIds {
+            let page = try await tasks(TaskQuery(tenantId: tenantId, name: name, page: 1, size: 20, sort: "id,desc"))
+            // As for a cluster: a task of that name RUNNING for the tenant is the call's (OCP holds a
+            // tenant while its task runs), and one that ended counts when it was created after the call.
+            let candidates = page.contents.filter { t in
+                t.tenantId == tenantId && t.name == name
+                    && (t.status == .running || (t.createTime ?? t.startTime).map { $0.date >= earliest } == true)
+            }
+            guard let task = candidates.max(by: { $0.id < $1.id }) else { return nil }
+            found.append(try await self.task(id: task.id))
+        }
+        let ids = found.map { "\($0.id)" }.joined(separator: ", ")
+        let what =
+            "found task\(found.count == 1 ? "" : "s") \(ids) '\(name)' for tenant\(tenantIds.count == 1 ? "" : "s") "
+            + "\(tenantIds.map(String.init).joined(separator: ", ")), started by the call: it took effect"
+        return batch ? (Contents(contents: found), what) : (found[0], what)
     }
 
     /// How far the server's clock may be behind the client's when matching a task's create time.

@@ -96,12 +96,109 @@ extension OCPClient {
     }
 }
 
+// MARK: - Tenants (OceanBase 4.x)
+
+extension OCPClient {
+    /// `GET /api/v2/ob/tenants`: every tenant OCP manages, a page at a time.
+    public func tenants(_ query: TenantQuery) async throws(OCPError) -> Page<Tenant> {
+        try await send(OCPOperation<Page<Tenant>>(.listTenants, query: query.items))
+    }
+
+    /// `GET /api/v2/ob/clusters/{id}/tenants`: the tenants of one cluster.
+    public func tenants(clusterId: Int, _ query: TenantQuery = .lookup) async throws(OCPError) -> Page<Tenant> {
+        try await send(OCPOperation<Page<Tenant>>(.listClusterTenants, [clusterId], query: query.items))
+    }
+
+    /// `GET /api/v2/ob/clusters/{id}/tenants/{tenantId}`: one tenant in detail.
+    public func tenant(clusterId: Int, tenantId: Int) async throws(OCPError) -> Tenant {
+        try await send(OCPOperation<Tenant>(.getTenant, [clusterId, tenantId]))
+    }
+
+    /// Every tenant of one cluster, all pages.
+    public func allTenants(clusterId: Int) async throws(OCPError) -> [Tenant] {
+        var all: [Tenant] = []
+        var page = 1
+        while true {
+            var query = TenantQuery.lookup
+            query.page = page
+            let result = try await tenants(clusterId: clusterId, query)
+            all += result.contents
+            if page >= result.page.totalPages || result.contents.isEmpty { return all }
+            page += 1
+        }
+    }
+
+    /// `POST /api/v2/ob/clusters/{id}/tenants/{tenantId}/switchoverPreCheck`: may `pair` switch over?
+    /// `clusterId` is the primary's cluster.
+    public func tenantSwitchoverPreCheck(clusterId: Int, pair: TenantPair) async throws(OCPError)
+        -> TenantSwitchoverPreCheckResult
+    {
+        try await send(
+            OCPOperation<TenantSwitchoverPreCheckResult>(
+                .tenantSwitchoverPreCheck, [clusterId, pair.primaryTenantId], body: pair.body))
+    }
+
+    /// `POST /api/v2/ob/clusters/{id}/tenants/{tenantId}/switchover`: the standby of `pair` becomes
+    /// primary and the primary its standby; answers at once with the task (the primary's).
+    public func tenantSwitchover(clusterId: Int, pair: TenantPair) async throws(OCPError) -> TaskInstance {
+        try await send(OCPOperation<TaskInstance>(.tenantSwitchover, [clusterId, pair.primaryTenantId], body: pair.body))
+    }
+
+    /// `POST /api/v2/ob/clusters/{id}/tenants/switchoverPreCheck`: one result per primary of `pairs`,
+    /// whose primaries are in cluster `clusterId`.
+    public func tenantsSwitchoverPreCheck(clusterId: Int, pairs: [TenantPair]) async throws(OCPError)
+        -> [TenantSwitchoverPreCheckResult]
+    {
+        try await send(
+            OCPOperation<Contents<TenantSwitchoverPreCheckResult>>(
+                .tenantsSwitchoverPreCheck, [clusterId], body: TenantPair.batchBody(pairs))
+        ).contents
+    }
+
+    /// `POST /api/v2/ob/clusters/{id}/tenants/switchover`: one task per pair.
+    public func tenantsSwitchover(clusterId: Int, pairs: [TenantPair]) async throws(OCPError) -> [TaskInstance] {
+        try await send(
+            OCPOperation<Contents<TaskInstance>>(.tenantsSwitchover, [clusterId], body: TenantPair.batchBody(pairs))
+        ).contents
+    }
+
+    /// `POST /api/v2/ob/clusters/{id}/tenants/{tenantId}/failoverPreCheck`: may this standby
+    /// (in cluster `clusterId`) fail over?
+    public func tenantFailoverPreCheck(clusterId: Int, tenantId: Int) async throws(OCPError) -> TenantPreCheckResult {
+        try await send(OCPOperation<TenantPreCheckResult>(.tenantFailoverPreCheck, [clusterId, tenantId]))
+    }
+
+    /// `POST /api/v2/ob/clusters/{id}/tenants/{tenantId}/failover`: the standby becomes a primary,
+    /// with `serviceName` if given; answers at once with the task.
+    public func tenantFailover(clusterId: Int, tenantId: Int, serviceName: String? = nil) async throws(OCPError)
+        -> TaskInstance
+    {
+        try await send(
+            OCPOperation<TaskInstance>(
+                .tenantFailover, [clusterId, tenantId], body: TenantFailoverItem.singleBody(serviceName: serviceName)))
+    }
+
+    /// `POST /api/v2/ob/clusters/{id}/tenants/failoverPreCheck`: every standby tenant of the cluster.
+    public func tenantsFailoverPreCheck(clusterId: Int) async throws(OCPError) -> [TenantPreCheckResult] {
+        try await send(OCPOperation<Contents<TenantPreCheckResult>>(.tenantsFailoverPreCheck, [clusterId])).contents
+    }
+
+    /// `POST /api/v2/ob/clusters/{id}/tenants/failover`: one task per standby of `items`.
+    public func tenantsFailover(clusterId: Int, items: [TenantFailoverItem]) async throws(OCPError) -> [TaskInstance] {
+        try await send(
+            OCPOperation<Contents<TaskInstance>>(.tenantsFailover, [clusterId], body: TenantFailoverItem.batchBody(items))
+        ).contents
+    }
+}
+
 // MARK: - Queries
 
 /// Filters for listing tasks (`GET /api/v2/tasks/instances`).
 public struct TaskQuery: Sendable, Hashable {
     public var status: TaskStatus?
     public var clusterId: Int?
+    /// The OCP tenant the task is for (a tenant switchover's primary, a failover's standby).
+    public var tenantId: Int?
     public var name: String?
     public var type: TaskType?
     /// 1-based.
@@ -111,11 +208,12 @@ public struct TaskQuery: Sendable, Hashable {
     public var sort: String?
 
     public init(
-        status: TaskStatus? = nil, clusterId: Int? = nil, name: String? = nil, type: TaskType? = nil, page: Int = 1,
-        size: Int = 10, sort: String? = nil
+        status: TaskStatus? = nil, clusterId: Int? = nil, tenantId: Int? = nil, name: String? = nil,
+        type: TaskType? = nil, page: Int = 1, size: Int = 10, sort: String? = nil
     ) {
         self.status = status
         self.clusterId = clusterId
+        self.tenantId = tenantId
         self.name = name
         self.type = type
         self.page = page
@@ -128,6 +226,7 @@ public struct TaskQuery: Sendable, Hashable {
         var items = [QueryItem("page", String(page)), QueryItem("size", String(size))]
         if let status { items.append(QueryItem("status", status.rawValue)) }
         if let clusterId { items.append(QueryItem("clusterId", String(clusterId))) }
+        if let tenantId { items.append(QueryItem("tenantId", String(tenantId))) }
         if let name { items.append(QueryItem("name", name)) }
         if let type { items.append(QueryItem("type", type.rawValue)) }
         if let sort { items.append(QueryItem("sort", sort)) }
@@ -138,10 +237,55 @@ public struct TaskQuery: Sendable, Hashable {
     package init(_ request: OCPRequest) throws(QueryError) {
         self.init(
             status: request.queryValue("status").map(TaskStatus.init(rawValue:)),
-            clusterId: try QueryError.integer(request, "clusterId"), name: request.queryValue("name"),
+            clusterId: try QueryError.integer(request, "clusterId"), tenantId: try QueryError.integer(request, "tenantId"),
+            name: request.queryValue("name"),
             type: request.queryValue("type").map(TaskType.init(rawValue:)),
             page: try QueryError.integer(request, "page") ?? 1, size: try QueryError.integer(request, "size") ?? 10,
             sort: request.queryValue("sort"))
+    }
+}
+
+/// Filters for listing tenants (`GET /api/v2/ob/tenants` and `GET /api/v2/ob/clusters/{id}/tenants`).
+public struct TenantQuery: Sendable, Hashable {
+    /// 1-based.
+    public var page: Int
+    /// At most 2000.
+    public var size: Int
+    /// A case-insensitive part of the name.
+    public var name: String?
+    /// Only tenants with one of these statuses.
+    public var status: [TenantStatus]
+    /// `name,asc`, `id,desc`, ...
+    public var sort: String?
+
+    /// The first page of a lookup: the largest page OCP allows, by id.
+    public static let lookup = TenantQuery(page: 1, size: 2000, sort: "id,asc")
+
+    public init(page: Int = 1, size: Int = 10, name: String? = nil, status: [TenantStatus] = [], sort: String? = nil) {
+        self.page = page
+        self.size = size
+        self.name = name
+        self.status = status
+        self.sort = sort
+    }
+
+    /// The query's parameters.
+    public var items: [QueryItem] {
+        var items = [QueryItem("page", String(page)), QueryItem("size", String(size))]
+        if let name { items.append(QueryItem("name", name)) }
+        if !status.isEmpty { items.append(QueryItem("status", status.map(\.rawValue).joined(separator: ","))) }
+        if let sort { items.append(QueryItem("sort", sort)) }
+        return items
+    }
+
+    /// The query of a request's parameters, or the parameter that is not a number.
+    package init(_ request: OCPRequest) throws(QueryError) {
+        self.init(
+            page: try QueryError.integer(request, "page") ?? 1, size: try QueryError.integer(request, "size") ?? 10,
+            name: request.queryValue("name"),
+            status: (request.queryValue("status") ?? "").split(separator: ",").map {
+                TenantStatus(rawValue: String($0).trimmingSpaces.uppercased())
+            }, sort: request.queryValue("sort"))
     }
 }
 

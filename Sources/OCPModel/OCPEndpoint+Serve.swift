@@ -12,6 +12,14 @@ extension OCPEndpoint {
         case .listTasks: try await forward(Page<TaskInstance>.self, request, client)
         case .subtaskLog: try await forward(SubtaskLog.self, request, client)
         case .retrySubtask: try await forward(SubtaskInstance.self, request, client)
+        case .listTenants, .listClusterTenants: try await forward(Page<Tenant>.self, request, client)
+        case .getTenant: try await forward(Tenant.self, request, client)
+        case .tenantSwitchoverPreCheck: try await forward(TenantSwitchoverPreCheckResult.self, request, client)
+        case .tenantFailoverPreCheck: try await forward(TenantPreCheckResult.self, request, client)
+        case .tenantSwitchover, .tenantFailover: try await forward(TaskInstance.self, request, client)
+        case .tenantsSwitchoverPreCheck: try await forward(Contents<TenantSwitchoverPreCheckResult>.self, request, client)
+        case .tenantsFailoverPreCheck: try await forward(Contents<TenantPreCheckResult>.self, request, client)
+        case .tenantsSwitchover, .tenantsFailover: try await forward(Contents<TaskInstance>.self, request, client)
         case .skipSubtask, .cancelSubtask:
             try await { () async throws(OCPError) -> OCPAnswerData in
                 _ = try await client.send(OCPOperation<NoPayload>(request))

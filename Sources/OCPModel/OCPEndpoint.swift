@@ -1,7 +1,7 @@
 import RunbookSupport
 
-/// The OCP endpoints runbook calls (reference section 1): method, path template, and what a call
-/// does to OCP.
+/// The OCP endpoints runbook calls (reference section 1, and the tenant reference's section 1 for
+/// OceanBase 4.x tenants): method, path template, and what a call does to OCP.
 ///
 /// This is the one list of endpoints: the HTTP client builds its requests from it, `runbook serve`
 /// routes by it (``match(method:path:)``) and answers through ``OCPEndpoint/serve(_:with:)``, and
@@ -11,11 +11,18 @@ public enum OCPEndpoint: String, Sendable, Hashable, CaseIterable {
     case listClusters, getCluster
     case listTasks, getTask, retryTask, rollbackTask
     case subtaskLog, retrySubtask, skipSubtask, cancelSubtask
+    // Tenants (OceanBase 4.x): reads.
+    case listTenants, listClusterTenants, getTenant
+    // One primary/standby pair: `{id}` and `{tenantId}` are the primary (switchover) or the standby (failover).
+    case tenantSwitchoverPreCheck, tenantSwitchover, tenantFailoverPreCheck, tenantFailover
+    // A batch: one result or task per pair (switchover) or per standby (failover) of cluster `{id}`.
+    case tenantsSwitchoverPreCheck, tenantsSwitchover, tenantsFailoverPreCheck, tenantsFailover
 
     /// `GET` or `POST`.
     public var method: String {
         switch self {
-        case .listClusters, .getCluster, .listTasks, .getTask, .subtaskLog: "GET"
+        case .listClusters, .getCluster, .listTasks, .getTask, .subtaskLog, .listTenants, .listClusterTenants, .getTenant:
+            "GET"
         default: "POST"
         }
     }
@@ -37,6 +44,17 @@ public enum OCPEndpoint: String, Sendable, Hashable, CaseIterable {
         case .retrySubtask: "/api/v2/tasks/instances/{taskId}/subtasks/{subtaskId}/retry"
         case .skipSubtask: "/api/v2/tasks/instances/{taskId}/subtasks/{subtaskId}/skip"
         case .cancelSubtask: "/api/v2/tasks/instances/{taskId}/subtasks/{subtaskId}/cancel"
+        case .listTenants: "/api/v2/ob/tenants"
+        case .listClusterTenants: "/api/v2/ob/clusters/{id}/tenants"
+        case .getTenant: "/api/v2/ob/clusters/{id}/tenants/{tenantId}"
+        case .tenantSwitchoverPreCheck: "/api/v2/ob/clusters/{id}/tenants/{tenantId}/switchoverPreCheck"
+        case .tenantSwitchover: "/api/v2/ob/clusters/{id}/tenants/{tenantId}/switchover"
+        case .tenantFailoverPreCheck: "/api/v2/ob/clusters/{id}/tenants/{tenantId}/failoverPreCheck"
+        case .tenantFailover: "/api/v2/ob/clusters/{id}/tenants/{tenantId}/failover"
+        case .tenantsSwitchoverPreCheck: "/api/v2/ob/clusters/{id}/tenants/switchoverPreCheck"
+        case .tenantsSwitchover: "/api/v2/ob/clusters/{id}/tenants/switchover"
+        case .tenantsFailoverPreCheck: "/api/v2/ob/clusters/{id}/tenants/failoverPreCheck"
+        case .tenantsFailover: "/api/v2/ob/clusters/{id}/tenants/failover"
         }
     }
 
@@ -48,6 +66,8 @@ public enum OCPEndpoint: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .failover: .startsTask(TaskDefinition.failover.name)
         case .switchover: .startsTask(TaskDefinition.switchover.name)
+        case .tenantSwitchover, .tenantsSwitchover: .startsTenantTasks(TaskDefinition.tenantSwitchover.name)
+        case .tenantFailover, .tenantsFailover: .startsTenantTasks(TaskDefinition.tenantFailover.name)
         case .retryTask: .retriesTask
         case .rollbackTask: .rollsBackTask
         case .retrySubtask: .retriesSubtask
@@ -139,6 +159,9 @@ public enum OCPEffect: Sendable, Hashable {
     case none
     /// It starts a task of this name on the cluster of its path.
     case startsTask(String)
+    /// It starts a task of this name for each tenant it names (the path's tenant, or each tenant of
+    /// its body's list): a tenant switchover's task is the primary's, a failover's the standby's.
+    case startsTenantTasks(String)
     /// It re-runs the FAILED subtasks of a task.
     case retriesTask
     /// It rolls a task back.

@@ -99,3 +99,55 @@ public struct SyncStatus: OCPWord {
     public static let synchronizing = SyncStatus(rawValue: "SYNCHRONIZING")
     public static let known: [SyncStatus] = [.valid, .disabled, .synchronizing]
 }
+
+/// A tenant's `role` (OceanBase 4.x): `PRIMARY`, `STANDBY`, `CLONE`, `RESTORE`, `UNKNOWN`.
+public struct TenantRole: OCPWord {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public static let primary = TenantRole(rawValue: "PRIMARY")
+    public static let standby = TenantRole(rawValue: "STANDBY")
+    public static let clone = TenantRole(rawValue: "CLONE")
+    /// Being restored; becomes `STANDBY` when done.
+    public static let restore = TenantRole(rawValue: "RESTORE")
+    public static let unknown = TenantRole(rawValue: "UNKNOWN")
+    public static let known: [TenantRole] = [.primary, .standby, .clone, .restore, .unknown]
+}
+
+/// A tenant's `status`: `NORMAL`, `SWITCHOVER` (being switched over), `FAILOVER` (being failed
+/// over), `CREATING`, ... (reference "Tenant status words").
+public struct TenantStatus: OCPWord {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public static let normal = TenantStatus(rawValue: "NORMAL")
+    public static let creating = TenantStatus(rawValue: "CREATING")
+    public static let modifying = TenantStatus(rawValue: "MODIFYING")
+    public static let deleting = TenantStatus(rawValue: "DELETING")
+    public static let unavailable = TenantStatus(rawValue: "UNAVAILABLE")
+    public static let operating = TenantStatus(rawValue: "OPERATING")
+    public static let cloning = TenantStatus(rawValue: "CLONING")
+    public static let restoring = TenantStatus(rawValue: "RESTORING")
+    public static let disconnecting = TenantStatus(rawValue: "DISCONNECTING")
+    public static let failover = TenantStatus(rawValue: "FAILOVER")
+    public static let switchover = TenantStatus(rawValue: "SWITCHOVER")
+    public static let movedOut = TenantStatus(rawValue: "MOVED_OUT")
+    public static let tdeEnabling = TenantStatus(rawValue: "TDE_ENABLING")
+    public static let known: [TenantStatus] = [
+        .normal, .creating, .modifying, .deleting, .unavailable, .operating, .cloning, .restoring, .disconnecting,
+        .failover, .switchover, .movedOut, .tdeEnabling,
+    ]
+}
+
+/// A tenant's `syncStatus`: `VALID`, `DISABLED`, `DISABLED_WITH_READ_ONLY`, `SYNCHRONIZING`, `UNKNOWN`.
+public struct TenantSyncStatus: OCPWord {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public static let valid = TenantSyncStatus(rawValue: "VALID")
+    public static let disabled = TenantSyncStatus(rawValue: "DISABLED")
+    public static let disabledWithReadOnly = TenantSyncStatus(rawValue: "DISABLED_WITH_READ_ONLY")
+    public static let synchronizing = TenantSyncStatus(rawValue: "SYNCHRONIZING")
+    public static let unknown = TenantSyncStatus(rawValue: "UNKNOWN")
+    public static let known: [TenantSyncStatus] = [.valid, .disabled, .disabledWithReadOnly, .synchronizing, .unknown]
+}

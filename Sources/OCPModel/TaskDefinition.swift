@@ -72,10 +72,43 @@ public struct TaskDefinition: Sendable, Hashable {
             ("Mc unlock ob clusters", 0, 60, false, -1),
         ]))
 
-    /// Every subtask name a runbook may refer to (failover and switchover), without repeats.
+    /// OCP 4.x's tenant switchover task (tenant reference section 4.1): ten subtasks in a chain;
+    /// "Switchover standby tenant to primary" prohibits rollback, "Update log restore source" runs
+    /// in parallel slot 0.
+    public static let tenantSwitchover = TaskDefinition(
+        name: "Switchover ob tenant for network mode", shortName: "tenant switchover", verb: "switch over",
+        subtasks: chain([
+            ("Prepare switchover tenant", 3, 60, false, -1),
+            ("Create standby tenant read only user", 5, 1800, false, -1),
+            ("Wait all relation tenants accessible", 0, 3600, false, -1),
+            ("Switch primary tenant to standby", 1, 1800, false, -1),
+            ("Switchover standby tenant to primary", 7, 1800, true, -1),
+            ("Reset log restore source", 2, 1800, false, -1),
+            ("Update log restore source", 8, 900, false, 0),
+            ("Restart tenant service name if started", 9, 600, false, -1),
+            ("Update tenant role in meta", 4, 120, false, -1),
+            ("Reset switchover tenant info", 6, 120, false, -1),
+        ]))
+
+    /// OCP 4.x's tenant failover task (tenant reference section 4.2): five subtasks in a chain;
+    /// "Failover to primary tenant" and "Update primary tenant info task" prohibit rollback.
+    public static let tenantFailover = TaskDefinition(
+        name: "Failover tenant", shortName: "tenant failover", verb: "fail over",
+        subtasks: chain([
+            ("Reset log restore source", 3, 1800, false, -1),
+            ("Failover to primary tenant", 2, 1800, true, -1),
+            ("Upgrade tenant data version", 1, 1800, false, -1),
+            ("Create tenant service name", 0, 1800, false, -1),
+            ("Update primary tenant info task", 4, 1800, true, -1),
+        ]))
+
+    /// Every task definition runbook knows: the cluster tasks (OB 3.x) and the tenant tasks (4.x).
+    public static let all: [TaskDefinition] = [failover, switchover, tenantFailover, tenantSwitchover]
+
+    /// Every subtask name a runbook may refer to (the cluster and the tenant tasks), without repeats.
     public static let knownSubtaskNames: [String] = {
         var seen = Set<String>()
-        return (failover.subtaskNames + switchover.subtaskNames).filter { seen.insert($0).inserted }
+        return all.flatMap(\.subtaskNames).filter { seen.insert($0).inserted }
     }()
 
     private static func chain(_ rows: [(String, Int, Int, Bool, Int)]) -> [Subtask] {

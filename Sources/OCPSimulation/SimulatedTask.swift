@@ -3,20 +3,36 @@ import RunbookSupport
 
 /// The kinds of task the simulator runs, with how each is laid out in OCP's answers.
 enum SimulatedTaskKind: Sendable, Hashable {
+    /// OB 3.x cluster tasks.
     case failover, switchover
+    /// OceanBase 4.x tenant tasks.
+    case tenantFailover, tenantSwitchover
 
     var definition: TaskDefinition {
         switch self {
         case .failover: .failover
         case .switchover: .switchover
+        case .tenantFailover: .tenantFailover
+        case .tenantSwitchover: .tenantSwitchover
         }
     }
+
+    /// Whether the task works on tenants (it holds tenants, not clusters).
+    var isTenantTask: Bool { self == .tenantFailover || self == .tenantSwitchover }
 
     /// The status the task's clusters show while it runs.
     var clusterMark: ClusterStatus {
         switch self {
-        case .failover: .failover
-        case .switchover: .switchover
+        case .failover, .tenantFailover: .failover
+        case .switchover, .tenantSwitchover: .switchover
+        }
+    }
+
+    /// The status the tenants a tenant task holds show while it holds them.
+    var tenantMark: TenantStatus {
+        switch self {
+        case .failover, .tenantFailover: .failover
+        case .switchover, .tenantSwitchover: .switchover
         }
     }
 
@@ -27,6 +43,8 @@ enum SimulatedTaskKind: Sendable, Hashable {
         switch self {
         case .failover: Self.failoverLayout.offsets
         case .switchover: Self.switchoverLayout.offsets
+        case .tenantFailover: Self.tenantFailoverLayout.offsets
+        case .tenantSwitchover: Self.tenantSwitchoverLayout.offsets
         }
     }
 
@@ -36,6 +54,8 @@ enum SimulatedTaskKind: Sendable, Hashable {
         switch self {
         case .failover: Self.failoverLayout.order
         case .switchover: Self.switchoverLayout.order
+        case .tenantFailover: Self.tenantFailoverLayout.order
+        case .tenantSwitchover: Self.tenantSwitchoverLayout.order
         }
     }
 
@@ -43,6 +63,12 @@ enum SimulatedTaskKind: Sendable, Hashable {
         TaskDefinition.failover, offsets: [3, 6, 8, 1, 5, 7, 0, 2, 4], order: [4, 7, 6, 2, 0, 3, 1, 5, 8])
     private static let switchoverLayout = layout(
         TaskDefinition.switchover, offsets: [2, 5, 0, 6, 3, 1, 4], order: [3, 0, 5, 1, 6, 2, 4])
+    /// OCP's samples list the tenant chains' subtasks out of order, with ids that are not the run
+    /// order either.
+    private static let tenantFailoverLayout = layout(
+        TaskDefinition.tenantFailover, offsets: [1, 3, 0, 4, 2], order: [3, 1, 4, 0, 2])
+    private static let tenantSwitchoverLayout = layout(
+        TaskDefinition.tenantSwitchover, offsets: [4, 0, 7, 2, 9, 1, 5, 8, 3, 6], order: [2, 5, 0, 9, 3, 7, 1, 8, 4, 6])
 
     /// The layout, or a plain one if the definition no longer has as many subtasks.
     private static func layout(_ d: TaskDefinition, offsets: [Int], order: [Int]) -> (offsets: [Int], order: [Int]) {
@@ -66,6 +92,16 @@ enum SimulatedTaskKind: Sendable, Hashable {
         case (.switchover, "Switchover to primary check"): .switchoverCheck
         case (.switchover, "Switchover to primary"): .promoteStandby
         case (.switchover, "Switchover Update Role Task"): .swapLinks
+        case (.tenantSwitchover, "Wait all relation tenants accessible"): .tenantsAccessible
+        case (.tenantSwitchover, "Switch primary tenant to standby"): .demotePrimaryTenant
+        case (.tenantSwitchover, "Switchover standby tenant to primary"): .promoteStandbyTenant
+        case (.tenantSwitchover, "Reset log restore source"): .resetRestoreSource
+        case (.tenantSwitchover, "Update log restore source"): .updateRestoreSource
+        case (.tenantSwitchover, "Update tenant role in meta"): .swapTenantRoles
+        case (.tenantFailover, "Reset log restore source"): .resetRestoreSource
+        case (.tenantFailover, "Failover to primary tenant"): .activateStandbyTenant
+        case (.tenantFailover, "Create tenant service name"): .createServiceName
+        case (.tenantFailover, "Update primary tenant info task"): .recordFailover
         default: .none
         }
     }
@@ -91,6 +127,25 @@ enum SubtaskEffect: Sendable, Hashable {
     case switchoverCheck
     /// The links turn around: the new primary lists the old one (and its other standbys) as standbys.
     case swapLinks
+    /// Tenant switchover: fails while a tenant of the pair cannot be connected.
+    case tenantsAccessible
+    /// Tenant switchover: the primary's SQL role becomes STANDBY.
+    case demotePrimaryTenant
+    /// Tenant switchover: the standby's SQL role becomes PRIMARY (fails unless the primary is
+    /// already a STANDBY in SQL).
+    case promoteStandbyTenant
+    /// The new primary no longer reads logs from anyone.
+    case resetRestoreSource
+    /// Tenant switchover: the old primary and the old primary's other standbys read from the new primary.
+    case updateRestoreSource
+    /// Tenant switchover: OCP's roles swap and the relationship turns around.
+    case swapTenantRoles
+    /// Tenant failover: the standby's SQL role becomes PRIMARY (`ACTIVATE STANDBY`).
+    case activateStandbyTenant
+    /// Tenant failover: the service name of the call, if any, is created on the new primary.
+    case createServiceName
+    /// Tenant failover: OCP records the new primary and drops the relationship.
+    case recordFailover
     case none
 }
 
@@ -115,6 +170,8 @@ struct ClusterState: Sendable, Hashable {
     var name: String
     var obClusterId: Int
     var obVersion: String
+    /// The OBProxy cluster it is attached to, if any.
+    var obproxy: String?
     var roles: ClusterRoles
     /// The status the cluster has of itself (RUNNING, STOPPED, ...).
     var baseStatus: ClusterStatus
@@ -145,6 +202,8 @@ struct SubtaskState: Sendable, Hashable {
     var generation = 0
     /// The clusters' roles before this subtask's effect, while the effect stands.
     var undo: [Int: ClusterRoles]?
+    /// The tenants' roles before this subtask's effect, while the effect stands.
+    var tenantUndo: [Int: TenantRoles]?
 
     var name: String { definition.name }
 }
@@ -157,6 +216,12 @@ struct TaskState: Sendable, Hashable {
     var clusterId: Int
     /// Its primary when the task was created.
     var peerId: Int?
+    /// A tenant task's tenant: a switchover's primary, a failover's standby (`{tenantId}` of the POST).
+    var tenantId: Int?
+    /// A tenant switchover's standby (to become primary); a failover's primary when it was created.
+    var peerTenantId: Int?
+    /// A tenant failover's `serviceName`.
+    var serviceName: String?
     var status: TaskStatus
     var operation: TaskOperation
     var createTime: Duration
@@ -172,8 +237,23 @@ struct TaskState: Sendable, Hashable {
 
     var name: String { kind.definition.name }
 
-    /// The clusters the task works on: the standby and its primary.
-    var involved: [Int] { peerId.map { [clusterId, $0] } ?? [clusterId] }
+    /// The clusters the task works on and locks: the standby and its primary (none for a tenant task).
+    var involved: [Int] {
+        kind.isTenantTask ? [] : peerId.map { [clusterId, $0] } ?? [clusterId]
+    }
+
+    /// The tenants a tenant task holds: both of a switchover's pair, a failover's standby.
+    var heldTenants: [Int] {
+        guard let tenantId else { return [] }
+        if kind == .tenantSwitchover, let peerTenantId { return [tenantId, peerTenantId] }
+        return [tenantId]
+    }
+
+    /// For a tenant switchover: the primary and the standby; for a failover: the standby and its
+    /// primary (nil once there is none).
+    var tenantPair: (primary: Int?, standby: Int?) {
+        kind == .tenantSwitchover ? (tenantId, peerTenantId) : (peerTenantId, tenantId)
+    }
 
     /// True once a subtask with `prohibitRollback` has left PENDING/READY (reference section 4).
     var prohibitRollback: Bool {
@@ -184,4 +264,48 @@ struct TaskState: Sendable, Hashable {
     func index(ofSubtask subtaskId: Int) -> Int? {
         subtasks.firstIndex { $0.id == subtaskId }
     }
+}
+
+/// The roles and links of a tenant, saved before a subtask changes them so a rollback can restore them.
+struct TenantRoles: Sendable, Hashable {
+    /// The role OCP's metadata records (`role` in answers).
+    var role: TenantRole
+    /// The role in OceanBase itself (`DBA_OB_TENANTS.TENANT_ROLE`): it changes first, at the role switch.
+    var sqlRole: TenantRole
+    /// The tenant it follows, in OCP's metadata.
+    var primaryId: Int?
+    /// Its direct standbys, in OCP's metadata, in the order they were linked.
+    var standbyIds: [Int]
+    /// The tenant it reads logs from (`LOG_RESTORE_SOURCE`), nil when none.
+    var restoreSourceId: Int?
+    /// How far its log sync is behind its primary.
+    var lag: Duration
+    var serviceName: String?
+}
+
+/// The status a task holding a tenant shows on it.
+struct TenantMark: Sendable, Hashable {
+    var status: TenantStatus
+    var taskId: Int
+}
+
+/// A simulated OceanBase 4.x tenant.
+struct TenantState: Sendable, Hashable {
+    var id: Int
+    var name: String
+    var obTenantId: Int
+    var clusterId: Int
+    var roles: TenantRoles
+    /// The status it has of itself (NORMAL, ...).
+    var baseStatus: TenantStatus
+    var syncStatus: TenantSyncStatus
+    /// SWITCHOVER or FAILOVER while a task holds it, and that task's id.
+    var mark: TenantMark?
+    /// Whether it can be connected (its cluster must also be RUNNING).
+    var reachable: Bool
+    var mode: String
+    var createTime: Duration
+
+    /// The status OCP shows: the holding task's mark, else its own.
+    var status: TenantStatus { mark?.status ?? baseStatus }
 }

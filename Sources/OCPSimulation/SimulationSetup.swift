@@ -7,16 +7,69 @@ import RunbookSupport
 public struct SimulationSetup: Sendable, Hashable {
     /// How fast simulated time runs against the wall clock.
     public var speed: SimulationSpeed
-    /// The clusters; nil means the default topology (cluster 5 `obcluster-hz`, PRIMARY and STOPPED,
-    /// and its standby cluster 6 `obcluster-sh`, RUNNING, syncStatus VALID).
+    /// The clusters; nil means the default topology (``SimulationSetup/defaultClusters``: cluster 5
+    /// `obcluster-hz`, PRIMARY and STOPPED, its standby cluster 6 `obcluster-sh`, and the OceanBase
+    /// 4.x clusters 3000009 `ob-hz` and 3000010 `ob-sh`).
     public var clusters: [ClusterSpec]?
+    /// The OceanBase 4.x tenants; nil means the default tenants (``SimulationSetup/defaultTenants``)
+    /// when ``clusters`` is nil too, and none when clusters are given.
+    public var tenants: [TenantSpec]?
     /// Faults to inject, in the order written.
     public var faults: [FaultSpec]
 
-    public init(speed: SimulationSpeed = .instant, clusters: [ClusterSpec]? = nil, faults: [FaultSpec] = []) {
+    public init(
+        speed: SimulationSpeed = .instant, clusters: [ClusterSpec]? = nil, tenants: [TenantSpec]? = nil,
+        faults: [FaultSpec] = []
+    ) {
         self.speed = speed
         self.clusters = clusters
+        self.tenants = tenants
         self.faults = faults
+    }
+
+    /// The tenants the simulator holds: the given ones, else the default ones when the clusters
+    /// are the default ones too.
+    public var effectiveTenants: [TenantSpec] {
+        tenants ?? (clusters == nil ? Self.defaultTenants : [])
+    }
+}
+
+/// One OceanBase 4.x tenant of a simulated topology.
+public struct TenantSpec: Sendable, Hashable {
+    /// The OCP tenant id (such as 2000022; tenant ids are a range apart from cluster ids).
+    public var id: Int
+    public var name: String
+    /// The OCP cluster that hosts it.
+    public var cluster: Int
+    /// `PRIMARY` or `STANDBY`.
+    public var role: String
+    /// For a standby: the OCP id of the tenant it follows.
+    public var primary: Int?
+    /// For a standby: how far its log sync is behind its primary.
+    public var lag: Duration
+    /// Whether it can be connected; `false` is the disaster (its cluster must also be RUNNING).
+    public var reachable: Bool
+    /// `VALID`, `DISABLED`, ... (default `VALID`).
+    public var syncStatus: String
+    /// Its service name, if any.
+    public var serviceName: String?
+    public var location: SourceLocation?
+
+    public init(
+        id: Int, name: String, cluster: Int, role: String, primary: Int? = nil, lag: Duration = .zero,
+        reachable: Bool = true, syncStatus: String = "VALID", serviceName: String? = nil,
+        location: SourceLocation? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.cluster = cluster
+        self.role = role
+        self.primary = primary
+        self.lag = lag
+        self.reachable = reachable
+        self.syncStatus = syncStatus
+        self.serviceName = serviceName
+        self.location = location
     }
 }
 
@@ -34,12 +87,18 @@ public struct ClusterSpec: Sendable, Hashable {
     public var delayTime: Int
     /// `VALID`, `DISABLED` or `SYNCHRONIZING` (default `VALID`).
     public var syncStatus: String
+    /// The OceanBase version (default `4.2.1.0`); a tenant switchover needs both clusters on one.
+    public var obVersion: String?
+    /// The OBProxy cluster it is attached to; a tenant switchover whose two clusters share none
+    /// gets a warning (OBE26107).
+    public var obproxy: String?
     /// Where the spec was written, for diagnostics (nil when built in code).
     public var location: SourceLocation?
 
     public init(
-        id: Int, name: String, type: String, status: String = "RUNNING", primary: Int? = nil, delayTime: Int = 0,
-        syncStatus: String = "VALID", location: SourceLocation? = nil
+        id: Int, name: String, type: String = "PRIMARY", status: String = "RUNNING", primary: Int? = nil,
+        delayTime: Int = 0, syncStatus: String = "VALID", obVersion: String? = nil, obproxy: String? = nil,
+        location: SourceLocation? = nil
     ) {
         self.id = id
         self.name = name
@@ -48,6 +107,8 @@ public struct ClusterSpec: Sendable, Hashable {
         self.primary = primary
         self.delayTime = delayTime
         self.syncStatus = syncStatus
+        self.obVersion = obVersion
+        self.obproxy = obproxy
         self.location = location
     }
 }
@@ -58,12 +119,14 @@ public enum FaultSpec: Sendable, Hashable {
     case api(APIFault)
 }
 
-/// A fault in one subtask, by name, optionally only in tasks on one cluster.
+/// A fault in one subtask, by name, optionally only in tasks on one cluster or for one tenant.
 public struct SubtaskFault: Sendable, Hashable {
     /// The subtask's name as OCP reports it (`Failover to Primary Check`).
     public var subtask: String
-    /// Only in tasks on this cluster (nil: every task).
+    /// Only in tasks on this cluster (nil: every task). A tenant task is on the clusters of its tenants.
     public var cluster: Int?
+    /// Only in tenant tasks for this tenant (a switchover's primary or standby, a failover's standby).
+    public var tenant: Int?
     /// Its first `fail` runs end FAILED (0: none).
     public var fail: Int
     /// The log line of a failed run.
@@ -75,11 +138,12 @@ public struct SubtaskFault: Sendable, Hashable {
     public var location: SourceLocation?
 
     public init(
-        subtask: String, cluster: Int? = nil, fail: Int = 0, message: String? = nil, hang: Bool = false,
-        takes: Duration? = nil, location: SourceLocation? = nil
+        subtask: String, cluster: Int? = nil, tenant: Int? = nil, fail: Int = 0, message: String? = nil,
+        hang: Bool = false, takes: Duration? = nil, location: SourceLocation? = nil
     ) {
         self.subtask = subtask
         self.cluster = cluster
+        self.tenant = tenant
         self.fail = fail
         self.message = message
         self.hang = hang

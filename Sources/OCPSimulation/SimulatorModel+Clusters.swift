@@ -112,7 +112,7 @@ extension SimulatorModel {
 
     static let maxPageSize = 2000
 
-    private static func checkPaging(page: Int, size: Int) throws(SimulatorRefusal) {
+    static func checkPaging(page: Int, size: Int) throws(SimulatorRefusal) {
         guard page >= 1 else {
             throw SimulatorRefusal(
                 status: 400, code: OCPErrorCode.illegalArgument, message: "page must be 1 or more, not \(page).")
@@ -124,7 +124,7 @@ extension SimulatorModel {
         }
     }
 
-    private static func paged<T>(_ all: [T], page: Int, size: Int) -> Page<T> {
+    static func paged<T>(_ all: [T], page: Int, size: Int) -> Page<T> {
         let start = min(all.count, (page - 1) * size)
         let end = min(all.count, start + size)
         let totalPages = (all.count + size - 1) / size
@@ -169,6 +169,7 @@ extension SimulatorModel {
             guard let t = tasks[id] else { continue }
             if let status = query.status, t.status != status { continue }
             if let clusterId = query.clusterId, t.clusterId != clusterId { continue }
+            if let tenantId = query.tenantId, t.tenantId != tenantId { continue }
             if let name = query.name, !t.name.contains(name) { continue }
             if let type = query.type, type != .manual { continue }
             matching.append(instance(t, form: .summary))
@@ -207,7 +208,7 @@ extension SimulatorModel {
     func instance(_ t: TaskState, form: TaskForm) -> TaskInstance {
         let created = form == .created
         return TaskInstance(
-            id: t.id, name: t.name, clusterId: t.clusterId, type: .manual, status: t.status, operation: t.operation,
+            id: t.id, name: t.name, clusterId: t.clusterId, tenantId: t.tenantId, type: .manual, status: t.status, operation: t.operation,
             creator: created ? .name(options.userName) : .user(id: options.userId, name: options.userName),
             executor: options.executor, createTime: created ? nil : timestamp(t.createTime),
             startTime: timestamp(t.startTime), finishTime: created ? nil : t.finishTime.map(timestamp),

@@ -44,6 +44,28 @@ extension SimulatorModel {
         case .cancelSubtask:
             try cancelSubtask(id, subtaskId)
             return NoPayload()
+        case .listTenants:
+            return try tenantPage(try Self.query(TenantQuery.init, request), clusterId: nil)
+        case .listClusterTenants:
+            return try tenantPage(try Self.query(TenantQuery.init, request), clusterId: id)
+        case .getTenant:
+            return try tenantDetail(request)
+        case .tenantSwitchoverPreCheck:
+            return try tenantSwitchoverPreCheck(request)
+        case .tenantSwitchover:
+            return try tenantSwitchover(request)
+        case .tenantFailoverPreCheck:
+            return try tenantFailoverPreCheck(request)
+        case .tenantFailover:
+            return try tenantFailover(request)
+        case .tenantsSwitchoverPreCheck:
+            return try tenantsSwitchoverPreCheck(request)
+        case .tenantsSwitchover:
+            return try tenantsSwitchover(request)
+        case .tenantsFailoverPreCheck:
+            return try tenantsFailoverPreCheck(request)
+        case .tenantsFailover:
+            return try tenantsFailover(request)
         }
     }
 

@@ -67,6 +67,15 @@ struct SimulatorModel: Sendable {
     private(set) var locks: [Int: Int] = [:]
     /// Which RUNNING task works on a cluster.
     private(set) var activeTasks: [Int: Int] = [:]
+    /// OceanBase 4.x tenants, by OCP tenant id.
+    var tenants: [Int: TenantState] = [:]
+    /// Tenant ids, ascending.
+    private(set) var tenantIds: [Int] = []
+    /// The tenants of each cluster, ascending.
+    private(set) var clusterTenantIds: [Int: [Int]] = [:]
+    /// Which tenant task holds a tenant: from its creation until it ends SUCCESSFUL (a FAILED task
+    /// keeps its hold until retried to success or rolled back).
+    private(set) var tenantHolds: [Int: Int] = [:]
     private var queue = EventQueue<Event>()
     private let subtaskFaults: [SubtaskFault]
     private(set) var apiFaults: [APIFaultState]
@@ -91,6 +100,37 @@ struct SimulatorModel: Sendable {
         self.subtaskFaults = subtaskFaults
         self.apiFaults = apiFaults
         buildTopology(setup.clusters ?? SimulationSetup.defaultClusters)
+        buildTenants(setup.effectiveTenants)
+    }
+
+    /// Adds the tenants whose cluster exists (ids not already taken), then links each standby to
+    /// its primary (the primary lists its standbys in the order written).
+    private mutating func buildTenants(_ specs: [TenantSpec]) {
+        let created = Duration.seconds(-30 * 86_400)
+        var obTenantId = options.firstObTenantId
+        for spec in specs where tenants[spec.id] == nil && clusters[spec.cluster] != nil {
+            let role = TenantRole(rawValue: spec.role.uppercased())
+            tenants[spec.id] = TenantState(
+                id: spec.id, name: spec.name, obTenantId: obTenantId, clusterId: spec.cluster,
+                roles: TenantRoles(
+                    role: role, sqlRole: role, primaryId: nil, standbyIds: [], restoreSourceId: nil,
+                    lag: role == .standby ? spec.lag : .zero, serviceName: spec.serviceName),
+                baseStatus: .normal, syncStatus: TenantSyncStatus(rawValue: spec.syncStatus.uppercased()), mark: nil,
+                reachable: spec.reachable, mode: "MYSQL", createTime: created)
+            obTenantId += 2
+            tenantIds.append(spec.id)
+            clusterTenantIds[spec.cluster, default: []].append(spec.id)
+        }
+        tenantIds.sort()
+        for key in clusterTenantIds.keys { clusterTenantIds[key]?.sort() }
+        for spec in specs {
+            guard let primary = spec.primary, primary != spec.id, tenants[primary] != nil,
+                tenants[spec.id]?.roles.primaryId == nil, tenants[spec.id]?.roles.role == .standby
+            else { continue }
+            tenants[spec.id]?.roles.primaryId = primary
+            tenants[spec.id]?.roles.restoreSourceId = primary
+            tenants[primary]?.roles.standbyIds.append(spec.id)
+        }
     }
 
     private mutating func buildTopology(_ specs: [ClusterSpec]) {
@@ -98,7 +138,8 @@ struct SimulatorModel: Sendable {
         for spec in specs where clusters[spec.id] == nil {
             let type = ClusterType(rawValue: spec.type.uppercased())
             clusters[spec.id] = ClusterState(
-                id: spec.id, name: spec.name, obClusterId: 100_000 + spec.id, obVersion: "4.2.1.0",
+                id: spec.id, name: spec.name, obClusterId: 100_000 + spec.id, obVersion: spec.obVersion ?? "4.2.1.0",
+                obproxy: spec.obproxy,
                 roles: ClusterRoles(
                     type: type, primaryId: nil, standbyIds: [], syncStatus: SyncStatus(rawValue: spec.syncStatus.uppercased()),
                     delayTime: spec.delayTime),
@@ -172,9 +213,16 @@ struct SimulatorModel: Sendable {
         tasks[taskId]?.subtasks[index].log.append(line)
     }
 
-    /// The faults that apply to a subtask of a task.
+    /// The faults that apply to a subtask of a task: by name, and the task's cluster (a tenant task's
+    /// clusters are its tenants') and tenant.
     private func faults(for task: TaskState, subtask name: String) -> [SubtaskFault] {
-        subtaskFaults.filter { $0.subtask == name && ($0.cluster == nil || $0.cluster == task.clusterId) }
+        subtaskFaults.filter { fault in
+            guard fault.subtask == name else { return false }
+            let held = task.heldTenants
+            if let tenant = fault.tenant, !held.contains(tenant) { return false }
+            guard let cluster = fault.cluster else { return true }
+            return cluster == task.clusterId || held.contains { tenants[$0]?.clusterId == cluster }
+        }
     }
 
     /// READY -> RUNNING; decides how this run ends and when.
@@ -328,6 +376,33 @@ struct SimulatorModel: Sendable {
                 clusters[c]?.updateTime = now
             }
         }
+        // A tenant task lets go of its tenants only when it has done its work or undone it: a
+        // FAILED one keeps them (reference choice 3).
+        if status == .successful {
+            for t in task.heldTenants {
+                if tenantHolds[t] == taskId { tenantHolds[t] = nil }
+                if tenants[t]?.mark?.taskId == taskId { tenants[t]?.mark = nil }
+            }
+        }
+    }
+
+    /// Why another tenant task's hold on one of `held` refuses this one (409 OBE11020), if it does.
+    func tenantConflict(over held: [Int], except taskId: Int?) -> SimulatorRefusal? {
+        for t in held {
+            if let holder = tenantHolds[t], holder != taskId {
+                let status = tasks[holder]?.status ?? .running
+                return SimulatorRefusal(
+                    status: 409, code: OCPErrorCode.clusterTaskInProgress,
+                    message: "The tenant \(tenantLabel(t)) is held by task \(holder) (\(tasks[holder]?.name ?? "?"), "
+                        + "\(status)): \(status == .failed ? "retry it or roll it back first" : "wait for it to end").")
+            }
+        }
+        return nil
+    }
+
+    /// `2000025 (orders)`.
+    func tenantLabel(_ id: Int) -> String {
+        tenants[id].map { "\($0.id) (\($0.name))" } ?? String(id)
     }
 
     /// Why another task's use of `involved` refuses this one (409), if it does.
@@ -359,6 +434,7 @@ struct SimulatorModel: Sendable {
     mutating func resume(_ taskId: Int) throws(SimulatorRefusal) {
         guard let task = tasks[taskId] else { throw .taskNotFound(taskId) }
         if let refusal = conflict(over: task.involved, except: taskId) { throw refusal }
+        if let refusal = tenantConflict(over: task.heldTenants, except: taskId) { throw refusal }
         tasks[taskId]?.status = .running
         tasks[taskId]?.finishTime = nil
         occupy(taskId)
@@ -367,6 +443,10 @@ struct SimulatorModel: Sendable {
     /// Marks the task's clusters as worked on by it (and locked, if its lock subtask holds them).
     private mutating func occupy(_ taskId: Int) {
         guard let task = tasks[taskId] else { return }
+        for t in task.heldTenants where tenants[t] != nil {
+            tenantHolds[t] = taskId
+            tenants[t]?.mark = TenantMark(status: task.kind.tenantMark, taskId: taskId)
+        }
         let marked = task.kind == .failover ? [task.clusterId] : task.involved
         for c in task.involved where clusters[c] != nil {
             activeTasks[c] = taskId
@@ -380,8 +460,9 @@ struct SimulatorModel: Sendable {
 
     // MARK: - Effects
 
-    /// Why a subtask's successful run must fail instead, from the state of the clusters.
+    /// Why a subtask's successful run must fail instead, from the state of the clusters and tenants.
     private func blockingReason(task: TaskState, effect: SubtaskEffect) -> String? {
+        if task.kind.isTenantTask { return tenantBlockingReason(task: task, effect: effect) }
         let standby = clusters[task.clusterId]
         let primary = task.peerId.flatMap { clusters[$0] }
         switch effect {
@@ -418,6 +499,10 @@ struct SimulatorModel: Sendable {
     /// Applies the effect of a successful run, saving what a rollback must restore.
     private mutating func applyEffect(task taskId: Int, index: Int) {
         guard let task = tasks[taskId] else { return }
+        if task.kind.isTenantTask {
+            applyTenantEffect(task: taskId, index: index)
+            return
+        }
         let s = task.clusterId
         let p = task.peerId
         var touched: [Int] = []
@@ -440,7 +525,7 @@ struct SimulatorModel: Sendable {
             touched = [s] + (p.map { [$0] } ?? [])
         case .swapLinks:
             touched = [s] + (p.map { [$0] } ?? []) + (p.flatMap { clusters[$0]?.roles.standbyIds } ?? [])
-        case .failoverCheck, .prepareSwitchover, .switchoverCheck, .none:
+        default:
             return
         }
         var saved: [Int: ClusterRoles] = [:]
@@ -494,12 +579,33 @@ struct SimulatorModel: Sendable {
             }
             tasks[taskId]?.subtasks[index].undo = nil
         }
+        if let saved = task.subtasks[index].tenantUndo {
+            for (t, roles) in saved { tenants[t]?.roles = roles }
+            tasks[taskId]?.subtasks[index].tenantUndo = nil
+        }
+    }
+
+    /// Saves the roles of `ids` in the subtask, for a rollback to restore.
+    mutating func saveTenantRoles(_ ids: [Int], task taskId: Int, index: Int) {
+        var saved: [Int: TenantRoles] = [:]
+        for t in ids { if let roles = tenants[t]?.roles { saved[t] = roles } }
+        tasks[taskId]?.subtasks[index].tenantUndo = saved
+    }
+
+    /// Writes a line to a subtask's log.
+    mutating func taskLog(_ taskId: Int, _ index: Int, _ text: String) {
+        log(taskId, index, "INFO", text)
     }
 
     // MARK: - Creating tasks
 
-    /// Creates a task on `clusterId` (its primary `peerId`), answering at once: RUNNING, first subtask READY.
-    mutating func createTask(_ kind: SimulatedTaskKind, clusterId: Int, peerId: Int?) -> Int {
+    /// Creates a task on `clusterId` (its primary `peerId`; for a tenant task its tenant, the other
+    /// tenant of the pair and the failover's service name), answering at once: RUNNING, first
+    /// subtask READY.
+    mutating func createTask(
+        _ kind: SimulatedTaskKind, clusterId: Int, peerId: Int?, tenantId: Int? = nil, peerTenantId: Int? = nil,
+        serviceName: String? = nil
+    ) -> Int {
         let taskId = nextTaskId
         nextTaskId += 1
         let definition = kind.definition
@@ -517,8 +623,9 @@ struct SimulatorModel: Sendable {
                 status: .pending, operation: .execute, runTime: 1)
         }
         tasks[taskId] = TaskState(
-            id: taskId, kind: kind, clusterId: clusterId, peerId: peerId, status: .running, operation: .execute,
-            createTime: now, startTime: now, subtasks: subtasks)
+            id: taskId, kind: kind, clusterId: clusterId, peerId: peerId, tenantId: tenantId, peerTenantId: peerTenantId,
+            serviceName: serviceName, status: .running, operation: .execute, createTime: now, startTime: now,
+            subtasks: subtasks)
         taskIds.append(taskId)
         occupy(taskId)
         for (i, s) in subtasks.enumerated() where s.upstreams.isEmpty { makeReady(task: taskId, index: i) }

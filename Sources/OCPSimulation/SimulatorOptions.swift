@@ -27,7 +27,9 @@ public struct SimulatorTimings: Sendable, Hashable {
     }
 
     /// The default subtask durations. A failover runs 95 s of subtasks plus 9 s of dispatch delay
-    /// (1 min 44 s); a switchover 89 s plus 7 s (1 min 36 s). `docs/simulator.md` lists them.
+    /// (1 min 44 s); a switchover 89 s plus 7 s (1 min 36 s). A tenant's role switch takes a few
+    /// seconds and its other subtasks well under one: a tenant switchover runs 9.8 s of subtasks
+    /// plus 10 s of dispatch delay, a tenant failover 4.7 s plus 5 s. `docs/simulator.md` lists them.
     public static let defaultDurations: [String: Duration] = [
         // Both tasks.
         "Mc lock ob clusters": .seconds(2),
@@ -46,6 +48,22 @@ public struct SimulatorTimings: Sendable, Hashable {
         "Switchover to primary check": .seconds(10),
         "Switchover to primary": .seconds(30),
         "Switchover Update Role Task": .seconds(5),
+        // Tenant switchover (OceanBase 4.x).
+        "Prepare switchover tenant": .milliseconds(300),
+        "Create standby tenant read only user": .milliseconds(500),
+        "Wait all relation tenants accessible": .milliseconds(500),
+        "Switch primary tenant to standby": .seconds(3),
+        "Switchover standby tenant to primary": .seconds(4),
+        "Reset log restore source": .milliseconds(300),
+        "Update log restore source": .milliseconds(500),
+        "Restart tenant service name if started": .milliseconds(300),
+        "Update tenant role in meta": .milliseconds(200),
+        "Reset switchover tenant info": .milliseconds(200),
+        // Tenant failover ("Reset log restore source" as above).
+        "Failover to primary tenant": .seconds(3),
+        "Upgrade tenant data version": .milliseconds(800),
+        "Create tenant service name": .milliseconds(400),
+        "Update primary tenant info task": .milliseconds(200),
     ]
 
     /// How long the subtask called `name` runs when no fault overrides it.
@@ -72,12 +90,21 @@ public struct SimulatorOptions: Sendable, Hashable {
     /// The id of that user (in the task-detail `creator` object).
     public var userId: Int
     public var timings: SimulatorTimings
+    /// OCP's `ocp.standby.tenant.delay.threshold`: a tenant switchover pre-check blocks (OBE26009)
+    /// when the standby's lag exceeds it. Default 5,000 ms, OCP's documented default.
+    public var tenantDelayThreshold: Duration
+    /// The first OceanBase `obTenantId` given to a tenant (1001 is a tenant's meta tenant in
+    /// OceanBase; user tenants take even ids from 1002).
+    public var firstObTenantId: Int
 
     public init(
         epoch: OCPTimestamp = SimulatorOptions.seedEpoch, firstTaskId: Int = 171_603, firstSubtaskId: Int = 202_620,
         seed: UInt64 = 0x5EED, executor: String = "127.0.0.1",
-        userName: String = "admin", userId: Int = 1, timings: SimulatorTimings = SimulatorTimings()
+        userName: String = "admin", userId: Int = 1, timings: SimulatorTimings = SimulatorTimings(),
+        tenantDelayThreshold: Duration = .milliseconds(5000), firstObTenantId: Int = 1002
     ) {
+        self.tenantDelayThreshold = tenantDelayThreshold
+        self.firstObTenantId = firstObTenantId
         self.epoch = epoch
         self.firstTaskId = firstTaskId
         self.firstSubtaskId = firstSubtaskId

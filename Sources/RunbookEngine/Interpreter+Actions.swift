@@ -95,6 +95,13 @@ extension Interpreter {
         context: RunContext
     ) async throws(StepFailure) {
         switch descriptor.family {
+        case .startsTask(let endpoint, let definition) where descriptor.isTenantPhrase:
+            try await startTenantTasks(
+                action, descriptor, endpoint, definition, step: step, scope: &scope, trace: trace, context: context)
+
+        case .precheck(_, let definition) where descriptor.isTenantPhrase:
+            try await precheckTenant(action, descriptor, definition, scope: scope, trace: trace)
+
         case .startsTask(let endpoint, let definition):
             let id = try subject(action, in: scope)
             let calledAt = context.runTimeMs(clock.now)
@@ -124,6 +131,14 @@ extension Interpreter {
                     found: "not valid")
             }
             trace.message = "cluster \(id) may \(definition.verb)"
+
+        case .taskOperation(let endpoint) where group(action.task, in: scope) != nil:
+            try await operateOnGroup(endpoint, group(action.task, in: scope), trace: trace, context: context)
+
+        case .subtaskOperation(let endpoint) where group(action.task, in: scope) != nil:
+            try await operateOnGroupSubtask(
+                endpoint, group(action.task, in: scope), name: try text(action.subtask, in: scope), trace: trace,
+                context: context)
 
         case .taskOperation(let endpoint):
             let id = try taskId(action.task, in: scope)
@@ -164,7 +179,7 @@ extension Interpreter {
         }
     }
 
-    /// The subject's id: a cluster id.
+    /// The subject's id: a cluster id or a tenant id.
     func subject(_ action: ActionStep, in scope: Scope) throws(StepFailure) -> Int {
         let kind = action.descriptor.subject ?? .cluster
         return try integer(action.subject, in: scope, what: kind.noun)

@@ -11,11 +11,12 @@ extension Interpreter {
         var found: String
     }
 
-    /// What a wait or an assertion looks at: a task, one of its subtasks, or a cluster.
+    /// What a wait or an assertion looks at: a task, one of its subtasks, a cluster or a tenant.
     enum Subject {
         case task(TaskInstance)
         case subtask(SubtaskInstance, of: TaskInstance)
         case cluster(Cluster)
+        case tenant(Tenant)
 
         /// `task 171603`, `subtask "X" of task 171603`, `cluster 6 (ob-sh)`.
         var name: String {
@@ -23,6 +24,7 @@ extension Interpreter {
             case .task(let t): "task \(t.id)"
             case .subtask(let s, let t): "subtask \"\(s.name)\" of task \(t.id)"
             case .cluster(let c): "cluster \(c.id) (\(c.name))"
+            case .tenant(let t): "tenant \(t.id) (\(t.name))"
             }
         }
 
@@ -35,6 +37,18 @@ extension Interpreter {
             case (.cluster(let c), "type"): c.type.rawValue
             case (.cluster(let c), "status"): c.status.rawValue
             case (.cluster(let c), "syncStatus"): c.syncStatus?.rawValue
+            case (.tenant(let t), "role"): t.currentRole.rawValue
+            case (.tenant(let t), "status"): t.status?.rawValue
+            case (.tenant(let t), "syncStatus"): t.syncStatus?.rawValue
+            default: nil
+            }
+        }
+
+        /// The OCP id a field has now (a tenant's `cluster` and `primary`), nil when it has none.
+        func id(_ field: String) -> Int? {
+            switch (self, field) {
+            case (.tenant(let t), "cluster"): t.clusterId
+            case (.tenant(let t), "primary"): t.basicPrimaryTenant?.tenantId
             default: nil
             }
         }
@@ -44,7 +58,7 @@ extension Interpreter {
             switch self {
             case .task(let t): t.subtasks?.compactMap(\.runTime).max() ?? 0
             case .subtask(let s, _): s.runTime ?? 0
-            case .cluster: 0
+            case .cluster, .tenant: 0
             }
         }
 
@@ -53,6 +67,7 @@ extension Interpreter {
             case .task(let t): (t.startTime, t.finishTime, t.status.rawValue)
             case .subtask(let s, _): (s.startTime, s.finishTime, s.status.rawValue)
             case .cluster(let c): (nil, nil, c.status.rawValue)
+            case .tenant(let t): (nil, nil, t.status?.rawValue ?? "UNKNOWN")
             }
         }
     }
@@ -66,6 +81,15 @@ extension Interpreter {
                 let found = subject.word(field.name)
                 if found != expected.word {
                     out.append(Mismatch(expected: "\(field.name) \(expected.word)", found: "\(field.name) \(found ?? "none")"))
+                }
+            case .id(let expected):
+                let want = try expected.map { e throws(StepFailure) in try integer(e, in: scope, what: field.name) }
+                let found = subject.id(field.name)
+                if found != want {
+                    out.append(
+                        Mismatch(
+                            expected: "\(field.name) \(want.map(String.init) ?? "none")",
+                            found: "\(field.name) \(found.map(String.init) ?? "none")"))
                 }
             case .count(let n):
                 let runTime = subject.runTime
@@ -125,6 +149,9 @@ extension Interpreter {
             let cluster = try await call { () async throws(OCPError) in try await self.client.cluster(id: id) }
             trace.observe(cluster)
             return .cluster(cluster)
+        case "tenant":
+            let id = try subject(action, in: scope)
+            return .tenant(try await readTenant(id, in: try await locate(tenant: id), trace: trace))
         default:
             let task = try await fetchTask(try taskId(action.task, in: scope), trace: trace, context: context)
             guard action.subtask != nil else { return .task(task) }
@@ -137,12 +164,16 @@ extension Interpreter {
     func check(_ action: ActionStep, _ descriptor: PhraseDescriptor, scope: Scope, trace: StepTrace, context: RunContext)
         async throws(StepFailure)
     {
+        if descriptor.takesTask, let group = group(action.task, in: scope) {
+            return try await checkGroup(group, action, scope: scope, trace: trace, context: context)
+        }
         let subject = try await read(action, descriptor, scope: scope, trace: trace, context: context)
         try fail(subject.name, try mismatches(subject, action.fields, scope: scope))
         switch subject {
         case .task(let t): trace.message = "task \(t.id) is \(t.status)"
         case .subtask(let s, _): trace.message = "subtask \"\(s.name)\" is \(s.status)"
         case .cluster(let c): trace.message = "cluster \(c.id) \(c.name) is \(c.type) \(c.status)"
+        case .tenant(let t): trace.message = "tenant \(t.id) \(t.name) is \(t.currentRole) \(t.status?.rawValue ?? "UNKNOWN")"
         }
     }
 }

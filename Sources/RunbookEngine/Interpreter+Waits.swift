@@ -85,6 +85,11 @@ extension Interpreter {
         guard let field = action.fields.first, case .word(let wanted) = field.value else {
             throw StepFailure("'\(step.phrase)' names nothing to await")
         }
+        if descriptor.takesTask, let group = group(action.task, in: scope) {
+            return try await awaitGroup(
+                group, action, field: field.name, wanted: wanted.word, step: step, scope: scope, trace: trace,
+                context: context)
+        }
         switch descriptor.fields?.subject {
         case "cluster":
             let id = try subject(action, in: scope)
@@ -92,6 +97,10 @@ extension Interpreter {
             try await awaitCluster(id, want: want, step: step, scope: scope, trace: trace, context: context) { cluster in
                 Subject.cluster(cluster).word(field.name) == wanted.word
             }
+        case "tenant":
+            try await awaitTenant(
+                try subject(action, in: scope), field: field.name, wanted: wanted.word, step: step, scope: scope,
+                trace: trace, context: context)
         case "subtask":
             try await awaitSubtask(
                 try taskId(action.task, in: scope), name: try text(action.subtask, in: scope),

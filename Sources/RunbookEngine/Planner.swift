@@ -81,24 +81,39 @@ public struct Planner: Sendable {
                     case .id(let expr): description.value(expr)
                     }
                 }
+                let subject = action.subject.map(description.value) ?? "{id}"
+                let serviceName = step.options.serviceName.map(description.value)
                 calls = descriptor.calls.map { call in
                     let values = call.arguments.map { argument -> String in
                         switch argument {
-                        case .subject: action.subject.map(description.value) ?? "{id}"
+                        case .subject: subject
                         case .task: task()
                         case .subtask: "{subtaskId}"
                         case .failedSubtask: "{failed subtask}"
+                        case .subjectCluster: "{cluster of tenant \(subject)}"
+                        case .primary: "{primary of tenant \(subject)}"
+                        case .primaryCluster:
+                            descriptor.subject == .tenant
+                                ? "{cluster of the primary of tenant \(subject)}" : "{cluster of each primary}"
                         }
                     }
                     var text = "\(call.endpoint.method) \(call.endpoint.path(filling: values))"
                     let query = OCPRequest(call.endpoint, query: call.query).queryString
                     if !query.isEmpty { text += "?" + query }
-                    if call.repetition == .onFailure { text += "  (only if the task fails)" }
+                    if let body = call.body {
+                        text += "  body " + Self.body(body, subject: subject, serviceName: serviceName)
+                    }
+                    switch call.repetition {
+                    case .onFailure: text += "  (only if the task fails)"
+                    case .ifUnknown: text += "  (only if the run does not know yet which cluster holds tenant \(subject))"
+                    case .perPrimaryCluster: text += "  (once per cluster holding a primary)"
+                    case .once, .polled: break
+                    }
                     return text
                 }
                 if descriptor.family == .wait { detail = pollDetail(step, scope) }
                 if descriptor.startedTask != nil {
-                    scope.current = "{task of \(position.label)}"
+                    scope.current = descriptor.startsGroup ? "{tasks of \(position.label)}" : "{task of \(position.label)}"
                     if let name = step.options.taskName { scope.taskNames[name.text] = scope.current }
                 }
             case .sleep, .note:
@@ -136,6 +151,21 @@ public struct Planner: Sendable {
                 PlannedStep(
                     position: position, location: step.location, phrase: phrase, calls: calls,
                     changesSystem: descriptor.changesSystem, detail: detail))
+        }
+    }
+
+    /// A POST's body as a plan shows it: JSON, with what the run finds in braces.
+    static func body(_ body: PlannedCall.Body, subject: String, serviceName: String?) -> String {
+        switch body {
+        case .pair:
+            return #"{"standbyTenantId":\#(subject),"tenantId":{primary of tenant \#(subject)}}"#
+        case .serviceName:
+            return serviceName.map { #"{"serviceName":"\#($0)"}"# } ?? "{}"
+        case .pairList:
+            return #"{"tenantParamList":[{"standbyTenantId":{each standby tenant of cluster \#(subject) whose primary is there},"#
+                + #""tenantId":{its primary}}, ...]}"#
+        case .failoverList:
+            return #"{"failoverTenantItemList":[{"tenantId":{each standby tenant of cluster \#(subject)}}, ...]}"#
         }
     }
 

@@ -11,10 +11,98 @@ import Synchronization
 struct Scope: Sendable {
     /// Variables and loop variables.
     var values: [String: ExprValue] = [:]
-    /// `as` names and the ids of the tasks they name.
+    /// `as` names and the ids of the tasks they name (a group's first task, for `${NAME.field}`).
     var taskNames: [String: Int] = [:]
-    /// The current task's id.
+    /// The current task's id (a group's first task).
     var current: Int?
+    /// `as` names of the task groups batch tenant phrases started.
+    var groupNames: [String: TaskGroup] = [:]
+    /// The current group, when the most recent task-starting step started one.
+    var currentGroup: TaskGroup?
+
+    /// Makes a single task current.
+    mutating func makeCurrent(_ taskId: Int, named name: String?) {
+        current = taskId
+        currentGroup = nil
+        if let name {
+            taskNames[name] = taskId
+            groupNames[name] = nil
+        }
+    }
+
+    /// Makes a group current.
+    mutating func makeCurrent(_ group: TaskGroup, named name: String?) {
+        current = group.members.first?.taskId
+        currentGroup = group
+        if let name {
+            taskNames[name] = current
+            groupNames[name] = group
+        }
+    }
+}
+
+/// The tasks one batch tenant phrase started, one per tenant: waits and assertions on it apply to
+/// every task, and name the tenant of a task that fails.
+struct TaskGroup: Sendable, Hashable {
+    struct Member: Sendable, Hashable {
+        var taskId: Int
+        /// The standby the task promotes.
+        var tenantId: Int?
+    }
+
+    var members: [Member]
+
+    /// `task 171604 (tenant 2000032)`.
+    static func label(_ member: Member) -> String {
+        "task \(member.taskId)" + (member.tenantId.map { " (tenant \($0))" } ?? "")
+    }
+}
+
+/// Where the run has seen each tenant: a tenant never moves to another cluster, so a tenant phrase
+/// finds its tenant's cluster once per run. The first phrase that needs an unknown tenant lists
+/// OCP's tenants; phrases that need one while that listing is out wait for it instead of listing
+/// again (a thousand parallel items make one listing).
+final class TenantDirectory: Sendable {
+    private struct State {
+        var clusters: [Int: Int] = [:]
+        var loading: Task<OCPError?, Never>?
+    }
+
+    private let state = Mutex(State())
+
+    /// The cluster where the run saw tenant `id`.
+    func cluster(of id: Int) -> Int? { state.withLock { $0.clusters[id] } }
+
+    /// Remembers where these tenants are.
+    func learn(_ tenants: [Tenant]) {
+        state.withLock { s in for t in tenants { s.clusters[t.id] = t.clusterId } }
+    }
+
+    /// Remembers one tenant's cluster.
+    func learn(_ id: Int, cluster: Int) { state.withLock { $0.clusters[id] = cluster } }
+
+    /// The cluster of tenant `id`: known, or found by `load` (the listing; one at a time). Nil when
+    /// the listing does not have it.
+    func locate(_ id: Int, load: @escaping @Sendable () async throws(OCPError) -> [Tenant]) async throws(OCPError) -> Int? {
+        if let known = cluster(of: id) { return known }
+        let task: Task<OCPError?, Never> = state.withLock { s in
+            if let running = s.loading { return running }
+            let started = Task { [self] () async -> OCPError? in
+                do throws(OCPError) {
+                    learn(try await load())
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            s.loading = started
+            return started
+        }
+        let error = await task.value
+        state.withLock { s in if s.loading == task { s.loading = nil } }
+        if let error { throw error }
+        return cluster(of: id)
+    }
 }
 
 /// What a whole run shares across steps and parallel items: counts, the measured recoveries,
@@ -30,6 +118,8 @@ final class RunState: Sendable {
     }
 
     private let storage = Mutex(Storage())
+    /// Where the run has seen each tenant.
+    let tenants = TenantDirectory()
 
     var counts: StepCounts { storage.withLock { $0.counts } }
     var recoveries: [Recovery] { storage.withLock { $0.recoveries } }
@@ -140,6 +230,21 @@ final class StepTrace: Sendable {
                 }
             }
         }
+    }
+
+    /// Records a tenant the step read (the latest read of each).
+    func observe(_ tenant: Tenant) {
+        let observed = ObservedTenant(tenant)
+        state.withLock { s in
+            var list = s.observed.tenants ?? []
+            if let i = list.firstIndex(where: { $0.id == tenant.id }) { list[i] = observed } else { list.append(observed) }
+            s.observed.tenants = list
+        }
+    }
+
+    /// Records the evidence of a tenant task the step started.
+    func record(_ action: TenantActionRecord) {
+        state.withLock { s in s.observed.tenantActions = (s.observed.tenantActions ?? []) + [action] }
     }
 
     func observe(_ cluster: Cluster) {

@@ -92,6 +92,7 @@ struct StepDescription {
         case .count(let n): String(n)
         case .duration(let d): duration(d)
         case .text(let e): quoted(e)
+        case .id(let e): e.map { self.value($0) } ?? "none"
         }
     }
 }

@@ -230,6 +230,7 @@ struct Checker {
                 add(o.timeout)
                 add(o.every)
                 if case .expression(let e)? = o.maxConcurrency?.kind { add(e) }
+                add(o.serviceName)
                 switch step.action {
                 case .action(let a):
                     add(a.subject)
@@ -239,6 +240,7 @@ struct Checker {
                         switch field.value {
                         case .duration(let d): add(d)
                         case .text(let e): add(e)
+                        case .id(let e): add(e)
                         case .word, .count: break
                         }
                     }
@@ -336,7 +338,8 @@ struct Checker {
         if descriptor.isAction, step.options.continueOnFailure {
             warning(
                 "step.continue-on-cluster-action",
-                "'continue on failure' on a cluster action: if '\(step.phrase)' fails, the steps after it still run",
+                "'continue on failure' on a \(descriptor.isTenantPhrase ? "tenant" : "cluster") action: if '\(step.phrase)' "
+                    + "fails, the steps after it still run",
                 at: step.location)
         }
         switch step.action {
@@ -376,13 +379,15 @@ struct Checker {
             switch field.value {
             case .duration(let d): checkDuration(d, positive: true)
             case .text(let other): checkSubtaskName(other, task: task)
-            case .word, .count: break
+            case .id(let id?): checkSubject(id, field.name == "cluster" ? .cluster : .tenant)
+            case .id(nil), .word, .count: break
             }
         }
     }
 
     private mutating func checkOptions(_ options: StepOptions) {
         if let name = options.name { _ = checkExpr(name) }
+        if let serviceName = options.serviceName { _ = checkExpr(serviceName) }
         checkDuration(options.timeout, positive: true)
         checkDuration(options.every, positive: true)
         if let count = options.maxConcurrency, case .expression(let expr) = count.kind, let value = checkExpr(expr) {

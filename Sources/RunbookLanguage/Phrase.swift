@@ -5,12 +5,15 @@ import RunbookSupport
 package enum PhraseKind: String, Sendable, Hashable, CaseIterable, Codable {
     // Cluster actions
     case failoverCluster, switchoverCluster, precheckFailoverCluster, precheckSwitchoverCluster
+    // Tenant actions (OceanBase 4.x)
+    case precheckSwitchoverTenant, switchoverTenant, precheckFailoverTenant, failoverTenant
+    case failoverTenantsOfCluster, switchoverTenantsOfCluster
     // Task operations
     case retryTask, rollbackTask, retrySubtask, skipSubtask, cancelSubtask
     // Waits
-    case awaitTask, awaitSubtask, awaitCluster
+    case awaitTask, awaitSubtask, awaitCluster, awaitTenant
     // Assertions
-    case assertTask, assertSubtask, assertCluster
+    case assertTask, assertSubtask, assertCluster, assertTenant
     // Other steps
     case sleep, note, confirm, forEach, parallelForEach
 
@@ -18,9 +21,11 @@ package enum PhraseKind: String, Sendable, Hashable, CaseIterable, Codable {
     package var descriptor: PhraseDescriptor { PhraseDescriptor.table[self] ?? PhraseDescriptor.fallback }
 }
 
-/// What a phrase names in its key: a cluster (OB 3.x standby) or, later, a tenant.
+/// What a phrase names in its key: a cluster (an OB 3.x standby, or a 4.x cluster whose tenants a
+/// batch phrase acts on) or an OceanBase 4.x tenant, by its OCP id.
 package enum SubjectKind: String, Sendable, Hashable {
     case cluster
+    case tenant
 
     /// `cluster id`, for messages.
     package var noun: String { "\(rawValue) id" }
@@ -58,6 +63,10 @@ package enum FieldKind: Sendable, Hashable {
     case duration
     /// Text: a subtask name.
     case text
+    /// An OCP id: a number or `${...}` (a tenant's `cluster`).
+    case id
+    /// An OCP tenant id, or `none` (a tenant's `primary`).
+    case idOrNone
 }
 
 /// A field a wait or assertion checks: `status`, `runTime`, `took under`, `type`, ...
@@ -91,7 +100,7 @@ package struct FieldSet: Sendable, Hashable {
     package func spec(_ name: String) -> FieldSpec? { fields.first { $0.name == name } }
 
     /// Every field set, for the schema.
-    package static let all: [FieldSet] = [.task, .subtask, .cluster]
+    package static let all: [FieldSet] = [.task, .subtask, .cluster, .tenant]
 
     package static let task = FieldSet(
         subject: "task",
@@ -116,6 +125,15 @@ package struct FieldSet: Sendable, Hashable {
             FieldSpec("status", .word(.clusterStatus), inKey: true, "The cluster's status."),
             FieldSpec("syncStatus", .word(.syncStatus), inKey: true, "A standby's replication state."),
         ], example: "'type: PRIMARY' or 'status: RUNNING'")
+    package static let tenant = FieldSet(
+        subject: "tenant",
+        fields: [
+            FieldSpec("role", .word(.tenantRole), inKey: true, "The tenant's role: PRIMARY or STANDBY."),
+            FieldSpec("status", .word(.tenantStatus), inKey: true, "The tenant's status: NORMAL, SWITCHOVER, FAILOVER, ..."),
+            FieldSpec("syncStatus", .word(.tenantSyncStatus), inKey: true, "The tenant's sync status."),
+            FieldSpec("cluster", .id, "The OCP id of the cluster that hosts it."),
+            FieldSpec("primary", .idOrNone, "The OCP id of the tenant it follows; none for a primary."),
+        ], example: "'role: PRIMARY' or 'primary: none'")
 }
 
 /// One OCP call a phrase makes, as the plan shows it and the interpreter makes it.
@@ -130,6 +148,24 @@ package struct PlannedCall: Sendable, Hashable {
         case subtask
         /// The id of the task's failed subtask.
         case failedSubtask
+        /// The cluster of the step's tenant (found by the run).
+        case subjectCluster
+        /// The primary tenant of the step's standby tenant, as OCP relates them when the step runs.
+        case primary
+        /// That primary's cluster; for a batch switchover, each cluster holding a primary.
+        case primaryCluster
+    }
+
+    /// The JSON body of a POST, as a plan shows it and the interpreter fills it in.
+    package enum Body: Sendable, Hashable {
+        /// `{"tenantId": PRIMARY, "standbyTenantId": STANDBY}`.
+        case pair
+        /// `{"serviceName": NAME}` with the step's `service name`, `{}` without.
+        case serviceName
+        /// `{"tenantParamList": [one pair per standby tenant of the cluster]}`.
+        case pairList
+        /// `{"failoverTenantItemList": [{"tenantId": ...} per standby tenant of the cluster]}`.
+        case failoverList
     }
 
     /// How often the call is made.
@@ -139,20 +175,28 @@ package struct PlannedCall: Sendable, Hashable {
         case polled
         /// Made only if the step fails (the failed subtask's log, read to explain a failure).
         case onFailure
+        /// Made only when the run does not know yet which cluster holds the step's tenant (a
+        /// tenant never moves, so the run remembers where it saw each one).
+        case ifUnknown
+        /// Made once for each cluster that holds a primary of the step's standby tenants.
+        case perPrimaryCluster
     }
 
     package var endpoint: OCPEndpoint
     package var arguments: [Argument]
     package var query: [QueryItem]
     package var repetition: Repetition
+    package var body: Body?
 
     package init(
-        _ endpoint: OCPEndpoint, _ arguments: [Argument] = [], query: [QueryItem] = [], _ repetition: Repetition = .once
+        _ endpoint: OCPEndpoint, _ arguments: [Argument] = [], query: [QueryItem] = [], _ repetition: Repetition = .once,
+        body: Body? = nil
     ) {
         self.endpoint = endpoint
         self.arguments = arguments
         self.query = query
         self.repetition = repetition
+        self.body = body
     }
 }
 
@@ -196,6 +240,14 @@ package struct PhraseDescriptor: Sendable {
     package var startedTask: TaskDefinition? {
         if case .startsTask(_, let definition) = family { return definition }
         return nil
+    }
+
+    /// Whether it starts a group of tasks (one per tenant): a batch tenant phrase.
+    package var startsGroup: Bool { kind == .failoverTenantsOfCluster || kind == .switchoverTenantsOfCluster }
+
+    /// Whether it acts on OceanBase 4.x tenants (its subject is a tenant, or it starts tenant tasks).
+    package var isTenantPhrase: Bool {
+        subject == .tenant || startsGroup
     }
 
     /// Whether it starts work on OCP or checks whether it may (a cluster action or its pre-check):
@@ -248,7 +300,7 @@ package struct PhraseDescriptor: Sendable {
     // MARK: - The table
 
     /// Every phrase, in the order the grammar and the schema list them.
-    package static let all: [PhraseDescriptor] = clusterActions + taskOperations + waits + assertions + others
+    package static let all: [PhraseDescriptor] = clusterActions + tenantActions + taskOperations + waits + assertions + others
 
     static let table: [PhraseKind: PhraseDescriptor] = Dictionary(uniqueKeysWithValues: all.map { ($0.kind, $0) })
 
@@ -274,6 +326,77 @@ package struct PhraseDescriptor: Sendable {
             [.word("precheck"), .word("switchover"), .word("cluster"), .subject(.cluster, required: false)],
             .precheck(.switchoverPreCheck, .switchover), calls: [PlannedCall(.switchoverPreCheck, [.subject])],
             summary: "Ask OCP whether this standby cluster may switch over; fails listing every message."),
+    ]
+
+    /// Finds the cluster of the step's tenant (`GET /api/v2/ob/tenants`, paged) when the run does not know it.
+    private static let tenantLookup = PlannedCall(.listTenants, query: TenantQuery.lookup.items, .ifUnknown)
+    /// Reads the step's tenant: its pair, its role and status.
+    private static let readTenant = PlannedCall(.getTenant, [.subjectCluster, .subject])
+    /// Reads the primary of the step's tenant.
+    private static let readPrimary = PlannedCall(.getTenant, [.primaryCluster, .primary])
+    /// Reads every tenant of the step's cluster.
+    private static let readClusterTenants = PlannedCall(.listClusterTenants, [.subject], query: TenantQuery.lookup.items)
+
+    private static let tenantActions: [PhraseDescriptor] = [
+        PhraseDescriptor(
+            .precheckSwitchoverTenant,
+            [.word("precheck"), .word("switchover"), .word("tenant"), .subject(.tenant, required: false)],
+            .precheck(.tenantSwitchoverPreCheck, .tenantSwitchover),
+            calls: [
+                tenantLookup, readTenant,
+                PlannedCall(.tenantSwitchoverPreCheck, [.primaryCluster, .primary], body: .pair),
+            ],
+            summary: "Ask OCP whether this standby tenant may switch over with its primary (OceanBase 4.x); fails "
+                + "listing every blocking finding, warnings logged."),
+        PhraseDescriptor(
+            .switchoverTenant, [.word("switchover"), .word("tenant"), .subject(.tenant, required: false)],
+            .startsTask(.tenantSwitchover, .tenantSwitchover),
+            calls: [
+                tenantLookup, readTenant,
+                PlannedCall(.tenantSwitchoverPreCheck, [.primaryCluster, .primary], body: .pair),
+                PlannedCall(.tenantSwitchover, [.primaryCluster, .primary], body: .pair), readTenant, readPrimary,
+            ],
+            summary: "Switch this standby tenant over to primary and its primary to standby (OceanBase 4.x): checks "
+                + "first, starts OCP's tenant switchover task and makes it current."),
+        PhraseDescriptor(
+            .precheckFailoverTenant,
+            [.word("precheck"), .word("failover"), .word("tenant"), .subject(.tenant, required: false)],
+            .precheck(.tenantFailoverPreCheck, .tenantFailover),
+            calls: [tenantLookup, PlannedCall(.tenantFailoverPreCheck, [.subjectCluster, .subject])],
+            summary: "Ask OCP whether this standby tenant may fail over (OceanBase 4.x); fails listing every blocking "
+                + "finding, warnings logged."),
+        PhraseDescriptor(
+            .failoverTenant, [.word("failover"), .word("tenant"), .subject(.tenant, required: false)],
+            .startsTask(.tenantFailover, .tenantFailover),
+            calls: [
+                tenantLookup, readTenant, PlannedCall(.tenantFailoverPreCheck, [.subjectCluster, .subject]),
+                PlannedCall(.tenantFailover, [.subjectCluster, .subject], body: .serviceName), readTenant,
+            ],
+            summary: "Fail this standby tenant over to primary (OceanBase 4.x; option `service name`): checks first, "
+                + "starts OCP's tenant failover task and makes it current."),
+        PhraseDescriptor(
+            .failoverTenantsOfCluster,
+            [.word("failover"), .word("tenants"), .word("of"), .word("cluster"), .subject(.cluster, required: false)],
+            .startsTask(.tenantsFailover, .tenantFailover),
+            calls: [
+                readClusterTenants, PlannedCall(.tenantsFailoverPreCheck, [.subject]),
+                PlannedCall(.tenantsFailover, [.subject], body: .failoverList), readClusterTenants,
+            ],
+            summary: "Fail over every standby tenant of this cluster (OceanBase 4.x): checks first, starts one task "
+                + "per tenant; the group of tasks is current."),
+        PhraseDescriptor(
+            .switchoverTenantsOfCluster,
+            [.word("switchover"), .word("tenants"), .word("of"), .word("cluster"), .subject(.cluster, required: false)],
+            .startsTask(.tenantsSwitchover, .tenantSwitchover),
+            calls: [
+                readClusterTenants,
+                PlannedCall(.tenantsSwitchoverPreCheck, [.primaryCluster], .perPrimaryCluster, body: .pairList),
+                PlannedCall(.tenantsSwitchover, [.primaryCluster], .perPrimaryCluster, body: .pairList),
+                readClusterTenants,
+                PlannedCall(.listClusterTenants, [.primaryCluster], query: TenantQuery.lookup.items, .perPrimaryCluster),
+            ],
+            summary: "Switch over every standby tenant of this cluster whose primary is in another cluster (OceanBase "
+                + "4.x): checks first, starts one task per pair; the group of tasks is current."),
     ]
 
     private static let taskOperations: [PhraseDescriptor] = [
@@ -311,6 +434,10 @@ package struct PhraseDescriptor: Sendable {
             .awaitCluster, [.word("await"), .word("cluster"), .subject(.cluster, required: true), .field(required: true)],
             .wait, fields: .cluster, calls: [PlannedCall(.listClusters, query: ClusterQuery.lookup.items, .polled)],
             summary: "Wait until the cluster has this type or status."),
+        PhraseDescriptor(
+            .awaitTenant, [.word("await"), .word("tenant"), .subject(.tenant, required: true), .field(required: true)],
+            .wait, fields: .tenant, calls: [tenantLookup, PlannedCall(.getTenant, [.subjectCluster, .subject], .polled)],
+            summary: "Wait until the tenant has this role or status."),
     ]
 
     private static let assertions: [PhraseDescriptor] = [
@@ -325,6 +452,10 @@ package struct PhraseDescriptor: Sendable {
             .assertCluster, [.word("assert"), .word("cluster"), .subject(.cluster, required: true), .field(required: false)],
             .assertion, fields: .cluster, calls: [PlannedCall(.listClusters, query: ClusterQuery.lookup.items)],
             summary: "Check the cluster's fields once."),
+        PhraseDescriptor(
+            .assertTenant, [.word("assert"), .word("tenant"), .subject(.tenant, required: true), .field(required: false)],
+            .assertion, fields: .tenant, calls: [tenantLookup, readTenant],
+            summary: "Check the tenant's fields once: role, status, syncStatus, cluster, primary."),
     ]
 
     private static let others: [PhraseDescriptor] = [

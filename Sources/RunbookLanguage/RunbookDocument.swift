@@ -157,16 +157,19 @@ package struct StepOptions: Sendable, Hashable {
     package var timeout: DurationValue?
     /// `every:` the longest interval between polls (awaits only).
     package var every: DurationValue?
-    /// `as:` the name of the task this step starts (failover and switchover only).
+    /// `as:` the name of the task this step starts (failover and switchover only), or of the group
+    /// of tasks a batch tenant phrase starts.
     package var taskName: Name?
     /// `continue on failure: true`: a failure is logged and the run goes on.
     package var continueOnFailure: Bool
     /// `max concurrency:` how many items of an `in parallel for each` run at once (nil: the default).
     package var maxConcurrency: CountValue?
+    /// `service name:` the service name a tenant failover creates on the new primary (text, may interpolate).
+    package var serviceName: Expr?
 
     package init(
         name: Expr? = nil, timeout: DurationValue? = nil, every: DurationValue? = nil, taskName: Name? = nil,
-        continueOnFailure: Bool = false, maxConcurrency: CountValue? = nil
+        continueOnFailure: Bool = false, maxConcurrency: CountValue? = nil, serviceName: Expr? = nil
     ) {
         self.name = name
         self.timeout = timeout
@@ -174,6 +177,7 @@ package struct StepOptions: Sendable, Hashable {
         self.taskName = taskName
         self.continueOnFailure = continueOnFailure
         self.maxConcurrency = maxConcurrency
+        self.serviceName = serviceName
     }
 
     /// True when no option is given.
@@ -183,6 +187,7 @@ package struct StepOptions: Sendable, Hashable {
         if case .some = every { return false }
         if case .some = taskName { return false }
         if case .some = maxConcurrency { return false }
+        if case .some = serviceName { return false }
         return !continueOnFailure
     }
 
@@ -301,6 +306,8 @@ package enum FieldValue: Sendable, Hashable {
     case duration(DurationValue)
     /// Text (`after: "Wait node"`).
     case text(Expr)
+    /// An OCP id (`cluster: 3000010`, `primary: ${standby}`); nil is `none` (`primary: none`).
+    case id(Expr?)
 }
 
 // MARK: - Durations and counts

@@ -48,6 +48,7 @@ private struct OutlineWriter {
         if let taskName = o.taskName { line(d, "as \(taskName.text) \(at(taskName.location))") }
         if o.continueOnFailure { line(d, "continue on failure") }
         if let count = o.maxConcurrency { line(d, "max concurrency \(count.outline)") }
+        if let name = o.serviceName { line(d, "service name \(name.outline)") }
         switch step.action {
         case .action(let action):
             if let subject = action.subject, let kind = action.descriptor.subject {
@@ -61,6 +62,8 @@ private struct OutlineWriter {
                 case .count(let n): line(d, "\(field.name) \(n) \(at(field.location))")
                 case .duration(let v): line(d, "\(field.name) \(v.outline)")
                 case .text(let e): line(d, "\(field.name) \(e.outline)")
+                case .id(let e?): line(d, "\(field.name) \(e.outline)")
+                case .id(nil): line(d, "\(field.name) none \(at(field.location))")
                 }
             }
         case .sleep(let v):

@@ -17,7 +17,7 @@ struct RunbookParser {
     }
 
     static let topLevelKeys = ["runbook", "description", "target", "vars", "timeout", "simulate", "steps", "on failure", "finally"]
-    static let optionKeys = ["name", "timeout", "every", "as", "continue on failure", "max concurrency"]
+    static let optionKeys = ["name", "timeout", "every", "as", "continue on failure", "max concurrency", "service name"]
 
     /// True when `key` is one of ``optionKeys`` (compared by length first: this runs for every key).
     static func isOptionKey(_ key: String) -> Bool {
@@ -26,6 +26,7 @@ struct RunbookParser {
         case 4: key == "name"
         case 5: key == "every"
         case 7: key == "timeout"
+        case 12: key == "service name"
         case 15: key == "max concurrency"
         case 19: key == "continue on failure"
         default: false
@@ -322,6 +323,7 @@ struct RunbookParser {
         var taskName: SourceLocation?
         var maxConcurrency: SourceLocation?
         var timeout: SourceLocation?
+        var serviceName: SourceLocation?
     }
 
     private mutating func stepOptions(_ pairs: [Pair], _ indexes: [Int]) -> (StepOptions, OptionLocations) {
@@ -354,6 +356,9 @@ struct RunbookParser {
                 }
             case "continue on failure":
                 options.continueOnFailure = reader.bool(value, what: "continue on failure") ?? false
+            case "service name":
+                locations.serviceName = keyNode.location
+                options.serviceName = textValue(value, what: "service name")
             default:  // max concurrency
                 locations.maxConcurrency = keyNode.location
                 options.maxConcurrency = count(value, what: "max concurrency")
@@ -430,6 +435,12 @@ struct RunbookParser {
         if let location = optionKeys.maxConcurrency, syntax.kind != .parallelForEach {
             reader.error("step.option", "'max concurrency' applies only to 'in parallel for each'", at: location)
         }
+        if let location = optionKeys.serviceName, syntax.kind != .failoverTenant {
+            reader.error(
+                "step.option",
+                "'service name' is the service name a tenant failover creates on its new primary; it applies only to "
+                    + "'failover tenant' (each tenant needs a name of its own)", at: location)
+        }
         return Step(action: action, options: options, phrase: phrase, at: keyNode.location)
     }
 
@@ -504,10 +515,15 @@ struct RunbookParser {
     /// The expected value of a field, as its kind says.
     private mutating func fieldValue(_ node: Node, _ spec: FieldSpec) -> FieldValue? {
         switch spec.kind {
-        case .word(let set): reader.word(node, set).map { .word($0) }
-        case .count: reader.integer(node, what: spec.name, minimum: 1).map { .count($0) }
-        case .duration: duration(node, what: spec.name, positive: true).map { .duration($0) }
-        case .text: textValue(node, what: spec.name).map { .text($0) }
+        case .word(let set): return reader.word(node, set).map { .word($0) }
+        case .count: return reader.integer(node, what: spec.name, minimum: 1).map { .count($0) }
+        case .duration: return duration(node, what: spec.name, positive: true).map { .duration($0) }
+        case .text: return textValue(node, what: spec.name).map { .text($0) }
+        case .id, .idOrNone:
+            if spec.kind == .idOrNone, case .string("none")? = NodeReader.value(node) { return .id(nil) }
+            let subject: SubjectKind = spec.name == "cluster" ? .cluster : .tenant
+            guard let expr = subjectValue(node, subject, field: spec.name, orNone: spec.kind == .idOrNone) else { return nil }
+            return .id(expr)
         }
     }
 
@@ -586,7 +602,10 @@ struct RunbookParser {
     /// Why digits that `Int` cannot hold are no id.
     private static let tooLarge = ": ids go up to \(Int.max)"
 
-    private mutating func subjectValue(_ node: Node, _ subject: SubjectKind) -> Expr? {
+    /// A subject's id as a step's value, or a field's (`field` names it; `orNone` when `none` may stand instead).
+    private mutating func subjectValue(_ node: Node, _ subject: SubjectKind, field: String? = nil, orNone: Bool = false)
+        -> Expr?
+    {
         let id = "value.\(subject.rawValue)"
         switch NodeReader.value(node) {
         case .int(let n)?:
@@ -603,10 +622,15 @@ struct RunbookParser {
         case .string(let text)? where ExpressionText.hasReference(text):
             return ExpressionText.parse(text, origin: TextOrigin(scalar: node), diagnostics: &reader.diagnostics)
         case .string(let text)?:
-            reader.error(id, "a \(subject.noun) is a number or ${...}, not '\(text)'", at: node.location)
+            var message = "a \(subject.noun) is a number or ${...}\(orNone ? ", or none" : ""), not '\(text)'"
+            if let field { message = "'\(field)' is a \(subject.noun): " + message.dropFirst(2 + subject.noun.count + 4) }
+            if orNone, Suggestion.closest(to: text, among: ["none"]) != nil { message += "; did you mean 'none'?" }
+            reader.error(id, message, at: node.location)
             return nil
         default:
-            reader.wrongType(subject.rawValue, expected: "a \(subject.noun) (a number or ${...})", node: node, id: id)
+            reader.wrongType(
+                field ?? subject.rawValue, expected: "a \(subject.noun) (a number or ${...}\(orNone ? ", or none" : ""))",
+                node: node, id: id)
             return nil
         }
     }

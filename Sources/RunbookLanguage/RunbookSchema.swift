@@ -93,6 +93,9 @@ public enum RunbookSchema {
         case .count: ["description": .string(description), "type": "integer", "minimum": 1]
         case .duration: ref("duration", description)
         case .text: ref("text", description)
+        case .id: ref("clusterId", description)
+        case .idOrNone:
+            ["description": .string(description), "anyOf": [["$ref": "#/$defs/tenantId"], ["const": "none"]]]
         }
     }
 
@@ -192,6 +195,12 @@ public enum RunbookSchema {
                     "description": "An OCP cluster id: a number or ${...}.",
                     "anyOf": [["type": "integer", "minimum": 1], ["$ref": "#/$defs/expression"]],
                 ]),
+            JSONOutputMember(
+                "tenantId",
+                [
+                    "description": "An OCP tenant id (such as 2000025, not an obTenantId): a number or ${...}.",
+                    "anyOf": [["type": "integer", "minimum": 1], ["$ref": "#/$defs/expression"]],
+                ]),
         ]
             + WordSet.all.map { JSONOutputMember($0.schemaName, words($0)) }
             + [
@@ -204,6 +213,7 @@ public enum RunbookSchema {
             + [
             JSONOutputMember("simulate", simulate),
             JSONOutputMember("cluster", clusterSpec),
+            JSONOutputMember("tenant", tenantSpec),
             JSONOutputMember("subtaskFault", subtaskFault),
             JSONOutputMember("apiFault", apiFault),
         ])
@@ -221,8 +231,9 @@ public enum RunbookSchema {
                         "name": ref("text", "A label shown in the log instead of the phrase."),
                         "timeout": ref("duration", "Deadline for this step (waits default to 1h)."),
                         "every": ref("duration", "Longest interval between polls (waits only)."),
+                        "service name": ref("text", "The service name a tenant failover creates on the new primary."),
                         "as": [
-                            "description": "Names the task this step starts (failover, switchover): `task NAME`, ${NAME.id}.",
+                            "description": "Names the task this step starts (failover, switchover), or the group of tasks of a batch tenant phrase: `task NAME`, ${NAME.id}.",
                             "type": "string",
                             "pattern": "^\(name)$",
                         ],
@@ -241,7 +252,7 @@ public enum RunbookSchema {
 
     private static var simulate: JSONOutput {
         [
-            "description": "The embedded simulator's setup: speed, clusters and faults.",
+            "description": "The embedded simulator's setup: speed, clusters, tenants and faults.",
             "type": "object",
             "additionalProperties": false,
             "properties": [
@@ -251,10 +262,15 @@ public enum RunbookSchema {
                     "pattern": #"^(?:instant|realtime|[0-9]+(?:\.[0-9]+)?x)$"#,
                 ],
                 "clusters": [
-                    "description": "The clusters; without it, cluster 5 (PRIMARY, STOPPED) and its standby 6.",
+                    "description": "The clusters; without it, cluster 5 (PRIMARY, STOPPED) and its standby 6, and the OceanBase 4.x clusters 3000009 and 3000010.",
                     "type": "array",
                     "minItems": 1,
                     "items": ["$ref": "#/$defs/cluster"],
+                ],
+                "tenants": [
+                    "description": "The OceanBase 4.x tenants; without it (and without clusters), primary tenant 2000022 on cluster 3000009 and its standby 2000025 on 3000010, 1 s behind.",
+                    "type": "array",
+                    "items": ["$ref": "#/$defs/tenant"],
                 ],
                 "faults": [
                     "description": "Faults to inject: in a subtask, or at an API endpoint.",
@@ -268,20 +284,44 @@ public enum RunbookSchema {
     private static var clusterSpec: JSONOutput {
         [
             "type": "object",
-            "required": ["id", "type"],
+            "required": ["id"],
             "additionalProperties": false,
             "properties": [
                 "id": ["type": "integer", "minimum": 1],
                 "name": ref("text", "Default: obcluster-ID."),
-                "type": ref("clusterType", "PRIMARY or STANDBY."),
+                "type": ref("clusterType", "PRIMARY (the default, and what a 4.x cluster shows) or STANDBY."),
                 "status": ref("clusterStatus", "Default: RUNNING."),
                 "primary": ["description": "A standby's primary cluster id.", "type": "integer", "minimum": 1],
                 "delayTime": ["description": "Seconds behind the primary.", "type": "integer", "minimum": 0],
                 "syncStatus": ref("syncStatus", "Default: VALID."),
+                "obVersion": ref("text", "The OceanBase version (default 4.2.1.0); a tenant switchover needs one on both clusters."),
+                "obproxy": ref("text", "The OBProxy cluster it is attached to; a tenant switchover across clusters sharing none gets a warning."),
             ],
             "if": ["properties": ["type": ["const": "STANDBY"]], "required": ["type"]],
             "then": ["required": ["primary"]],
             "else": ["not": ["required": ["primary"]]],
+        ]
+    }
+
+    private static var tenantSpec: JSONOutput {
+        [
+            "type": "object",
+            "required": ["id", "cluster", "role"],
+            "additionalProperties": false,
+            "properties": [
+                "id": ["description": "The OCP tenant id (not a cluster id).", "type": "integer", "minimum": 1],
+                "name": ref("text", "Default: tenant-ID."),
+                "cluster": ["description": "The OCP id of the cluster that hosts it.", "type": "integer", "minimum": 1],
+                "role": ["description": "PRIMARY or STANDBY.", "enum": ["PRIMARY", "STANDBY"]],
+                "primary": ["description": "A standby's primary tenant id.", "type": "integer", "minimum": 1],
+                "lag": ref("fixedDuration", "How far a standby's log sync is behind its primary."),
+                "reachable": ["description": "false: it cannot be connected (the disaster). Default: true.", "type": "boolean"],
+                "syncStatus": ref("tenantSyncStatus", "Default: VALID."),
+                "serviceName": ref("text", "Its service name."),
+            ],
+            "if": ["properties": ["role": ["const": "STANDBY"]]],
+            "then": ["required": ["primary"]],
+            "else": ["not": ["anyOf": [["required": ["primary"]], ["required": ["lag"]]]]],
         ]
     }
 
@@ -293,6 +333,7 @@ public enum RunbookSchema {
             "properties": [
                 "subtask": ["description": "The subtask's name as OCP reports it.", "type": "string"],
                 "cluster": ["description": "Only in tasks on this cluster.", "type": "integer", "minimum": 1],
+                "tenant": ["description": "Only in tenant tasks for this tenant.", "type": "integer", "minimum": 1],
                 "fail": ["description": "Its first N runs fail.", "type": "integer", "minimum": 0],
                 "message": ref("text", "The log line of a failed run."),
                 "hang": ["description": "It runs past its timeout, then fails (TSK10012).", "type": "boolean"],

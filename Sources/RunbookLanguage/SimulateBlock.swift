@@ -10,15 +10,56 @@ package struct SimulateBlock: Sendable, Hashable {
     package var speed: SimulationSpeed
     /// `clusters:`; nil when the block gives none (the simulator's default topology).
     package var clusters: [Cluster]?
-    /// The cluster ids of the simulator's default topology (checked against it by a test).
-    package static let defaultClusterIds = [5, 6]
+    /// `tenants:` (OceanBase 4.x); nil when the block gives none (the default topology's tenants
+    /// when it gives no clusters either, else none).
+    package var tenants: [Tenant]?
     /// `faults:`, in the order written.
     package var faults: [Fault]
 
-    package init(speed: SimulationSpeed = .instant, clusters: [Cluster]? = nil, faults: [Fault] = []) {
+    package init(speed: SimulationSpeed = .instant, clusters: [Cluster]? = nil, tenants: [Tenant]? = nil, faults: [Fault] = []) {
         self.speed = speed
         self.clusters = clusters
+        self.tenants = tenants
         self.faults = faults
+    }
+
+    /// The cluster ids of the simulator's default topology (clusters 5 and 6 for OB 3.x, 3000009
+    /// and 3000010 for 4.x), which tenants may name when the block gives no clusters. A test keeps
+    /// it equal to the simulator's.
+    package static let defaultClusterIds = [5, 6, 3_000_009, 3_000_010]
+
+    /// One tenant of `tenants:`.
+    package struct Tenant: Sendable, Hashable {
+        package var id: Int
+        package var name: String
+        package var cluster: Int
+        package var role: TenantRole
+        /// A standby's primary tenant.
+        package var primary: Int?
+        /// How far a standby's log sync is behind its primary.
+        package var lag: Duration
+        /// `false`: it cannot be connected (the disaster).
+        package var reachable: Bool
+        package var syncStatus: TenantSyncStatus
+        package var serviceName: String?
+        package var location: SourceLocation
+
+        package init(
+            id: Int, name: String, cluster: Int, role: TenantRole, primary: Int? = nil, lag: Duration = .zero,
+            reachable: Bool = true, syncStatus: TenantSyncStatus = .valid, serviceName: String? = nil,
+            location: SourceLocation
+        ) {
+            self.id = id
+            self.name = name
+            self.cluster = cluster
+            self.role = role
+            self.primary = primary
+            self.lag = lag
+            self.reachable = reachable
+            self.syncStatus = syncStatus
+            self.serviceName = serviceName
+            self.location = location
+        }
     }
 
     /// One cluster of `clusters:`.
@@ -32,12 +73,19 @@ package struct SimulateBlock: Sendable, Hashable {
         /// Seconds behind the primary.
         package var delayTime: Int
         package var syncStatus: SyncStatus
+        /// Its OceanBase version (a tenant switchover needs one version on both clusters).
+        package var obVersion: String?
+        /// The OBProxy cluster it is attached to.
+        package var obproxy: String?
         package var location: SourceLocation
 
         package init(
-            id: Int, name: String, type: ClusterType, status: ClusterStatus = .running, primary: Int? = nil,
-            delayTime: Int = 0, syncStatus: SyncStatus = .valid, location: SourceLocation
+            id: Int, name: String, type: ClusterType = .primary, status: ClusterStatus = .running, primary: Int? = nil,
+            delayTime: Int = 0, syncStatus: SyncStatus = .valid, obVersion: String? = nil, obproxy: String? = nil,
+            location: SourceLocation
         ) {
+            self.obVersion = obVersion
+            self.obproxy = obproxy
             self.id = id
             self.name = name
             self.type = type
@@ -55,10 +103,12 @@ package struct SimulateBlock: Sendable, Hashable {
         case api(APIFault)
     }
 
-    /// A fault of a subtask, by name: `fail`, `hang` or `takes`, optionally only on one cluster.
+    /// A fault of a subtask, by name: `fail`, `hang` or `takes`, optionally only on one cluster or
+    /// for one tenant.
     package struct SubtaskFault: Sendable, Hashable {
         package var subtask: String
         package var cluster: Int?
+        package var tenant: Int?
         package var fail: Int
         package var message: String?
         package var hang: Bool
@@ -66,11 +116,12 @@ package struct SimulateBlock: Sendable, Hashable {
         package var location: SourceLocation
 
         package init(
-            subtask: String, cluster: Int? = nil, fail: Int = 0, message: String? = nil, hang: Bool = false,
-            takes: Duration? = nil, location: SourceLocation
+            subtask: String, cluster: Int? = nil, tenant: Int? = nil, fail: Int = 0, message: String? = nil,
+            hang: Bool = false, takes: Duration? = nil, location: SourceLocation
         ) {
             self.subtask = subtask
             self.cluster = cluster
+            self.tenant = tenant
             self.fail = fail
             self.message = message
             self.hang = hang

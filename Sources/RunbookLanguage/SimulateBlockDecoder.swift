@@ -6,10 +6,12 @@ import RunbookYAML
 /// topology file for `runbook serve --topology FILE` (the same keys at its top level).
 ///
 /// Keys: `speed` (`instant`, `realtime` or a factor such as `60x`), `clusters` (a list of cluster
-/// specs: `id`, `name`, `type`, `status`, `primary`, `delayTime`, `syncStatus`) and `faults` (subtask
-/// faults: `subtask`, `fail`, `message`, `hang`, `takes`, `cluster`; API faults: `endpoint`,
-/// `status`, `times`). Every problem is reported with its location; a subtask name that OCP's
-/// failover and switchover tasks do not have is a warning.
+/// specs: `id`, `name`, `type`, `status`, `primary`, `delayTime`, `syncStatus`, `obVersion`,
+/// `obproxy`), `tenants` (OceanBase 4.x tenants: `id`, `name`, `cluster`, `role`, `primary`, `lag`,
+/// `reachable`, `syncStatus`, `serviceName`) and `faults` (subtask faults: `subtask`, `fail`,
+/// `message`, `hang`, `takes`, `cluster`, `tenant`; API faults: `endpoint`, `status`, `times`).
+/// Every problem is reported with its location; a subtask name that OCP's cluster and tenant
+/// tasks do not have is a warning.
 package enum SimulateBlockDecoder {
     /// The result of decoding: the setup (nil when there are errors) and every diagnostic.
     package struct Outcome: Sendable {
@@ -20,9 +22,10 @@ package enum SimulateBlockDecoder {
     }
 
     /// The keys of a simulate block or topology file.
-    package static let keys = ["speed", "clusters", "faults"]
-    static let clusterKeys = ["id", "name", "type", "status", "primary", "delayTime", "syncStatus"]
-    static let subtaskFaultKeys = ["subtask", "cluster", "fail", "message", "hang", "takes"]
+    package static let keys = ["speed", "clusters", "tenants", "faults"]
+    static let clusterKeys = ["id", "name", "type", "status", "primary", "delayTime", "syncStatus", "obVersion", "obproxy"]
+    static let tenantKeys = ["id", "name", "cluster", "role", "primary", "lag", "reachable", "syncStatus", "serviceName"]
+    static let subtaskFaultKeys = ["subtask", "cluster", "tenant", "fail", "message", "hang", "takes"]
     static let apiFaultKeys = ["endpoint", "status", "times"]
 
     /// The endpoints an API fault may name (reference section 1), as `METHOD /path/{param}`.
@@ -62,6 +65,7 @@ package enum SimulateBlockDecoder {
         var setup = SimulateBlock()
         guard let fields = reader.fields(node, what: path ?? "the topology", allowed: keys, unknownID: "simulate.unknown-key")
         else { return setup }
+        var tenantsNode: Node?
         for (key, _, value) in fields {
             switch key {
             case "speed":
@@ -77,11 +81,126 @@ package enum SimulateBlockDecoder {
                 }
             case "clusters":
                 setup.clusters = clusters(value, what: named("clusters"), reader: &reader)
+            case "tenants":
+                tenantsNode = value
             default:
                 setup.faults = faults(value, what: named("faults"), reader: &reader)
             }
         }
+        // Tenants name clusters, wherever `clusters` is written.
+        if let tenantsNode {
+            let clusterIds = setup.clusters.map { $0.map(\.id) } ?? SimulateBlock.defaultClusterIds
+            setup.tenants = tenants(tenantsNode, what: named("tenants"), clusterIds: clusterIds, reader: &reader)
+        }
         return setup
+    }
+
+    private static func tenants(_ node: Node, what: String, clusterIds: [Int], reader: inout NodeReader)
+        -> [SimulateBlock.Tenant]?
+    {
+        guard let items = node.sequence else {
+            reader.wrongType(what, expected: "a list of tenants", node: node)
+            return nil
+        }
+        var specs: [SimulateBlock.Tenant] = []
+        // Where each tenant id is first written (a region's worth of tenants is thousands long).
+        var lines: [Int: Int] = [:]
+        let clusterSet = Set(clusterIds)
+        var primaries: [(primary: Int, node: Node, standby: Int)] = []
+        for item in items {
+            guard let fields = reader.fields(item, what: "a tenant", allowed: tenantKeys, unknownID: "simulate.unknown-key") else {
+                continue
+            }
+            var id: Int?
+            var name: String?
+            var cluster: (Int, Node)?
+            var role: TenantRole?
+            var primary: (Int, Node)?
+            var lag: (Duration, Node)?
+            var reachable = true
+            var sync = TenantSyncStatus.valid
+            var serviceName: String?
+            for (key, _, value) in fields {
+                switch key {
+                case "id": id = reader.integer(value, what: "id", minimum: 1)
+                case "name": name = reader.string(value, what: "name", lenient: true)
+                case "cluster":
+                    if let c = reader.integer(value, what: "cluster", minimum: 1) { cluster = (c, value) }
+                case "role":
+                    role = reader.word(value, TenantRole.self)
+                    if let r = role, r != .primary, r != .standby {
+                        reader.error("simulate.tenant-role", "a simulated tenant is PRIMARY or STANDBY, not \(r)", at: value.location)
+                        role = nil
+                    }
+                case "primary":
+                    if let p = reader.integer(value, what: "primary", minimum: 1) { primary = (p, value) }
+                case "lag":
+                    if let d = reader.fixedDuration(value, what: "lag") { lag = (d, value) }
+                case "reachable": reachable = reader.bool(value, what: "reachable") ?? reachable
+                case "syncStatus": sync = reader.word(value, TenantSyncStatus.self) ?? sync
+                default: serviceName = reader.string(value, what: "serviceName", lenient: true)
+                }
+            }
+            if !fields.contains(where: { $0.key == "id" }) {
+                reader.error("simulate.missing-key", "a tenant needs an 'id': its OCP tenant id, such as 2000022", at: item.location)
+            }
+            if !fields.contains(where: { $0.key == "cluster" }) {
+                reader.error("simulate.missing-key", "a tenant needs a 'cluster': the OCP id of the cluster that hosts it", at: item.location)
+            }
+            if !fields.contains(where: { $0.key == "role" }) {
+                reader.error("simulate.missing-key", "a tenant needs a 'role' (PRIMARY or STANDBY)", at: item.location)
+            }
+            guard let id, let (clusterId, clusterNode) = cluster, let role else { continue }
+            let idNode = fields.first { $0.key == "id" }?.value
+            if let line = lines[id] {
+                reader.error(
+                    "simulate.duplicate-tenant", "tenant id \(id) is already used at line \(line)",
+                    at: idNode?.location ?? item.location)
+            } else {
+                lines[id] = item.location.line
+            }
+            if clusterSet.contains(id) {
+                reader.error(
+                    "simulate.tenant-id",
+                    "tenant id \(id) is also a cluster id: OCP numbers tenants and clusters apart (tenant 2000022, cluster "
+                        + "3000009), so give the tenant its own id", at: idNode?.location ?? item.location)
+            }
+            if !clusterSet.contains(clusterId) {
+                reader.error(
+                    "simulate.tenant-cluster",
+                    "there is no cluster \(clusterId) to host tenant \(id) (cluster ids: \(clusterIds.map(String.init).joined(separator: ", ")))",
+                    at: clusterNode.location)
+            }
+            switch (role, primary) {
+            case (.standby, nil):
+                reader.error("simulate.standby-primary", "a STANDBY tenant needs 'primary': the OCP id of the tenant it follows", at: item.location)
+            case (.primary, let (_, node)?):
+                reader.error("simulate.standby-primary", "only a STANDBY tenant has a 'primary'", at: node.location)
+            case (.standby, let (p, node)?):
+                primaries.append((p, node, id))
+            default:
+                break
+            }
+            if role == .primary, let (_, node) = lag {
+                reader.error("simulate.tenant-lag", "only a STANDBY tenant has a 'lag' behind its primary", at: node.location)
+            }
+            specs.append(
+                SimulateBlock.Tenant(
+                    id: id, name: name ?? "tenant-\(id)", cluster: clusterId, role: role, primary: primary?.0,
+                    lag: lag?.0 ?? .zero, reachable: reachable, syncStatus: sync, serviceName: serviceName,
+                    location: item.location))
+        }
+        for (primary, node, standby) in primaries {
+            if primary == standby {
+                reader.error("simulate.standby-primary", "tenant \(standby) cannot be its own primary", at: node.location)
+            } else if lines[primary] == nil {
+                reader.error(
+                    "simulate.standby-primary",
+                    "there is no tenant \(primary) in '\(what)' (ids: \(Set(specs.map(\.id)).sorted().map(String.init).joined(separator: ", ")))",
+                    at: node.location)
+            }
+        }
+        return specs
     }
 
     private static func clusters(_ node: Node, what: String, reader: inout NodeReader) -> [SimulateBlock.Cluster]? {
@@ -93,6 +212,10 @@ package enum SimulateBlockDecoder {
             reader.error("simulate.no-clusters", "'\(what)' is empty: list at least one cluster, or leave it out for the default topology", at: node.location)
         }
         var specs: [SimulateBlock.Cluster] = []
+        // Where each id and name is first written, and the index of each id's spec.
+        var idLines: [Int: Int] = [:]
+        var nameLines: [String: Int] = [:]
+        var specIndex: [Int: Int] = [:]
         var primaries: [(primary: Int, node: Node, standby: Int)] = []
         for item in items {
             guard let fields = reader.fields(item, what: "a cluster", allowed: clusterKeys, unknownID: "simulate.unknown-key") else {
@@ -105,6 +228,8 @@ package enum SimulateBlockDecoder {
             var primary: (Int, Node)?
             var delay = 0
             var sync = SyncStatus.valid
+            var obVersion: String?
+            var obproxy: String?
             for (key, _, value) in fields {
                 switch key {
                 case "id": id = reader.integer(value, what: "id", minimum: 1)
@@ -114,24 +239,32 @@ package enum SimulateBlockDecoder {
                 case "primary":
                     if let p = reader.integer(value, what: "primary", minimum: 1) { primary = (p, value) }
                 case "delayTime": delay = reader.integer(value, what: "delayTime", minimum: 0) ?? delay
+                case "obVersion": obVersion = reader.string(value, what: "obVersion", lenient: true)
+                case "obproxy": obproxy = reader.string(value, what: "obproxy", lenient: true)
                 default: sync = reader.word(value, SyncStatus.self) ?? sync
                 }
             }
             let hasID = fields.contains { $0.key == "id" }
             let hasType = fields.contains { $0.key == "type" }
             if !hasID { reader.error("simulate.missing-key", "a cluster needs an 'id'", at: item.location) }
-            if !hasType { reader.error("simulate.missing-key", "a cluster needs a 'type' (PRIMARY or STANDBY)", at: item.location) }
+            // Without a type, a cluster is PRIMARY: an OceanBase 4.x cluster, whose tenants carry the roles.
+            if !hasType { type = .primary }
             guard let id, let type else { continue }
-            if let earlier = specs.first(where: { $0.id == id }) {
+            if let line = idLines[id] {
                 reader.error(
-                    "simulate.duplicate-cluster", "cluster id \(id) is already used at line \(earlier.location.line)",
+                    "simulate.duplicate-cluster", "cluster id \(id) is already used at line \(line)",
                     at: fields.first { $0.key == "id" }?.value.location ?? item.location)
+            } else {
+                idLines[id] = item.location.line
+                specIndex[id] = specs.count
             }
             let clusterName = name ?? "obcluster-\(id)"
-            if let name, let earlier = specs.first(where: { $0.name == name }) {
+            if let name, let line = nameLines[name] {
                 reader.error(
-                    "simulate.duplicate-cluster", "cluster name '\(name)' is already used at line \(earlier.location.line)",
+                    "simulate.duplicate-cluster", "cluster name '\(name)' is already used at line \(line)",
                     at: fields.first { $0.key == "name" }?.value.location ?? item.location)
+            } else if let name {
+                nameLines[name] = item.location.line
             }
             switch (type, primary) {
             case (.standby, nil) where !fields.contains(where: { $0.key == "primary" }):
@@ -147,12 +280,12 @@ package enum SimulateBlockDecoder {
             specs.append(
                 SimulateBlock.Cluster(
                     id: id, name: clusterName, type: type, status: status, primary: primary?.0, delayTime: delay,
-                    syncStatus: sync, location: item.location))
+                    syncStatus: sync, obVersion: obVersion, obproxy: obproxy, location: item.location))
         }
         for (primary, node, standby) in primaries {
             if primary == standby {
                 reader.error("simulate.standby-primary", "cluster \(standby) cannot be its own primary", at: node.location)
-            } else if let spec = specs.first(where: { $0.id == primary }) {
+            } else if let spec = specIndex[primary].map({ specs[$0] }) {
                 if spec.type != .primary {
                     reader.error(
                         "simulate.standby-primary", "cluster \(primary) is a \(spec.type), but a standby's primary must be PRIMARY",
@@ -234,6 +367,8 @@ package enum SimulateBlockDecoder {
                 }
             case "cluster":
                 if let id = reader.integer(value, what: "cluster", minimum: 1) { fault.cluster = id } else { valid = false }
+            case "tenant":
+                if let id = reader.integer(value, what: "tenant", minimum: 1) { fault.tenant = id } else { valid = false }
             case "fail":
                 if let n = reader.integer(value, what: "fail", minimum: 0) {
                     fault.fail = n
@@ -353,7 +488,8 @@ enum SubtaskNames {
         "subtask '\(name)' differs from OCP's '\(meant)' only in case or spacing, and OCP matches names exactly: did you mean '\(meant)'?"
     }
 
-    /// "subtask 'X' is not in OCP's failover or switchover task; did you mean 'Y'?"
+    /// "subtask 'X' is not in OCP's failover or switchover task; did you mean 'Y'?" (the cluster and
+    /// tenant tasks alike)
     static func unknownMessage(_ name: String, among names: [String], task: String?) -> String {
         let place = task.map { "OCP's \($0) task" } ?? "OCP's failover or switchover task"
         var message = "subtask '\(name)' is not in \(place)"

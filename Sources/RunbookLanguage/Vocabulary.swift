@@ -75,6 +75,21 @@ extension SyncStatus: VocabularyWord {
     package static var allCases: [SyncStatus] { known }
 }
 
+extension TenantRole: VocabularyWord {
+    package static let wordKind = "tenant role"
+    package static var allCases: [TenantRole] { known }
+}
+
+extension TenantStatus: VocabularyWord {
+    package static let wordKind = "tenant status"
+    package static var allCases: [TenantStatus] { known }
+}
+
+extension TenantSyncStatus: VocabularyWord {
+    package static let wordKind = "tenant sync status"
+    package static var allCases: [TenantSyncStatus] { known }
+}
+
 /// An OCP word as written in a runbook: OCP's word, its spelling in the file (`SUCCESS` for
 /// `SUCCESSFUL`) and its place.
 package struct WrittenWord: Sendable, Hashable {
@@ -119,7 +134,10 @@ package struct WordSet: Sendable, Hashable {
     }
 
     /// Every vocabulary a field may take, for the schema.
-    package static let all: [WordSet] = [.taskStatus, .taskOperation, .subtaskStatus, .clusterType, .clusterStatus, .syncStatus]
+    package static let all: [WordSet] = [
+        .taskStatus, .taskOperation, .subtaskStatus, .clusterType, .clusterStatus, .syncStatus, .tenantRole, .tenantStatus,
+        .tenantSyncStatus,
+    ]
 
     /// `taskStatus`: the kind in camel case, the name of its schema definition.
     package var schemaName: String {
@@ -134,6 +152,9 @@ package struct WordSet: Sendable, Hashable {
     package static let clusterType = WordSet(ClusterType.self)
     package static let clusterStatus = WordSet(ClusterStatus.self)
     package static let syncStatus = WordSet(SyncStatus.self)
+    package static let tenantRole = WordSet(TenantRole.self)
+    package static let tenantStatus = WordSet(TenantStatus.self)
+    package static let tenantSyncStatus = WordSet(TenantSyncStatus.self)
 }
 
 /// The fields of an OCP task instance that `${NAME.field}` may read (reference section 3).

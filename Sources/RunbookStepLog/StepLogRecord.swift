@@ -252,10 +252,16 @@ public struct Observation: Sendable, Hashable, Codable {
     public var clusters: [ObservedCluster]
     /// A pre-check's messages.
     public var precheckMessages: [String]?
+    /// OceanBase 4.x tenants read by the step (nil when it read none).
+    public var tenants: [ObservedTenant]?
+    /// For a tenant action: each task it started, with its pair, the lag OCP reported right before
+    /// and the tenants' role and status read right after (nil for other steps).
+    public var tenantActions: [TenantActionRecord]?
 
     public init(
         taskId: Int? = nil, taskName: String? = nil, taskStatus: String? = nil,
-        subtaskTransitions: [SubtaskTransition] = [], clusters: [ObservedCluster] = [], precheckMessages: [String]? = nil
+        subtaskTransitions: [SubtaskTransition] = [], clusters: [ObservedCluster] = [], precheckMessages: [String]? = nil,
+        tenants: [ObservedTenant]? = nil, tenantActions: [TenantActionRecord]? = nil
     ) {
         self.taskId = taskId
         self.taskName = taskName
@@ -263,10 +269,96 @@ public struct Observation: Sendable, Hashable, Codable {
         self.subtaskTransitions = subtaskTransitions
         self.clusters = clusters
         self.precheckMessages = precheckMessages
+        self.tenants = tenants
+        self.tenantActions = tenantActions
     }
 
     public var isEmpty: Bool {
-        taskId == nil && subtaskTransitions.isEmpty && clusters.isEmpty && precheckMessages == nil
+        taskId == nil && subtaskTransitions.isEmpty && clusters.isEmpty && precheckMessages == nil && tenants == nil
+            && tenantActions == nil
+    }
+}
+
+/// An OceanBase 4.x tenant as a step read it.
+public struct ObservedTenant: Sendable, Hashable, Codable {
+    public var id: Int
+    public var name: String
+    public var clusterId: Int
+    public var role: String
+    public var status: String
+    public var syncStatus: String?
+    /// The tenant it follows (nil for a primary).
+    public var primaryTenantId: Int?
+
+    public init(
+        id: Int, name: String, clusterId: Int, role: String, status: String, syncStatus: String? = nil,
+        primaryTenantId: Int? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.clusterId = clusterId
+        self.role = role
+        self.status = status
+        self.syncStatus = syncStatus
+        self.primaryTenantId = primaryTenantId
+    }
+
+    public init(_ tenant: Tenant) {
+        self.init(
+            id: tenant.id, name: tenant.name, clusterId: tenant.clusterId, role: tenant.currentRole.rawValue,
+            status: tenant.status?.rawValue ?? "UNKNOWN", syncStatus: tenant.syncStatus?.rawValue,
+            primaryTenantId: tenant.basicPrimaryTenant?.tenantId)
+    }
+}
+
+/// One tenant and its cluster, as a tenant action names them.
+public struct TenantPlace: Sendable, Hashable, Codable {
+    public var tenantId: Int
+    public var clusterId: Int?
+    public var name: String?
+
+    public init(tenantId: Int, clusterId: Int?, name: String? = nil) {
+        self.tenantId = tenantId
+        self.clusterId = clusterId
+        self.name = name
+    }
+}
+
+/// The evidence of one tenant task a step started: which pair, how far behind OCP said the
+/// standby was right before the call, and the tenants as read right after it.
+public struct TenantActionRecord: Sendable, Hashable, Codable {
+    /// `tenant failover` or `tenant switchover`.
+    public var action: String
+    public var taskId: Int
+    /// The standby the action promotes.
+    public var standby: TenantPlace
+    /// Its primary when the action was called (nil when OCP named none).
+    public var primary: TenantPlace?
+    /// The lag the pre-check right before the call reported, in milliseconds (nil: OCP reported none).
+    public var lagMs: Int64?
+    /// Where the lag figure comes from: `OBE26009` (the finding's text), `syncScn` (an SCN against
+    /// the task's start) or `syncScn as milliseconds`.
+    public var lagSource: String?
+    /// The pre-check's `syncScn`, as OCP reported it.
+    public var syncScn: Int?
+    /// The pre-check's warnings (`OBE26107: ...`).
+    public var warnings: [String]?
+    /// The standby (and, for a switchover, the primary) as read right after the call.
+    public var after: [ObservedTenant]
+
+    public init(
+        action: String, taskId: Int, standby: TenantPlace, primary: TenantPlace?, lagMs: Int64?, lagSource: String?,
+        syncScn: Int?, warnings: [String]?, after: [ObservedTenant]
+    ) {
+        self.action = action
+        self.taskId = taskId
+        self.standby = standby
+        self.primary = primary
+        self.lagMs = lagMs
+        self.lagSource = lagSource
+        self.syncScn = syncScn
+        self.warnings = warnings
+        self.after = after
     }
 }
 
@@ -309,12 +401,21 @@ public struct ObservedCluster: Sendable, Hashable, Codable {
     }
 }
 
-/// The measured recovery of one cluster action: from the call to its task's end.
+/// The measured recovery of one cluster action, or of one tenant task of a tenant action: from the
+/// call to its task's end.
 public struct Recovery: Sendable, Hashable, Codable {
     public var position: StepPosition
-    /// `failover` or `switchover`.
+    /// `failover` or `switchover` (clusters), `tenant failover` or `tenant switchover`.
     public var action: String
+    /// The cluster acted on: the standby cluster, or the cluster of the standby tenant.
     public var clusterId: Int
+    /// For a tenant task: the standby tenant it promotes.
+    public var tenantId: Int?
+    /// For a tenant task: the standby's primary when it was called, and that primary's cluster.
+    public var primaryTenantId: Int?
+    public var primaryClusterId: Int?
+    /// For a tenant task: the standby's lag OCP reported right before the call, in milliseconds.
+    public var lagMs: Int64?
     public var taskId: Int
     /// The task's final status, or nil when the run never saw it end.
     public var taskStatus: String?
@@ -333,11 +434,16 @@ public struct Recovery: Sendable, Hashable, Codable {
 
     public init(
         position: StepPosition, action: String, clusterId: Int, taskId: Int, taskStatus: String?, calledAtMs: Int64,
-        endedAtMs: Int64?, recoveryMs: Int64?, operation: String? = nil, outcome: RecoveryOutcome = .unfinished
+        endedAtMs: Int64?, recoveryMs: Int64?, operation: String? = nil, outcome: RecoveryOutcome = .unfinished,
+        tenantId: Int? = nil, primaryTenantId: Int? = nil, primaryClusterId: Int? = nil, lagMs: Int64? = nil
     ) {
         self.position = position
         self.action = action
         self.clusterId = clusterId
+        self.tenantId = tenantId
+        self.primaryTenantId = primaryTenantId
+        self.primaryClusterId = primaryClusterId
+        self.lagMs = lagMs
         self.taskId = taskId
         self.taskStatus = taskStatus
         self.calledAtMs = calledAtMs

@@ -186,6 +186,18 @@ public actor TerminalRenderer: StepLogSink {
             for c in s.observed.clusters {
                 emit(paint("\(pad)· cluster \(c.id) \(c.name): \(c.type) \(c.status)", .dim) + "\n")
             }
+            for t in s.observed.tenants ?? [] {
+                let follows = t.primaryTenantId.map { ", follows \($0)" } ?? ""
+                emit(paint("\(pad)· tenant \(t.id) \(t.name) on cluster \(t.clusterId): \(t.role) \(t.status)\(follows)", .dim) + "\n")
+            }
+            for a in s.observed.tenantActions ?? [] {
+                let primary = a.primary.map { " of primary \($0.tenantId)" + ($0.clusterId.map { " on \($0)" } ?? "") } ?? ""
+                let lag = a.lagMs.map { ", \($0) ms behind (\(a.lagSource ?? "reported"))" } ?? ", lag not reported"
+                emit(
+                    paint(
+                        "\(pad)· \(a.action) task \(a.taskId): standby \(a.standby.tenantId) on \(a.standby.clusterId.map(String.init) ?? "?")\(primary)\(lag)",
+                        .dim) + "\n")
+            }
         }
     }
 
@@ -211,7 +223,11 @@ public actor TerminalRenderer: StepLogSink {
         if let reason = r.reason, r.outcome != .passed { emit("  \(reason)\n") }
         let shown = r.recoveries.prefix(10)
         for rec in shown {
-            let what = "\(rec.action) of cluster \(rec.clusterId) (task \(rec.taskId))"
+            var what = "\(rec.action) of cluster \(rec.clusterId) (task \(rec.taskId))"
+            if let tenant = rec.tenantId {
+                let lag = rec.lagMs.map { ", \($0) ms behind when called" } ?? ""
+                what = "\(rec.action) of tenant \(tenant) on cluster \(rec.clusterId) (task \(rec.taskId)\(lag))"
+            }
             switch rec.outcome {
             case .completed:
                 let measured = rec.recoveryMs.map { DurationText.formatRounded(.milliseconds($0)) } ?? "an unknown time"

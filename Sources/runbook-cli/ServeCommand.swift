@@ -17,10 +17,12 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the OCP simulator over HTTP, as a stand-in for a real OCP.",
         discussion: """
             Answers every endpoint runbook calls (failover, switchover, their pre-checks, clusters, \
-            tasks, subtasks), plus GET /api/v2/ob/clusters/{id}, with OCP's envelopes, error codes and \
-            HTTP statuses. The clusters and faults come from --topology (the keys of a runbook's \
-            `simulate:` block: speed, clusters, faults); without one, cluster 5 (PRIMARY, STOPPED) and \
-            its standby 6.
+            tasks, subtasks; OceanBase 4.x tenants, their switchover and failover, single and batch, \
+            and their pre-checks), plus GET /api/v2/ob/clusters/{id}, with OCP's envelopes, error codes \
+            and HTTP statuses. The clusters, tenants and faults come from --topology (the keys of a \
+            runbook's `simulate:` block: speed, clusters, tenants, faults); without one, cluster 5 \
+            (PRIMARY, STOPPED) and its standby 6, and clusters 3000009 and 3000010 with the primary \
+            tenant 2000022 and its standby 2000025.
 
             Time: at `--speed instant` (the default) simulated time moves with reads: each GET first \
             moves it to the next scheduled event, and at least 30 s ahead, so a client polling a \
@@ -58,7 +60,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "A YAML file with the keys of a runbook's `simulate:` block: speed, clusters, faults.", valueName: "file"),
+            "A YAML file with the keys of a runbook's `simulate:` block: speed, clusters, tenants, faults.",
+            valueName: "file"),
         completion: .file(extensions: ["yaml", "yml"]))
     var topology: String?
 
@@ -174,6 +177,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: configuration, setup: setup, speed: pace, requestLog: { record in log.write(record.line) })
 
         let clusters = setup.clusters?.count ?? SimulationSetup.defaultClusters.count
+        let tenants = setup.effectiveTenants.count
         let host = self.host
         let limit = rateLimit.map { "\($0) requests/s per caller" } ?? "none"
         let faults = setup.faults.count
@@ -185,7 +189,7 @@ struct ServeCommand: AsyncParsableCommand {
                 let shown = host.contains(":") ? "[\(host)]" : host
                 log.write(
                     "runbook serve: listening on http://\(shown):\(boundPort) (speed \(pace), \(clusters) clusters, "
-                        + "\(faults) faults, auth \(auth), rate limit \(limit), idle timeout \(idleText))")
+                        + "\(tenants) tenants, \(faults) faults, auth \(auth), rate limit \(limit), idle timeout \(idleText))")
             }
             log.write("runbook serve: stopped")
         } catch {

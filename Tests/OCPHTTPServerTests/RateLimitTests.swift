@@ -77,7 +77,7 @@ final class TestTime: Sendable {
             // The access key is another caller, with a window of its own.
             let signer = AKSKSigner(accessKeyId: ak, accessKeySecret: "flood-secret")
             try await using(try server.client(authentication: .accessKey(signer))) { client async throws in
-                #expect(try await client.clusters(ClusterQuery()).contents.count == 2)
+                #expect(try await client.clusters(ClusterQuery()).contents.count == 4)
             }
             let statuses = server.log.records.map(\.status)
             #expect(statuses.filter { $0 == 401 }.count == 30)
@@ -117,7 +117,7 @@ final class TestTime: Sendable {
                 // The client's clock is the limiter's: both move only when the client pauses.
                 now: { Date(timeIntervalSince1970: 1_800_000_000 + time.read().secondsDouble) })
             try await using(client) { client async throws in
-                #expect(try await client.clusters(ClusterQuery()).contents.count == 2)
+                #expect(try await client.clusters(ClusterQuery()).contents.count == 4)
                 #expect(try await client.failoverPreCheck(clusterId: 6).valid)
                 let task = try await client.failover(clusterId: 6)
                 #expect(task.status == .running)

@@ -149,6 +149,26 @@ import Testing
 
     @Test(arguments: Array(SimulatorTimings.defaultDurations))
     func subtaskTakesItsDefaultDuration(name: String, duration: Duration) async throws {
+        if !TaskDefinition.failover.subtaskNames.contains(name), !TaskDefinition.switchover.subtaskNames.contains(name) {
+            // A tenant task's subtask: run the default pair's switchover, or a failover of its standby.
+            let failover = TaskDefinition.tenantFailover.subtaskNames.contains(name)
+            var setup = SimulationSetup()
+            if failover {
+                setup.tenants = SimulationSetup.defaultTenants.map { t in
+                    var lost = t
+                    lost.reachable = t.role != "PRIMARY"
+                    return lost
+                }
+            }
+            let h = SimulatorHarness(setup)
+            let created = failover
+                ? try await h.simulator.tenantFailover(clusterId: 3_000_010, tenantId: 2_000_025)
+                : try await h.simulator.tenantSwitchover(clusterId: 3_000_009, pair: TenantPair(primary: 2_000_022, standby: 2_000_025))
+            let s = try h.subtask(try await h.runToEnd(created.id), name)
+            #expect(s.status == .successful)
+            #expect(try #require(s.startTime).duration(to: try #require(s.finishTime)) == duration)
+            return
+        }
         let kind: SimulatedTaskKind = TaskDefinition.failover.subtaskNames.contains(name) ? .failover : .switchover
         let h = SimulatorHarness(clusters: SimulatorHarness.pair(primaryStatus: kind == .failover ? "STOPPED" : "RUNNING"))
         let created = kind == .failover

@@ -199,7 +199,8 @@ import Testing
     @Test func defaultTopologyIsTheLanguageBriefs() async throws {
         let h = SimulatorHarness()
         let page = try await h.simulator.clusters(ClusterQuery())
-        #expect(page.contents.map(\.id) == [5, 6])
+        // Clusters 5 and 6 (OB 3.x), then the OceanBase 4.x pair, whose tenants carry the roles.
+        #expect(page.contents.map(\.id) == [5, 6, 3_000_009, 3_000_010])
         let hz = page.contents[0]
         let sh = page.contents[1]
         #expect(hz.name == "obcluster-hz" && hz.type == .primary && hz.status == .stopped)
@@ -207,5 +208,7 @@ import Testing
         #expect(sh.primaryCluster == ClusterLink(id: 5, name: "obcluster-hz"))
         // The three-step runbook works with no setup.
         #expect(try await h.simulator.failoverPreCheck(clusterId: 6).valid)
+        #expect(page.contents[2].name == "ob-hz" && page.contents[3].name == "ob-sh")
+        #expect(page.contents.dropFirst(2).allSatisfy { $0.type == .primary && $0.status == .running })
     }
 }

@@ -36,6 +36,7 @@ import Testing
     @Test(arguments: [
         ("failover-drill.yaml", RunOutcome.passed), ("switchover-rehearsal.yaml", .passed),
         ("failover-with-fault.yaml", .passed), ("rollback-refused.yaml", .failed), ("fleet-failover.yaml", .passed),
+        ("tenant-switchover.yaml", .passed), ("tenant-region-loss.yaml", .passed),
     ])
     func runsToItsOutcome(name: String, outcome: RunOutcome) async throws {
         let run = await Engine.run(try Engine.example(name))

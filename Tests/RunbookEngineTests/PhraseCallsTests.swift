@@ -30,6 +30,14 @@ import Testing
         (.assertTask, "- failover cluster: 6\n- assert task: {status: RUNNING}"),
         (.assertSubtask, "- failover cluster: 6\n- assert subtask \"Mc lock ob clusters\": {runTime: 1}"),
         (.assertCluster, "- assert cluster 6: {type: STANDBY}"),
+        (.precheckSwitchoverTenant, "- precheck switchover tenant: 2000025"),
+        (.switchoverTenant, "- switchover tenant: 2000025"),
+        (.precheckFailoverTenant, "- precheck failover tenant: 2000025"),
+        (.failoverTenant, "- failover tenant: 2000025\n  service name: orders_sh"),
+        (.failoverTenantsOfCluster, "- failover tenants of cluster: 3000010"),
+        (.switchoverTenantsOfCluster, "- switchover tenants of cluster: 3000010"),
+        (.awaitTenant, "- await tenant 2000025 role: STANDBY"),
+        (.assertTenant, "- assert tenant 2000025: {role: STANDBY, primary: 2000022, cluster: 3000010}"),
     ]
 
     /// A failover whose check subtask fails once, awaited until it FAILED.
@@ -56,7 +64,17 @@ import Testing
 
     static func runbook(_ kind: PhraseKind, _ steps: String) -> String {
         let indented = steps.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
-        let simulate = fault(kind).map { "simulate:\n  faults:\n    - {subtask: \($0), fail: 1}\n" } ?? ""
+        var simulate = fault(kind).map { "simulate:\n  faults:\n    - {subtask: \($0), fail: 1}\n" } ?? ""
+        if [.precheckFailoverTenant, .failoverTenant, .failoverTenantsOfCluster].contains(kind) {
+            // The default pair with its primary lost: a tenant failover is allowed.
+            simulate = """
+                simulate:
+                  tenants:
+                    - {id: 2000022, name: orders, cluster: 3000009, role: PRIMARY, reachable: false}
+                    - {id: 2000025, name: orders, cluster: 3000010, role: STANDBY, primary: 2000022, lag: 1s}
+
+                """
+        }
         return "runbook: \(kind.rawValue)\n\(simulate)steps:\n\(indented)\n"
     }
 
@@ -71,6 +89,8 @@ import Testing
         let run = await Engine.run(runbook)
         let last = try #require(run.steps.last)
         #expect(last.phrase.hasPrefix(kind.descriptor.words), "\(last.phrase)")
+        // Every tenant phrase's case passes: the calls compared are the whole of what it makes.
+        if kind.descriptor.isTenantPhrase { #expect(last.outcome == .passed, "\(last.message ?? "")") }
 
         // The calls made, as endpoints, a polled call's repeats counted once.
         var made: [OCPEndpoint] = []
@@ -89,7 +109,7 @@ import Testing
         let plan = Planner().plan(runbook)
         let planStep = try #require(plan.last)
         #expect(planStep.changesSystem == kind.descriptor.changesSystem)
-        let printed = planStep.calls.map { $0.components(separatedBy: "  (").first ?? $0 }
+        let printed = planStep.calls.map { $0.components(separatedBy: "  ").first ?? $0 }
         #expect(printed.count == kind.descriptor.calls.count)
         var unmatched = last.calls.map { "\($0.method) \($0.path)" }
         for (text, call) in zip(printed, kind.descriptor.calls) where call.repetition != .onFailure || failed {

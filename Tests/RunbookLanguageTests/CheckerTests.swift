@@ -53,7 +53,7 @@ import Testing
             """)
         #expect(
             messages(result) == [
-                "3:5: error: 'await task status' acts on the current task, but no step before it starts one: start one with 'failover cluster' or 'switchover cluster', or name one with 'task NAME'",
+                "3:5: error: 'await task status' acts on the current task, but no step before it starts one: start one with 'failover cluster', 'switchover cluster', 'switchover tenant', 'failover tenant', 'failover tenants of cluster' or 'switchover tenants of cluster', or name one with 'task NAME'",
                 "3:24: error: unknown task status 'SUCCES'; did you mean 'SUCCESS'?",
                 "4:5: warning: 'failover cluster' starts a task that no step awaits: add 'await task status: SUCCESS' after it",
                 "4:23: error: undefined variable 'standby'",
@@ -61,6 +61,62 @@ import Testing
             ])
         #expect(result.errorCount == 4)
         #expect(result.warningCount == 1)
+    }
+
+    @Test func checkKnowsTheTenantWordsAndTheTenantChainsSubtaskNames() {
+        let result = check(
+            """
+            runbook: Tenant words
+            steps:
+              - failover tenants of cluster: 3000010
+                as: takeover
+                service name: x
+              - await task takeover status: SUCCESS
+              - assert subtask "Failover to primary tenants" of task takeover
+              - switchover tenant: 2000025
+              - await subtask "Switchover standby tenant to primary" status: SUCCESS
+              - assert subtask "Switch primary tenant to standbys"
+              - assert tenant 2000025: {role: primary, primary: nobody, cluster: abc}
+              - await tenant 2000025 rol: PRIMARY
+              - failover tenant 2000025 now
+            """)
+        #expect(
+            messages(result) == [
+                "5:5: error: 'service name' is the service name a tenant failover creates on its new primary; it applies only to 'failover tenant' (each tenant needs a name of its own)",
+                "7:20: warning: subtask 'Failover to primary tenants' is not in OCP's tenant failover task; did you mean 'Failover to primary tenant'?",
+                "10:20: warning: subtask 'Switch primary tenant to standbys' is not in OCP's tenant switchover task; did you mean 'Switch primary tenant to standby'?",
+                "11:35: error: unknown tenant role 'primary'; did you mean 'PRIMARY'?",
+                "11:53: error: 'primary' is a tenant id: a number or ${...}, or none, not 'nobody'",
+                "11:70: error: 'cluster' is a cluster id: a number or ${...}, not 'abc'",
+                "12:26: error: unknown phrase 'await tenant 2000025 rol'; did you mean 'await tenant 2000025 role'?",
+                "13:29: error: unknown phrase 'failover tenant 2000025 now'; did you mean 'failover tenant 2000025'?",
+            ])
+    }
+
+    @Test func aTenantPhrasesIdMayBeAVariable() throws {
+        let result = check(
+            """
+            runbook: Variables
+            vars:
+              standby: 2000025
+              shanghai: 3000010
+              who: orders
+            steps:
+              - failover tenant: ${standby}
+                service name: ${who}_sh
+              - failover tenants of cluster ${shanghai}
+              - assert tenant ${standby}:
+                  cluster: ${shanghai}
+                  primary: none
+              - failover tenant: ${who}
+            """)
+        #expect(
+            messages(result) == [
+                "7:5: warning: 'failover tenant' starts a task that no step awaits: add 'await task status: SUCCESS' after it",
+                "9:5: warning: 'failover tenants of cluster ${shanghai}' starts a task that no step awaits: add 'await task status: SUCCESS' after it",
+                "13:5: warning: 'failover tenant' starts a task that no step awaits: add 'await task status: SUCCESS' after it",
+                "13:22: error: '${who}' is 'orders', which is not a tenant id (a number)",
+            ])
     }
 
     @Test func warningsDoNotFailTheCheck() throws {

@@ -300,7 +300,7 @@ struct InvalidRunbook: Sendable, CustomTestStringConvertible {
               - await task status: SUCCESS
             """#,
             diagnostics: #"""
-            t.yaml:4:5: error: unknown option 'owner': a step's options are 'name', 'timeout', 'every', 'as', 'continue on failure' and 'max concurrency'
+            t.yaml:4:5: error: unknown option 'owner': a step's options are 'name', 'timeout', 'every', 'as', 'continue on failure', 'max concurrency' and 'service name'
                 owner: bob
                 ^
             """#),
@@ -519,7 +519,7 @@ struct InvalidRunbook: Sendable, CustomTestStringConvertible {
                 as: check
             """#,
             diagnostics: #"""
-            t.yaml:4:5: error: 'as' names the task a step starts, and 'precheck failover cluster' starts none (only 'failover cluster' and 'switchover cluster' do)
+            t.yaml:4:5: error: 'as' names the task a step starts, and 'precheck failover cluster' starts none (only 'failover cluster', 'switchover cluster', 'switchover tenant', 'failover tenant', 'failover tenants of cluster' and 'switchover tenants of cluster' do)
                 as: check
                 ^
             """#),
@@ -741,7 +741,7 @@ struct InvalidRunbook: Sendable, CustomTestStringConvertible {
               - await task status: SUCCESS
             """#,
             diagnostics: #"""
-            t.yaml:3:5: error: 'await task status' acts on the current task, but no step before it starts one: start one with 'failover cluster' or 'switchover cluster', or name one with 'task NAME'
+            t.yaml:3:5: error: 'await task status' acts on the current task, but no step before it starts one: start one with 'failover cluster', 'switchover cluster', 'switchover tenant', 'failover tenant', 'failover tenants of cluster' or 'switchover tenants of cluster', or name one with 'task NAME'
               - await task status: SUCCESS
                 ^
             """#),
@@ -754,7 +754,7 @@ struct InvalidRunbook: Sendable, CustomTestStringConvertible {
               - assert task status: SUCCESS
             """#,
             diagnostics: #"""
-            t.yaml:4:5: error: 'assert task status' acts on the current task, but no step before it starts one ('precheck failover cluster' starts none): start one with 'failover cluster' or 'switchover cluster', or name one with 'task NAME'
+            t.yaml:4:5: error: 'assert task status' acts on the current task, but no step before it starts one ('precheck failover cluster' starts none): start one with 'failover cluster', 'switchover cluster', 'switchover tenant', 'failover tenant', 'failover tenants of cluster' or 'switchover tenants of cluster', or name one with 'task NAME'
               - assert task status: SUCCESS
                 ^
             """#),

@@ -54,17 +54,24 @@ import Testing
         "assert task drill", "assert task status", "assert task ${t} status", "assert subtask \"Remove standby cluster\"",
         "assert subtask \"A \\\"quoted\\\" name\" status", "assert cluster ${standby}", "assert cluster 6 type",
         "assert cluster 6 syncStatus", "sleep", "note", "confirm", "for each c in ${list}",
-        "in parallel for each standby in ${standbys}",
+        "in parallel for each standby in ${standbys}", "precheck switchover tenant", "precheck switchover tenant 2000025",
+        "switchover tenant", "switchover tenant ${standby}", "precheck failover tenant ${t}", "failover tenant",
+        "failover tenant 2000025", "failover tenants of cluster", "failover tenants of cluster 3000010",
+        "switchover tenants of cluster ${c}", "await tenant 2000025 role", "await tenant ${t} status",
+        "await tenant 2000025 syncStatus", "assert tenant 2000025", "assert tenant ${t} role", "assert tenant 2000025 status",
     ]
 
     static let nonPhrases = [
         "awiat task status", "failover cluster 6 now", "await cluster 6", "assert", "for each in ${x}",
-        "retry subtask Wait node", "await task status: SUCCESS", "Failover cluster",
+        "retry subtask Wait node", "await task status: SUCCESS", "Failover cluster", "failover tenants cluster 6",
+        "await tenant 2000025", "await tenant 2000025 primary", "failover tenants of cluster 6 now", "assert tenants 2000025",
     ]
 
     @Test func phrasePatternsAgreeWithThePhraseParser() throws {
         let patterns = try Self.phrasePatterns()
-        #expect(patterns.count == 31)
+        // 31 phrases of clusters and tasks, 19 of tenants: six actions (with the id as the value or
+        // in the key), three awaited fields, an assertion with its three key fields.
+        #expect(patterns.count == 50)
         for phrase in Self.phrases {
             let tokens = try PhraseLexer.tokenize(phrase).get()
             #expect((try? PhraseMatcher.parse(tokens).get()) != nil, "parser: \(phrase)")

@@ -111,7 +111,74 @@ import Testing
                 "s.yaml:13:16: error: 'delayTime' must be at least 0, not -1",
                 "s.yaml:14:17: error: unknown sync status 'valid'; did you mean 'VALID'?",
                 "s.yaml:15:5: error: a cluster needs an 'id'",
-                "s.yaml:15:5: error: a cluster needs a 'type' (PRIMARY or STANDBY)",
+            ])
+    }
+
+    @Test func aClusterWithoutATypeIsAFourXCluster() throws {
+        let outcome = try decode("clusters:\n  - {id: 3000009, name: ob-hz, obVersion: 4.2.5.3, obproxy: proxy-a}\n")
+        let cluster = try #require(outcome.block?.clusters?.first)
+        #expect(outcome.diagnostics.isEmpty)
+        #expect(cluster.type == .primary && cluster.obVersion == "4.2.5.3" && cluster.obproxy == "proxy-a")
+    }
+
+    @Test func readsTenantsAndTheirFaults() throws {
+        let outcome = try decode(
+            """
+            tenants:
+              - {id: 2000022, name: orders, cluster: 3000009, role: PRIMARY, reachable: false}
+              - {id: 2000025, name: orders, cluster: 3000010, role: STANDBY, primary: 2000022, lag: 800ms, serviceName: svc}
+            clusters:
+              - {id: 3000009, name: ob-hz}
+              - {id: 3000010, name: ob-sh}
+            faults:
+              - {subtask: Failover to primary tenant, tenant: 2000025, fail: 1}
+            """)
+        #expect(outcome.diagnostics.isEmpty)
+        let tenants = try #require(outcome.block?.tenants)
+        #expect(tenants.map(\.id) == [2_000_022, 2_000_025])
+        #expect(tenants[0].role == .primary && !tenants[0].reachable && tenants[0].primary == nil)
+        #expect(tenants[1].role == .standby && tenants[1].primary == 2_000_022 && tenants[1].lag == .milliseconds(800))
+        #expect(tenants[1].serviceName == "svc" && tenants[1].reachable)
+        guard case .subtask(let fault)? = outcome.block?.faults.first else {
+            Issue.record("no subtask fault")
+            return
+        }
+        #expect(fault.tenant == 2_000_025 && fault.subtask == "Failover to primary tenant")
+    }
+
+    @Test func tenantsWithoutClustersNameTheDefaultTopologysClusters() throws {
+        let outcome = try decode("tenants:\n  - {id: 2000030, name: t, cluster: 3000010, role: PRIMARY}\n")
+        #expect(outcome.diagnostics.isEmpty && outcome.block?.clusters == nil)
+        #expect(SimulateBlock.defaultClusterIds == SimulationSetup.defaultClusters.map(\.id))
+    }
+
+    @Test func checksTenantSpecs() throws {
+        let outcome = try decode(
+            """
+            clusters:
+              - {id: 3000009, name: ob-hz}
+            tenants:
+              - {id: 2000022, cluster: 3000009, role: PRIMARY, lag: 1s}
+              - {id: 2000022, cluster: 3000009, role: STANDBY, primary: 2000099}
+              - {id: 3000009, cluster: 3000011, role: STANDBY}
+              - {id: 2000040, cluster: 3000009, role: CLONE}
+              - {id: 2000041, cluster: 3000009, role: PRIMARY, primary: 2000022}
+              - {name: nameless}
+            """)
+        #expect(outcome.block == nil)
+        #expect(
+            outcome.diagnostics.map(\.description) == [
+                "s.yaml:4:57: error: only a STANDBY tenant has a 'lag' behind its primary",
+                "s.yaml:5:10: error: tenant id 2000022 is already used at line 4",
+                "s.yaml:5:61: error: there is no tenant 2000099 in 'simulate.tenants' (ids: 2000022, 2000041, 3000009)",
+                "s.yaml:6:5: error: a STANDBY tenant needs 'primary': the OCP id of the tenant it follows",
+                "s.yaml:6:10: error: tenant id 3000009 is also a cluster id: OCP numbers tenants and clusters apart (tenant 2000022, cluster 3000009), so give the tenant its own id",
+                "s.yaml:6:28: error: there is no cluster 3000011 to host tenant 3000009 (cluster ids: 3000009)",
+                "s.yaml:7:43: error: a simulated tenant is PRIMARY or STANDBY, not CLONE",
+                "s.yaml:8:61: error: only a STANDBY tenant has a 'primary'",
+                "s.yaml:9:5: error: a tenant needs an 'id': its OCP tenant id, such as 2000022",
+                "s.yaml:9:5: error: a tenant needs a 'cluster': the OCP id of the cluster that hosts it",
+                "s.yaml:9:5: error: a tenant needs a 'role' (PRIMARY or STANDBY)",
             ])
     }
 

@@ -131,7 +131,7 @@ struct ServeCommandTests {
         ])
         let banner = try #require(await lines.next())
         #expect(banner.contains("listening on http://127.0.0.1:"))
-        #expect(banner.contains("2 clusters, 1 faults, auth Basic (user admin), rate limit 100 requests/s per caller"))
+        #expect(banner.contains("2 clusters, 0 tenants, 1 faults, auth Basic (user admin), rate limit 100 requests/s per caller"))
         #expect(banner.hasSuffix("idle timeout 1m)"))
         #expect(!banner.contains("hunter2"))
         let port = try #require(banner.firstMatch(of: /127\.0\.0\.1:(\d+)/).flatMap { Int($0.1) })
@@ -210,10 +210,10 @@ struct ServeCommandTests {
         #expect(banner.contains("auth Basic (user admin) or AK/SK (1 key)"))
         let port = try Self.port(of: banner)
         let basic = try Self.client(port: port, authentication: .basic(user: "admin", password: "from-env"))
-        try await using(basic) { client async throws in #expect(try await client.clusters(ClusterQuery()).contents.count == 2) }
+        try await using(basic) { client async throws in #expect(try await client.clusters(ClusterQuery()).contents.count == 4) }
         let signed = try Self.client(
             port: port, authentication: .accessKey(AKSKSigner(accessKeyId: "env-ak", accessKeySecret: "env-secret")))
-        try await using(signed) { client async throws in #expect(try await client.clusters(ClusterQuery()).contents.count == 2) }
+        try await using(signed) { client async throws in #expect(try await client.clusters(ClusterQuery()).contents.count == 4) }
         process.terminate()
         #expect(await Self.exitStatus(process) == 0)
         var rest: [String] = []
@@ -233,10 +233,10 @@ struct ServeCommandTests {
         #expect(banner.contains("auth Basic (user admin) or AK/SK (1 key)"))
         let port = try Self.port(of: banner)
         let basic = try Self.client(port: port, authentication: .basic(user: "admin", password: "file-password"))
-        try await using(basic) { client async throws in #expect(try await client.clusters(ClusterQuery()).contents.count == 2) }
+        try await using(basic) { client async throws in #expect(try await client.clusters(ClusterQuery()).contents.count == 4) }
         let signed = try Self.client(
             port: port, authentication: .accessKey(AKSKSigner(accessKeyId: "file-ak", accessKeySecret: "file-secret")))
-        try await using(signed) { client async throws in #expect(try await client.clusters(ClusterQuery()).contents.count == 2) }
+        try await using(signed) { client async throws in #expect(try await client.clusters(ClusterQuery()).contents.count == 4) }
         let wrong = try Self.client(port: port, authentication: .basic(user: "admin", password: "guess"))
         try await using(wrong) { client async throws in
             let error = await failure { () async throws(OCPError) in _ = try await client.clusters(ClusterQuery()) }
@@ -283,7 +283,7 @@ struct ServeCommandTests {
         try out.fileHandleForReading.close()
         _ = try await RawTCP.waitForListener(port: port)
         try await using(try Self.client(port: port)) { client async throws in
-            for _ in 0..<50 { #expect(try await client.clusters(ClusterQuery()).contents.count == 2) }
+            for _ in 0..<50 { #expect(try await client.clusters(ClusterQuery()).contents.count == 4) }
         }
         #expect(process.isRunning)
         process.terminate()

@@ -59,7 +59,7 @@ package struct EngineRun {
 package enum Engine {
     package static let exampleNames = [
         "failover-drill.yaml", "switchover-rehearsal.yaml", "failover-with-fault.yaml", "rollback-refused.yaml",
-        "fleet-failover.yaml",
+        "fleet-failover.yaml", "tenant-switchover.yaml", "tenant-region-loss.yaml",
     ]
 
     /// The bytes of `examples/NAME`.
