@@ -1,4 +1,5 @@
 import OCPModel
+import Probes
 import RunbookSupport
 
 /// The embedded OCP: an ``OCPClient`` that simulates OCP's clusters and task engine in process.
@@ -106,6 +107,21 @@ public actor OCPSimulator<C: SimulatorClock>: OCPClient {
                 method: call.method, path: call.path, status: status, traceId: traceId, errorCode: errorCode,
                 durationMs: (spent.secondsDouble * 1_000_000).rounded() / 1000))
         return (result, call, traceId)
+    }
+}
+
+extension OCPSimulator: ProbeClient {
+    /// Answers a probe from the simulated state (`simulate: services`): no network, no program.
+    /// Counted as work in flight on an instant clock, like a call.
+    public nonisolated func probe(_ spec: ProbeSpec) async -> ProbeObservation {
+        clock.beginBusy()
+        defer { clock.endBusy() }
+        return await answerProbe(spec)
+    }
+
+    private func answerProbe(_ spec: ProbeSpec) -> ProbeObservation {
+        model.advance(to: elapsed)
+        return model.answerProbe(spec, services: model.services)
     }
 }
 

@@ -16,15 +16,18 @@ public struct SimulationSetup: Sendable, Hashable {
     public var tenants: [TenantSpec]?
     /// Faults to inject, in the order written.
     public var faults: [FaultSpec]
+    /// What the probes of the service stand for: the simulator answers them from its state.
+    public var services: [ServiceSpec]
 
     public init(
         speed: SimulationSpeed = .instant, clusters: [ClusterSpec]? = nil, tenants: [TenantSpec]? = nil,
-        faults: [FaultSpec] = []
+        faults: [FaultSpec] = [], services: [ServiceSpec] = []
     ) {
         self.speed = speed
         self.clusters = clusters
         self.tenants = tenants
         self.faults = faults
+        self.services = services
     }
 
     /// The tenants the simulator holds: the given ones, else the default ones when the clusters

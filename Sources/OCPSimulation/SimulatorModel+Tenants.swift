@@ -420,6 +420,8 @@ extension SimulatorModel {
         let (primaryId, standbyId) = task.tenantPair
         guard let s = standbyId, tenants[s] != nil else { return }
         let p = primaryId.flatMap { tenants[$0] == nil ? nil : $0 }
+        // A role switch changes who serves the tenants' names: their reroute delay starts now.
+        defer { noteServing(changed: [s] + (p.map { [$0] } ?? [])) }
         switch task.subtasks[index].effect {
         case .demotePrimaryTenant:
             guard let p else { return }

@@ -69,6 +69,12 @@ struct SimulatorModel: Sendable {
     private(set) var activeTasks: [Int: Int] = [:]
     /// OceanBase 4.x tenants, by OCP tenant id.
     var tenants: [Int: TenantState] = [:]
+    /// Tenant ids by name, ascending: a service of a tenant name is served by one of them.
+    private(set) var tenantsByName: [String: [Int]] = [:]
+    /// The services probes may look at (`simulate: services`).
+    let services: [ServiceSpec]
+    /// Which tenant serves each name, and since when.
+    var serving = ServingState()
     /// Tenant ids, ascending.
     private(set) var tenantIds: [Int] = []
     /// The tenants of each cluster, ascending.
@@ -99,8 +105,11 @@ struct SimulatorModel: Sendable {
         }
         self.subtaskFaults = subtaskFaults
         self.apiFaults = apiFaults
+        services = setup.services
         buildTopology(setup.clusters ?? SimulationSetup.defaultClusters)
         buildTenants(setup.effectiveTenants)
+        for id in tenants.keys.sorted() { if let name = tenants[id]?.name { tenantsByName[name, default: []].append(id) } }
+        startServing()
     }
 
     /// Adds the tenants whose cluster exists (ids not already taken), then links each standby to
@@ -582,6 +591,7 @@ struct SimulatorModel: Sendable {
         if let saved = task.subtasks[index].tenantUndo {
             for (t, roles) in saved { tenants[t]?.roles = roles }
             tasks[taskId]?.subtasks[index].tenantUndo = nil
+            noteServing(changed: Array(saved.keys))
         }
     }
 

@@ -1,0 +1,58 @@
+import Probes
+import RunbookSupport
+
+/// A service a probe looks at, as the simulator models it (`simulate: services`): what the probe
+/// is (a URL, an address, a program), what serves it, and how long the proxies take to send
+/// traffic to a new server.
+///
+/// A service is up while what serves it can serve (a tenant: one of that name is PRIMARY in
+/// OceanBase and reachable; a cluster: it is RUNNING), and has been for the reroute delay: after
+/// a role change the proxies take ``reroute`` to find the new primary. A state the simulation
+/// starts in has been settled for long.
+public struct ServiceSpec: Sendable, Hashable {
+    /// What serves the service.
+    public enum Server: Sendable, Hashable {
+        /// Whichever tenant of this name is the PRIMARY.
+        case tenant(name: String)
+        /// This cluster, while RUNNING.
+        case cluster(id: Int)
+    }
+
+    public var probe: ProbeTarget
+    public var server: Server
+    /// How long after its server can serve again the service answers (default 30 s).
+    public var reroute: Duration
+    /// The body an HTTP probe gets while the service is up (default `OK`), and the output a
+    /// command gets.
+    public var answer: String?
+    public var location: SourceLocation?
+
+    /// The proxies' default reroute delay.
+    public static let defaultReroute: Duration = .seconds(30)
+
+    public init(
+        probe: ProbeTarget, server: Server, reroute: Duration = ServiceSpec.defaultReroute, answer: String? = nil,
+        location: SourceLocation? = nil
+    ) {
+        self.probe = probe
+        self.server = server
+        self.reroute = reroute
+        self.answer = answer
+        self.location = location
+    }
+
+    /// Whether a probe of `target` looks at this service: the same URL (a trailing `/` aside),
+    /// the same address (the host in any case), the same program and arguments.
+    public func matches(_ target: ProbeTarget) -> Bool {
+        switch (probe, target) {
+        case (.http(let a), .http(let b)): Self.trimmed(a) == Self.trimmed(b)
+        case (.tcp(let h1, let p1), .tcp(let h2, let p2)): p1 == p2 && h1.lowercased() == h2.lowercased()
+        case (.command(let a), .command(let b)): a == b
+        default: false
+        }
+    }
+
+    private static func trimmed(_ url: String) -> String {
+        url.hasSuffix("/") ? String(url.dropLast()) : url
+    }
+}
