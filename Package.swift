@@ -51,7 +51,7 @@ let package = Package(
         // OCP's API: models, words, envelopes, errors, endpoints, the client protocol, AK/SK.
         .target(name: "OCPModel", dependencies: ["RunbookSupport", crypto]),
         // Nodes to a checked runbook: phrases, options, values, names, scopes, the schema.
-        .target(name: "RunbookLanguage", dependencies: ["RunbookSupport", "RunbookYAML", "OCPModel"]),
+        .target(name: "RunbookLanguage", dependencies: ["RunbookSupport", "RunbookYAML", "OCPModel", "Probes"]),
         // Step-log records, their sinks, the journal and the terminal renderer.
         .target(name: "RunbookStepLog", dependencies: ["RunbookSupport", "OCPModel"]),
         // The interpreter and the planner: a checked runbook, a client and a clock to records.
@@ -133,7 +133,7 @@ let package = Package(
         ),
         .testTarget(name: "RunbookSupportTests", dependencies: ["RunbookSupport", "RunbookTestSupport", propertyBased]),
         .testTarget(
-            name: "RunbookYAMLTests", dependencies: ["RunbookYAML", "RunbookSupport", "RunbookTestSupport"],
+            name: "RunbookYAMLTests", dependencies: ["RunbookYAML", "RunbookSupport", "RunbookLanguage", "RunbookTestSupport"],
             exclude: ["Suite"]),
         .testTarget(name: "OCPModelTests", dependencies: ["OCPModel", "RunbookSupport", "RunbookTestSupport"]),
         .testTarget(

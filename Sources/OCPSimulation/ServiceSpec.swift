@@ -41,18 +41,6 @@ public struct ServiceSpec: Sendable, Hashable {
         self.location = location
     }
 
-    /// Whether a probe of `target` looks at this service: the same URL (a trailing `/` aside),
-    /// the same address (the host in any case), the same program and arguments.
-    public func matches(_ target: ProbeTarget) -> Bool {
-        switch (probe, target) {
-        case (.http(let a), .http(let b)): Self.trimmed(a) == Self.trimmed(b)
-        case (.tcp(let h1, let p1), .tcp(let h2, let p2)): p1 == p2 && h1.lowercased() == h2.lowercased()
-        case (.command(let a), .command(let b)): a == b
-        default: false
-        }
-    }
-
-    private static func trimmed(_ url: String) -> String {
-        url.hasSuffix("/") ? String(url.dropLast()) : url
-    }
+    /// Whether a probe of `target` looks at this service (``ProbeTarget/sameService(as:)``).
+    public func matches(_ target: ProbeTarget) -> Bool { probe.sameService(as: target) }
 }

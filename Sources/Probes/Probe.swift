@@ -28,6 +28,18 @@ public enum ProbeTarget: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
+    /// Whether a probe of `other` looks at the same service: the same URL (a trailing `/` aside),
+    /// the same address (the host in any case), the same program and arguments.
+    public func sameService(as other: ProbeTarget) -> Bool {
+        func trimmed(_ url: String) -> String { url.hasSuffix("/") ? String(url.dropLast()) : url }
+        switch (self, other) {
+        case (.http(let a), .http(let b)): return trimmed(a) == trimmed(b)
+        case (.tcp(let h1, let p1), .tcp(let h2, let p2)): return p1 == p2 && h1.lowercased() == h2.lowercased()
+        case (.command(let a), .command(let b)): return a == b
+        default: return false
+        }
+    }
+
     /// `host:port` split, or nil when it is not one (`[::1]:2883` for IPv6).
     public static func address(_ text: String) -> (host: String, port: Int)? {
         var rest = Substring(text)

@@ -3,6 +3,7 @@ import OCPHTTP
 import OCPHTTPServer
 import OCPModel
 import OCPSimulation
+import ProbeRunners
 import RunbookEngine
 import RunbookLanguage
 import RunbookStepLog
@@ -47,6 +48,8 @@ public enum RunbookRunner {
             let origin = Date()
             let simulator = OCPSimulator(setup: setup, clock: clock, options: .starting(at: origin))
             configuration.simulationSpeed = setup.speed.description
+            // No probe of an embedded run touches the network or runs a program: the simulator answers.
+            configuration.probes = simulator
             let interpreter = Interpreter(
                 runbook: runbook, client: simulator, clock: SimulatedRunClock(clock, origin: origin), log: log,
                 configuration: configuration)
@@ -65,6 +68,19 @@ public enum RunbookRunner {
                     wallDurationMs: 0, finishedAt: OCPTimestamp(date: Date()), recoveries: [])
                 await log.write(.runFinished(finished))
                 return finished
+            }
+            if !runbook.probes.isEmpty {
+                do {
+                    let redaction = log.redaction
+                    configuration.probes = try LiveProbeClient(
+                        insecure: connection.insecure, caFile: connection.caFile, redact: { redaction.apply($0) })
+                } catch {
+                    let finished = RunFinished(
+                        outcome: .targetFailed, reason: error.description, counts: StepCounts(), durationMs: 0,
+                        wallDurationMs: 0, finishedAt: OCPTimestamp(date: Date()), recoveries: [])
+                    await log.write(.runFinished(finished))
+                    return finished
+                }
             }
             let interpreter = Interpreter(
                 runbook: runbook, client: client, clock: ContinuousClock(), log: log, configuration: configuration)

@@ -30,6 +30,11 @@ extension SimulationSetup {
                 case .api(let f):
                     .api(APIFault(endpoint: f.endpoint, status: f.status, times: f.times, location: f.location))
                 }
+            },
+            services: block.services.map { s in
+                ServiceSpec(
+                    probe: s.probe, server: s.tenant.map { .tenant(name: $0) } ?? .cluster(id: s.cluster ?? 0),
+                    reroute: s.reroute ?? ServiceSpec.defaultReroute, answer: s.answer, location: s.location)
             })
     }
 }

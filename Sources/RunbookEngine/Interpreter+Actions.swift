@@ -86,6 +86,12 @@ extension Interpreter {
 
         case .forEach(let block):
             try await runLoop(block, step: step, scope: scope, trace: trace, context: context)
+
+        case .marker(let kind, let text):
+            try mark(kind, text, scope: scope, trace: trace, context: context)
+
+        case .probe(let probe):
+            try await runProbe(probe, step: step, scope: scope, trace: trace, context: context)
         }
     }
 
@@ -104,6 +110,17 @@ extension Interpreter {
 
         case .startsTask(let endpoint, let definition):
             let id = try subject(action, in: scope)
+            // With a `data loss` objective, a failover's standby is read right before the call: its
+            // delayTime is the data the failover may lose.
+            var lagMs: Int64?
+            if descriptor.calls.contains(where: { $0.repetition == .forDataLoss }), runbook.objectives?.dataLoss != nil {
+                let standby = try await call { () async throws(OCPError) in try await self.client.cluster(id: id) }
+                trace.observe(standby)
+                lagMs = standby.delayTime.flatMap { seconds in
+                    let (ms, overflow) = Int64(seconds).multipliedReportingOverflow(by: 1000)
+                    return overflow || seconds < 0 ? nil : ms
+                }
+            }
             let calledAt = context.runTimeMs(clock.now)
             let task = try await call { () async throws(OCPError) in
                 try await self.client.send(OCPOperation<TaskInstance>(endpoint, [id]))
@@ -112,7 +129,7 @@ extension Interpreter {
                 Recovery(
                     position: trace.position, action: definition.shortName, clusterId: id, taskId: task.id,
                     taskStatus: task.status.rawValue, calledAtMs: calledAt, endedAtMs: nil, recoveryMs: nil,
-                    operation: task.operation?.rawValue))
+                    operation: task.operation?.rawValue, lagMs: lagMs))
             see(task, trace: trace, context: context)
             scope.current = task.id
             if let name = step.options.taskName { scope.taskNames[name.text] = task.id }
@@ -174,7 +191,7 @@ extension Interpreter {
         case .assertion:
             try await check(action, descriptor, scope: scope, trace: trace, context: context)
 
-        case .sleep, .note, .confirm, .loop:
+        case .sleep, .note, .confirm, .loop, .marker, .probe:
             throw StepFailure("'\(step.phrase)' is not an OCP action")
         }
     }

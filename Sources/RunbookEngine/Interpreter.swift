@@ -22,6 +22,8 @@ public final class Interpreter<C: RunClock>: Sendable {
     let log: StepLog
     let configuration: RunConfiguration
     let state = RunState()
+    /// Markers and watches, for the run's evidence.
+    let evidence = EvidenceState()
     private let cancelMain = Mutex<(@Sendable () -> Void)?>(nil)
 
     public init(runbook: CheckedRunbook, client: any OCPClient, clock: C, log: StepLog, configuration: RunConfiguration) {
@@ -65,6 +67,12 @@ public final class Interpreter<C: RunClock>: Sendable {
             return start.advanced(by: d)
         }
         let context = RunContext(start: start, runDeadline: runDeadline)
+        // The run itself holds the clock while it works between its blocks (skipping steps,
+        // writing records), and gives it up while it waits for one: on an instant clock a `watch`
+        // must not see time race ahead in between.
+        clock.enterBranch()
+        // `watch` probes run from the first step to the last, `finally` included.
+        let watches = startWatches(scope: scope, context: context)
 
         var failedStep: String?
         if let setupFailure {
@@ -72,42 +80,43 @@ public final class Interpreter<C: RunClock>: Sendable {
             await skip(runbook.steps, in: .top(.steps), scope: scope, context: context)
         } else {
             // The main steps run in their own task so an interruption can cancel their waits.
-            let steps = branch { [scope] in
+            let steps = block { [scope] in
                 await self.runBlock(self.runbook.steps, in: .top(.steps), scope: scope, context: context)
             }
             cancelMain.withLock { $0 = { steps.cancel() } }
             if state.isInterrupted { steps.cancel() }
-            let outcome = await withTaskCancellationHandler {
-                await steps.value
-            } onCancel: {
-                steps.cancel()
-            }
+            let outcome = await waiting(for: steps)
             scope = outcome.scope
             failedStep = outcome.failure
         }
 
         if failedStep != nil, !state.isInterrupted, !runbook.onFailure.isEmpty {
             // Like `steps`, `on failure` runs in a task of its own so an interruption stops its waits.
-            let recovery = branch { [scope] in
+            let recovery = block { [scope] in
                 _ = await self.runBlock(self.runbook.onFailure, in: .top(.onFailure), scope: scope, context: context)
             }
             cancelMain.withLock { $0 = { recovery.cancel() } }
             if state.isInterrupted { recovery.cancel() }
-            await withTaskCancellationHandler {
-                await recovery.value
-            } onCancel: {
-                recovery.cancel()
-            }
+            await waiting(for: recovery)
         } else if !runbook.onFailure.isEmpty {
             await skip(runbook.onFailure, in: .top(.onFailure), scope: scope, context: context)
         }
         if !runbook.finally.isEmpty {
             // `finally` runs even after an interruption, in a task of its own that is not cancelled.
             let finallyScope = scope
-            await branch {
+            let last = block {
                 _ = await self.runBlock(self.runbook.finally, in: .top(.finally), scope: finallyScope, context: context)
-            }.value
+            }
+            // Not cancelled by an interruption: `finally` always runs to its end.
+            await waiting(for: last, cancellable: false)
         }
+
+        // Stopped while the run holds the clock: a cancelled watch needs no time to pass.
+        await stopWatches(watches, context: context)
+        let endMs = context.runTimeMs(clock.now)
+        let recoveries = Self.inRunbookOrder(state.recoveries)
+        let measured = measuredEvidence(recoveries: recoveries, endMs: endMs)
+        let unmet = measured?.objectives.filter { $0.verdict != .met } ?? []
 
         let interrupted = state.isInterrupted
         let outcome: RunOutcome
@@ -128,6 +137,10 @@ public final class Interpreter<C: RunClock>: Sendable {
         } else if state.counts.failed > 0 {
             outcome = .failed
             reason = "a step of `finally` failed"
+        } else if !unmet.isEmpty {
+            // Every step passed, and the drill did not prove what it must.
+            outcome = .failed
+            reason = unmet.map(\.sentence).joined(separator: "; ")
         } else {
             outcome = .passed
         }
@@ -135,9 +148,31 @@ public final class Interpreter<C: RunClock>: Sendable {
             outcome: outcome, reason: reason, counts: state.counts,
             durationMs: start.duration(to: clock.now).milliseconds,
             wallDurationMs: wallStart.duration(to: .now).milliseconds, finishedAt: timestamp(),
-            recoveries: Self.inRunbookOrder(state.recoveries))
+            recoveries: recoveries, evidence: measured)
         await log.write(.runFinished(finished))
+        clock.leaveBranch()
         return finished
+    }
+
+    /// Starts one of the run's blocks (`steps`, `on failure`, `finally`) in a task of its own that
+    /// holds the clock until it ends and then hands its place to the run (``waiting(for:cancellable:)``):
+    /// the run's own place on the clock is never empty between the two, so an instant clock cannot
+    /// move on while the run goes from one block to the next.
+    private func block<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> Task<T, Never> {
+        clock.enterBranch()
+        return Task { await body() }
+    }
+
+    /// Gives up the run's place on the clock, waits for `task` (started by ``block(_:)``), and
+    /// takes the task's place back; an interruption of the run cancels the task.
+    private func waiting<T: Sendable>(for task: Task<T, Never>, cancellable: Bool = true) async -> T {
+        clock.leaveBranch()
+        guard cancellable else { return await task.value }
+        return await withTaskCancellationHandler {
+            await task.value
+        } onCancel: {
+            task.cancel()
+        }
     }
 
     /// Recoveries in the runbook's order (block, then position in it), whatever order parallel
@@ -294,7 +329,7 @@ public final class Interpreter<C: RunClock>: Sendable {
                     found: failure?.found.map { Self.bounded($0, to: Self.maxMessageLength) },
                     durationMs: startedAt.duration(to: clock.now).milliseconds,
                     wallDurationMs: wallStart.duration(to: .now).milliseconds, observed: trace.observed,
-                    calls: calls.calls)))
+                    calls: calls.calls, probes: trace.probes)))
         return outcome
     }
 

@@ -60,6 +60,29 @@ public struct Planner: Sendable {
         var taskNames: [String: String] = [:]
     }
 
+    /// What a probe step will do: `GET https://...`, `connect to host:port`, `run [argv]`, and
+    /// what passes it.
+    static func probeDetail(_ probe: ProbeStep, description: StepDescription) -> String {
+        var text: String
+        switch probe.kind {
+        case .http:
+            let method = probe.method.map(description.value)?.uppercased() ?? "GET"
+            text = "\(method) \(description.target(probe)), passes on "
+            text += probe.expectStatus.isEmpty ? "any 2xx" : "HTTP " + probe.expectStatus.map(String.init).joined(separator: " or ")
+            if let body = probe.expectText { text += " with \"\(description.value(body))\" in the body" }
+        case .tcp:
+            text = "opens a TCP connection to \(description.target(probe))"
+        case .command:
+            if case .text(let e) = probe.target {
+                text = "runs /bin/sh -c \(description.value(e)), passes on exit \(probe.expectExit ?? 0)"
+            } else {
+                text = "runs \(description.target(probe)) (no shell), passes on exit \(probe.expectExit ?? 0)"
+            }
+            if let output = probe.expectText { text += " with \"\(description.value(output))\" in the output" }
+        }
+        return text + (probe.waits ? "; again, adaptively, until it passes" : "")
+    }
+
     private func plan(
         _ steps: [Step], in body: StepBody, scope: inout PlanScope, into out: inout [PlannedStep]
     ) {
@@ -107,6 +130,7 @@ public struct Planner: Sendable {
                     case .onFailure: text += "  (only if the task fails)"
                     case .ifUnknown: text += "  (only if the run does not know yet which cluster holds tenant \(subject))"
                     case .perPrimaryCluster: text += "  (once per cluster holding a primary)"
+                    case .forDataLoss: text += "  (only with a `data loss` objective: the standby's delayTime before the failover)"
                     case .once, .polled: break
                     }
                     return text
@@ -118,6 +142,10 @@ public struct Planner: Sendable {
                 }
             case .sleep, .note:
                 break
+            case .marker(let kind, _):
+                detail = kind == .outage ? "recovery time is measured from here" : "recovery time is measured to here"
+            case .probe(let probe):
+                detail = Self.probeDetail(probe, description: description)
             case .confirm:
                 detail = "asks for confirmation (--yes answers it)"
             case .forEach(let loop):

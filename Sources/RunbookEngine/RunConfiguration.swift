@@ -1,5 +1,6 @@
 import Foundation
 import OCPModel
+import Probes
 import RunbookLanguage
 import RunbookStepLog
 import RunbookSupport
@@ -27,13 +28,17 @@ public struct RunConfiguration: Sendable {
     public var confirm: @Sendable (String) async -> Bool?
     /// How waits poll.
     public var polling: PollSchedule
+    /// What carries out `probe` steps and `watch`: the simulator in an embedded run, real probes
+    /// against a real OCP. Nil: a probe step fails saying so.
+    public var probes: (any ProbeClient)?
 
     public init(
         runId: String = UUID().uuidString.lowercased(), target: String = "embedded", user: String = RunConfiguration.currentUser, fileSHA256: String = "",
         simulationSpeed: String? = nil, notes: [String] = [], environment: [String: String] = [:],
         assumeYes: Bool = false, confirm: @escaping @Sendable (String) async -> Bool? = { _ in nil },
-        polling: PollSchedule = PollSchedule()
+        polling: PollSchedule = PollSchedule(), probes: (any ProbeClient)? = nil
     ) {
+        self.probes = probes
         self.runId = runId
         self.target = target
         self.user = user

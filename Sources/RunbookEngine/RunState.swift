@@ -190,6 +190,7 @@ final class StepTrace: Sendable {
         var observed = Observation()
         var message: String?
         var lastStatus: [Int: String] = [:]
+        var probes: [ProbeAttempt]?
     }
 
     private let state = Mutex(State())
@@ -203,6 +204,13 @@ final class StepTrace: Sendable {
     var observed: Observation {
         get { state.withLock { $0.observed } }
         set { state.withLock { $0.observed = newValue } }
+    }
+
+    /// A probe step's attempts (nil for other steps).
+    var probes: [ProbeAttempt]? { state.withLock { $0.probes } }
+
+    func addProbe(_ attempt: ProbeAttempt) {
+        state.withLock { $0.probes = ($0.probes ?? []) + [attempt] }
     }
 
     /// A message for a step that passed (a note's text, what a wait saw).

@@ -46,6 +46,16 @@ struct StepDescription {
         case .confirm(let e): return "confirm: \(value(e))"
         case .forEach(let block):
             return "\(block.parallel ? "in parallel for each" : "for each") \(block.variable.text) in \(value(block.list))"
+        case .marker(let kind, let e): return "\(kind.rawValue): \(value(e))"
+        case .probe(let p): return "\(p.waits ? "await " : "")probe \(p.kind.rawValue): \(target(p))"
+        }
+    }
+
+    /// A probe's target as written, its values resolved: the URL, the address, or the program.
+    func target(_ p: ProbeStep) -> String {
+        switch p.target {
+        case .text(let e): value(e)
+        case .argv(let items): "[" + items.map(value).joined(separator: ", ") + "]"
         }
     }
 

@@ -17,6 +17,8 @@ public struct CheckedRunbook: Sendable, Hashable {
     package var vars: [VarDecl] { document.vars }
     package var timeout: DurationValue? { document.timeout }
     package var simulate: SimulateBlock? { document.simulate }
+    package var objectives: Objectives? { document.objectives }
+    package var watch: [WatchProbe] { document.watch }
     package var steps: [Step] { document.steps }
     package var onFailure: [Step] { document.onFailure }
     package var finally: [Step] { document.finally }
@@ -26,5 +28,21 @@ public struct CheckedRunbook: Sendable, Hashable {
         var document = document
         document.simulate = block
         return CheckedRunbook(document)
+    }
+}
+
+extension CheckedRunbook {
+    /// Every probe the runbook makes: its steps' (loop bodies included) and its `watch`.
+    package var probes: [ProbeStep] {
+        func collect(_ steps: [Step]) -> [ProbeStep] {
+            steps.flatMap { step -> [ProbeStep] in
+                switch step.action {
+                case .probe(let p): [p]
+                case .forEach(let block): collect(block.body)
+                default: []
+                }
+            }
+        }
+        return collect(steps + onFailure + finally) + watch.map(\.probe)
     }
 }

@@ -100,11 +100,24 @@ struct Checker {
         runbook.vars = checkVars(runbook.vars, predefined: predefinedVariables)
         if let target = runbook.target { checkTarget(target) }
         checkDuration(runbook.timeout, positive: true)
+        checkDuration(runbook.objectives?.recoveryTime, positive: false)
+        checkDuration(runbook.objectives?.dataLoss, positive: false)
+        for w in runbook.watch {
+            checkProbe(w.probe)
+            checkDuration(w.every, positive: true)
+            checkDuration(w.timeout, positive: true)
+        }
         checkSteps(runbook.steps)
         checkSteps(runbook.onFailure)
         checkSteps(runbook.finally)
         reachUnparsed(before: nil)
         if let simulate = runbook.simulate { checkFaults(simulate) }
+        if let objectives = runbook.objectives, objectives.recoveryTime != nil, markers[.outage] != nil, markers[.recovered] == nil {
+            warning(
+                "objectives.no-recovered",
+                "'recovery time' runs from 'outage' to 'recovered', and no step marks 'recovered': the recovery time is unknown, and the objective is not met",
+                at: objectives.location)
+        }
         for task in tasks where !task.awaited {
             let name = task.taskName.map { "task \($0)" } ?? "task"
             warning(
@@ -249,12 +262,27 @@ struct Checker {
                 case .forEach(let block):
                     add(block.list)
                     visit(block.body)
+                case .marker(_, let e): add(e)
+                case .probe(let p): probe(p)
                 }
             }
+        }
+        func probe(_ p: ProbeStep) {
+            for e in p.targetExprs { add(e) }
+            add(p.method)
+            for h in p.headers { add(h.value) }
+            add(p.expectText)
         }
         for decl in runbook.vars { add(decl.value) }
         add(runbook.target)
         add(runbook.timeout)
+        add(runbook.objectives?.recoveryTime)
+        add(runbook.objectives?.dataLoss)
+        for w in runbook.watch {
+            probe(w.probe)
+            add(w.every)
+            add(w.timeout)
+        }
         visit(runbook.steps)
         visit(runbook.onFailure)
         visit(runbook.finally)
@@ -351,7 +379,43 @@ struct Checker {
             _ = checkExpr(text)
         case .forEach(let block):
             checkForEach(block, step: step)
+        case .marker(let kind, let text):
+            _ = checkExpr(text)
+            checkMarker(kind, step: step)
+        case .probe(let probe):
+            checkProbe(probe)
         }
+    }
+
+    /// Where the `outage` and `recovered` markers are, to allow one of each.
+    private var markers: [MarkerKind: SourceLocation] = [:]
+    /// How deep in loops the step being checked is.
+    private var loopDepth = 0
+
+    private mutating func checkMarker(_ kind: MarkerKind, step: Step) {
+        if let earlier = markers[kind] {
+            error(
+                "step.marker",
+                "a runbook marks its '\(kind.rawValue)' once; the first is at line \(earlier.line): recovery time runs from 'outage' to 'recovered'",
+                at: step.location)
+        } else {
+            markers[kind] = step.location
+        }
+        if loopDepth > 0 {
+            error(
+                "step.marker", "'\(kind.rawValue)' marks one moment of the run, so it cannot be inside a loop", at: step.location)
+        }
+    }
+
+    /// Every probe the runbook makes (steps and `watch`), for the embedded coverage check.
+    private(set) var probes: [ProbeStep] = []
+
+    private mutating func checkProbe(_ probe: ProbeStep) {
+        for e in probe.targetExprs { _ = checkExpr(e) }
+        if let m = probe.method { _ = checkExpr(m) }
+        for h in probe.headers { _ = checkExpr(h.value) }
+        if let t = probe.expectText { _ = checkExpr(t) }
+        probes.append(probe)
     }
 
     private mutating func checkAction(_ action: ActionStep, _ descriptor: PhraseDescriptor, step: Step) {
@@ -426,7 +490,9 @@ struct Checker {
             bind(name, .loopVariable(items: items, location: block.variable.location))
         }
         let saved = (current, precheckWithoutTask)
+        loopDepth += 1
         checkSteps(block.body)
+        loopDepth -= 1
         (current, precheckWithoutTask) = saved
         scopes.removeLast()
     }

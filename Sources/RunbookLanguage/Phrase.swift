@@ -14,11 +14,37 @@ package enum PhraseKind: String, Sendable, Hashable, CaseIterable, Codable {
     case awaitTask, awaitSubtask, awaitCluster, awaitTenant
     // Assertions
     case assertTask, assertSubtask, assertCluster, assertTenant
+    // Evidence: markers and probes of the service
+    case outage, recovered, probeHttp, probeTcp, probeCommand, awaitProbeHttp, awaitProbeTcp, awaitProbeCommand
     // Other steps
     case sleep, note, confirm, forEach, parallelForEach
 
     /// The phrase's descriptor.
     package var descriptor: PhraseDescriptor { PhraseDescriptor.table[self] ?? PhraseDescriptor.fallback }
+}
+
+/// The moments a run marks for its recovery time.
+package enum MarkerKind: String, Sendable, Hashable, Codable {
+    case outage, recovered
+}
+
+/// What a probe looks at.
+package enum ProbeKind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// A URL.
+    case http
+    /// A `host:port`.
+    case tcp
+    /// A program.
+    case command
+
+    /// The options a probe of this kind takes, beside `timeout` (and `every` when it waits).
+    package var options: [String] {
+        switch self {
+        case .http: ["method", "headers", "expect status", "expect body"]
+        case .tcp: []
+        case .command: ["expect exit", "expect output"]
+        }
+    }
 }
 
 /// What a phrase names in its key: a cluster (an OB 3.x standby, or a 4.x cluster whose tenants a
@@ -180,6 +206,9 @@ package struct PlannedCall: Sendable, Hashable {
         case ifUnknown
         /// Made once for each cluster that holds a primary of the step's standby tenants.
         case perPrimaryCluster
+        /// Made only when the runbook has a `data loss` objective: the standby's lag, read right
+        /// before the call that promotes it.
+        case forDataLoss
     }
 
     package var endpoint: OCPEndpoint
@@ -216,6 +245,10 @@ package enum PhraseFamily: Sendable, Hashable {
     /// Reads a subject once and checks its fields.
     case assertion
     case sleep, note, confirm, loop
+    /// `outage` or `recovered`: marks the moment on the run's clock.
+    case marker(MarkerKind)
+    /// Probes the service once (`waits`: until it passes, as a wait polls).
+    case probe(ProbeKind, waits: Bool)
 }
 
 /// Everything about one phrase, in one place: its grammar, what its value holds, the fields it
@@ -300,7 +333,8 @@ package struct PhraseDescriptor: Sendable {
     // MARK: - The table
 
     /// Every phrase, in the order the grammar and the schema list them.
-    package static let all: [PhraseDescriptor] = clusterActions + tenantActions + taskOperations + waits + assertions + others
+    package static let all: [PhraseDescriptor] =
+        clusterActions + tenantActions + taskOperations + waits + assertions + evidence + others
 
     static let table: [PhraseKind: PhraseDescriptor] = Dictionary(uniqueKeysWithValues: all.map { ($0.kind, $0) })
 
@@ -310,7 +344,10 @@ package struct PhraseDescriptor: Sendable {
     private static let clusterActions: [PhraseDescriptor] = [
         PhraseDescriptor(
             .failoverCluster, [.word("failover"), .word("cluster"), .subject(.cluster, required: false)],
-            .startsTask(.failover, .failover), calls: [PlannedCall(.failover, [.subject])],
+            .startsTask(.failover, .failover),
+            calls: [
+                PlannedCall(.listClusters, query: ClusterQuery.lookup.items, .forDataLoss), PlannedCall(.failover, [.subject]),
+            ],
             summary: "Fail over this standby cluster (OB 3.x): starts OCP's failover task and makes it the current task."),
         PhraseDescriptor(
             .switchoverCluster, [.word("switchover"), .word("cluster"), .subject(.cluster, required: false)],
@@ -456,6 +493,33 @@ package struct PhraseDescriptor: Sendable {
             .assertTenant, [.word("assert"), .word("tenant"), .subject(.tenant, required: true), .field(required: false)],
             .assertion, fields: .tenant, calls: [tenantLookup, readTenant],
             summary: "Check the tenant's fields once: role, status, syncStatus, cluster, primary."),
+    ]
+
+    private static let evidence: [PhraseDescriptor] = [
+        PhraseDescriptor(
+            .outage, [.word("outage")], .marker(.outage),
+            summary: "Mark the moment the disaster began: recovery time is measured from here."),
+        PhraseDescriptor(
+            .recovered, [.word("recovered")], .marker(.recovered),
+            summary: "Mark the moment the service is back: recovery time is measured to here."),
+        PhraseDescriptor(
+            .probeHttp, [.word("probe"), .word("http")], .probe(.http, waits: false),
+            summary: "Request this URL once; passes on `expect status` (default any 2xx) and `expect body`."),
+        PhraseDescriptor(
+            .probeTcp, [.word("probe"), .word("tcp")], .probe(.tcp, waits: false),
+            summary: "Open a TCP connection to HOST:PORT once."),
+        PhraseDescriptor(
+            .probeCommand, [.word("probe"), .word("command")], .probe(.command, waits: false),
+            summary: "Run this program once (a list: no shell; a string: through /bin/sh -c); passes on `expect exit` (default 0) and `expect output`."),
+        PhraseDescriptor(
+            .awaitProbeHttp, [.word("await"), .word("probe"), .word("http")], .probe(.http, waits: true),
+            summary: "Request this URL again and again, adaptively, until it passes."),
+        PhraseDescriptor(
+            .awaitProbeTcp, [.word("await"), .word("probe"), .word("tcp")], .probe(.tcp, waits: true),
+            summary: "Try a TCP connection to HOST:PORT again and again until one opens."),
+        PhraseDescriptor(
+            .awaitProbeCommand, [.word("await"), .word("probe"), .word("command")], .probe(.command, waits: true),
+            summary: "Run this program again and again until it passes."),
     ]
 
     private static let others: [PhraseDescriptor] = [

@@ -22,6 +22,10 @@ package struct RunbookDocument: Sendable, Hashable {
     package var timeout: DurationValue?
     /// The embedded simulator's setup (`simulate:`), ignored against a real OCP.
     package var simulate: SimulateBlock?
+    /// `objectives:` the recovery time and data loss the run must prove (nil: none).
+    package var objectives: Objectives?
+    /// `watch:` probes run all through the run, each on its own `every`.
+    package var watch: [WatchProbe]
     package var steps: [Step]
     /// `on failure`: runs when a step of ``steps`` fails.
     package var onFailure: [Step]
@@ -36,9 +40,12 @@ package struct RunbookDocument: Sendable, Hashable {
 
     package init(
         title: String, description: String? = nil, target: Expr? = nil, vars: [VarDecl] = [],
-        timeout: DurationValue? = nil, simulate: SimulateBlock? = nil, steps: [Step], onFailure: [Step] = [],
-        finally: [Step] = [], unparsedSteps: [UnparsedStep] = [], file: String, location: SourceLocation
+        timeout: DurationValue? = nil, simulate: SimulateBlock? = nil, objectives: Objectives? = nil,
+        watch: [WatchProbe] = [], steps: [Step], onFailure: [Step] = [], finally: [Step] = [],
+        unparsedSteps: [UnparsedStep] = [], file: String, location: SourceLocation
     ) {
+        self.objectives = objectives
+        self.watch = watch
         self.title = title
         self.description = description
         self.target = target
@@ -217,6 +224,10 @@ package indirect enum StepAction: Sendable, Hashable {
     case confirm(Expr)
     /// `for each NAME in LIST:` and `in parallel for each NAME in LIST:`.
     case forEach(ForEachBlock)
+    /// `outage: TEXT` or `recovered: TEXT`.
+    case marker(MarkerKind, Expr)
+    /// `probe http|tcp|command: ...` and `await probe ...`.
+    case probe(ProbeStep)
 
     /// The phrase.
     package var kind: PhraseKind {
@@ -226,7 +237,120 @@ package indirect enum StepAction: Sendable, Hashable {
         case .note: .note
         case .confirm: .confirm
         case .forEach(let block): block.parallel ? .parallelForEach : .forEach
+        case .marker(let m, _): m == .outage ? .outage : .recovered
+        case .probe(let p):
+            switch (p.kind, p.waits) {
+            case (.http, false): .probeHttp
+            case (.tcp, false): .probeTcp
+            case (.command, false): .probeCommand
+            case (.http, true): .awaitProbeHttp
+            case (.tcp, true): .awaitProbeTcp
+            case (.command, true): .awaitProbeCommand
+            }
         }
+    }
+}
+
+/// A probe as written: what it looks at, and what passes it.
+package struct ProbeStep: Sendable, Hashable {
+    package var kind: ProbeKind
+    /// The URL or `host:port` (text, may interpolate), or a program: its arguments, or one text
+    /// run through `/bin/sh -c`.
+    package var target: ProbeValue
+    /// `await probe ...`: polled until it passes.
+    package var waits: Bool
+    /// `method:` (http; default GET).
+    package var method: Expr?
+    /// `headers:` (http), in order.
+    package var headers: [(name: String, value: Expr)]
+    /// `expect status:` (http; empty: any 2xx).
+    package var expectStatus: [Int]
+    /// `expect body:` or `expect output:`: text the answer must contain.
+    package var expectText: Expr?
+    /// `expect exit:` (command; default 0).
+    package var expectExit: Int?
+    package var location: SourceLocation
+
+    package init(
+        kind: ProbeKind, target: ProbeValue, waits: Bool, method: Expr? = nil, headers: [(name: String, value: Expr)] = [],
+        expectStatus: [Int] = [], expectText: Expr? = nil, expectExit: Int? = nil, location: SourceLocation
+    ) {
+        self.kind = kind
+        self.target = target
+        self.waits = waits
+        self.method = method
+        self.headers = headers
+        self.expectStatus = expectStatus
+        self.expectText = expectText
+        self.expectExit = expectExit
+        self.location = location
+    }
+
+    package static func == (a: ProbeStep, b: ProbeStep) -> Bool {
+        a.kind == b.kind && a.target == b.target && a.waits == b.waits && a.method == b.method
+            && a.headers.map(\.name) == b.headers.map(\.name) && a.headers.map(\.value) == b.headers.map(\.value)
+            && a.expectStatus == b.expectStatus && a.expectText == b.expectText && a.expectExit == b.expectExit
+            && a.location == b.location
+    }
+
+    package func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(target)
+        hasher.combine(waits)
+        hasher.combine(location)
+    }
+}
+
+extension ProbeStep {
+    /// The expressions of its target.
+    package var targetExprs: [Expr] {
+        switch target {
+        case .text(let e): [e]
+        case .argv(let items): items
+        }
+    }
+}
+
+/// What a probe looks at, as written.
+package enum ProbeValue: Sendable, Hashable {
+    /// A URL, a `host:port`, or a command line for `/bin/sh -c`.
+    case text(Expr)
+    /// A program and its arguments: no shell.
+    case argv([Expr])
+}
+
+/// `objectives:` what the run must prove.
+package struct Objectives: Sendable, Hashable {
+    /// `recovery time:` the RTO: from `outage` to `recovered`.
+    package var recoveryTime: DurationValue?
+    /// `data loss:` the RPO: each promoted standby's lag when it was promoted.
+    package var dataLoss: DurationValue?
+    package var location: SourceLocation
+
+    package init(recoveryTime: DurationValue? = nil, dataLoss: DurationValue? = nil, location: SourceLocation) {
+        self.recoveryTime = recoveryTime
+        self.dataLoss = dataLoss
+        self.location = location
+    }
+}
+
+/// One probe of `watch:`, run from the first step to the last on its own `every`.
+package struct WatchProbe: Sendable, Hashable {
+    package var probe: ProbeStep
+    /// How often (default ``WatchProbe/defaultEvery``).
+    package var every: DurationValue?
+    /// How long one attempt may take (default 5 s).
+    package var timeout: DurationValue?
+    package var location: SourceLocation
+
+    /// The interval of a watch that gives no `every`.
+    package static let defaultEvery: Duration = .seconds(10)
+
+    package init(probe: ProbeStep, every: DurationValue?, timeout: DurationValue?, location: SourceLocation) {
+        self.probe = probe
+        self.every = every
+        self.timeout = timeout
+        self.location = location
     }
 }
 

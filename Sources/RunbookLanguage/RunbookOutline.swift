@@ -74,7 +74,23 @@ private struct OutlineWriter {
             line(d, "variable \(block.variable.text) \(at(block.variable.location))")
             line(d, "list \(block.list.outline)")
             for inner in block.body { self.step(inner, depth: d) }
+        case .marker(_, let e):
+            line(d, "text \(e.outline)")
+        case .probe(let p):
+            probe(p, depth: d)
         }
+    }
+
+    mutating func probe(_ p: ProbeStep, depth d: Int) {
+        switch p.target {
+        case .text(let e): line(d, "target \(e.outline)")
+        case .argv(let items): for item in items { line(d, "argument \(item.outline)") }
+        }
+        if let m = p.method { line(d, "method \(m.outline)") }
+        for h in p.headers { line(d, "header \(quote(h.name)) \(h.value.outline)") }
+        if !p.expectStatus.isEmpty { line(d, "expect status \(p.expectStatus.map(String.init).joined(separator: " "))") }
+        if let t = p.expectText { line(d, "expect text \(t.outline)") }
+        if let x = p.expectExit { line(d, "expect exit \(x)") }
     }
 
     mutating func simulate(_ setup: SimulateBlock, depth: Int) {

@@ -1,4 +1,5 @@
 import OCPModel
+import Probes
 import RunbookSupport
 import RunbookYAML
 
@@ -16,8 +17,17 @@ struct RunbookParser {
         var diagnostics: [Diagnostic]
     }
 
-    static let topLevelKeys = ["runbook", "description", "target", "vars", "timeout", "simulate", "steps", "on failure", "finally"]
-    static let optionKeys = ["name", "timeout", "every", "as", "continue on failure", "max concurrency", "service name"]
+    static let topLevelKeys = [
+        "runbook", "description", "target", "vars", "timeout", "objectives", "watch", "simulate", "steps", "on failure",
+        "finally",
+    ]
+    static let optionKeys = [
+        "name", "timeout", "every", "as", "continue on failure", "max concurrency", "service name", "method", "headers",
+        "expect status", "expect body", "expect exit", "expect output",
+    ]
+
+    /// The options only probes take.
+    static let probeOptionKeys: Set<String> = Set(ProbeKind.allCases.flatMap(\.options))
 
     /// True when `key` is one of ``optionKeys`` (compared by length first: this runs for every key).
     static func isOptionKey(_ key: String) -> Bool {
@@ -25,8 +35,11 @@ struct RunbookParser {
         case 2: key == "as"
         case 4: key == "name"
         case 5: key == "every"
-        case 7: key == "timeout"
+        case 6: key == "method"
+        case 7: key == "timeout" || key == "headers"
+        case 11: key == "expect body" || key == "expect exit"
         case 12: key == "service name"
+        case 13: key == "expect status" || key == "expect output"
         case 15: key == "max concurrency"
         case 19: key == "continue on failure"
         default: false
@@ -88,6 +101,10 @@ struct RunbookParser {
                 book.timeout = duration(value, what: "timeout", positive: true)
             case "simulate":
                 book.simulate = SimulateBlockDecoder.decode(value, path: "simulate", reader: &reader)
+            case "objectives":
+                book.objectives = objectives(value)
+            case "watch":
+                book.watch = watchList(value)
             case "steps":
                 sawSteps = true
                 book.steps = stepList(value, what: "steps")
@@ -265,7 +282,9 @@ struct RunbookParser {
                 {
                     message += hint
                 } else {
-                    message += ": a step's options are " + NodeReader.listing(Self.optionKeys.map { "'\($0)'" }, conjunction: "and")
+                    var keys = Self.optionKeys.filter { !Self.probeOptionKeys.contains($0) }
+                    if case .probe(let kind, _)? = parsed.first?.syntax.kind.descriptor.family { keys += kind.options }
+                    message += ": a step's options are " + NodeReader.listing(keys.map { "'\($0)'" }, conjunction: "and")
                 }
                 reader.error("step.unknown-option", message, at: keyNode.location)
             } else {
@@ -324,7 +343,23 @@ struct RunbookParser {
         var maxConcurrency: SourceLocation?
         var timeout: SourceLocation?
         var serviceName: SourceLocation?
+        /// The probe options given (key and where), for the steps they do not apply to.
+        var probe: [(key: String, location: SourceLocation)] = []
     }
+
+    /// A probe's options, read beside its phrase.
+    struct ProbeOptions {
+        var method: Expr?
+        var headers: [(name: String, value: Expr)] = []
+        var expectStatus: [Int] = []
+        var expectText: Expr?
+        var expectExit: Int?
+    }
+
+    /// The probe options of the step being read (moved into its ``ProbeStep``).
+    private var probeOptions = ProbeOptions()
+    /// Reading `watch:`, whose probes take `every`.
+    private var readingWatch = false
 
     private mutating func stepOptions(_ pairs: [Pair], _ indexes: [Int]) -> (StepOptions, OptionLocations) {
         var options = StepOptions()
@@ -359,6 +394,32 @@ struct RunbookParser {
             case "service name":
                 locations.serviceName = keyNode.location
                 options.serviceName = textValue(value, what: "service name")
+            case "method":
+                locations.probe.append((key, keyNode.location))
+                probeOptions.method = textValue(value, what: "method")
+                if case .literal(.string(let m))? = probeOptions.method?.kind,
+                    m.isEmpty || !m.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) || ("a"..."z").contains($0) })
+                {
+                    reader.error("step.option", "'method' is an HTTP method such as GET or HEAD, not '\(m)'", at: value.location)
+                }
+            case "headers":
+                locations.probe.append((key, keyNode.location))
+                probeOptions.headers = headers(value)
+            case "expect status":
+                locations.probe.append((key, keyNode.location))
+                probeOptions.expectStatus = statuses(value)
+            case "expect body", "expect output":
+                locations.probe.append((key, keyNode.location))
+                probeOptions.expectText = textValue(value, what: key)
+            case "expect exit":
+                locations.probe.append((key, keyNode.location))
+                if let n = reader.integer(value, what: "expect exit", minimum: 0) {
+                    if n > 255 {
+                        reader.error("value.range", "'expect exit' is an exit status from 0 to 255, not \(n)", at: value.location)
+                    } else {
+                        probeOptions.expectExit = n
+                    }
+                }
             default:  // max concurrency
                 locations.maxConcurrency = keyNode.location
                 options.maxConcurrency = count(value, what: "max concurrency")
@@ -416,10 +477,23 @@ struct RunbookParser {
         case .startsTask, .precheck, .taskOperation, .subtaskOperation, .wait, .assertion:
             action = .action(
                 actionStep(syntax, descriptor, keyNode: keyNode, value: value, phrase: phrase, origin: origin))
+        case .marker(let kind):
+            var expr = missing()
+            if let value {
+                expr = textValue(value, what: phrase) ?? expr
+            } else {
+                reader.error("step.value", "'\(phrase)' needs text saying what happened: '\(phrase): ...'", at: keyNode.location)
+            }
+            action = .marker(kind, expr)
+        case .probe(let kind, let waits):
+            action = .probe(probeStep(kind, waits: waits, keyNode: keyNode, value: value, phrase: phrase, optionKeys: optionKeys))
         }
+        probeOptions = ProbeOptions()
 
         // Options that only some steps take.
-        if let location = optionKeys.every, descriptor.family != .wait {
+        var waits = descriptor.family == .wait
+        if case .probe(_, let w) = descriptor.family { waits = w || readingWatch }
+        if let location = optionKeys.every, !waits {
             reader.error("step.option", "'every' sets the polling interval of a wait; '\(phrase)' does not wait", at: location)
         }
         if options.taskName != nil, let location = optionKeys.taskName, descriptor.startedTask == nil {
@@ -442,6 +516,143 @@ struct RunbookParser {
                     + "'failover tenant' (each tenant needs a name of its own)", at: location)
         }
         return Step(action: action, options: options, phrase: phrase, at: keyNode.location)
+    }
+
+    /// A probe: its target from the value, its options from beside it (each checked to apply to
+    /// its kind).
+    private mutating func probeStep(
+        _ kind: ProbeKind, waits: Bool, keyNode: Node, value: Node?, phrase: String, optionKeys: OptionLocations
+    ) -> ProbeStep {
+        let location = value?.location ?? keyNode.location
+        var target = ProbeValue.text(.literal(.null, at: location))
+        let example: String
+        switch kind {
+        case .http: example = "'\(phrase): https://orders.example.com/healthz'"
+        case .tcp: example = "'\(phrase): obproxy.example.com:2883'"
+        case .command: example = "'\(phrase): [obclient, -h, obproxy.example.com, -e, \"select 1\"]'"
+        }
+        if let value {
+            if kind == .command, let items = value.sequence {
+                if items.isEmpty { reader.error("step.value", "'\(phrase)' needs a program to run: \(example)", at: value.location) }
+                target = .argv(items.compactMap { textValue($0, what: "an argument of '\(phrase)'") })
+            } else if let expr = textValue(value, what: phrase) {
+                target = .text(expr)
+                if case .literal(.string(let text)) = expr.kind {
+                    switch kind {
+                    case .http where !(text.hasPrefix("http://") || text.hasPrefix("https://")) || text.count < 9:
+                        reader.error("step.value", "'\(text)' is not an http:// or https:// URL", at: value.location)
+                    case .tcp where ProbeTarget.address(text) == nil:
+                        reader.error(
+                            "step.value", "'\(text)' is not HOST:PORT (a port from 1 to 65535; [::1]:PORT for IPv6)",
+                            at: value.location)
+                    case .command where text.trimmingSpaces.isEmpty:
+                        reader.error("step.value", "'\(phrase)' needs a program to run: \(example)", at: value.location)
+                    default: break
+                    }
+                }
+            }
+        } else {
+            reader.error("step.value", "'\(phrase)' needs \(kind == .http ? "a URL" : kind == .tcp ? "HOST:PORT" : "a program"): \(example)", at: keyNode.location)
+        }
+        for (key, at) in optionKeys.probe where !kind.options.contains(key) {
+            let takers = ProbeKind.allCases.filter { $0.options.contains(key) }.map { "'probe \($0.rawValue)'" }
+            reader.error(
+                "step.option",
+                "'\(key)' applies to \(NodeReader.listing(takers, conjunction: "and")) (and their awaits), not to '\(phrase)'",
+                at: at)
+        }
+        return ProbeStep(
+            kind: kind, target: target, waits: waits, method: probeOptions.method, headers: probeOptions.headers,
+            expectStatus: probeOptions.expectStatus, expectText: probeOptions.expectText,
+            expectExit: probeOptions.expectExit, location: keyNode.location)
+    }
+
+    /// `headers:` a mapping of header names to text.
+    private mutating func headers(_ node: Node) -> [(name: String, value: Expr)] {
+        guard let pairs = node.mapping else {
+            reader.wrongType("headers", expected: "a mapping of header names to values", node: node)
+            return []
+        }
+        var out: [(name: String, value: Expr)] = []
+        for pair in pairs {
+            guard let name = reader.keyText(pair.key) else { continue }
+            let token = name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }
+            guard !name.isEmpty, token else {
+                reader.error("step.option", "'\(name)' is not an HTTP header name", at: pair.key.location)
+                continue
+            }
+            if let value = textValue(pair.value, what: "header '\(name)'") { out.append((name, value)) }
+        }
+        return out
+    }
+
+    /// `expect status:` one HTTP status or a list of them.
+    private mutating func statuses(_ node: Node) -> [Int] {
+        let items = node.sequence ?? [node]
+        var out: [Int] = []
+        for item in items {
+            guard let n = reader.integer(item, what: "expect status", minimum: 100) else { continue }
+            guard n <= 599 else {
+                reader.error("value.range", "'expect status' is an HTTP status from 100 to 599, not \(n)", at: item.location)
+                continue
+            }
+            out.append(n)
+        }
+        return out
+    }
+
+    /// `objectives:` `recovery time` and `data loss`, durations.
+    private mutating func objectives(_ node: Node) -> Objectives? {
+        guard let pairs = node.mapping else {
+            reader.wrongType("objectives", expected: "a mapping with 'recovery time' and/or 'data loss'", node: node)
+            return nil
+        }
+        var objectives = Objectives(location: node.location)
+        for pair in pairs {
+            guard let key = reader.keyText(pair.key) else { continue }
+            switch key {
+            case "recovery time": objectives.recoveryTime = duration(pair.value, what: "recovery time", positive: false)
+            case "data loss": objectives.dataLoss = duration(pair.value, what: "data loss", positive: false)
+            default:
+                let suggestion = Suggestion.closest(to: key, among: ["recovery time", "data loss"])
+                reader.error(
+                    "key.unknown",
+                    "unknown objective '\(key)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? ": objectives are 'recovery time' and 'data loss'"),
+                    at: pair.key.location)
+            }
+        }
+        if objectives.recoveryTime == nil && objectives.dataLoss == nil && pairs.isEmpty {
+            reader.error("step.value", "'objectives' is empty: give 'recovery time' and/or 'data loss'", at: node.location)
+        }
+        return objectives
+    }
+
+    /// `watch:` a list of probes (`probe http|tcp|command`), each with `every`.
+    private mutating func watchList(_ node: Node) -> [WatchProbe] {
+        guard let items = node.sequence else {
+            reader.wrongType("watch", expected: "a list of probes, such as '- probe http: URL'", node: node)
+            return []
+        }
+        var out: [WatchProbe] = []
+        readingWatch = true
+        defer { readingWatch = false }
+        for item in items {
+            guard let step = step(item) else { continue }
+            guard case .probe(var probe) = step.action else {
+                reader.error(
+                    "step.form", "'watch' lists probes ('probe http', 'probe tcp', 'probe command'), not '\(step.phrase)'",
+                    at: step.location)
+                continue
+            }
+            if probe.waits {
+                reader.error(
+                    "step.form", "a watch probe runs all through the run: write '\(step.phrase.replacingOccurrences(of: "await ", with: ""))'",
+                    at: step.location)
+            }
+            probe.waits = false
+            out.append(WatchProbe(probe: probe, every: step.options.every, timeout: step.options.timeout, location: step.location))
+        }
+        return out
     }
 
     /// A phrase that talks to OCP: its subject, task, subtask and fields, from its key and value.

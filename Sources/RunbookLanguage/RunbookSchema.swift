@@ -37,6 +37,21 @@ public enum RunbookSchema {
                     "propertyNames": ["pattern": "^\(name)$", "not": ["const": "env"]],
                 ],
                 "timeout": ref("duration", "Deadline for the whole run."),
+                "objectives": [
+                    "description": "What the drill must prove; a breached or unknown objective fails the run.",
+                    "type": "object",
+                    "additionalProperties": false,
+                    "minProperties": 1,
+                    "properties": [
+                        "recovery time": ref("duration", "The RTO: from `outage` to `recovered` (without them, the longest action)."),
+                        "data loss": ref("duration", "The RPO: each promoted standby's lag when it was promoted."),
+                    ],
+                ],
+                "watch": [
+                    "description": "Probes run all through the run, each on its own `every` (default 10s); downtime is measured.",
+                    "type": "array",
+                    "items": ["$ref": "#/$defs/step"],
+                ],
                 "simulate": ref("simulate", "Setup of the embedded simulator; ignored against a real OCP."),
                 "steps": [
                     "description": "The procedure: a list of at least one step.",
@@ -131,7 +146,16 @@ public enum RunbookSchema {
                         ))
                 }
             case .sleep: out.append((keyPattern(d, field: nil, subjectInKey: false), ref("duration", d.summary)))
-            case .note, .confirm: out.append((keyPattern(d, field: nil, subjectInKey: false), ref("text", d.summary)))
+            case .note, .confirm, .marker: out.append((keyPattern(d, field: nil, subjectInKey: false), ref("text", d.summary)))
+            case .probe(let kind, _):
+                let value: JSONOutput =
+                    switch kind {
+                    case .http: ["description": .string(d.summary), "type": "string", "anyOf": [["pattern": "^https?://"], ["pattern": .string(reference)]]]
+                    case .tcp: ["description": .string(d.summary), "type": "string", "anyOf": [["pattern": "^(?:\\[[^\\]]+\\]|[^:\\[\\]]+):[0-9]{1,5}$"], ["pattern": .string(reference)]]]
+                    case .command:
+                        ["description": .string(d.summary), "anyOf": [["type": "string", "minLength": 1], ["type": "array", "minItems": 1, "items": ["$ref": "#/$defs/text"]]]]
+                    }
+                out.append((keyPattern(d, field: nil, subjectInKey: false), value))
             case .loop:
                 out.append(
                     (
@@ -239,9 +263,27 @@ public enum RunbookSchema {
                         ],
                         "continue on failure": ["description": "A failure is logged but does not fail the run.", "type": "boolean"],
                         "max concurrency": [
-                            "description": "How many items of an `in parallel for each` run at once.",
+                            "description": "How many items of an `in parallel for each` run at once (default 100).",
                             "anyOf": [["type": "integer", "minimum": 1], ["$ref": "#/$defs/expression"]],
                         ],
+                        "method": ref("text", "The HTTP method of an http probe (default GET)."),
+                        "headers": [
+                            "description": "HTTP headers an http probe sends.", "type": "object",
+                            "additionalProperties": ["$ref": "#/$defs/text"],
+                        ],
+                        "expect status": [
+                            "description": "The HTTP status (or statuses) that pass an http probe (default any 2xx).",
+                            "anyOf": [
+                                ["type": "integer", "minimum": 100, "maximum": 599],
+                                ["type": "array", "minItems": 1, "items": ["type": "integer", "minimum": 100, "maximum": 599]],
+                            ],
+                        ],
+                        "expect body": ref("text", "Text the body of an http probe's answer must contain."),
+                        "expect exit": [
+                            "description": "The exit status that passes a command probe (default 0).", "type": "integer",
+                            "minimum": 0, "maximum": 255,
+                        ],
+                        "expect output": ref("text", "Text a command probe's output must contain."),
                     ],
                     "patternProperties": .object(phrases.map { JSONOutputMember($0.pattern, $0.value) }),
                     "additionalProperties": false,
@@ -276,6 +318,26 @@ public enum RunbookSchema {
                     "description": "Faults to inject: in a subtask, or at an API endpoint.",
                     "type": "array",
                     "items": ["oneOf": [["$ref": "#/$defs/subtaskFault"], ["$ref": "#/$defs/apiFault"]]],
+                ],
+                "services": [
+                    "description": "What the probes stand for: the simulator answers them from its state (no network, no program).",
+                    "type": "array",
+                    "items": [
+                        "type": "object",
+                        "required": ["probe"],
+                        "additionalProperties": false,
+                        "properties": [
+                            "probe": [
+                                "description": "A URL, HOST:PORT, a program and its arguments, or a command line.",
+                                "anyOf": [["type": "string", "minLength": 1], ["type": "array", "minItems": 1, "items": ["$ref": "#/$defs/text"]]],
+                            ],
+                            "tenant": ref("text", "Served by whichever tenant of this name is the reachable PRIMARY."),
+                            "cluster": ["description": "Served by this cluster while RUNNING.", "type": "integer", "minimum": 1],
+                            "reroute": ref("fixedDuration", "How long after a role change the proxies send traffic to the new server (default 30s)."),
+                            "answer": ref("text", "The body (http) or output (command) while it is up."),
+                        ],
+                        "oneOf": [["required": ["tenant"]], ["required": ["cluster"]]],
+                    ],
                 ],
             ],
         ]

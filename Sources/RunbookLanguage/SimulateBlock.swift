@@ -1,4 +1,5 @@
 import OCPModel
+import Probes
 import RunbookSupport
 import RunbookYAML
 
@@ -15,12 +16,47 @@ package struct SimulateBlock: Sendable, Hashable {
     package var tenants: [Tenant]?
     /// `faults:`, in the order written.
     package var faults: [Fault]
+    /// `services:` what the probes stand for, answered from the simulated state.
+    package var services: [Service]
 
-    package init(speed: SimulationSpeed = .instant, clusters: [Cluster]? = nil, tenants: [Tenant]? = nil, faults: [Fault] = []) {
+    package init(
+        speed: SimulationSpeed = .instant, clusters: [Cluster]? = nil, tenants: [Tenant]? = nil, faults: [Fault] = [],
+        services: [Service] = []
+    ) {
         self.speed = speed
         self.clusters = clusters
         self.tenants = tenants
         self.faults = faults
+        self.services = services
+    }
+
+    /// The tenant names of the simulator's default topology (kept equal to it by a test).
+    package static let defaultTenantNames = ["orders"]
+
+    /// One service of `services:`: a probe's target and what serves it.
+    package struct Service: Sendable, Hashable {
+        package var probe: ProbeTarget
+        /// Whichever tenant of this name is the PRIMARY serves it ...
+        package var tenant: String?
+        /// ... or this cluster, while RUNNING.
+        package var cluster: Int?
+        /// How long after its server can serve again it answers (nil: the simulator's 30 s).
+        package var reroute: Duration?
+        /// What an HTTP probe's body or a command's output is while it is up.
+        package var answer: String?
+        package var location: SourceLocation
+
+        package init(
+            probe: ProbeTarget, tenant: String? = nil, cluster: Int? = nil, reroute: Duration? = nil, answer: String? = nil,
+            location: SourceLocation
+        ) {
+            self.probe = probe
+            self.tenant = tenant
+            self.cluster = cluster
+            self.reroute = reroute
+            self.answer = answer
+            self.location = location
+        }
     }
 
     /// The cluster ids of the simulator's default topology (clusters 5 and 6 for OB 3.x, 3000009

@@ -1,4 +1,5 @@
 import OCPModel
+import Probes
 import RunbookSupport
 import RunbookYAML
 
@@ -22,7 +23,8 @@ package enum SimulateBlockDecoder {
     }
 
     /// The keys of a simulate block or topology file.
-    package static let keys = ["speed", "clusters", "tenants", "faults"]
+    package static let keys = ["speed", "clusters", "tenants", "faults", "services"]
+    static let serviceKeys = ["probe", "tenant", "cluster", "reroute", "answer"]
     static let clusterKeys = ["id", "name", "type", "status", "primary", "delayTime", "syncStatus", "obVersion", "obproxy"]
     static let tenantKeys = ["id", "name", "cluster", "role", "primary", "lag", "reachable", "syncStatus", "serviceName"]
     static let subtaskFaultKeys = ["subtask", "cluster", "tenant", "fail", "message", "hang", "takes"]
@@ -66,6 +68,7 @@ package enum SimulateBlockDecoder {
         guard let fields = reader.fields(node, what: path ?? "the topology", allowed: keys, unknownID: "simulate.unknown-key")
         else { return setup }
         var tenantsNode: Node?
+        var servicesNode: Node?
         for (key, _, value) in fields {
             switch key {
             case "speed":
@@ -83,6 +86,8 @@ package enum SimulateBlockDecoder {
                 setup.clusters = clusters(value, what: named("clusters"), reader: &reader)
             case "tenants":
                 tenantsNode = value
+            case "services":
+                servicesNode = value
             default:
                 setup.faults = faults(value, what: named("faults"), reader: &reader)
             }
@@ -92,7 +97,113 @@ package enum SimulateBlockDecoder {
             let clusterIds = setup.clusters.map { $0.map(\.id) } ?? SimulateBlock.defaultClusterIds
             setup.tenants = tenants(tenantsNode, what: named("tenants"), clusterIds: clusterIds, reader: &reader)
         }
+        if let servicesNode {
+            let clusterIds = setup.clusters.map { $0.map(\.id) } ?? SimulateBlock.defaultClusterIds
+            let names = setup.tenants.map { $0.map(\.name) } ?? (setup.clusters == nil ? SimulateBlock.defaultTenantNames : [])
+            setup.services = services(
+                servicesNode, what: named("services"), clusterIds: Set(clusterIds), tenantNames: Set(names), reader: &reader)
+        }
         return setup
+    }
+
+    /// A probe's target as `services:` writes it: a URL (`http://`, `https://`), a `host:port`, a
+    /// list (a program and its arguments) or any other text (a command for `/bin/sh -c`).
+    package static func probeTarget(_ text: String) -> ProbeTarget {
+        if text.hasPrefix("http://") || text.hasPrefix("https://") { return .http(url: text) }
+        if let (host, port) = ProbeTarget.address(text) { return .tcp(host: host, port: port) }
+        return .command(argv: ["/bin/sh", "-c", text])
+    }
+
+    private static func services(
+        _ node: Node, what: String, clusterIds: Set<Int>, tenantNames: Set<String>, reader: inout NodeReader
+    ) -> [SimulateBlock.Service] {
+        guard let items = node.sequence else {
+            reader.wrongType(what, expected: "a list of services, such as '- {probe: URL, tenant: NAME}'", node: node)
+            return []
+        }
+        var out: [SimulateBlock.Service] = []
+        for item in items {
+            guard let fields = reader.fields(item, what: "a service", allowed: serviceKeys, unknownID: "simulate.unknown-key")
+            else { continue }
+            var service = SimulateBlock.Service(probe: .command(argv: []), location: item.location)
+            var hasProbe = false
+            var valid = true
+            for (key, _, value) in fields {
+                switch key {
+                case "probe":
+                    if let list = value.sequence {
+                        let argv = list.compactMap { reader.string($0, what: "an argument of the probe", lenient: true) }
+                        guard !argv.isEmpty, argv.count == list.count else {
+                            if list.isEmpty { reader.error("simulate.service", "a command probe needs a program", at: value.location) }
+                            valid = false
+                            continue
+                        }
+                        service.probe = .command(argv: argv)
+                        hasProbe = true
+                    } else if let text = reader.string(value, what: "probe") {
+                        guard !text.trimmingSpaces.isEmpty else {
+                            reader.error("simulate.service", "a service's probe is a URL, HOST:PORT or a command", at: value.location)
+                            valid = false
+                            continue
+                        }
+                        service.probe = probeTarget(text)
+                        hasProbe = true
+                    } else {
+                        valid = false
+                    }
+                case "tenant":
+                    guard let name = reader.string(value, what: "tenant", lenient: true) else {
+                        valid = false
+                        continue
+                    }
+                    if !tenantNames.contains(name) {
+                        let known = tenantNames.sorted()
+                        reader.error(
+                            "simulate.service",
+                            "no simulated tenant is named '\(name)'"
+                                + (known.isEmpty ? " (the block lists no tenants)" : Suggestion.didYouMean(name, among: known)),
+                            at: value.location)
+                        valid = false
+                    }
+                    service.tenant = name
+                case "cluster":
+                    guard let id = reader.integer(value, what: "cluster", minimum: 1) else {
+                        valid = false
+                        continue
+                    }
+                    if !clusterIds.contains(id) {
+                        reader.error(
+                            "simulate.service",
+                            "there is no cluster \(id) in the simulated topology (clusters \(clusterIds.sorted().map(String.init).joined(separator: ", ")))",
+                            at: value.location)
+                        valid = false
+                    }
+                    service.cluster = id
+                case "reroute":
+                    if let d = reader.fixedDuration(value, what: "reroute") { service.reroute = d } else { valid = false }
+                default:  // answer
+                    service.answer = reader.string(value, what: "answer", lenient: true)
+                }
+            }
+            if !hasProbe, valid {
+                reader.error("simulate.service", "a service needs its 'probe': a URL, HOST:PORT or a command", at: item.location)
+                valid = false
+            }
+            if (service.tenant == nil) == (service.cluster == nil), valid {
+                reader.error(
+                    "simulate.service", "a service is served by a 'tenant' (by name) or a 'cluster' (by id): give one of them",
+                    at: item.location)
+                valid = false
+            }
+            if let earlier = out.first(where: { $0.probe == service.probe }), valid {
+                reader.error(
+                    "simulate.service", "the probe \(service.probe) is already a service at line \(earlier.location.line)",
+                    at: item.location)
+                valid = false
+            }
+            if valid { out.append(service) }
+        }
+        return out
     }
 
     private static func tenants(_ node: Node, what: String, clusterIds: [Int], reader: inout NodeReader)

@@ -10,6 +10,8 @@ public enum StepLogRecord: Sendable, Hashable {
     case runStarted(RunStarted)
     case stepStarted(StepStarted)
     case stepFinished(StepFinished)
+    /// A `watch` probe went down or came back up.
+    case watchChanged(WatchChanged)
     case runFinished(RunFinished)
 }
 
@@ -221,12 +223,15 @@ public struct StepFinished: Sendable, Hashable, Codable {
     public var wallDurationMs: Int64
     public var observed: Observation
     public var calls: [OCPCallRecord]
+    /// A probe step's attempts (nil for other steps).
+    public var probes: [ProbeAttempt]?
 
     public init(
         position: StepPosition, location: SourceLocation, phrase: String, outcome: StepOutcome, message: String? = nil,
         expected: String? = nil, found: String? = nil, durationMs: Int64, wallDurationMs: Int64,
-        observed: Observation = Observation(), calls: [OCPCallRecord] = []
+        observed: Observation = Observation(), calls: [OCPCallRecord] = [], probes: [ProbeAttempt]? = nil
     ) {
+        self.probes = probes
         self.position = position
         self.location = location
         self.phrase = phrase
@@ -506,11 +511,15 @@ public struct RunFinished: Sendable, Hashable, Codable {
     public var wallDurationMs: Int64
     public var finishedAt: OCPTimestamp
     public var recoveries: [Recovery]
+    /// The measured recovery time and data loss, downtime, and each objective's verdict (nil when
+    /// the run had neither objectives, markers, watches nor actions to measure).
+    public var evidence: Evidence?
 
     public init(
         outcome: RunOutcome, reason: String?, counts: StepCounts, durationMs: Int64, wallDurationMs: Int64,
-        finishedAt: OCPTimestamp, recoveries: [Recovery]
+        finishedAt: OCPTimestamp, recoveries: [Recovery], evidence: Evidence? = nil
     ) {
+        self.evidence = evidence
         self.outcome = outcome
         self.reason = reason
         self.counts = counts
@@ -528,6 +537,7 @@ extension StepLogRecord: Codable {
         case runStarted = "run-started"
         case stepStarted = "step-started"
         case stepFinished = "step-finished"
+        case watchChanged = "watch-changed"
         case runFinished = "run-finished"
     }
 
@@ -538,6 +548,7 @@ extension StepLogRecord: Codable {
         case .runStarted: Kind.runStarted.rawValue
         case .stepStarted: Kind.stepStarted.rawValue
         case .stepFinished: Kind.stepFinished.rawValue
+        case .watchChanged: Kind.watchChanged.rawValue
         case .runFinished: Kind.runFinished.rawValue
         }
     }
@@ -548,6 +559,7 @@ extension StepLogRecord: Codable {
         case .runStarted: self = .runStarted(try RunStarted(from: decoder))
         case .stepStarted: self = .stepStarted(try StepStarted(from: decoder))
         case .stepFinished: self = .stepFinished(try StepFinished(from: decoder))
+        case .watchChanged: self = .watchChanged(try WatchChanged(from: decoder))
         case .runFinished: self = .runFinished(try RunFinished(from: decoder))
         }
     }
@@ -563,6 +575,9 @@ extension StepLogRecord: Codable {
             try r.encode(to: encoder)
         case .stepFinished(let r):
             try c.encode(Kind.stepFinished, forKey: .record)
+            try r.encode(to: encoder)
+        case .watchChanged(let r):
+            try c.encode(Kind.watchChanged, forKey: .record)
             try r.encode(to: encoder)
         case .runFinished(let r):
             try c.encode(Kind.runFinished, forKey: .record)

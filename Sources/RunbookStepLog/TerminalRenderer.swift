@@ -111,6 +111,15 @@ public actor TerminalRenderer: StepLogSink {
             }
             finishedLine(s)
             redrawStatus()
+        case .watchChanged(let w):
+            guard !style.quiet || !w.up else { return }
+            let at = DurationText.formatRounded(.milliseconds(w.atMs))
+            let line =
+                w.up
+                ? paint("▲ watch: \(w.target) is up", .green) + paint("  at \(at)", .dim)
+                : paint("▼ watch: \(w.target) is down", .yellow) + paint("  at \(at)\(w.reason.map { ": \($0)" } ?? "")", .dim)
+            emit(line + "\n")
+            redrawStatus()
         case .runFinished(let r):
             clearStatus()
             summary(r)
@@ -245,7 +254,29 @@ public actor TerminalRenderer: StepLogSink {
             }
             emit(line + "\n")
         }
+        if let evidence = r.evidence { summary(evidence) }
         if let journalPath { emit(paint("  step log: \(journalPath)", .dim) + "\n") }
+    }
+
+    /// The measured figures and each objective's verdict.
+    private func summary(_ e: Evidence) {
+        if let outage = e.outage, let recovered = e.recovered, let ms = e.recoveryTimeMs {
+            emit(
+                "  recovery time: \(DurationText.formatRounded(.milliseconds(ms))) from outage \"\(outage.text)\" to recovered \"\(recovered.text)\"\n")
+        }
+        for d in e.downtime {
+            let windows = d.windows.count
+            emit(
+                "  downtime: \(d.target) down \(DurationText.formatRounded(.milliseconds(d.totalMs))) in \(windows) window\(windows == 1 ? "" : "s") (\(d.attempts) probes)\n")
+        }
+        for o in e.objectives {
+            let mark: String
+            switch o.verdict {
+            case .met: mark = paint("✔", .green)
+            case .breached, .unknown: mark = paint("✘", .red)
+            }
+            emit("  \(mark) objective: \(o.sentence)\n")
+        }
     }
 
     // MARK: - The live line

@@ -149,11 +149,25 @@ struct CheckCommand: AsyncParsableCommand {
         if outline, let runbook = result.runbook {
             Console.print(runbook.document.outline)
         }
+        // A runbook that would run embedded here (no RUNBOOK_TARGET, and its own target is none or
+        // `embedded`) must simulate every probe it makes.
+        let environment = ProcessInfo.processInfo.environment
+        if let runbook = result.runbook, Self.runsEmbedded(runbook, environment: environment) {
+            result.diagnostics += ProbeCoverage.problems(in: runbook, environment: environment)
+        }
         if timing {
             Self.writeError(
                 "\(path): read \(Self.ms(read - start)), yaml \(Self.ms(loaded - read)), check \(Self.ms(fastest))\n")
         }
         return result.diagnostics
+    }
+
+    /// Whether `runbook` would run against the embedded simulator in `environment` (no `--target`).
+    static func runsEmbedded(_ runbook: CheckedRunbook, environment: [String: String]) -> Bool {
+        if let chosen = environment["RUNBOOK_TARGET"] { return chosen == "embedded" }
+        guard let target = runbook.target else { return true }
+        if case .literal(.string(let text)) = target.kind { return text == "embedded" }
+        return false
     }
 
     /// The CPU time (user and system) this thread has used.

@@ -46,7 +46,7 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         guard
-            let (runbook, _) = Preparation.checked(
+            let (runbook, bytes) = Preparation.checked(
                 file, predefined: try CheckCommand.parseVariables(variables), environment: environment)
         else {
             throw ExitCode(2)
@@ -56,6 +56,9 @@ struct PlanCommand: AsyncParsableCommand {
             resolved = try target.resolve(for: runbook, environment: environment)
         } catch {
             Preparation.printProblem(error)
+            throw ExitCode(2)
+        }
+        if case .embedded = resolved.target, !Preparation.probesAreSimulated(runbook, bytes: bytes, environment: environment) {
             throw ExitCode(2)
         }
         let steps = Planner(environment: environment).plan(runbook)

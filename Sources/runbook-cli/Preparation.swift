@@ -38,6 +38,17 @@ enum Preparation {
         return (runbook, bytes)
     }
 
+    /// For an embedded run: prints an error for each probe `simulate: services` does not describe
+    /// (an embedded run touches no network and runs no program); whether there was none.
+    static func probesAreSimulated(_ runbook: CheckedRunbook, bytes: [UInt8], environment: [String: String]) -> Bool {
+        let problems = ProbeCoverage.problems(in: runbook, environment: environment)
+        guard !problems.isEmpty else { return true }
+        let source = SourceText(path: runbook.file, text: String(decoding: bytes, as: UTF8.self))
+        for problem in problems { Console.printError(problem.rendered(source: source) + "\n") }
+        printError("\(runbook.file) cannot run embedded (\(problems.count) probe\(problems.count == 1 ? "" : "s") not simulated); nothing was run")
+        return false
+    }
+
     static func printError(_ message: String) {
         Console.printError("runbook: error: \(message)\n")
     }

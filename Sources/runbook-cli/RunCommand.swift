@@ -109,6 +109,9 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let runTarget = resolved.target
+        if case .embedded = runTarget, !Preparation.probesAreSimulated(runbook, bytes: bytes, environment: environment) {
+            throw ExitCode(2)
+        }
 
         var journal: JournalWriter?
         // A journal over the file-size limit fails its write (EFBIG) and the run says so, instead

@@ -71,7 +71,7 @@ import Testing
         let patterns = try Self.phrasePatterns()
         // 31 phrases of clusters and tasks, 19 of tenants: six actions (with the id as the value or
         // in the key), three awaited fields, an assertion with its three key fields.
-        #expect(patterns.count == 50)
+        #expect(patterns.count == 58)
         for phrase in Self.phrases {
             let tokens = try PhraseLexer.tokenize(phrase).get()
             #expect((try? PhraseMatcher.parse(tokens).get()) != nil, "parser: \(phrase)")

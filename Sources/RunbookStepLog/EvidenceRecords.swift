@@ -1,0 +1,220 @@
+import OCPModel
+import RunbookSupport
+
+/// One attempt of a probe: a `probe` or `await probe` step's, in its `step-finished` record.
+public struct ProbeAttempt: Sendable, Hashable, Codable {
+    /// `http`, `tcp` or `command`.
+    public var kind: String
+    /// The URL, `host:port`, or the program and its arguments.
+    public var target: String
+    public var passed: Bool
+    /// Run time of the attempt's start, in milliseconds.
+    public var atMs: Int64
+    /// How long the attempt took, in milliseconds (the wall clock for real probes; the simulator's
+    /// answers take a fixed few milliseconds).
+    public var latencyMs: Double
+    /// Why it failed, in words.
+    public var reason: String?
+    /// The HTTP status of an answer.
+    public var status: Int?
+    /// A program's exit status.
+    public var exitCode: Int32?
+
+    public init(
+        kind: String, target: String, passed: Bool, atMs: Int64, latencyMs: Double, reason: String? = nil,
+        status: Int? = nil, exitCode: Int32? = nil
+    ) {
+        self.kind = kind
+        self.target = target
+        self.passed = passed
+        self.atMs = atMs
+        self.latencyMs = latencyMs
+        self.reason = reason
+        self.status = status
+        self.exitCode = exitCode
+    }
+}
+
+/// A `watch` probe went down or came back up (its first attempt is recorded too).
+public struct WatchChanged: Sendable, Hashable, Codable {
+    public var kind: String
+    public var target: String
+    /// Up (the probe passed) or down, from now on.
+    public var up: Bool
+    /// Run time of the attempt that saw it, in milliseconds.
+    public var atMs: Int64
+    /// Wall-clock time of that attempt.
+    public var at: OCPTimestamp
+    /// Why the probe failed, when down.
+    public var reason: String?
+
+    public init(kind: String, target: String, up: Bool, atMs: Int64, at: OCPTimestamp, reason: String? = nil) {
+        self.kind = kind
+        self.target = target
+        self.up = up
+        self.atMs = atMs
+        self.at = at
+        self.reason = reason
+    }
+}
+
+/// What a run measured of the recovery, held against its objectives: in `run-finished`.
+public struct Evidence: Sendable, Hashable, Codable {
+    /// The `outage` and `recovered` markers, when the run passed them.
+    public var outage: Marker?
+    public var recovered: Marker?
+    /// The measured recovery time, in milliseconds: `recovered` − `outage`, or without the markers
+    /// the longest recovery time of the run's completed actions; nil when unknown.
+    public var recoveryTimeMs: Int64?
+    /// Where ``recoveryTimeMs`` comes from: `markers`, `actions`, or `none`.
+    public var recoveryTimeSource: String
+    /// Each promoted standby's data loss: its lag when it was promoted.
+    public var dataLoss: [DataLoss]
+    /// The worst data loss, in milliseconds; nil when any is unknown, or no standby was promoted.
+    public var dataLossMs: Int64?
+    /// Each `watch` probe's down windows and total downtime.
+    public var downtime: [Downtime]
+    /// Each objective, the figure measured and the verdict.
+    public var objectives: [ObjectiveVerdict]
+
+    public init(
+        outage: Marker? = nil, recovered: Marker? = nil, recoveryTimeMs: Int64? = nil, recoveryTimeSource: String = "none",
+        dataLoss: [DataLoss] = [], dataLossMs: Int64? = nil, downtime: [Downtime] = [], objectives: [ObjectiveVerdict] = []
+    ) {
+        self.outage = outage
+        self.recovered = recovered
+        self.recoveryTimeMs = recoveryTimeMs
+        self.recoveryTimeSource = recoveryTimeSource
+        self.dataLoss = dataLoss
+        self.dataLossMs = dataLossMs
+        self.downtime = downtime
+        self.objectives = objectives
+    }
+
+    /// An `outage` or `recovered` step.
+    public struct Marker: Sendable, Hashable, Codable {
+        public var text: String
+        public var position: StepPosition
+        /// Run time of the moment marked, in milliseconds. For `recovered` after an `await probe`
+        /// that saw the service come back: the middle of its last failed and first passing attempt.
+        public var atMs: Int64
+        public var at: OCPTimestamp
+        /// How far the moment may be from ``atMs`` (half the await's last interval), when it was
+        /// taken from an `await probe`; nil for the marker's own time.
+        public var uncertaintyMs: Int64?
+        /// The `await probe` step the moment was taken from.
+        public var seenBy: StepPosition?
+
+        public init(
+            text: String, position: StepPosition, atMs: Int64, at: OCPTimestamp, uncertaintyMs: Int64? = nil,
+            seenBy: StepPosition? = nil
+        ) {
+            self.text = text
+            self.position = position
+            self.atMs = atMs
+            self.at = at
+            self.uncertaintyMs = uncertaintyMs
+            self.seenBy = seenBy
+        }
+    }
+
+    /// The data loss of one promotion.
+    public struct DataLoss: Sendable, Hashable, Codable {
+        /// The recovery it belongs to: `failover`, `tenant failover`, ...
+        public var action: String
+        public var taskId: Int
+        /// The promoted standby: a tenant, or a cluster.
+        public var tenantId: Int?
+        public var clusterId: Int
+        /// Its lag when promoted, in milliseconds (0 for a switchover); nil when OCP reported none.
+        public var lagMs: Int64?
+        /// Where the figure comes from: `tenant precheck`, `cluster delayTime`, `switchover` (0 by
+        /// construction), or `not reported`.
+        public var source: String
+
+        public init(action: String, taskId: Int, tenantId: Int?, clusterId: Int, lagMs: Int64?, source: String) {
+            self.action = action
+            self.taskId = taskId
+            self.tenantId = tenantId
+            self.clusterId = clusterId
+            self.lagMs = lagMs
+            self.source = source
+        }
+    }
+
+    /// One `watch` probe's downtime.
+    public struct Downtime: Sendable, Hashable, Codable {
+        public var kind: String
+        public var target: String
+        /// The windows it was down: from the first failed attempt to the first passing one after
+        /// it (nil `toMs`: still down at the end), run times in milliseconds.
+        public var windows: [Window]
+        public var totalMs: Int64
+        /// How many attempts it made.
+        public var attempts: Int
+
+        public init(kind: String, target: String, windows: [Window], totalMs: Int64, attempts: Int) {
+            self.kind = kind
+            self.target = target
+            self.windows = windows
+            self.totalMs = totalMs
+            self.attempts = attempts
+        }
+
+        public struct Window: Sendable, Hashable, Codable {
+            public var fromMs: Int64
+            public var toMs: Int64?
+
+            public init(fromMs: Int64, toMs: Int64?) {
+                self.fromMs = fromMs
+                self.toMs = toMs
+            }
+        }
+    }
+}
+
+/// An objective, the figure measured, and whether it was met.
+public struct ObjectiveVerdict: Sendable, Hashable, Codable {
+    /// `recovery time` or `data loss`.
+    public var name: String
+    /// The objective, in milliseconds.
+    public var targetMs: Int64
+    /// What was measured, in milliseconds; nil when unknown.
+    public var measuredMs: Int64?
+    public var verdict: Verdict
+    /// How far over the objective a breached one is, in milliseconds.
+    public var overMs: Int64?
+
+    public enum Verdict: String, Sendable, Hashable, Codable {
+        case met
+        case breached
+        /// Nothing was measured: the objective is not met.
+        case unknown
+    }
+
+    public init(name: String, targetMs: Int64, measuredMs: Int64?) {
+        self.name = name
+        self.targetMs = targetMs
+        self.measuredMs = measuredMs
+        if let measuredMs {
+            verdict = measuredMs <= targetMs ? .met : .breached
+            overMs = measuredMs > targetMs ? measuredMs - targetMs : nil
+        } else {
+            verdict = .unknown
+            overMs = nil
+        }
+    }
+
+    /// `recovery time 12m30s, objective 10m: breached by 2m30s`.
+    public var sentence: String {
+        let target = DurationText.formatRounded(.milliseconds(targetMs))
+        switch verdict {
+        case .met:
+            return "\(name) \(DurationText.formatRounded(.milliseconds(measuredMs ?? 0))), objective \(target): met"
+        case .breached:
+            return "\(name) \(DurationText.formatRounded(.milliseconds(measuredMs ?? 0))), objective \(target): breached by \(DurationText.formatRounded(.milliseconds(overMs ?? 0)))"
+        case .unknown:
+            return "\(name) unknown, objective \(target): not met (nothing measured it)"
+        }
+    }
+}
