@@ -147,7 +147,7 @@ let package = Package(
             name: "RunbookEngineTests",
             dependencies: [
                 "RunbookEngine", "RunbookLanguage", "RunbookStepLog", "OCPModel", "OCPSimulation", "Runbook",
-                "RunbookSupport", "RunbookTestSupport",
+                "RunbookSupport", "RunbookTestSupport", "Probes",
             ]),
         .testTarget(
             name: "OCPSimulationTests",
@@ -164,7 +164,7 @@ let package = Package(
             name: "OCPHTTPTests",
             dependencies: [
                 "OCPHTTP", "OCPHTTPServer", "OCPSimulation", "OCPModel", "Runbook", "RunbookEngine", "RunbookLanguage",
-                "RunbookStepLog", "RunbookSupport", "RunbookTestSupport",
+                "RunbookStepLog", "RunbookSupport", "RunbookTestSupport", "Probes", "ProbeRunners",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -174,7 +174,7 @@ let package = Package(
             name: "OCPHTTPServerTests",
             dependencies: [
                 "OCPHTTPServer", "OCPHTTP", "OCPSimulation", "OCPModel", "Runbook", "RunbookEngine", "RunbookLanguage",
-                "RunbookStepLog", "RunbookSupport", "RunbookTestSupport",
+                "RunbookStepLog", "RunbookSupport", "RunbookTestSupport", "Probes",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -47,20 +47,27 @@ public struct OCPServer: Sendable {
     @_spi(Testing) public typealias Interposer =
         @Sendable (_ request: Head, _ forward: @Sendable () async -> Response) async throws -> Response
 
+    /// Answers a `GET` outside OCP's API (`/api/...`): a simulated service's status and body, or
+    /// nil when no service has that path (the request is then answered as OCP would, 404).
+    public typealias ServiceResponder = @Sendable (_ path: String) async -> (status: Int, body: String)?
+
     /// - Parameters:
     ///   - client: what answers OCP requests (`runbook serve`: the simulator).
     ///   - timestamp: the time written into envelopes (the simulator's: simulated time).
     ///   - requestLog: receives one record per call, once it is answered.
     ///   - now: the wall clock signed requests' `Date` is compared with.
+    ///   - services: answers `GET`s outside OCP's API (the simulated services); no credentials are
+    ///     asked for them, as a real service asks none of runbook's.
     public init(
         configuration: ServeConfiguration, client: any OCPClient,
         timestamp: @escaping @Sendable () -> OCPTimestamp = { OCPTimestamp(date: Date()) },
         requestLog: @escaping @Sendable (ServedRequest) -> Void = { _ in },
+        services: ServiceResponder? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.init(
             configuration: configuration, client: client, timestamp: timestamp, requestLog: requestLog,
-            interposer: nil, rateLimiter: nil, now: now)
+            interposer: nil, rateLimiter: nil, services: services, now: now)
     }
 
     /// A server whose requests pass through `interposer` (tests misbehave on purpose with it) and
@@ -69,7 +76,7 @@ public struct OCPServer: Sendable {
         configuration: ServeConfiguration, client: any OCPClient,
         timestamp: @escaping @Sendable () -> OCPTimestamp = { OCPTimestamp(date: Date()) },
         requestLog: @escaping @Sendable (ServedRequest) -> Void = { _ in }, interposer: Interposer?,
-        rateLimiter: RateLimiter?, now: @escaping @Sendable () -> Date = { Date() }
+        rateLimiter: RateLimiter?, services: ServiceResponder? = nil, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.configuration = configuration
         core = Core(
@@ -78,7 +85,7 @@ public struct OCPServer: Sendable {
                 credentials: configuration.credentials, dateWindow: configuration.dateWindow),
             limiter: rateLimiter ?? configuration.rateLimit.map { RateLimiter(limit: $0) },
             serverName: configuration.serverName,
-            requestLog: requestLog, interposer: interposer, now: now)
+            requestLog: requestLog, interposer: interposer, services: services, now: now)
     }
 
     /// Serves until the surrounding task is cancelled. `onListening` receives the bound port (useful
@@ -163,14 +170,16 @@ public struct OCPServer: Sendable {
         let serverName: String
         let requestLog: @Sendable (ServedRequest) -> Void
         let interposer: Interposer?
+        let services: ServiceResponder?
         let now: @Sendable () -> Date
         private let traceIds = Mutex(SplitMix64(seed: UInt64.random(in: 0...UInt64.max)))
 
         init(
             client: any OCPClient, timestamp: @escaping @Sendable () -> OCPTimestamp, authenticator: ServerAuthenticator,
             limiter: RateLimiter?, serverName: String, requestLog: @escaping @Sendable (ServedRequest) -> Void, interposer: Interposer?,
-            now: @escaping @Sendable () -> Date
+            services: ServiceResponder?, now: @escaping @Sendable () -> Date
         ) {
+            self.services = services
             self.client = client
             self.timestamp = timestamp
             self.authenticator = authenticator
@@ -208,6 +217,16 @@ public struct OCPServer: Sendable {
         }
 
         private func answer(_ request: Request, method: String, path: String, rawQuery: String?) async -> Outcome {
+            // 0. A simulated service, outside OCP's API: answered as the service would, with no credentials.
+            if let services, method == "GET" || method == "HEAD", !path.hasPrefix("/api/"),
+                let service = await services(rawQuery.map { "\(path)?\($0)" } ?? path)
+            {
+                let body = method == "HEAD" ? [] : Array(service.body.utf8)
+                return Outcome(
+                    response: Self.response(
+                        status: service.status, headers: [("Content-Type", "text/plain; charset=utf-8")], body: body),
+                    principal: "service")
+            }
             let query = Self.queryItems(rawQuery)
             var credentials = ServerAuthenticator.Request(
                 method: method, path: path, query: query, headers: request.headers.map { ($0.name.rawName, $0.value) },

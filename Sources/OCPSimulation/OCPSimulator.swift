@@ -119,6 +119,22 @@ extension OCPSimulator: ProbeClient {
         return await answerProbe(spec)
     }
 
+    /// `runbook serve`'s answer to a request outside OCP's API: the HTTP service of
+    /// `simulate: services` whose URL has `path` (host and scheme aside), from the simulated state;
+    /// nil when no service has that path.
+    public func serviceAnswer(path: String) -> (status: Int, body: String)? {
+        model.advance(to: elapsed)
+        return model.serviceAnswer(path: path)
+    }
+
+    /// Since when a tenant of `name` serves (became a reachable PRIMARY), nil when none does: the
+    /// truth a measured recovery time is compared with in tests and benchmarks.
+    package func servingSince(tenantNamed name: String) -> Duration? {
+        model.advance(to: elapsed)
+        guard let state = model.serving.tenants[name], state.id != nil else { return nil }
+        return state.since
+    }
+
     private func answerProbe(_ spec: ProbeSpec) -> ProbeObservation {
         model.advance(to: elapsed)
         return model.answerProbe(spec, services: model.services)

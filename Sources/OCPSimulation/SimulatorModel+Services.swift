@@ -34,6 +34,35 @@ extension SimulatorModel {
         }
     }
 
+    /// When a service whose server can serve finishes its reroute delay, if one is still running.
+    var nextServiceChange: Duration? {
+        services.compactMap { service -> Duration? in
+            let since: Duration?
+            switch service.server {
+            case .tenant(let name): since = serving.tenants[name].flatMap { $0.id == nil ? nil : $0.since }
+            case .cluster(let id): since = clusters[id].flatMap { $0.status == .running ? $0.updateTime : nil }
+            }
+            guard let since, since + service.reroute > now else { return nil }
+            return since + service.reroute
+        }.min()
+    }
+
+    /// The HTTP service whose URL has this path (and query), as `runbook serve` answers it: its
+    /// status and body now, or nil when no service has that path.
+    func serviceAnswer(path: String) -> (status: Int, body: String)? {
+        func pathOf(_ url: String) -> String {
+            guard let scheme = url.range(of: "://") else { return url }
+            let rest = url[scheme.upperBound...]
+            let path = rest.firstIndex(of: "/").map { String(rest[$0...]) } ?? "/"
+            return path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        }
+        let wanted = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        guard let service = services.first(where: { if case .http(let url) = $0.probe { pathOf(url) == wanted } else { false } }),
+            case .answered(let status, let body) = answerProbe(ProbeSpec(target: service.probe), services: [service]).outcome
+        else { return nil }
+        return (status, body)
+    }
+
     /// Whether `service` answers now, and if not, why (for a down answer's text).
     func serviceState(_ service: ServiceSpec) -> (up: Bool, why: String?) {
         switch service.server {

@@ -182,7 +182,12 @@ struct SimulatorModel: Sendable {
     var pendingEvents: Int { queue.count }
 
     /// When the next event is due.
-    var nextEventTime: Duration? { queue.nextTime }
+    /// When the next scheduled event is due, or a service's reroute delay ends.
+    var nextEventTime: Duration? {
+        let services = nextServiceChange
+        guard let tasks = queue.nextTime else { return services }
+        return services.map { min($0, tasks) } ?? tasks
+    }
 
     func timestamp(_ offset: Duration) -> OCPTimestamp {
         options.epoch.adding(offset)

@@ -27,6 +27,12 @@ public struct SteppedSimulator: OCPClient {
         return try await simulator.send(operation)
     }
 
+    /// A service's answer (``OCPSimulator/serviceAnswer(path:)``), time moved first as for a `GET`.
+    public func serviceAnswer(path: String) async -> (status: Int, body: String)? {
+        await advance()
+        return await simulator.serviceAnswer(path: path)
+    }
+
     /// Moves time as one `GET` does: to the next event, at least ``step`` ahead; not at all when
     /// nothing is scheduled.
     public func advance() async {

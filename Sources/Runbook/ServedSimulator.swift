@@ -18,12 +18,12 @@ extension OCPServer {
             let stepped = SteppedSimulator(setup: setup, options: options, step: instantStep)
             return OCPServer(
                 configuration: configuration, client: stepped, timestamp: { stepped.currentTimestamp },
-                requestLog: requestLog)
+                requestLog: requestLog, services: { await stepped.serviceAnswer(path: $0) })
         case .factor:
             let simulator = OCPSimulator(setup: setup, clock: SimulationClock(speed: speed), options: options)
             return OCPServer(
                 configuration: configuration, client: simulator, timestamp: { simulator.currentTimestamp },
-                requestLog: requestLog)
+                requestLog: requestLog, services: { await simulator.serviceAnswer(path: $0) })
         }
     }
 }

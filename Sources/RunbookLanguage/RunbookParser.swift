@@ -558,7 +558,7 @@ struct RunbookParser {
             let takers = ProbeKind.allCases.filter { $0.options.contains(key) }.map { "'probe \($0.rawValue)'" }
             reader.error(
                 "step.option",
-                "'\(key)' applies to \(NodeReader.listing(takers, conjunction: "and")) (and their awaits), not to '\(phrase)'",
+                "'\(key)' applies to \(NodeReader.listing(takers, conjunction: "and")) (and \(takers.count == 1 ? "its await" : "their awaits")), not to '\(phrase)'",
                 at: at)
         }
         return ProbeStep(

@@ -163,6 +163,11 @@ import Testing
         let (overHTTP, httpLog) = try await LiveServer.with(simulator) { server in
             let http = try server.client(retry: OCPConnection.RetryPolicy(maxAttempts: 1))
             let log = MemoryStepLog()
+            // The examples' services are hosts of their own (orders.example.com), not this server:
+            // the probes are answered by the served simulator's state, as an embedded run's are.
+            // (EvidenceHTTPTests probes a served service over the wire.)
+            var configuration = configuration
+            configuration.probes = simulator
             let interpreter = Interpreter(
                 runbook: runbook, client: WrappedClient.holding(clock, around: http),
                 clock: SimulatedRunClock(clock, origin: Date()), log: StepLog([log]),

@@ -36,7 +36,7 @@ import Testing
     @Test(arguments: [
         ("failover-drill.yaml", RunOutcome.passed), ("switchover-rehearsal.yaml", .passed),
         ("failover-with-fault.yaml", .passed), ("rollback-refused.yaml", .failed), ("fleet-failover.yaml", .passed),
-        ("tenant-switchover.yaml", .passed), ("tenant-region-loss.yaml", .passed),
+        ("tenant-switchover.yaml", .passed), ("tenant-region-loss.yaml", .passed), ("region-loss-rto.yaml", .passed),
     ])
     func runsToItsOutcome(name: String, outcome: RunOutcome) async throws {
         let run = await Engine.run(try Engine.example(name))
@@ -49,6 +49,23 @@ import Testing
     }
 
     // MARK: - Each example's key records
+
+    @Test func regionLossRTOMeetsItsObjectivesAndABreachFails() async throws {
+        let runbook = try Engine.example("region-loss-rto.yaml")
+        #expect(runbook.simulate?.speed == .factor(60))
+        let run = await Engine.run(runbook)
+        #expect(run.finished.outcome == .passed, "\(run.finished.reason ?? "")")
+        let evidence = try #require(run.finished.evidence)
+        #expect(evidence.objectives.map(\.verdict) == [.met, .met])
+        let measured = try #require(evidence.recoveryTimeMs)
+        #expect(measured > 40_000 && measured < 60_000)
+        #expect(evidence.dataLossMs == 800)
+        // The same drill with proxies that take 12 minutes to reroute breaches the RTO, and says so.
+        let slow = try Engine.example("region-loss-rto.yaml", replacing: "reroute: 40s", with: "reroute: 12m")
+        let breached = await Engine.run(slow)
+        #expect(breached.finished.outcome == .failed)
+        #expect(breached.finished.reason?.contains("objective 10m: breached by 2m") == true, "\(breached.finished.reason ?? "")")
+    }
 
     @Test func failoverDrill() async throws {
         let runbook = try Engine.example("failover-drill.yaml")

@@ -540,6 +540,102 @@ struct InvalidRunbook: Sendable, CustomTestStringConvertible {
                                  ^
             """#),
         InvalidRunbook(
+            "probe options and targets",
+            yaml: #"""
+            runbook: Drill
+            steps:
+              - probe tcp: obproxy.example.com:2883
+                expect status: 200
+              - probe http: ftp://example.com/
+              - probe tcp: obproxy.example.com
+              - probe http: https://example.com/
+                expect status: 700
+                expect exit: 1
+            """#,
+            diagnostics: #"""
+            t.yaml:4:5: error: 'expect status' applies to 'probe http' (and its await), not to 'probe tcp'
+                expect status: 200
+                ^
+            t.yaml:5:17: error: 'ftp://example.com/' is not an http:// or https:// URL
+              - probe http: ftp://example.com/
+                            ^
+            t.yaml:6:16: error: 'obproxy.example.com' is not HOST:PORT (a port from 1 to 65535; [::1]:PORT for IPv6)
+              - probe tcp: obproxy.example.com
+                           ^
+            t.yaml:8:20: error: 'expect status' is an HTTP status from 100 to 599, not 700
+                expect status: 700
+                               ^
+            t.yaml:9:5: error: 'expect exit' applies to 'probe command' (and its await), not to 'probe http'
+                expect exit: 1
+                ^
+            """#),
+        InvalidRunbook(
+            "markers: once each, never in a loop",
+            yaml: #"""
+            runbook: Drill
+            vars:
+              items: [1, 2]
+            steps:
+              - outage: one
+              - outage: two
+              - for each i in ${items}:
+                  - recovered: in a loop
+            """#,
+            diagnostics: #"""
+            t.yaml:6:5: error: a runbook marks its 'outage' once; the first is at line 5: recovery time runs from 'outage' to 'recovered'
+              - outage: two
+                ^
+            t.yaml:8:9: error: 'recovered' marks one moment of the run, so it cannot be inside a loop
+                  - recovered: in a loop
+                    ^
+            """#),
+        InvalidRunbook(
+            "objectives and watch",
+            yaml: #"""
+            runbook: Drill
+            objectives:
+              recovery tme: 10m
+            watch:
+              - await probe http: https://example.com/
+              - note: hello
+            steps:
+              - note: x
+            """#,
+            diagnostics: #"""
+            t.yaml:3:3: error: unknown objective 'recovery tme'; did you mean 'recovery time'?
+              recovery tme: 10m
+              ^
+            t.yaml:5:5: error: a watch probe runs all through the run: write 'probe http'
+              - await probe http: https://example.com/
+                ^
+            t.yaml:6:5: error: 'watch' lists probes ('probe http', 'probe tcp', 'probe command'), not 'note'
+              - note: hello
+                ^
+            """#),
+        InvalidRunbook(
+            "simulated services",
+            yaml: #"""
+            runbook: Drill
+            simulate:
+              services:
+                - {probe: "https://example.com/", tenant: ordes}
+                - {probe: "https://example.com/b"}
+                - {probe: "db:3306", tenant: orders, cluster: 6}
+            steps:
+              - note: x
+            """#,
+            diagnostics: #"""
+            t.yaml:4:47: error: no simulated tenant is named 'ordes'; did you mean 'orders'?
+                - {probe: "https://example.com/", tenant: ordes}
+                                                          ^
+            t.yaml:5:7: error: a service is served by a 'tenant' (by name) or a 'cluster' (by id): give one of them
+                - {probe: "https://example.com/b"}
+                  ^
+            t.yaml:6:7: error: a service is served by a 'tenant' (by name) or a 'cluster' (by id): give one of them
+                - {probe: "db:3306", tenant: orders, cluster: 6}
+                  ^
+            """#),
+        InvalidRunbook(
             "a timeout on a note, which takes no time",
             yaml: #"""
             runbook: Drill

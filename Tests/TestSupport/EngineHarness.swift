@@ -59,7 +59,7 @@ package struct EngineRun {
 package enum Engine {
     package static let exampleNames = [
         "failover-drill.yaml", "switchover-rehearsal.yaml", "failover-with-fault.yaml", "rollback-refused.yaml",
-        "fleet-failover.yaml", "tenant-switchover.yaml", "tenant-region-loss.yaml",
+        "fleet-failover.yaml", "tenant-switchover.yaml", "tenant-region-loss.yaml", "region-loss-rto.yaml",
     ]
 
     /// The bytes of `examples/NAME`.
@@ -73,6 +73,18 @@ package enum Engine {
     {
         let result = RunbookChecker.check(bytes: try exampleBytes(name), file: "examples/\(name)")
         return try checked(result, sourceLocation: sourceLocation)
+    }
+
+    /// Checks an example with `text` replaced by `replacement` (a variant of it); fails the test on
+    /// any error, or when `text` is not in the example.
+    package static func example(
+        _ name: String, replacing text: String, with replacement: String,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws -> CheckedRunbook {
+        let original = String(decoding: try exampleBytes(name), as: UTF8.self)
+        try #require(original.contains(text), "examples/\(name) has no '\(text)'", sourceLocation: sourceLocation)
+        let variant = original.replacingOccurrences(of: text, with: replacement)
+        return try checked(RunbookChecker.check(variant, file: "examples/\(name)"), sourceLocation: sourceLocation)
     }
 
     /// Checks a runbook; fails the test on any error.
@@ -106,6 +118,8 @@ package enum Engine {
         let memory = MemoryStepLog()
         var configuration = configuration
         configuration.simulationSpeed = "instant"
+        // The simulator answers the probes, as in an embedded run.
+        if configuration.probes == nil { configuration.probes = simulator }
         let interpreter = Interpreter(
             runbook: runbook, client: client(simulator), clock: SimulatedRunClock(clock, origin: Date()),
             log: StepLog([memory] + sinks),

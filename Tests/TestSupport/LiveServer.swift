@@ -69,6 +69,7 @@ package struct LiveServer: Sendable {
         _ client: any OCPClient, credentials: ServerCredentials = ServerCredentials(),
         interposer: OCPServer.Interposer? = nil, rateLimiter: RateLimiter? = nil,
         idleTimeout: Duration? = ServeConfiguration.defaultIdleTimeout,
+        services: OCPServer.ServiceResponder? = nil,
         now: @escaping @Sendable () -> Date = { Date() },
         _ body: (LiveServer) async throws -> T
     ) async throws -> T {
@@ -76,7 +77,8 @@ package struct LiveServer: Sendable {
         let server = OCPServer(
             configuration: ServeConfiguration(
                 host: "127.0.0.1", port: 0, credentials: credentials, idleTimeout: idleTimeout),
-            client: client, requestLog: { log.record($0) }, interposer: interposer, rateLimiter: rateLimiter, now: now)
+            client: client, requestLog: { log.record($0) }, interposer: interposer, rateLimiter: rateLimiter,
+            services: services, now: now)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let task = Task {
             do {
