@@ -103,7 +103,11 @@ extension TargetRequest {
             choice = ("embedded", .none)
         }
         let (text, source) = choice
-        let secrets = ["password", "accessKeySecret"].compactMap { fileValues[$0] }
+        var secrets = ["password", "accessKeySecret"].compactMap { fileValues[$0] }
+        // An OCP error may echo the Authorization header it was sent.
+        if let user = fileValues["user"], let password = fileValues["password"], !password.isEmpty {
+            secrets.append(Data("\(user):\(password)".utf8).base64EncodedString())
+        }
         if let runbookTarget, source != .runbook, runbookTarget != text {
             notes.append("the runbook's target \(TargetText.withoutUserInfo(runbookTarget)) is overridden by \(source.rawValue)")
         }
@@ -170,9 +174,15 @@ extension TargetRequest {
         }
     }
 
-    /// `localhost`, `127.x.x.x`, `::1`.
+    /// `localhost`, an IPv4 address in 127.0.0.0/8 (four numbers from 0 to 255), or `::1`: a
+    /// name that merely starts with `127.` is a host like any other.
     static func isLoopback(_ host: String) -> Bool {
         let h = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        return h == "localhost" || h == "::1" || h.hasPrefix("127.") || h.hasSuffix(".localhost")
+        if h == "localhost" || h == "::1" || h == "0:0:0:0:0:0:0:1" { return true }
+        let parts = h.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "127" else { return false }
+        return parts.allSatisfy { p in
+            !p.isEmpty && p.count <= 3 && p.allSatisfy { $0.isASCII && $0.isNumber } && (Int(p) ?? 256) <= 255
+        }
     }
 }

@@ -38,10 +38,11 @@ extension Interpreter {
             trace.message = "slept \(DurationText.format(d))"
 
         case .note(let expr):
-            trace.message = try text(expr, in: scope)
+            trace.message = try shownText(expr, in: scope)
 
         case .confirm(let expr):
-            let question = try text(expr, in: scope)
+            // The question is shown to a person: no secret in it either.
+            let question = try shownText(expr, in: scope)
             if configuration.assumeYes {
                 trace.message = "\(question): yes (--yes)"
                 return
@@ -251,7 +252,9 @@ extension Interpreter {
             return s
         }
         @Sendable func body(_ index: Int) -> StepBody {
-            .loop(at: loop, item: index, StepPosition.Item(variable: variable, value: items[index].itemLabel(index: index)))
+            .loop(
+                at: loop, item: index,
+                StepPosition.Item(variable: variable, value: redacted(items[index]).itemLabel(index: index)))
         }
         /// Records the steps of items that will not run.
         func skipItems(_ indices: some Sequence<Int>) async {

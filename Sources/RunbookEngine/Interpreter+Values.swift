@@ -16,6 +16,38 @@ extension Interpreter {
         }
     }
 
+    /// The bindings of what the step log shows: as ``bindings(_:)``, with every environment
+    /// variable whose name says it holds a secret read as `***`, however short its value.
+    func shownBindings(_ scope: Scope) -> Bindings {
+        let names = scope.taskNames
+        let state = self.state
+        var environment = configuration.environment
+        for name in environment.keys where Redaction.isSecretName(name) { environment[name] = Redaction.mark }
+        return Bindings(values: scope.values, environment: environment) { name in
+            names[name].map { id in Self.taskRecord(id: id, task: state.task(id)) }
+        }
+    }
+
+    /// Text the step log shows (a note, a question): evaluated with ``shownBindings(_:)`` and
+    /// every secret replaced, before anything shortens it.
+    func shownText(_ expr: Expr, in scope: Scope) throws(StepFailure) -> String {
+        switch shownBindings(scope).evaluate(expr) {
+        case .success(let value): return log.redaction.apply(value.text)
+        case .failure(let why): throw StepFailure("cannot evaluate '\(expr.sourceText)' (\(expr.location)): \(why)")
+        }
+    }
+
+    /// `value` with every secret in its texts replaced (before a label shortens it).
+    func redacted(_ value: ExprValue) -> ExprValue {
+        guard !log.redaction.isEmpty else { return value }
+        switch value {
+        case .scalar(.string(let s)): return .scalar(.string(log.redaction.apply(s)))
+        case .scalar: return value
+        case .list(let items): return .list(items.map(redacted))
+        case .record(let fields): return .record(fields.map { ($0.name, redacted($0.value)) })
+        }
+    }
+
     /// Evaluates an expression in a scope.
     func evaluate(_ expr: Expr, in scope: Scope) throws(StepFailure) -> ExprValue {
         switch bindings(scope).evaluate(expr) {

@@ -324,9 +324,9 @@ public final class Interpreter<C: RunClock>: Sendable {
             .stepFinished(
                 StepFinished(
                     position: position, location: step.location, phrase: label, outcome: outcome,
-                    message: (failure?.message ?? trace.message).map { Self.bounded($0, to: Self.maxMessageLength) },
-                    expected: failure?.expected.map { Self.bounded($0, to: Self.maxMessageLength) },
-                    found: failure?.found.map { Self.bounded($0, to: Self.maxMessageLength) },
+                    message: (failure?.message ?? trace.message).map { bounded($0, to: Self.maxMessageLength) },
+                    expected: failure?.expected.map { bounded($0, to: Self.maxMessageLength) },
+                    found: failure?.found.map { bounded($0, to: Self.maxMessageLength) },
                     durationMs: startedAt.duration(to: clock.now).milliseconds,
                     wallDurationMs: wallStart.duration(to: .now).milliseconds, observed: trace.observed,
                     calls: calls.calls, probes: trace.probes)))
@@ -339,6 +339,10 @@ public final class Interpreter<C: RunClock>: Sendable {
     static var maxMessageLength: Int { 64_000 }
 
     /// `text`, or its first `limit` characters and how many more there were.
+    func bounded(_ text: String, to limit: Int) -> String {
+        Self.bounded(log.redaction.apply(text), to: limit)
+    }
+
     static func bounded(_ text: String, to limit: Int) -> String {
         guard text.count > limit else { return text }
         return String(text.prefix(limit)) + "… (\(text.count - limit) more characters)"
@@ -356,10 +360,15 @@ public final class Interpreter<C: RunClock>: Sendable {
         Scope, StepFailure
     > {
         let family = step.descriptor.family
-        let ownDeadline = family == .wait || family == .sleep || family == .confirm
+        // Sleeps and confirms keep their own deadline. Waits check theirs between polls, and the
+        // watch stops one in flight (a poll that does not answer) just after it: a wait that is
+        // between polls at its deadline says itself what was still running.
+        var waits = family == .wait
+        if case .probe(_, true) = family { waits = true }
+        let ownDeadline = family == .sleep || family == .confirm
         var deadline: Deadline<C>?
         do throws(StepFailure) {
-            deadline = ownDeadline ? nil : try self.deadline(for: step, scope: scope, context: context, isAwait: false)
+            deadline = ownDeadline ? nil : try self.deadline(for: step, scope: scope, context: context, isAwait: waits)
         } catch {
             return .failure(error)
         }
@@ -371,7 +380,7 @@ public final class Interpreter<C: RunClock>: Sendable {
         }
         // A wait inside a loop whose own deadline falls at the same instant may report first:
         // its message then says which wait was still running.
-        let wake = deadline.instant
+        let wake = waits ? deadline.instant.advanced(by: .milliseconds(1)) : deadline.instant
         let (result, timedOut) = await withTaskGroup(of: Finish.self, returning: (Result<Scope, StepFailure>, Bool).self) {
             group in
             group.addTask { .done(await self.executing(step, scope: scope, trace: trace, context: context)) }
@@ -405,7 +414,8 @@ public final class Interpreter<C: RunClock>: Sendable {
             return (outcome, timedOut)
         }
         if timedOut, case .failure(let failure) = result, failure.isInterruption || failure.passingStatus {
-            var timeout = StepFailure("\(deadline.description); the step was stopped")
+            let what = waits ? " while a poll was still out" : ""
+            var timeout = StepFailure("\(deadline.description)\(what); the step was stopped")
             timeout.expected = failure.expected
             timeout.found = failure.found
             return .failure(timeout)

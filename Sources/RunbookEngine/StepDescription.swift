@@ -11,11 +11,17 @@ extension Interpreter {
     /// `assert cluster 6: type PRIMARY, status RUNNING`.
     /// The step's `name`, or its phrase with values resolved; at most ``maxPhraseLength`` characters.
     func phrase(of step: Step, scope: Scope) -> String {
-        if let name = step.options.name, let value = try? evaluate(name, in: scope) {
-            return Self.bounded(value.text, to: Self.maxPhraseLength)
+        // What the log shows: secrets masked before the phrase is shortened.
+        let shown = shownBindings(scope)
+        func resolve(_ e: Expr) -> ExprValue? {
+            if case .success(let v) = shown.evaluate(e) { return v }
+            return nil
         }
-        let text = StepDescription(resolve: { try? self.evaluate($0, in: scope) }).describe(step.action)
-        return Self.bounded(text, to: Self.maxPhraseLength)
+        if let name = step.options.name, let value = resolve(name) {
+            return Self.bounded(log.redaction.apply(value.text), to: Self.maxPhraseLength)
+        }
+        let text = StepDescription(resolve: resolve).describe(step.action)
+        return Self.bounded(log.redaction.apply(text), to: Self.maxPhraseLength)
     }
 }
 

@@ -27,12 +27,22 @@ public struct Redaction: Sendable {
     /// says it holds a secret (`PASSWORD`, `SECRET`, `TOKEN`, `PRIVATE_KEY` in it, any case), plus
     /// `others` (the credentials in use, from a file).
     public static func secrets(in environment: [String: String], others: [String] = []) -> Redaction {
-        let words = ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "PRIVATE_KEY", "CREDENTIAL"]
         var found = others
-        for (name, value) in environment where words.contains(where: { name.uppercased().contains($0) }) {
+        for (name, value) in environment where isSecretName(name) {
             found.append(value)
         }
+        // An OCP error may echo the Authorization header it was sent.
+        if let user = environment["OCP_USER"], let password = environment["OCP_PASSWORD"], !password.isEmpty {
+            found.append(Data("\(user):\(password)".utf8).base64EncodedString())
+        }
         return Redaction(secrets: found)
+    }
+
+    /// Whether an environment variable's name says it holds a secret: `PASSWORD`, `PASSWD`,
+    /// `SECRET`, `TOKEN`, `PRIVATE_KEY` or `CREDENTIAL` in it, in any case.
+    public static func isSecretName(_ name: String) -> Bool {
+        let upper = name.uppercased()
+        return ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "PRIVATE_KEY", "CREDENTIAL"].contains { upper.contains($0) }
     }
 
     /// The text with every secret replaced by ``mark``.

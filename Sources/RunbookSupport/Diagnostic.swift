@@ -47,11 +47,29 @@ public struct Diagnostic: Sendable, Hashable, Error, CustomStringConvertible {
     /// one column each, so the caret still lands under the column.
     public func rendered(source: SourceText?) -> String {
         var out = description
-        if let source, let line = source.line(location.line) {
-            let shown = SourceText.visible(line)
+        // Only a line of the file the diagnostic is in (not the file's line 1 under a `--var` error).
+        if let source, location.file == source.path, let line = source.line(location.line) {
+            let shown = SourceText.visible(Self.withoutURLCredentials(line))
             out += "\n" + shown + "\n" + SourceText.caretLine(for: shown, column: location.column)
         }
         return out
+    }
+
+    /// `line` with the `user:password@` of any URL in it shown as `***@`: a source line quoted
+    /// under a diagnostic must not repeat a password written in a target.
+    static func withoutURLCredentials(_ line: String) -> String {
+        var out = ""
+        var rest = Substring(line)
+        while let scheme = rest.range(of: "://") {
+            out += rest[..<scheme.upperBound]
+            rest = rest[scheme.upperBound...]
+            let authority = rest.prefix { !"/ \t\"'".contains($0) }
+            if let at = authority.lastIndex(of: "@") {
+                out += "***"
+                rest = rest[at...]
+            }
+        }
+        return out + rest
     }
 }
 

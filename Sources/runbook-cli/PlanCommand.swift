@@ -62,7 +62,9 @@ struct PlanCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let steps = Planner(environment: environment).plan(runbook)
-        Console.print(Self.render(runbook, steps, target: resolved.target.description) + "\n")
+        // A plan shows values resolved: the secrets among them are hidden, as in a run's log.
+        let redaction = Redaction.secrets(in: environment, others: resolved.secrets)
+        Console.print(redaction.apply(Self.render(runbook, steps, target: resolved.target.description)) + "\n")
     }
 
     static func render(_ runbook: CheckedRunbook, _ steps: [PlannedStep], target: String?) -> String {

@@ -64,6 +64,43 @@ import Testing
         }
     }
 
+    /// A client whose task reads, after the first, sleep an hour on the simulator's clock.
+    final class HangingPolls: OCPClient {
+        let base: OCPSimulator<SimulationClock>
+        let reads = Mutex(0)
+
+        init(base: OCPSimulator<SimulationClock>) { self.base = base }
+
+        func send<Response>(_ operation: OCPOperation<Response>) async throws(OCPError) -> Response {
+            if operation.request.endpoint == .getTask, reads.withLock({ n in n += 1; return n }) > 1 {
+                do {
+                    try await base.clock.sleep(for: .seconds(3600))
+                } catch {
+                    throw OCPError(.cancelled, call: operation.request.call, message: "the run was interrupted")
+                }
+            }
+            return try await base.send(operation)
+        }
+    }
+
+    @Test(arguments: ["timeout: 20s\n", ""])
+    func anAwaitsTimeoutStopsAPollThatDoesNotAnswer(_ stepTimeout: String) async throws {
+        let run = try await Engine.run(
+            """
+            runbook: t
+            \(stepTimeout.isEmpty ? "timeout: 20s\n" : "")steps:
+              - failover cluster: 6
+              - await task status: SUCCESS
+                \(stepTimeout.isEmpty ? "every: 5s" : stepTimeout)
+            """, client: { HangingPolls(base: $0) })
+        let step = try run.step("steps[1]")
+        #expect(step.outcome == .failed)
+        let which = stepTimeout.isEmpty ? "the runbook's timeout (20s)" : "the step's timeout (20s)"
+        #expect(step.message == "\(which) passed while a poll was still out; the step was stopped")
+        // Stopped just after its deadline, not after the hour the poll would have taken.
+        #expect(step.durationMs <= 20_001)
+    }
+
     @Test func aStepsTimeoutStopsACallThatDoesNotAnswer() async throws {
         let run = try await Engine.run(
             """

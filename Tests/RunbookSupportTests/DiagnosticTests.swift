@@ -36,6 +36,18 @@ import Testing
         #expect(d.rendered(source: source) == "dir/run.yaml:2:9: error: bad\nsecond: [\n        ^")
     }
 
+    @Test func aQuotedLineNeverRepeatsAPasswordInAURL() {
+        let source = SourceText(path: "t.yaml", text: "runbook: t\ntarget: https://admin:hunter2@ocp.example.com:8080\n")
+        let d = Diagnostic.error("runbook.target", "carries credentials", at: SourceLocation(file: "t.yaml", line: 2, column: 9))
+        #expect(d.rendered(source: source) == "t.yaml:2:9: error: carries credentials\ntarget: https://***@ocp.example.com:8080\n        ^")
+    }
+
+    @Test func aDiagnosticOfAnotherPlaceQuotesNoLineOfTheFile() {
+        let source = SourceText(path: "t.yaml", text: "runbook: t\n")
+        let d = Diagnostic.error("vars.unused", "no such variable", at: SourceLocation(file: "<command line>", line: 1, column: 1))
+        #expect(d.rendered(source: source) == "<command line>:1:1: error: no such variable")
+    }
+
     @Test func renderingWithoutSourceOrOutOfRangeIsTheSummaryOnly() {
         let d = Diagnostic.error("yaml.syntax", "bad", at: SourceLocation(file: "f.yaml", line: 7, column: 1))
         #expect(d.rendered(source: nil) == "f.yaml:7:1: error: bad")

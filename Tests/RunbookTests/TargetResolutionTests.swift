@@ -116,6 +116,29 @@ import Testing
         // Without credentials nothing secret crosses the network.
         #expect(try Self.description(Self.resolve(target: nil, commandLine: "http://ocp.example.com:8080"))
             == "http://ocp.example.com:8080 from --target")
+        // A name that merely starts like a loopback address is another host.
+        for lookalike in [
+            "http://127.evil.example:1", "http://127.0.0.1.evil.example", "http://127.0.0.1.nip.io",
+            "http://127.999.999.999", "http://localhost.evil.com",
+        ] {
+            let result = try Self.resolve(target: nil, commandLine: lookalike, environment: Self.credentials)
+            guard case .failure(let problem) = result else {
+                Issue.record("credentials sent in clear to \(lookalike)")
+                continue
+            }
+            #expect(problem.message.contains("--allow-plain-http"), "\(lookalike)")
+        }
+    }
+
+    @Test(arguments: ["http://127.0.0.1:99999999999999999999", "http://127.0.0.1:65536", "http://127.0.0.1:0", "http://h:8o80", "http://h:"])
+    func aPortOutOfRangeIsRefused(_ target: String) throws {
+        let result = try Self.resolve(target: nil, commandLine: target)
+        guard case .failure(let problem) = result else {
+            Issue.record("ran against \(Self.description(result))")
+            return
+        }
+        #expect(problem.message.contains("which is not a port (1 to 65535)"), "\(problem.message)")
+        #expect(TargetText.problem(target)?.contains("which is not a port (1 to 65535)") == true)
     }
 
     @Test func aTargetWithCredentialsInItIsRefusedWithoutRepeatingThem() throws {
