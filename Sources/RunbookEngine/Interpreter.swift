@@ -101,14 +101,15 @@ public final class Interpreter<C: RunClock>: Sendable {
         } else if !runbook.onFailure.isEmpty {
             await skip(runbook.onFailure, in: .top(.onFailure), scope: scope, context: context)
         }
+        var finallyFailure: String?
         if !runbook.finally.isEmpty {
             // `finally` runs even after an interruption, in a task of its own that is not cancelled.
             let finallyScope = scope
             let last = block {
-                _ = await self.runBlock(self.runbook.finally, in: .top(.finally), scope: finallyScope, context: context)
+                await self.runBlock(self.runbook.finally, in: .top(.finally), scope: finallyScope, context: context).failure
             }
             // Not cancelled by an interruption: `finally` always runs to its end.
-            await waiting(for: last, cancellable: false)
+            finallyFailure = await waiting(for: last, cancellable: false)
         }
 
         // Stopped while the run holds the clock: a cancelled watch needs no time to pass.
@@ -134,9 +135,10 @@ public final class Interpreter<C: RunClock>: Sendable {
         } else if let failedStep {
             outcome = .failed
             reason = failedStep
-        } else if state.counts.failed > 0 {
+        } else if let finallyFailure {
+            // A failure inside a step that continued on failure (a loop's item) is not one of these.
             outcome = .failed
-            reason = "a step of `finally` failed"
+            reason = "in `finally`, \(finallyFailure)"
         } else if !unmet.isEmpty {
             // Every step passed, and the drill did not prove what it must.
             outcome = .failed
