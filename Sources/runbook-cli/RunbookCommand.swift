@@ -22,7 +22,7 @@ struct RunbookCommand: AsyncParsableCommand {
             Exit status: 0 passed, 1 a step failed, 2 the runbook is invalid, 3 the target could not \
             be reached or refused the credentials, 130 interrupted.
             """,
-        version: RunbookVersion.current,
+        version: BuildInfo.versionLine,
         subcommands: [RunCommand.self, PlanCommand.self, CheckCommand.self, SchemaCommand.self, ServeCommand.self]
     )
 }
