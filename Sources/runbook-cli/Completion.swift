@@ -9,7 +9,16 @@ import RunbookYAML
 enum Completion {
     /// `--var`'s completion: the runbook files on the line, read for their `vars:`.
     static let variables = CompletionKind.custom { words, index, prefix in
-        variableCandidates(words: words, completing: index, prefix: prefix)
+        variableCandidates(words: words, completing: index, prefix: completedPrefix(words, index, prefix))
+    }
+
+    /// The part of the completed word before the cursor. argument-parser (1.8) cuts the prefix
+    /// from the line's last word, which is another word when the cursor is not at the end of
+    /// the line (`runbook run --var st<Tab> drill.yaml`); then the whole completed word is used.
+    static func completedPrefix(_ words: [String], _ index: Int, _ prefix: String) -> String {
+        guard words.indices.contains(index) else { return prefix }
+        let word = words[index]
+        return word.hasPrefix(prefix) ? prefix : word
     }
 
     /// The options of `run`, `plan` and `check` whose value is the next word, so that word is not
