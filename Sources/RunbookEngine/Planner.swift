@@ -44,6 +44,7 @@ public struct Planner: Sendable {
     public func plan(_ runbook: CheckedRunbook) -> [PlannedStep] {
         var scope = PlanScope()
         scope.values = Bindings.declaring(runbook.vars, environment: environment).bindings.values
+        scope.measuresDataLoss = runbook.objectives?.dataLoss != nil
         var out: [PlannedStep] = []
         for (block, steps) in [(StepPosition.Block.steps, runbook.steps), (.onFailure, runbook.onFailure), (.finally, runbook.finally)] {
             var blockScope = scope
@@ -58,6 +59,8 @@ public struct Planner: Sendable {
         /// The current task, as a placeholder naming the step that starts it.
         var current: String?
         var taskNames: [String: String] = [:]
+        /// The runbook has a `data loss` objective (a failover then reads its standby's lag).
+        var measuresDataLoss = false
     }
 
     /// What a probe step will do: `GET https://...`, `connect to host:port`, `run [argv]`, and
@@ -106,7 +109,9 @@ public struct Planner: Sendable {
                 }
                 let subject = action.subject.map(description.value) ?? "{id}"
                 let serviceName = step.options.serviceName.map(description.value)
-                calls = descriptor.calls.map { call in
+                // A failover reads its standby's lag only for a `data loss` objective.
+                let wanted = descriptor.calls.filter { $0.repetition != .forDataLoss || scope.measuresDataLoss }
+                calls = wanted.map { call in
                     let values = call.arguments.map { argument -> String in
                         switch argument {
                         case .subject: subject
@@ -130,7 +135,7 @@ public struct Planner: Sendable {
                     case .onFailure: text += "  (only if the task fails)"
                     case .ifUnknown: text += "  (only if the run does not know yet which cluster holds tenant \(subject))"
                     case .perPrimaryCluster: text += "  (once per cluster holding a primary)"
-                    case .forDataLoss: text += "  (only with a `data loss` objective: the standby's delayTime before the failover)"
+                    case .forDataLoss: text += "  (for the `data loss` objective: the standby's delayTime before the failover)"
                     case .once, .polled: break
                     }
                     return text

@@ -47,7 +47,8 @@ struct CheckCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("var"),
-        help: ArgumentHelp("Set a variable, as `runbook run` would (repeatable).", valueName: "name=value"))
+        help: ArgumentHelp("Set a variable, as `runbook run` would (repeatable).", valueName: "name=value"),
+        completion: Completion.variables)
     var variables: [String] = []
 
     @Option(help: .hidden)

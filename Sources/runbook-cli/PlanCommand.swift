@@ -22,6 +22,12 @@ struct PlanCommand: AsyncParsableCommand {
             time, such as the id of a task a failover starts, appear as `{task of steps[2]}`. \
             Nothing is called and nothing changes.
 
+            With `--format json` the plan is printed on standard output as one JSON object for other \
+            tools: `file`, `runbook` (the title), `target`, `steps` (each with `label`, `block`, \
+            `path`, `items`, `file`, `line`, `column`, `phrase`, `changesSystem`, `calls` and \
+            `detail`) and `diagnostics` (as `runbook check --format json` prints them). An invalid \
+            runbook or a refused target gives `steps: []` and its errors in `diagnostics`.
+
             The target is resolved as `runbook run` resolves it (--target, RUNBOOK_TARGET, the \
             credentials file's `target:`, the runbook's `target:`), with the same refusals.
 
@@ -34,8 +40,12 @@ struct PlanCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("var"),
-        help: ArgumentHelp("Set a variable, as `runbook run` would (repeatable).", valueName: "name=value"))
+        help: ArgumentHelp("Set a variable, as `runbook run` would (repeatable).", valueName: "name=value"),
+        completion: Completion.variables)
     var variables: [String] = []
+
+    @Option(help: "How to print the plan: text, or json (one object, for other tools).")
+    var format: CheckCommand.Format = .text
 
     @OptionGroup var target: TargetOptions
 
@@ -45,10 +55,9 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        guard
-            let (runbook, bytes) = Preparation.checked(
-                file, predefined: try CheckCommand.parseVariables(variables), environment: environment)
-        else {
+        let predefined = try CheckCommand.parseVariables(variables)
+        if format == .json { return try runJSON(predefined: predefined, environment: environment) }
+        guard let (runbook, bytes) = Preparation.checked(file, predefined: predefined, environment: environment) else {
             throw ExitCode(2)
         }
         let resolved: ResolvedTarget
@@ -65,6 +74,87 @@ struct PlanCommand: AsyncParsableCommand {
         // A plan shows values resolved: the secrets among them are hidden, as in a run's log.
         let redaction = Redaction.secrets(in: environment, others: resolved.secrets)
         Console.print(redaction.apply(Self.render(runbook, steps, target: resolved.target.description)) + "\n")
+    }
+
+    /// `--format json`: one object on standard output whatever happens; when nothing can be
+    /// planned, also one line on standard error saying so.
+    private func runJSON(predefined: [String: String], environment: [String: String]) throws {
+        let checked = Preparation.check(file, predefined: predefined, environment: environment)
+        var diagnostics = checked.diagnostics.map(CheckReport.json)
+        var plan: (runbook: CheckedRunbook, steps: [PlannedStep], target: String)?
+        var secrets: [String] = []
+        if let runbook = checked.runbook {
+            do {
+                let resolved = try target.resolve(for: runbook, environment: environment)
+                secrets = resolved.secrets
+                let unsimulated =
+                    if case .embedded = resolved.target { ProbeCoverage.problems(in: runbook, environment: environment) } else { [Diagnostic]() }
+                diagnostics += unsimulated.map(CheckReport.json)
+                if unsimulated.isEmpty {
+                    plan = (runbook, Planner(environment: environment).plan(runbook), resolved.target.description)
+                }
+            } catch {
+                diagnostics.append(Self.json(error, file: file))
+            }
+        }
+        // A plan shows values resolved: the secrets among them are hidden, as in a run's log.
+        let redaction = Redaction.secrets(in: environment, others: secrets)
+        Console.print(redaction.apply(Self.json(file: file, plan: plan, diagnostics: diagnostics).prettyText))
+        guard plan != nil else {
+            let errors = checked.diagnostics.count { $0.severity == .error }
+            Preparation.printError(
+                checked.runbook == nil
+                    ? "\(file) is invalid (\(errors) error\(errors == 1 ? "" : "s")); nothing was planned"
+                    : "the target of \(file) cannot be used; nothing was planned")
+            throw ExitCode(2)
+        }
+    }
+
+    // MARK: - JSON
+
+    /// The plan as one JSON object: `file`, `runbook`, `target`, `steps`, `diagnostics`.
+    static func json(
+        file: String, plan: (runbook: CheckedRunbook, steps: [PlannedStep], target: String)?, diagnostics: [JSONOutput]
+    ) -> JSONOutput {
+        [
+            "file": .string(file),
+            "runbook": plan.map { .string($0.runbook.title) } ?? .null,
+            "target": plan.map { .string($0.target) } ?? .null,
+            "steps": .array(plan?.steps.map(json) ?? []),
+            "diagnostics": .array(diagnostics),
+        ]
+    }
+
+    /// One planned step: where it is in the runbook, what it says and the calls it would make.
+    static func json(_ step: PlannedStep) -> JSONOutput {
+        [
+            "label": .string(step.position.label),
+            "block": .string(step.position.block.rawValue),
+            "path": .array(step.position.path.map { .int($0) }),
+            "items": .array(
+                step.position.items.map { ["variable": .string($0.variable), "value": .string($0.value)] }),
+            "file": .string(step.location.file),
+            "line": .int(step.location.line),
+            "column": .int(step.location.column),
+            "phrase": .string(step.phrase),
+            "changesSystem": .bool(step.changesSystem),
+            "calls": .array(step.calls.map { .string($0) }),
+            "detail": step.detail.map { .string($0) } ?? .null,
+        ]
+    }
+
+    /// A target that cannot be used, as a diagnostic object: at the runbook's `target:` when it
+    /// is at fault, else at the runbook's first line.
+    static func json(_ problem: TargetProblem, file: String) -> JSONOutput {
+        let location = problem.location ?? SourceLocation(file: file, line: 1, column: 1)
+        return [
+            "file": .string(location.file),
+            "line": .int(location.line),
+            "column": .int(location.column),
+            "severity": "error",
+            "id": "target",
+            "message": .string(problem.message),
+        ]
     }
 
     static func render(_ runbook: CheckedRunbook, _ steps: [PlannedStep], target: String?) -> String {

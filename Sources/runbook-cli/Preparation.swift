@@ -49,6 +49,22 @@ enum Preparation {
         return false
     }
 
+    /// What checking a runbook found, printing nothing: the checked runbook (nil when it has
+    /// errors or cannot be read) and every diagnostic, as `--format json` reports them.
+    static func check(_ path: String, predefined: [String: String], environment: [String: String]) -> (
+        runbook: CheckedRunbook?, diagnostics: [Diagnostic]
+    ) {
+        let bytes: [UInt8]
+        do throws(Diagnostic) {
+            bytes = try FileInput.read(path)
+        } catch {
+            return (nil, [error])
+        }
+        let result = RunbookChecker.check(
+            bytes: bytes, file: path, predefinedVariables: predefined, environment: environment)
+        return (result.runbook, result.diagnostics)
+    }
+
     static func printError(_ message: String) {
         Console.printError("runbook: error: \(message)\n")
     }

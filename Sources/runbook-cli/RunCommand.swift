@@ -52,13 +52,15 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("var"),
-        help: ArgumentHelp("Set a variable, overriding `vars:` (repeatable).", valueName: "name=value"))
+        help: ArgumentHelp("Set a variable, overriding `vars:` (repeatable).", valueName: "name=value"),
+        completion: Completion.variables)
     var variables: [String] = []
 
     @Flag(help: "Answer yes to every `confirm` step.")
     var yes = false
 
-    @Option(help: ArgumentHelp("Write the step log to this file (new or empty: one that holds another run's records is refused).", valueName: "path"))
+    @Option(help: ArgumentHelp("Write the step log to this file (new or empty: one that holds another run's records is refused).", valueName: "path"),
+        completion: .file())
     var log: String?
 
     @Flag(help: "Do not write a step log file.")

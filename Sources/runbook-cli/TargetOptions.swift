@@ -22,7 +22,8 @@ struct TargetOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "A YAML file with `user` and `password`, or `accessKeyId` and `accessKeySecret`, and optionally `target` (must not be readable by group or others). Default: OCP_ACCESS_KEY_ID/OCP_ACCESS_KEY_SECRET or OCP_USER/OCP_PASSWORD from the environment.",
-            valueName: "file"))
+            valueName: "file"),
+        completion: .file(extensions: ["yaml", "yml"]))
     var credentials: String?
 
     @Flag(help: "Do not verify the target's TLS certificate (a warning goes into the step log). For tests only.")
@@ -37,7 +38,8 @@ struct TargetOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "A PEM file of CA certificates to trust for the target, besides the system's.", valueName: "file"))
+            "A PEM file of CA certificates to trust for the target, besides the system's.", valueName: "file"),
+        completion: .file())
     var caFile: String?
 
     @Option(help: ArgumentHelp("Seconds to wait for a connection to the target.", valueName: "seconds"))
