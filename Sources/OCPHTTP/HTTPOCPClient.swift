@@ -154,7 +154,7 @@ public final class HTTPOCPClient: OCPClient {
                 if status == 429 {
                     rateLimited += 1
                     if rateLimited < connection.retry.maxRateLimitedAttempts {
-                        try await pause(before: rateLimited + 1, headers: headers, call: call)
+                        try await wait(Self.spread(Self.delay(before: rateLimited + 1, headers: headers, policy: connection.retry, now: clock())), call: call)
                         attempt += 1
                         continue
                     }
@@ -224,7 +224,7 @@ public final class HTTPOCPClient: OCPClient {
                                 "OCP is rate limiting and did not take the call, \(Self.count(rateLimited, "time")) in a row; it was not sent again (\(error.message))",
                             traceId: error.traceId)
                     }
-                    let wait = Self.delay(before: rateLimited + 1, headers: headers, policy: connection.retry, now: clock())
+                    let wait = Self.spread(Self.delay(before: rateLimited + 1, headers: headers, policy: connection.retry, now: clock()))
                     note(
                         call, attempt: attempt,
                         "HTTP 429: OCP did not take the call; sending it again in \(DurationText.format(wait))")
@@ -468,6 +468,15 @@ public final class HTTPOCPClient: OCPClient {
         pacing.withLock { until in
             if let u = until, u <= waitedUntil { until = nil }
         }
+    }
+
+    /// A wait after a 429 with up to one more second (or as much again, if shorter) of jitter:
+    /// the parallel callers a rate limit turned away do not all come back at the window's start,
+    /// where most of them would be turned away again.
+    static func spread(_ delay: Duration) -> Duration {
+        let extra = min(delay, .seconds(1))
+        guard extra > .zero else { return .milliseconds(Int64.random(in: 0...100)) }
+        return delay + .milliseconds(Int64.random(in: 0...extra.milliseconds))
     }
 
     static func delay(before attempt: Int, headers: HTTPHeaders?, policy: OCPConnection.RetryPolicy, now: Date)

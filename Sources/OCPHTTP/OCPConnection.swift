@@ -100,11 +100,11 @@ public struct OCPConnection: Sendable {
         /// How many 429 answers one call may get before it fails (default 10): each waits as the
         /// server's `Retry-After` or `RateLimit-Reset` says (at most `maxDelay`), then the call is
         /// sent again.
-        public var maxRateLimitedAttempts: Int = 10
+        public var maxRateLimitedAttempts: Int = 100
 
         public init(
             maxAttempts: Int = 4, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(30),
-            maxRateLimitedAttempts: Int = 10
+            maxRateLimitedAttempts: Int = 100
         ) {
             self.maxAttempts = maxAttempts
             self.baseDelay = baseDelay

@@ -49,6 +49,8 @@ public final class JournalWriter: StepLogSink {
     }
 
     private let fd: Int32
+    /// Whether the file is a regular file, which `fsync` makes durable (a pipe or a device is not).
+    private let syncable: Bool
     private let state = Mutex(Pending())
     private let queue = DispatchQueue(label: "runbook.journal")
     private let syncQueue = DispatchQueue(label: "runbook.journal.sync")
@@ -98,8 +100,16 @@ public final class JournalWriter: StepLogSink {
             if code == EEXIST { throw JournalError(path: path, reason: "it exists already", exists: true) }
             throw JournalError(path: path, reason: String(cString: strerror(code)))
         }
+        // One run per journal: a second run opening the same file (an empty one, at the same moment)
+        // finds it locked and is refused.
+        if flock(fd, LOCK_EX | LOCK_NB) != 0, errno == EWOULDBLOCK {
+            _ = systemClose(fd)
+            throw JournalError(path: path, reason: "another run is writing it", exists: true)
+        }
+        var info = stat()
+        syncable = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
         self.fd = fd
-        let size = lseek(fd, 0, SEEK_END)
+        let size = syncable ? lseek(fd, 0, SEEK_END) : 0
         state.withLock {
             $0.runId = runId
             $0.goodSize = max(0, Int64(size))
@@ -255,7 +265,7 @@ public final class JournalWriter: StepLogSink {
             if !failed {
                 if let error = writeAll(batch) {
                     // Cut a partly written batch off, so the file stays whole lines.
-                    _ = ftruncate(fd, off_t(goodSize))
+                    if syncable { _ = ftruncate(fd, off_t(goodSize)) }
                     state.withLock { if $0.failure == nil { $0.failure = error } }
                 } else {
                     // Synced in the background as the run goes, whether or not anyone waits.
@@ -288,7 +298,7 @@ public final class JournalWriter: StepLogSink {
                 return taken
             }
             guard let waiters else { return }
-            if fsync(fd) != 0 {
+            if syncable, fsync(fd) != 0 {
                 let error = "cannot sync \(path): \(String(cString: strerror(errno)))"
                 state.withLock { if $0.failure == nil { $0.failure = error } }
             }

@@ -127,8 +127,9 @@ struct RunCommand: AsyncParsableCommand {
                     journal = try JournalWriter.creatingUnique(path: JournalWriter.defaultPath(for: file, at: Date()))
                 }
             } catch where error.exists {
+                let why = error.reason == "it exists already" ? "exists already" : "is being written by another run"
                 Preparation.printError(
-                    "the step log \(error.path) exists already, and a run never writes into another's; choose another path with --log, or remove it")
+                    "the step log \(error.path) \(why), and a run never writes into another's; choose another path with --log, or remove it")
                 throw ExitCode(RunOutcome.journalFailed.exitStatus)
             } catch {
                 Preparation.printError("\(error); choose another with --log PATH, or run with --no-log")

@@ -291,7 +291,7 @@ import Testing
         #expect(set.reconciliationWindow == .seconds(3))
         set.readTimeout = .seconds(99)
         #expect(set.reconciliationWindow == .seconds(3))
-        #expect(OCPConnection.RetryPolicy().maxRateLimitedAttempts == 10)
+        #expect(OCPConnection.RetryPolicy().maxRateLimitedAttempts == 100)
 
         func refusal(_ connection: OCPConnection) async -> String? {
             do {
