@@ -145,12 +145,18 @@ struct NodeReader {
 
     /// An integer at least `minimum`. A whole number past `Int`'s range, or one written with a
     /// fraction or an exponent (`2.5`, `1e30`), is reported, never converted.
-    mutating func integer(_ node: Node, what: String, minimum: Int? = nil, id: String = "value.type") -> Int? {
+    mutating func integer(
+        _ node: Node, what: String, minimum: Int? = nil, maximum: Int? = nil, id: String = "value.type"
+    ) -> Int? {
         let expected = minimum == 1 ? "a whole number of at least 1" : "a whole number"
         switch Self.value(node) {
         case .int(let n)?:
             if let minimum, n < minimum {
                 error("value.range", "'\(what)' must be at least \(minimum), not \(n)", at: node.location)
+                return nil
+            }
+            if let maximum, n > maximum {
+                error("value.range", "'\(what)' must be at most \(maximum), not \(n)", at: node.location)
                 return nil
             }
             return n

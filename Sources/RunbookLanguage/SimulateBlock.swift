@@ -30,6 +30,10 @@ package struct SimulateBlock: Sendable, Hashable {
         self.services = services
     }
 
+    /// The largest id a simulated cluster or tenant may have (a trillion, less one): OCP's ids are
+    /// far below it, and the simulator computes other ids from them.
+    package static let maxId = 999_999_999_999
+
     /// The tenant names of the simulator's default topology (kept equal to it by a test).
     package static let defaultTenantNames = ["orders"]
 

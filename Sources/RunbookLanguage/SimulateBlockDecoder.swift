@@ -78,7 +78,7 @@ package enum SimulateBlockDecoder {
                     } else {
                         let hint = Double(text) != nil ? "; did you mean '\(text)x'?" : ""
                         reader.error(
-                            "simulate.speed", "'\(text)' is not a speed: write instant, realtime or a factor such as 60x" + hint,
+                            "simulate.speed", "'\(text)' is not a speed: write instant, realtime or a factor such as 60x (from 0.001x to 1000000x)" + hint,
                             at: value.location)
                     }
                 }
@@ -167,7 +167,7 @@ package enum SimulateBlockDecoder {
                     }
                     service.tenant = name
                 case "cluster":
-                    guard let id = reader.integer(value, what: "cluster", minimum: 1) else {
+                    guard let id = reader.integer(value, what: "cluster", minimum: 1, maximum: SimulateBlock.maxId) else {
                         valid = false
                         continue
                     }
@@ -233,10 +233,10 @@ package enum SimulateBlockDecoder {
             var serviceName: String?
             for (key, _, value) in fields {
                 switch key {
-                case "id": id = reader.integer(value, what: "id", minimum: 1)
+                case "id": id = reader.integer(value, what: "id", minimum: 1, maximum: SimulateBlock.maxId)
                 case "name": name = reader.string(value, what: "name", lenient: true)
                 case "cluster":
-                    if let c = reader.integer(value, what: "cluster", minimum: 1) { cluster = (c, value) }
+                    if let c = reader.integer(value, what: "cluster", minimum: 1, maximum: SimulateBlock.maxId) { cluster = (c, value) }
                 case "role":
                     role = reader.word(value, TenantRole.self)
                     if let r = role, r != .primary, r != .standby {
@@ -244,7 +244,7 @@ package enum SimulateBlockDecoder {
                         role = nil
                     }
                 case "primary":
-                    if let p = reader.integer(value, what: "primary", minimum: 1) { primary = (p, value) }
+                    if let p = reader.integer(value, what: "primary", minimum: 1, maximum: SimulateBlock.maxId) { primary = (p, value) }
                 case "lag":
                     if let d = reader.fixedDuration(value, what: "lag") { lag = (d, value) }
                 case "reachable": reachable = reader.bool(value, what: "reachable") ?? reachable
@@ -343,13 +343,13 @@ package enum SimulateBlockDecoder {
             var obproxy: String?
             for (key, _, value) in fields {
                 switch key {
-                case "id": id = reader.integer(value, what: "id", minimum: 1)
+                case "id": id = reader.integer(value, what: "id", minimum: 1, maximum: SimulateBlock.maxId)
                 case "name": name = reader.string(value, what: "name", lenient: true)
                 case "type": type = reader.word(value, ClusterType.self)
                 case "status": status = reader.word(value, ClusterStatus.self) ?? status
                 case "primary":
-                    if let p = reader.integer(value, what: "primary", minimum: 1) { primary = (p, value) }
-                case "delayTime": delay = reader.integer(value, what: "delayTime", minimum: 0) ?? delay
+                    if let p = reader.integer(value, what: "primary", minimum: 1, maximum: SimulateBlock.maxId) { primary = (p, value) }
+                case "delayTime": delay = reader.integer(value, what: "delayTime", minimum: 0, maximum: 31_536_000) ?? delay
                 case "obVersion": obVersion = reader.string(value, what: "obVersion", lenient: true)
                 case "obproxy": obproxy = reader.string(value, what: "obproxy", lenient: true)
                 default: sync = reader.word(value, SyncStatus.self) ?? sync
@@ -477,9 +477,9 @@ package enum SimulateBlockDecoder {
                     valid = false
                 }
             case "cluster":
-                if let id = reader.integer(value, what: "cluster", minimum: 1) { fault.cluster = id } else { valid = false }
+                if let id = reader.integer(value, what: "cluster", minimum: 1, maximum: SimulateBlock.maxId) { fault.cluster = id } else { valid = false }
             case "tenant":
-                if let id = reader.integer(value, what: "tenant", minimum: 1) { fault.tenant = id } else { valid = false }
+                if let id = reader.integer(value, what: "tenant", minimum: 1, maximum: SimulateBlock.maxId) { fault.tenant = id } else { valid = false }
             case "fail":
                 if let n = reader.integer(value, what: "fail", minimum: 0) {
                     fault.fail = n

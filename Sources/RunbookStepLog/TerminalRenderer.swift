@@ -295,7 +295,7 @@ public actor TerminalRenderer: StepLogSink {
         if order.count > 1 { line += "  (+\(order.count - 1) running)" }
         // One column short of the width: a line that fills it would wrap on some terminals.
         if let width = style.width() { line = Self.clip(line, to: max(width - 1, 1)) }
-        output("\r\u{1B}[2K" + paint(line, .dim))
+        output("\r\u{1B}[2K" + paint(Self.safe(line).replacingOccurrences(of: "\n", with: " "), .dim))
         statusShown = true
     }
 
@@ -313,7 +313,41 @@ public actor TerminalRenderer: StepLogSink {
 
     private func emit(_ text: String) {
         clearStatus()
-        output(text)
+        output(Self.safe(text))
+    }
+
+    /// `text` with every control character shown instead of acted on (`^[`, `^G`, `<U+009B>`),
+    /// but for line and tab breaks and the renderer's own colours (`ESC [ digits ; ... m`): a
+    /// message from OCP, a probe or a runbook value cannot clear the screen, set the window's title
+    /// or move the cursor.
+    static func safe(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.contains(where: { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || (0x7F...0x9F).contains($0.value) })
+        else { return text }
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < scalars.count {
+            let c = scalars[i]
+            if c == "\u{1B}", i + 1 < scalars.count, scalars[i + 1] == "[" {
+                // One of the renderer's colours: ESC [ digits and ; then m.
+                var j = i + 2
+                while j < scalars.count, ("0"..."9").contains(scalars[j]) || scalars[j] == ";" { j += 1 }
+                if j < scalars.count, scalars[j] == "m" {
+                    out.append(contentsOf: scalars[i...j])
+                    i = j + 1
+                    continue
+                }
+            }
+            switch c.value {
+            case 0x0A, 0x09: out.append(c)
+            case 0x00..<0x20: out.append(contentsOf: "^\(Character(UnicodeScalar(c.value + 0x40) ?? "?"))".unicodeScalars)
+            case 0x7F: out.append(contentsOf: "^?".unicodeScalars)
+            case 0x80...0x9F: out.append(contentsOf: String(format: "<U+%04X>", c.value).unicodeScalars)
+            default: out.append(c)
+            }
+            i += 1
+        }
+        return String(out)
     }
 
     /// Nested steps are indented and name their loop item: `  [standby=7] failover cluster: 7`.

@@ -7,13 +7,19 @@ public enum SimulationSpeed: Sendable, Hashable, CustomStringConvertible {
 
     public static let realtime = SimulationSpeed.factor(1)
 
-    /// Parses `instant`, `realtime` or `N` followed by `x` (`60x`, `2.5x`).
+    /// The slowest and the fastest factor: a thousandth of real time (a minute takes 17 hours),
+    /// and a million times real time (beyond that, use `instant`).
+    public static let factors: ClosedRange<Double> = 0.001...1_000_000
+
+    /// Parses `instant`, `realtime` or `N` followed by `x` (`60x`, `2.5x`), N in ``factors``.
     public init?(_ text: String) {
         switch text {
         case "instant": self = .instant
         case "realtime": self = .realtime
         default:
-            guard text.hasSuffix("x"), let f = Double(text.dropLast()), f.isFinite, f > 0 else { return nil }
+            guard text.hasSuffix("x"), let f = Double(text.dropLast()), f.isFinite, Self.factors.contains(f) else {
+                return nil
+            }
             self = .factor(f)
         }
     }

@@ -92,7 +92,7 @@ struct RunCommand: AsyncParsableCommand {
         if noLog && log != nil { throw ValidationError("--log and --no-log cannot be used together.") }
         if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together.") }
         if let speed, SimulationSpeed(speed) == nil {
-            throw ValidationError("--speed '\(speed)' is not a speed: write instant, realtime or a factor such as 60x.")
+            throw ValidationError("--speed '\(speed)' is not a speed: write instant, realtime or a factor such as 60x (from 0.001x to 1000000x).")
         }
     }
 

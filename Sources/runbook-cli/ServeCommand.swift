@@ -114,7 +114,7 @@ struct ServeCommand: AsyncParsableCommand {
         if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535.") }
         if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1 request per second.") }
         if let speed, SimulationSpeed(speed) == nil {
-            throw ValidationError("'\(speed)' is not a speed: write instant, realtime or a factor such as 60x.")
+            throw ValidationError("'\(speed)' is not a speed: write instant, realtime or a factor such as 60x (from 0.001x to 1000000x).")
         }
         guard let idle = DurationText.parse(idleTimeout), idle > .zero, idle <= .seconds(3600) else {
             throw ValidationError(

@@ -133,4 +133,20 @@ import Testing
         let piped = TerminalRenderer.Style.forOutput(isTerminal: false, environment: environment)
         #expect(!piped.live && !piped.color)
     }
+
+    @Test func controlCharactersFromOCPAreShownNotActedOn() async {
+        let capture = Capture()
+        let renderer = TerminalRenderer(style: .init(live: false, color: true), output: capture.output)
+        let step = StepFinished(
+            position: .top(.steps, 0), location: SourceLocation(file: "d.yaml", line: 3, column: 5),
+            phrase: "assert cluster 6", outcome: .failed,
+            message: "bad \u{1B}[2J\u{1B}[31mCLEARED\u{1B}]0;pwned\u{07} \u{9B}31m", durationMs: 0, wallDurationMs: 0)
+        await renderer.write(.stepFinished(step))
+        let text = capture.text.withLock { $0 }
+        // Colours pass (they change no more than colour); clearing, titles, bells and C1 do not.
+        #expect(text.contains("bad ^[[2J\u{1B}[31mCLEARED^[]0;pwned^G <U+009B>31m"))
+        // The renderer's own colours are kept.
+        #expect(text.contains("\u{1B}[31m✘\u{1B}[0m"))
+        #expect(!text.contains("\u{1B}[2J") && !text.contains("\u{07}"))
+    }
 }
