@@ -36,6 +36,10 @@ import Synchronization
 public final class HTTPOCPClient: OCPClient {
     public let connection: OCPConnection
     private let http: HTTPClient
+    /// For calls that start or change work: each on a connection of its own, never one kept from
+    /// an earlier answer that the server (or a proxy) may have closed meanwhile, where the request
+    /// would be lost without a word.
+    private let freshHTTP: HTTPClient
     let sleeper: @Sendable (Duration) async throws -> Void
     private let clock: @Sendable () -> Date
     private let decoder = JSONDecoder()
@@ -73,6 +77,9 @@ public final class HTTPOCPClient: OCPClient {
         // A refused connection fails the attempt at once; the client's own retries decide what next.
         configuration.connectionPool.retryConnectionEstablishment = false
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        var fresh = configuration
+        fresh.maximumUsesPerConnection = 1
+        freshHTTP = HTTPClient(eventLoopGroupProvider: .singleton, configuration: fresh)
     }
 
     /// The certificates of a `--ca-file`, or why it cannot be used.
@@ -112,6 +119,7 @@ public final class HTTPOCPClient: OCPClient {
     /// Closes the connections. Call once, when done.
     public func shutdown() async {
         try? await http.shutdown()
+        try? await freshHTTP.shutdown()
     }
 
     // MARK: - OCPClient
@@ -378,7 +386,8 @@ public final class HTTPOCPClient: OCPClient {
         let backstop =
             NIODeadline.now() + .milliseconds((connection.connectTimeout + connection.readTimeout).milliseconds)
             + .seconds(1)
-        let task = http.execute(request: request, delegate: collector, deadline: backstop)
+        let client = ocp.endpoint.changesState ? freshHTTP : http
+        let task = client.execute(request: request, delegate: collector, deadline: backstop)
         do {
             let answer = try await withTaskCancellationHandler {
                 try await task.futureResult.get()

@@ -16,8 +16,13 @@ extension Interpreter {
             }
             if Task.isCancelled { throw StepFailure.interrupted }
         }
-        if descriptor.isAction, let lost = log.writeFailure {
-            throw StepFailure("not started: the step log cannot be written (\(lost)), and no cluster action starts without it")
+        // Without its evidence the run stops: no step of `steps` or `on failure` starts, and
+        // `finally` runs all but its cluster actions.
+        if let lost = log.writeFailure, descriptor.isAction || trace.position.block != .finally {
+            throw StepFailure(
+                descriptor.isAction
+                    ? "not started: the step log cannot be written (\(lost)), and no cluster action starts without it"
+                    : "not started: the step log cannot be written (\(lost)); the run stops")
         }
         if trace.position.block == .steps, context.runTimedOut(clock.now), let timeout = runbook.timeout {
             let limit = (try? duration(timeout, in: scope)).map { " (\(DurationText.format($0)))" } ?? ""

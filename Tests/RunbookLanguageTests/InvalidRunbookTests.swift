@@ -1149,7 +1149,7 @@ struct InvalidRunbook: Sendable, CustomTestStringConvertible {
             t.yaml:3:3: error: unknown key 'sped' in simulate; did you mean 'speed'?
               sped: 60x
               ^
-            t.yaml:4:10: error: '60' is not a speed: write instant, realtime or a factor such as 60x; did you mean '60x'?
+            t.yaml:4:10: error: '60' is not a speed: write instant, realtime or a factor such as 60x (from 0.001x to 1000000x); did you mean '60x'?
               speed: 60
                      ^
             t.yaml:8:15: error: unknown cluster status 'STOPED'; did you mean 'STOPPED'?
