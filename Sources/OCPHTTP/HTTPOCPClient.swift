@@ -145,7 +145,7 @@ public final class HTTPOCPClient: OCPClient {
     }
 
     private static func cancelled(_ call: OCPCall) -> OCPError {
-        OCPError(.cancelled, call: call, message: "the run was interrupted")
+        OCPError(.cancelled, call: call, message: "stopped (the step's deadline passed, or the run was interrupted)")
     }
 
     /// A call that is safe to repeat: retried on connection errors, timeouts and 429/502/503/504.
@@ -257,7 +257,7 @@ public final class HTTPOCPClient: OCPClient {
                 ambiguity = reason
             case .cancelled(let maybeSent):
                 guard maybeSent else { throw Self.cancelled(call) }
-                ambiguity = "the run was interrupted while the call was out"
+                ambiguity = "the call was stopped while it was out (a deadline, or an interruption)"
                 interrupted = true
             }
             // The request may have taken effect: look before deciding, never re-send blindly. The
@@ -279,7 +279,7 @@ public final class HTTPOCPClient: OCPClient {
                 interrupted ? .cancelled : (answeredError?.kind ?? .timeout), call: call,
                 httpStatus: answeredError?.httpStatus, code: answeredError?.code,
                 message:
-                    "\(interrupted ? "the run was interrupted while the call was out; " : "")\(told)\(finding) (\(looked)), and it was not re-sent (check OCP before running again)",
+                    "\(interrupted ? "the call was stopped while it was out; " : "")\(told)\(finding) (\(looked)), and it was not re-sent (check OCP before running again)",
                 traceId: answeredError?.traceId)
         }
     }
@@ -400,7 +400,7 @@ public final class HTTPOCPClient: OCPClient {
             return .answered(status: answer.status, headers: answer.headers, body: answer.body)
         } catch {
             if Task.isCancelled {
-                record(nil, nil, nil, "cancelled: the run was interrupted")
+                record(nil, nil, nil, "stopped while out (the step's deadline passed, or the run was interrupted)")
                 // Whether the request left cannot be told from here: assume it may have.
                 return .cancelled(maybeSent: true)
             }

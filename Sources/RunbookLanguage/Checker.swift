@@ -179,7 +179,9 @@ struct Checker {
                     "vars.unused",
                     "'--var \(name)=...': the runbook neither declares nor uses a variable '\(name)'"
                         + (Suggestion.closest(to: name, among: candidates).map { "; did you mean '\($0)'?" }
-                            ?? "; its variables are \(candidates.isEmpty ? "none" : NodeReader.listing(candidates.map { "'\($0)'" }, conjunction: "and"))"),
+                            ?? (candidates.isEmpty
+                                ? "; it has no variables"
+                                : "; its variables are \(NodeReader.listing(candidates.map { "'\($0)'" }, conjunction: "and"))")),
                     at: location)
                 continue
             }

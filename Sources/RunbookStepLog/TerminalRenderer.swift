@@ -184,6 +184,10 @@ public actor TerminalRenderer: StepLogSink {
             }
             if let expected = s.expected { emit("\(pad)expected: \(expected)\n") }
             if let found = s.found { emit("\(pad)found:    \(found)\n") }
+            // What the client found out about a call it could not be sure of (a reconciliation).
+            if !style.verbose {
+                for c in s.calls { if let note = c.note { emit("\(pad)\(c.method) \(c.path): \(note)\n") } }
+            }
             emit(paint("\(pad)at \(s.location)", .dim) + "\n")
         } else if s.outcome == .passed, let message = s.message, style.verbose {
             emit(paint("\(pad)\(message)", .dim) + "\n")

@@ -31,18 +31,19 @@ public final class OutputWriter: Sendable {
         public var unwritten = 0
         /// Why the output stopped being written (`its output was closed`), if it did.
         public var failure: String?
-        /// What the lines are, for ``summary`` (`request-log line`).
+        /// What the lines are, for ``summary`` (`request-log line`), and more than one of them.
         public var noun = "line"
+        public var nouns = "lines"
 
         /// One sentence for standard error when lines were lost, nil when none were.
         public var summary: String? {
             var parts: [String] = []
             if dropped > 0 {
-                parts.append("\(dropped) \(noun)\(dropped == 1 ? " was" : "s were") dropped (the output did not keep up)")
+                parts.append("\(dropped) \(dropped == 1 ? noun + " was" : nouns + " were") dropped (the output did not keep up)")
             }
             if unwritten > 0 {
                 let reason = failure ?? "the output was still not accepting them at exit"
-                parts.append("\(unwritten) \(noun)\(unwritten == 1 ? " was" : "s were") not written (\(reason))")
+                parts.append("\(unwritten) \(unwritten == 1 ? noun + " was" : nouns + " were") not written (\(reason))")
             }
             return parts.isEmpty ? nil : parts.joined(separator: "; ")
         }
@@ -83,7 +84,7 @@ public final class OutputWriter: Sendable {
     ///   - notice: told, once each, that lines are being dropped and that the output stopped
     ///     (written to standard error by default). Called from the thread that noticed.
     public init(
-        descriptor: Int32, name: String = "runbook: standard output", noun: String = "line",
+        descriptor: Int32, name: String = "runbook: standard output", noun: String = "line", nouns: String? = nil,
         capacity: Int = OutputWriter.defaultCapacity,
         notice: @escaping @Sendable (String) -> Void = OutputWriter.standardErrorNotice
     ) {
@@ -92,7 +93,10 @@ public final class OutputWriter: Sendable {
         self.name = name
         self.capacity = max(1, capacity)
         self.notice = notice
-        state.withLock { $0.report.noun = noun }
+        state.withLock {
+            $0.report.noun = noun
+            $0.report.nouns = nouns ?? noun + "s"
+        }
         let thread = Thread { [self] in self.run() }
         thread.name = name
         thread.start()
@@ -255,7 +259,8 @@ public enum Console {
     /// a slow or unread output drops lines past 4 MiB rather than blocking the run. Created on first
     /// use; from then on `SIGPIPE` is ignored. ``finish(within:)`` before exiting.
     public static let output = OutputWriter(
-        descriptor: STDOUT_FILENO, name: "runbook: standard output", noun: "line of output", capacity: 4 << 20)
+        descriptor: STDOUT_FILENO, name: "runbook: standard output", noun: "line of output", nouns: "lines of output",
+        capacity: 4 << 20)
 
     /// Writes `text` to standard output at once (a one-shot command's answer); a failure is ignored.
     public static func print(_ text: String) {

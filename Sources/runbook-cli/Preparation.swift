@@ -72,7 +72,8 @@ enum Preparation {
     /// A target that cannot be used: located at the runbook's `target:` when it is at fault
     /// (`file:line:col: error: ...`), else `runbook: error: ...`.
     static func printProblem(_ problem: TargetProblem) {
-        if problem.location != nil {
+        // A problem that is itself a located diagnostic (a credentials file that is not YAML) says `error:` already.
+        if problem.location != nil || problem.message.contains(": error: ") {
             Console.printError(problem.description + "\n")
         } else {
             printError(problem.message)
