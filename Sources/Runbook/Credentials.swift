@@ -20,29 +20,58 @@ package enum Credentials {
         -> OCPConnection.Authentication
     {
         if let file { return try fromFile(file) }
-        return fromPairs(
+        return try fromPairs(
             accessKeyId: environment["OCP_ACCESS_KEY_ID"], accessKeySecret: environment["OCP_ACCESS_KEY_SECRET"],
-            user: environment["OCP_USER"], password: environment["OCP_PASSWORD"]) ?? .none
+            user: environment["OCP_USER"], password: environment["OCP_PASSWORD"],
+            names: ("OCP_ACCESS_KEY_ID", "OCP_ACCESS_KEY_SECRET", "OCP_USER", "OCP_PASSWORD"), place: "the environment")
+            ?? .none
     }
 
-    static func fromPairs(accessKeyId: String?, accessKeySecret: String?, user: String?, password: String?)
-        -> OCPConnection.Authentication?
-    {
-        if let ak = accessKeyId, let sk = accessKeySecret, !ak.isEmpty, !sk.isEmpty {
+    /// The credentials of one pair or the other; nil when neither is given. Half a pair, or a
+    /// pair with an empty part, is refused: a run would otherwise go without credentials, or send
+    /// an empty password, without a word.
+    static func fromPairs(
+        accessKeyId: String?, accessKeySecret: String?, user: String?, password: String?,
+        names: (id: String, secret: String, user: String, password: String), place: String
+    ) throws(OCPConnectionError) -> OCPConnection.Authentication? {
+        func given(_ v: String?) -> Bool { v != nil }
+        if given(accessKeyId) || given(accessKeySecret) {
+            guard let ak = accessKeyId, let sk = accessKeySecret else {
+                let (has, lacks) = given(accessKeyId) ? (names.id, names.secret) : (names.secret, names.id)
+                throw OCPConnectionError("\(place) gives \(has) but not \(lacks): give both, or neither")
+            }
+            guard !ak.isEmpty, !sk.isEmpty else {
+                throw OCPConnectionError("\(place) gives an empty \(ak.isEmpty ? names.id : names.secret)")
+            }
             return .accessKey(AKSKSigner(accessKeyId: ak, accessKeySecret: sk))
         }
-        if let user, let password, !user.isEmpty {
+        if given(user) || given(password) {
+            guard let user, let password else {
+                let (has, lacks) = given(user) ? (names.user, names.password) : (names.password, names.user)
+                throw OCPConnectionError("\(place) gives \(has) but not \(lacks): give both, or neither")
+            }
+            guard !user.isEmpty, !password.isEmpty else {
+                throw OCPConnectionError("\(place) gives an empty \(user.isEmpty ? names.user : names.password)")
+            }
             return .basic(user: user, password: password)
         }
         return nil
     }
 
+    /// The keys a credentials file may hold.
+    static let fileKeys = ["user", "password", "accessKeyId", "accessKeySecret", "target"]
+
     /// Reads a YAML credentials file: `user` and `password`, or `accessKeyId` and `accessKeySecret`.
     static func fromFile(_ path: String) throws(OCPConnectionError) -> OCPConnection.Authentication {
         let values = try readFile(path)
-        if let auth = fromPairs(
+        for key in values.keys.sorted() where !fileKeys.contains(key) {
+            throw OCPConnectionError(
+                "the credentials file \(path) has an unknown key '\(key)'" + Suggestion.didYouMean(key, among: fileKeys))
+        }
+        if let auth = try fromPairs(
             accessKeyId: values["accessKeyId"], accessKeySecret: values["accessKeySecret"], user: values["user"],
-            password: values["password"])
+            password: values["password"], names: ("accessKeyId", "accessKeySecret", "user", "password"),
+            place: "the credentials file \(path)")
         {
             return auth
         }
@@ -57,6 +86,9 @@ package enum Credentials {
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw OCPConnectionError("the credentials file \(path) cannot be read: \(String(cString: strerror(errno)))")
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            throw OCPConnectionError("the credentials file \(path) is a directory, not a file")
         }
         let mode = info.st_mode & 0o777
         if mode & 0o077 != 0 {

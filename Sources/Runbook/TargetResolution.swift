@@ -140,6 +140,12 @@ extension TargetRequest {
                         "credentials would cross the network in clear to \(base): use https://, or pass --allow-plain-http to send them anyway")
             }
         }
+        // Who the run is, to OCP, for the log (never a secret); and a file's target that lost.
+        notes.append("credentials: \(authentication.summary)\(credentialsFile == nil ? "" : " from \(credentialsFile ?? "")")")
+        if let fileTarget = fileValues["target"], source != .credentialsFile, fileTarget != text {
+            notes.append(
+                "the credentials file's target \(TargetText.withoutUserInfo(fileTarget)) is overridden by \(source.rawValue)")
+        }
         let connection = OCPConnection(
             baseURL: base, authentication: authentication, insecure: insecure, caFile: caFile,
             connectTimeout: connectTimeout, readTimeout: readTimeout)

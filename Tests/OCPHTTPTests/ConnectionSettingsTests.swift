@@ -84,7 +84,38 @@ import Testing
         let basic = try Credentials.authentication(environment: ["OCP_USER": "admin", "OCP_PASSWORD": "pw"], file: nil)
         #expect(basic.summary == "Basic (user admin)")
         #expect(try Credentials.authentication(environment: [:], file: nil).summary == "none")
-        #expect(try Credentials.authentication(environment: ["OCP_ACCESS_KEY_ID": "AK"], file: nil).summary == "none")
+        // Half a pair, or an empty part, is refused rather than quietly sending no credentials.
+        for (environment, message) in [
+            (["OCP_ACCESS_KEY_ID": "AK"], "the environment gives OCP_ACCESS_KEY_ID but not OCP_ACCESS_KEY_SECRET: give both, or neither"),
+            (["OCP_USER": "admin"], "the environment gives OCP_USER but not OCP_PASSWORD: give both, or neither"),
+            (["OCP_USER": "admin", "OCP_PASSWORD": ""], "the environment gives an empty OCP_PASSWORD"),
+        ] {
+            do {
+                _ = try Credentials.authentication(environment: environment, file: nil)
+                Issue.record("accepted \(environment.keys.sorted())")
+            } catch {
+                #expect(error.description == message)
+            }
+        }
+    }
+
+    @Test func aCredentialsFileWithATypoOrAnEmptyPasswordIsRefused() throws {
+        let typo = try Self.file("user: admin\npasswrd: hunter2\n", mode: 0o600)
+        defer { unlink(typo) }
+        #expect(throws: OCPConnectionError.self) { try Credentials.authentication(environment: [:], file: typo) }
+        do {
+            _ = try Credentials.authentication(environment: [:], file: typo)
+        } catch {
+            #expect(error.description == "the credentials file \(typo) has an unknown key 'passwrd'; did you mean 'password'?")
+        }
+        let empty = try Self.file("user: admin\npassword: \"\"\n", mode: 0o600)
+        defer { unlink(empty) }
+        do {
+            _ = try Credentials.authentication(environment: [:], file: empty)
+            Issue.record("an empty password was accepted")
+        } catch {
+            #expect(error.description == "the credentials file \(empty) gives an empty password")
+        }
     }
 
     @Test func aCredentialsFileMustBePrivate() throws {

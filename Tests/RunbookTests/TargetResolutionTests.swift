@@ -61,7 +61,10 @@ import Testing
     @Test func theOperatorsChoiceWinsOverTheRunbooks() throws {
         let env = try Self.resolve(target: "https://file.example.com", environment: ["RUNBOOK_TARGET": "https://ops.example.com"])
         #expect(Self.description(env) == "https://ops.example.com from RUNBOOK_TARGET")
-        #expect((try? env.get())?.notes == ["the runbook's target https://file.example.com is overridden by RUNBOOK_TARGET"])
+        #expect(
+            (try? env.get())?.notes == [
+                "the runbook's target https://file.example.com is overridden by RUNBOOK_TARGET", "credentials: none",
+            ])
         let cli = try Self.resolve(
             target: "https://file.example.com", commandLine: "embedded", environment: ["RUNBOOK_TARGET": "https://ops.example.com"])
         #expect(Self.description(cli) == "embedded from --target")
