@@ -159,6 +159,7 @@ public final class HTTPOCPClient: OCPClient {
             let result = await self.attempt(request, call: call, number: attempt)
             switch result {
             case .answered(let status, let headers, let body):
+                if (300...399).contains(status) { throw Self.redirect(call, status: status, headers: headers) }
                 if status == 429 {
                     rateLimited += 1
                     if rateLimited < connection.retry.maxRateLimitedAttempts {
@@ -174,7 +175,12 @@ public final class HTTPOCPClient: OCPClient {
                         continue
                     }
                 }
-                return try decode(T.self, status: status, body: body, call: call).get()
+                let decoded = decode(T.self, status: status, body: body, call: call)
+                // An answer that came but cannot be read: its record says so, not just its status.
+                if case .failure(let error) = decoded, error.kind == .invalidResponse {
+                    note(call, attempt: attempt, "HTTP \(status), but the answer cannot be read: \(error.message)")
+                }
+                return try decoded.get()
             case .notSent(let reason):
                 failures += 1
                 if failures >= connection.retry.maxAttempts { throw unreachable(call, reason, attempts: attempt) }
@@ -219,6 +225,8 @@ public final class HTTPOCPClient: OCPClient {
             var answeredError: OCPError?
             switch result {
             case .answered(let status, let headers, let body):
+                // A redirect is an answer: the server did not do the work here.
+                if (300...399).contains(status) { throw Self.redirect(call, status: status, headers: headers) }
                 let decoded = decode(T.self, status: status, body: body, call: call)
                 switch decoded {
                 case .success(let value):
@@ -477,6 +485,16 @@ public final class HTTPOCPClient: OCPClient {
         pacing.withLock { until in
             if let u = until, u <= waitedUntil { until = nil }
         }
+    }
+
+    /// An answer that redirects (3xx): runbook follows none (credentials would go where it points),
+    /// and the call was not done.
+    static func redirect(_ call: OCPCall, status: Int, headers: HTTPHeaders) -> OCPError {
+        let to = headers.first(name: "Location").map { " to \($0)" } ?? ""
+        return OCPError(
+            .api, call: call, httpStatus: status,
+            message:
+                "the target redirects\(to); runbook follows no redirect: give the URL it points to as the target (the call was not done)")
     }
 
     /// A wait after a 429 with up to one more second (or as much again, if shorter) of jitter:

@@ -156,7 +156,7 @@ extension TargetRequest {
     /// none; refused when it reads an environment variable that is unset or empty.
     func runbookTarget(_ runbook: CheckedRunbook) throws(TargetProblem) -> String? {
         guard let expr = runbook.target else { return nil }
-        for reference in expr.references where reference.isEnvironment && reference.path.count == 2 {
+        for reference in TargetText.environmentReferences(of: expr, vars: runbook.vars) {
             let name = reference.path[1]
             let value = environment[name]
             if value == nil || value?.trimmingSpaces.isEmpty == true {

@@ -138,8 +138,10 @@ struct Checker {
                 error("runbook.target", "'\(target.sourceText)' is '\(TargetText.withoutUserInfo(value.text))': \(problem)", at: target.location)
             }
         }
-        guard let environment else { return }
-        for reference in target.references where reference.isEnvironment && reference.path.count == 2 {
+        // An operator who chose a target (RUNBOOK_TARGET, or `--target`, which the command line
+        // passes as it) makes the runbook's unused: nothing to warn about.
+        guard let environment, environment["RUNBOOK_TARGET"] == nil else { return }
+        for reference in TargetText.environmentReferences(of: target, vars: runbook?.vars ?? []) {
             let name = reference.path[1]
             let value = environment[name]
             if value == nil || value?.trimmingSpaces.isEmpty == true {

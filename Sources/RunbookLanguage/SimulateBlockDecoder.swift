@@ -472,7 +472,7 @@ package enum SimulateBlockDecoder {
                     // The simulator runs only OCP's own chains: a fault on another name never fires.
                     reader.error(
                         "simulate.fault-never-fires",
-                        SubtaskNames.unknownMessage(name, among: known, task: nil) + ": the fault can never fire",
+                        SubtaskNames.unknownMessage(name, among: known, task: nil, consequence: "the fault can never fire"),
                         at: value.location)
                     valid = false
                 }
@@ -601,9 +601,10 @@ enum SubtaskNames {
 
     /// "subtask 'X' is not in OCP's failover or switchover task; did you mean 'Y'?" (the cluster and
     /// tenant tasks alike)
-    static func unknownMessage(_ name: String, among names: [String], task: String?) -> String {
+    static func unknownMessage(_ name: String, among names: [String], task: String?, consequence: String? = nil) -> String {
         let place = task.map { "OCP's \($0) task" } ?? "OCP's failover or switchover task"
         var message = "subtask '\(name)' is not in \(place)"
+        if let consequence { message += ": \(consequence)" }
         if let suggestion = Suggestion.closest(to: name, among: names, slack: .name) { message += "; did you mean '\(suggestion)'?" }
         return message
     }

@@ -41,4 +41,21 @@ package enum TargetText {
         guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return text }
         return String(text[..<scheme.upperBound]) + "***" + String(rest[at...])
     }
+    /// The `${env.NAME}` references `expr` reads, directly or through the variables it reads.
+    package static func environmentReferences(of expr: Expr, vars: [VarDecl]) -> [Reference] {
+        var out: [Reference] = []
+        var seen: Set<String> = []
+        func visit(_ e: Expr) {
+            for reference in e.references {
+                if reference.isEnvironment {
+                    if reference.path.count == 2 { out.append(reference) }
+                } else if seen.insert(reference.root).inserted, let decl = vars.first(where: { $0.name == reference.root }) {
+                    visit(decl.value)
+                }
+            }
+        }
+        visit(expr)
+        return out
+    }
+
 }

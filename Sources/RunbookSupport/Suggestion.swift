@@ -48,9 +48,10 @@ package enum Suggestion {
         word.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
-    /// Whether two names differ only in case and spacing.
+    /// Whether two names differ only in case and spacing (`failover  to primary`,
+    /// `FailoverToPrimary` and `Failover to Primary` are one name).
     package static func sameName(_ a: String, _ b: String) -> Bool {
-        normalized(a) == normalized(b)
+        normalized(a) == normalized(b) || normalized(a).filter { $0 != " " } == normalized(b).filter { $0 != " " }
     }
 
     /// The candidates close to `word`, closest first (candidates equal to `word` are left out).

@@ -39,7 +39,8 @@ struct RunCommand: AsyncParsableCommand {
             --unreachable-limit. `in parallel for each` runs at most 100 items at once unless `max \
             concurrency` says otherwise.
 
-            Exit status: 0 all steps passed, 1 a step failed, 2 the runbook is invalid or its target or \
+            Exit status: 0 all steps passed (and every objective met), 1 a step failed or an objective \
+            was breached or unknown, 2 the runbook is invalid or its target or \
             credentials cannot be used, 3 the target could not be reached or refused the credentials, 4 \
             the step log could not be written (no cluster action starts after that), 130 interrupted.
             """
@@ -99,7 +100,9 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let predefined = try CheckCommand.parseVariables(variables)
-        guard let (runbook, bytes) = Preparation.checked(file, predefined: predefined, environment: environment) else {
+        // A target given here makes the runbook's unused: the check then warns nothing about it.
+        let checkEnvironment = target.target.map { environment.merging(["RUNBOOK_TARGET": $0]) { a, _ in a } } ?? environment
+        guard let (runbook, bytes) = Preparation.checked(file, predefined: predefined, environment: checkEnvironment) else {
             throw ExitCode(2)
         }
 

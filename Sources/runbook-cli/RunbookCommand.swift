@@ -19,9 +19,9 @@ struct RunbookCommand: AsyncParsableCommand {
             A runbook is a YAML file of steps (fail over, await, assert, ...). With no target it runs \
             against an embedded OCP simulator, so every drill can be rehearsed on a laptop.
 
-            Exit status: 0 passed, 1 a step failed, 2 the runbook is invalid, 3 the target could not \
-            be reached or refused the credentials, 4 the step log could not be written, 130 \
-            interrupted.
+            Exit status: 0 passed, 1 a step failed or an objective was not met, 2 the runbook is \
+            invalid or its target or credentials cannot be used, 3 the target could not be reached or \
+            refused the credentials, 4 the step log could not be written, 130 interrupted.
             """,
         version: BuildInfo.versionLine,
         subcommands: [RunCommand.self, PlanCommand.self, CheckCommand.self, SchemaCommand.self, ServeCommand.self]

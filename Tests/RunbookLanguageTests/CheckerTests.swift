@@ -172,6 +172,17 @@ import Testing
             ])
     }
 
+    @Test func aNameWrittenWithoutItsSpacesIsTheNameMisspelt() {
+        let result = check(
+            """
+            runbook: Drill
+            steps:
+              - failover cluster: 6
+              - await subtask "FailoverToPrimary" status: SUCCESS
+            """)
+        #expect(messages(result).first?.contains("differs from OCP's 'Failover to Primary' only in case or spacing") == true)
+    }
+
     @Test func faultsThatCanNeverFireAreReported() {
         let result = check(
             """

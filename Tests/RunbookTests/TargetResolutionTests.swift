@@ -58,6 +58,22 @@ import Testing
         #expect(try Self.description(Self.resolve(target: "${env.OCP_URL}", commandLine: "embedded")) == "embedded from --target")
     }
 
+    @Test func aVariableThatReadsAnUnsetVariableIsAsUnset() throws {
+        let text = "runbook: t\nvars:\n  url: ${env.OCP_URL}\ntarget: ${url}\nsteps:\n  - note: hi\n"
+        let book = try #require(RunbookChecker.check(text, file: "t.yaml").runbook)
+        let request = TargetRequest(commandLine: nil, credentialsFile: nil, environment: [:])
+        do {
+            _ = try request.resolve(for: book)
+            Issue.record("ran with OCP_URL unset")
+        } catch {
+            #expect(error.message.contains("reads OCP_URL, which is not set"), "\(error.message)")
+            #expect(error.location?.line == 4)
+        }
+        // `check` warns, as for a direct `${env.OCP_URL}`.
+        let checked = RunbookChecker.check(text, file: "t.yaml", environment: [:])
+        #expect(checked.diagnostics.map(\.id) == ["runbook.target-unset"])
+    }
+
     @Test func theOperatorsChoiceWinsOverTheRunbooks() throws {
         let env = try Self.resolve(target: "https://file.example.com", environment: ["RUNBOOK_TARGET": "https://ops.example.com"])
         #expect(Self.description(env) == "https://ops.example.com from RUNBOOK_TARGET")
