@@ -193,12 +193,22 @@ struct ServeCommand: AsyncParsableCommand {
             }
             log.write("runbook serve: stopped")
         } catch {
-            Self.standardError("runbook: error: cannot serve on \(host):\(port): \(error)")
+            Self.standardError("runbook: error: cannot serve on \(host):\(port): \(Self.words(error))")
             failed = true
         }
         // Waits a little for the last lines; an output nobody reads does not keep the server from exiting.
         if let lost = log.finish(within: .seconds(2)).summary { Self.standardError("runbook serve: \(lost)") }
         if failed { throw ExitCode(1) }
+    }
+
+    /// Why the server could not listen, in words (not a library's type name).
+    static func words(_ error: any Error) -> String {
+        let text = "\(error)"
+        if text.contains("UnknownHost") { return "the address cannot be resolved" }
+        if text.contains("Address already in use") || text.contains("EADDRINUSE") { return "the port is in use" }
+        if text.contains("Cannot assign requested address") { return "this machine has no such address" }
+        if text.contains("Permission denied") { return "permission denied (ports below 1024 need privileges)" }
+        return text
     }
 
     /// Writes `message` to standard error; a closed or failing standard error is ignored.
