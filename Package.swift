@@ -113,7 +113,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "runbook-bench",
-            dependencies: ["Runbook", "RunbookSupport", "RunbookYAML", "OCPModel", "RunbookLanguage", "RunbookStepLog", "RunbookEngine", "OCPSimulation",
+            dependencies: ["Runbook", "RunbookSupport", "RunbookYAML", "OCPModel", "RunbookLanguage", "RunbookStepLog", "RunbookEngine", "OCPSimulation", "Probes",
             ],
             path: "benchmarks/runbook-bench"
         ),

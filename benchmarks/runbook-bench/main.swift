@@ -2,6 +2,7 @@
 //
 //   runbook-bench yaml-load FILE [RUNS]     the loader building its tree (benchmarks/yaml-load)
 //   runbook-bench polling                   polls and detection latency of task waits (benchmarks/run)
+//   runbook-bench rto                       measured recovery time against the truth (benchmarks/rto)
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -10,7 +11,9 @@ case "yaml-load":
     yamlLoad(arguments)
 case "polling":
     await polling()
+case "rto":
+    await rto()
 default:
-    FileHandle.standardError.write(Data("usage: runbook-bench yaml-load FILE [RUNS] | polling\n".utf8))
+    FileHandle.standardError.write(Data("usage: runbook-bench yaml-load FILE [RUNS] | polling | rto\n".utf8))
     exit(2)
 }
