@@ -28,7 +28,8 @@ public final class Interpreter<C: RunClock>: Sendable {
 
     public init(runbook: CheckedRunbook, client: any OCPClient, clock: C, log: StepLog, configuration: RunConfiguration) {
         self.runbook = runbook
-        self.client = client
+        // A resumed run looks for the effect of a call a killed step may have sent, before sending it.
+        self.client = configuration.resume == nil ? client : ResumingClient(base: client)
         self.clock = clock
         self.log = log
         self.configuration = configuration
@@ -54,13 +55,24 @@ public final class Interpreter<C: RunClock>: Sendable {
         }
         var variables: [String: JSONValue] = [:]
         for (name, value) in scope.values { variables[name] = value.json }
-        await log.write(
-            .runStarted(
-                RunStarted(
-                    runId: configuration.runId, title: runbook.title, file: runbook.file, sha256: configuration.fileSHA256,
-                    target: configuration.target, user: configuration.user, toolVersion: RunbookVersion.current,
-                    variables: variables, simulationSpeed: configuration.simulationSpeed,
-                    startedAt: timestamp(), notes: configuration.notes)))
+        if let resume = configuration.resume {
+            // The same run, taken up: its journal goes on after a record that says so.
+            await log.write(
+                .runResumed(
+                    RunResumed(
+                        runId: resume.started.runId, resumedAt: timestamp(), user: configuration.user,
+                        toolVersion: RunbookVersion.current, target: configuration.target, afterRecords: resume.records,
+                        sha256: configuration.fileSHA256, forced: configuration.fileSHA256 != resume.started.sha256,
+                        notes: configuration.notes)))
+        } else {
+            await log.write(
+                .runStarted(
+                    RunStarted(
+                        runId: configuration.runId, title: runbook.title, file: runbook.file, sha256: configuration.fileSHA256,
+                        target: configuration.target, user: configuration.user, toolVersion: RunbookVersion.current,
+                        variables: variables, simulationSpeed: configuration.simulationSpeed,
+                        startedAt: timestamp(), notes: configuration.notes)))
+        }
 
         let runDeadline = runbook.timeout.flatMap { value -> C.Instant? in
             guard let d = try? duration(value, in: scope) else { return nil }
@@ -132,6 +144,18 @@ public final class Interpreter<C: RunClock>: Sendable {
         } else if interrupted {
             outcome = .interrupted
             reason = "interrupted; `finally` ran, and no cluster action was started after the interruption"
+            // OCP carries on with what the run started: say which, and how to take the run up again.
+            let running = recoveries.filter { $0.outcome == .unfinished }
+            if !running.isEmpty {
+                let tasks = running.map { "task \($0.taskId) (\($0.action) of \($0.tenantId.map { "tenant \($0)" } ?? "cluster \($0.clusterId)"))" }
+                let which = tasks.joined(separator: ", ")
+                let how =
+                    configuration.resumeCommand.map { "to continue the run, with no call sent twice: \($0)" }
+                    ?? (configuration.target == "embedded"
+                        ? "an embedded run cannot be resumed (its simulator ended with it): rehearse interruptions against `runbook serve`"
+                        : "run with a step log (not --no-log) to be able to resume")
+                reason = (reason ?? "") + "; \(which) \(running.count == 1 ? "is" : "are") still running on OCP: \(how)"
+            }
         } else if let failedStep {
             outcome = .failed
             reason = failedStep
@@ -233,6 +257,13 @@ public final class Interpreter<C: RunClock>: Sendable {
 
         func runTimeMs(_ now: C.Instant) -> Int64 { start.duration(to: now).milliseconds }
 
+        /// The run time of a wall-clock moment (before the run began, for an earlier segment's).
+        func runTimeMs(forWallTime date: Date, clock: C) -> Int64 {
+            // A journal's date may be anything: clamped, never trapped on.
+            let ms = (date.timeIntervalSince(clock.date(of: start)) * 1000).rounded()
+            return ms.isFinite ? Int64(max(-1e15, min(1e15, ms))) : 0
+        }
+
         /// Whether the whole run's `timeout` has passed at `now`.
         func runTimedOut(_ now: C.Instant) -> Bool { runDeadline.map { now >= $0 } ?? false }
     }
@@ -278,6 +309,56 @@ public final class Interpreter<C: RunClock>: Sendable {
     /// Runs one step and writes its records; returns its outcome.
     func runStep(_ step: Step, position: StepPosition, scope: inout Scope, context: RunContext) async -> StepOutcome {
         let label = phrase(of: step, scope: scope)
+        // Resumed: a step that passed before is not run again (a loop is: its items are each
+        // decided); one that started and never finished runs again, a call it may have sent first
+        // looked for.
+        if let resume = configuration.resume, step.descriptor.family != .loop, let prior = resume.done(position.label) {
+            return await passedBefore(prior, step, position: position, label: label, scope: &scope, context: context)
+        }
+        let resumingSince = configuration.resume?.resumingSince(position.label)
+        if let since = resumingSince, step.descriptor.startedTask != nil,
+            let outcome = await startedBefore(step, since: since, position: position, label: label, scope: &scope, context: context)
+        {
+            return outcome
+        }
+        if resumingSince != nil, step.descriptor.family != .loop {
+            return await ResumingClient.$resumingSince.withValue(resumingSince) {
+                var inner = scope
+                let outcome = await runStepNow(step, position: position, label: label, scope: &inner, context: context)
+                scope = inner
+                return outcome
+            }
+        }
+        return await runStepNow(step, position: position, label: label, scope: &scope, context: context)
+    }
+
+    /// Records a step passed in an earlier segment (``restore(_:_:scope:trace:context:)``).
+    private func passedBefore(
+        _ prior: StepFinished, _ step: Step, position: StepPosition, label: String, scope: inout Scope,
+        context: RunContext
+    ) async -> StepOutcome {
+        let trace = StepTrace(position: position, phrase: label)
+        let calls = OCPCallLog()
+        var restored = scope
+        let outcome = await OCPCallLog.$current.withValue(calls) {
+            await self.restore(prior, step, scope: &restored, trace: trace, context: context)
+        }
+        scope = restored
+        state.count(outcome)
+        var observed = prior.observed
+        if !trace.observed.isEmpty { observed = trace.observed }
+        await log.write(
+            .stepFinished(
+                StepFinished(
+                    position: position, location: step.location, phrase: label, outcome: outcome,
+                    message: ResumePoint.note(for: prior.outcome), durationMs: 0, wallDurationMs: 0, observed: observed,
+                    calls: calls.calls)))
+        return outcome
+    }
+
+    private func runStepNow(
+        _ step: Step, position: StepPosition, label: String, scope: inout Scope, context: RunContext
+    ) async -> StepOutcome {
         let startedAt = clock.now
         let wallStart = ContinuousClock.now
         await log.write(
@@ -322,16 +403,16 @@ public final class Interpreter<C: RunClock>: Sendable {
             if error.targetFailure { state.recordTargetFailure(error.message) }
         }
         state.count(outcome)
-        await log.write(
-            .stepFinished(
-                StepFinished(
-                    position: position, location: step.location, phrase: label, outcome: outcome,
+        var finishedRecord = StepFinished(
+            position: position, location: step.location, phrase: label, outcome: outcome,
                     message: (failure?.message ?? trace.message).map { bounded($0, to: Self.maxMessageLength) },
                     expected: failure?.expected.map { bounded($0, to: Self.maxMessageLength) },
                     found: failure?.found.map { bounded($0, to: Self.maxMessageLength) },
                     durationMs: startedAt.duration(to: clock.now).milliseconds,
                     wallDurationMs: wallStart.duration(to: .now).milliseconds, observed: trace.observed,
-                    calls: calls.calls, probes: trace.probes)))
+                    calls: calls.calls, probes: trace.probes)
+        if failure?.isInterruption == true, outcome == .failed { finishedRecord.interrupted = true }
+        await log.write(.stepFinished(finishedRecord))
         return outcome
     }
 

@@ -28,6 +28,14 @@ public struct RunConfiguration: Sendable {
     public var confirm: @Sendable (String) async -> Bool?
     /// How waits poll.
     public var polling: PollSchedule
+    /// `runbook resume`: where the interrupted run stands. The run then writes `run-resumed`
+    /// instead of `run-started`, does not run again the steps that passed, and looks for the
+    /// effect of a call a killed step may have sent before sending it.
+    public var resume: ResumePoint?
+    /// How to continue this run if it is interrupted while a task it started still runs
+    /// (`runbook resume runbook-logs/drill-....jsonl`), for the interruption's message; nil when it
+    /// cannot be resumed (an embedded run, a run with no journal).
+    public var resumeCommand: String?
     /// What carries out `probe` steps and `watch`: the simulator in an embedded run, real probes
     /// against a real OCP. Nil: a probe step fails saying so.
     public var probes: (any ProbeClient)?

@@ -185,6 +185,7 @@ public final class JournalWriter: StepLogSink {
     private func encode(_ record: StepLogRecord) -> [UInt8]? {
         let runId = state.withLock { s -> String? in
             if s.runId == nil, case .runStarted(let r) = record { s.runId = r.runId }
+            if s.runId == nil, case .runResumed(let r) = record { s.runId = r.runId }
             return s.runId
         }
         do {

@@ -12,6 +12,8 @@ public enum StepLogRecord: Sendable, Hashable {
     case stepFinished(StepFinished)
     /// A `watch` probe went down or came back up.
     case watchChanged(WatchChanged)
+    /// `runbook resume` took up an interrupted run: the records after it are the run's next segment.
+    case runResumed(RunResumed)
     case runFinished(RunFinished)
 }
 
@@ -187,6 +189,42 @@ public struct RunStarted: Sendable, Hashable, Codable {
     }
 }
 
+/// `runbook resume` took up an interrupted run, in the same journal.
+public struct RunResumed: Sendable, Hashable, Codable {
+    /// The run's identifier, as in its `run-started`.
+    public var runId: String
+    /// Wall-clock time the resume began.
+    public var resumedAt: OCPTimestamp
+    /// Who resumed it.
+    public var user: String
+    public var toolVersion: String
+    /// `embedded` or the OCP base URL: the run's own.
+    public var target: String
+    /// How many records the journal held before this one.
+    public var afterRecords: Int
+    /// The runbook file's SHA-256 now; it differs from the run's only with `--force`.
+    public var sha256: String
+    /// `--force`: resumed although the file changed.
+    public var forced: Bool
+    /// Remarks: the file's change, the tasks re-attached, what was found of a call that was out.
+    public var notes: [String]
+
+    public init(
+        runId: String, resumedAt: OCPTimestamp, user: String, toolVersion: String, target: String, afterRecords: Int,
+        sha256: String, forced: Bool, notes: [String] = []
+    ) {
+        self.runId = runId
+        self.resumedAt = resumedAt
+        self.user = user
+        self.toolVersion = toolVersion
+        self.target = target
+        self.afterRecords = afterRecords
+        self.sha256 = sha256
+        self.forced = forced
+        self.notes = notes
+    }
+}
+
 /// A step began.
 public struct StepStarted: Sendable, Hashable, Codable {
     public var position: StepPosition
@@ -225,6 +263,9 @@ public struct StepFinished: Sendable, Hashable, Codable {
     public var calls: [OCPCallRecord]
     /// A probe step's attempts (nil for other steps).
     public var probes: [ProbeAttempt]?
+    /// The run was interrupted while this step ran (it failed for that, not for itself): a resumed
+    /// run runs it again. Nil otherwise.
+    public var interrupted: Bool?
 
     public init(
         position: StepPosition, location: SourceLocation, phrase: String, outcome: StepOutcome, message: String? = nil,
@@ -538,6 +579,7 @@ extension StepLogRecord: Codable {
         case stepStarted = "step-started"
         case stepFinished = "step-finished"
         case watchChanged = "watch-changed"
+        case runResumed = "run-resumed"
         case runFinished = "run-finished"
     }
 
@@ -549,6 +591,7 @@ extension StepLogRecord: Codable {
         case .stepStarted: Kind.stepStarted.rawValue
         case .stepFinished: Kind.stepFinished.rawValue
         case .watchChanged: Kind.watchChanged.rawValue
+        case .runResumed: Kind.runResumed.rawValue
         case .runFinished: Kind.runFinished.rawValue
         }
     }
@@ -560,6 +603,7 @@ extension StepLogRecord: Codable {
         case .stepStarted: self = .stepStarted(try StepStarted(from: decoder))
         case .stepFinished: self = .stepFinished(try StepFinished(from: decoder))
         case .watchChanged: self = .watchChanged(try WatchChanged(from: decoder))
+        case .runResumed: self = .runResumed(try RunResumed(from: decoder))
         case .runFinished: self = .runFinished(try RunFinished(from: decoder))
         }
     }
@@ -578,6 +622,9 @@ extension StepLogRecord: Codable {
             try r.encode(to: encoder)
         case .watchChanged(let r):
             try c.encode(Kind.watchChanged, forKey: .record)
+            try r.encode(to: encoder)
+        case .runResumed(let r):
+            try c.encode(Kind.runResumed, forKey: .record)
             try r.encode(to: encoder)
         case .runFinished(let r):
             try c.encode(Kind.runFinished, forKey: .record)

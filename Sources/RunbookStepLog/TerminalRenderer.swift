@@ -111,6 +111,11 @@ public actor TerminalRenderer: StepLogSink {
             }
             finishedLine(s)
             redrawStatus()
+        case .runResumed(let r):
+            guard !style.quiet else { return }
+            emit(paint("Resumed \(r.resumedAt) by \(r.user), after \(r.afterRecords) records", .bold) + "\n")
+            emit(paint("  target \(r.target)\(r.forced ? " · --force: the file changed" : "")", .dim) + "\n")
+            for note in r.notes { emit(paint("  note: \(note)", .dim) + "\n") }
         case .watchChanged(let w):
             guard !style.quiet || !w.up else { return }
             let at = DurationText.formatRounded(.milliseconds(w.atMs))
@@ -175,6 +180,8 @@ public actor TerminalRenderer: StepLogSink {
         if let id = s.observed.taskId { line += paint("  task \(id)", .dim) }
         if s.outcome != .skipped { line += "  " + paint(DurationText.formatRounded(.milliseconds(s.durationMs)), .dim) }
         if s.outcome == .continued { line += paint("  (continued on failure)", .yellow) }
+        // A step an earlier segment of a resumed run ended, or whose call it had sent.
+        if let message = s.message, message.hasPrefix("resumed: ") { line += paint("  \(message.dropFirst(9))", .dim) }
         if s.outcome == .skipped { line += paint("  skipped", .dim) }
         emit(line + "\n")
         let pad = "    " + indent(s.position)

@@ -139,12 +139,6 @@ struct RunCommand: AsyncParsableCommand {
                 throw ExitCode(RunOutcome.journalFailed.exitStatus)
             }
         }
-        let renderer = TerminalRenderer(style: .forStandardOutput(verbose: verbose, quiet: quiet))
-        await renderer.setJournalPath(journal?.path)
-        let stepLog = StepLog(
-            [renderer] + (journal.map { [$0] } ?? []),
-            redaction: .secrets(in: environment, others: resolved.secrets))
-
         var notes = resolved.notes
         if target.insecure, case .ocp = runTarget {
             notes.append("TLS certificate verification is off (--insecure)")
@@ -152,31 +146,16 @@ struct RunCommand: AsyncParsableCommand {
         if speed != nil, case .ocp = runTarget {
             notes.append("--speed is ignored against a real OCP")
         }
-        let configuration = RunConfiguration(
+        var configuration = RunConfiguration(
             fileSHA256: Digest.sha256Hex(bytes), notes: notes, environment: environment, assumeYes: yes,
             confirm: { question in await TerminalPrompt.ask(question) },
             polling: PollSchedule(unreachableLimit: DurationText.parse(unreachableLimit) ?? .seconds(300)))
-
-        // On a terminal the notice goes above the live line, and Ctrl-C is not echoed as ^C.
-        let style = renderer.style
-        let echo = style.live ? TerminalEcho.hidingControlCharacters(STDIN_FILENO) : nil
-        defer { echo?.restore() }
-        let trap = SignalTrap(
-            announce: { message in
-                if style.live { Task { await renderer.notice(message) } } else { Console.printError(message + "\n") }
-            }, beforeExit: { echo?.restore() })
-        let finished = await RunbookRunner.run(
-            runbook, target: runTarget, log: stepLog, configuration: configuration,
-            speed: speed.flatMap { SimulationSpeed($0) }
-        ) { interrupt in
-            trap.onSignal(interrupt)
+        if let path = journal?.path, case .ocp = runTarget {
+            configuration.resumeCommand = "runbook resume \(RunSession.shellQuoted(path))"
         }
-        await stepLog.close()
-        if let failure = journal?.failure { Preparation.printError("the step log is incomplete: \(failure)") }
-        // The last lines get a moment; an output nobody reads does not keep the run from ending.
-        if let lost = Console.output.finish(within: .seconds(2)).summary {
-            Console.printError("runbook: \(lost)\n")
-        }
+        let finished = await RunSession.execute(
+            runbook, target: runTarget, journal: journal, secrets: resolved.secrets, environment: environment,
+            configuration: configuration, verbose: verbose, quiet: quiet, speed: speed.flatMap { SimulationSpeed($0) })
         let status = finished.outcome.exitStatus
         if status != 0 { throw ExitCode(status) }
     }

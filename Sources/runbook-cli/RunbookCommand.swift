@@ -24,6 +24,6 @@ struct RunbookCommand: AsyncParsableCommand {
             refused the credentials, 4 the step log could not be written, 130 interrupted.
             """,
         version: BuildInfo.versionLine,
-        subcommands: [RunCommand.self, PlanCommand.self, CheckCommand.self, SchemaCommand.self, ServeCommand.self]
+        subcommands: [RunCommand.self, ResumeCommand.self, PlanCommand.self, CheckCommand.self, SchemaCommand.self, ServeCommand.self]
     )
 }

@@ -1,0 +1,275 @@
+import Foundation
+import OCPHTTPServer
+import OCPModel
+import OCPSimulation
+import RunbookStepLog
+import RunbookTestSupport
+import Synchronization
+import Testing
+
+@_spi(Testing) import OCPHTTPServer
+
+/// `runbook resume` after a SIGKILL at many points of a failover drill against a served
+/// simulator: the failover POST reaches the server exactly once, the resumed run ends as an
+/// uninterrupted one would, and the one journal tells the whole story.
+@Suite struct ResumeTests {
+    static let drill = """
+        runbook: Fail over cluster 6, resumably
+        steps:
+          - note: start
+          - failover cluster: 6
+            as: drill
+          - await task drill status: SUCCESS
+          - assert cluster 6 type: PRIMARY
+          - assert task drill status: SUCCESSFUL
+        finally:
+          - sleep: 1s
+          - note: done
+        """
+
+    /// Where the run is killed: once the journal holds a record matching `after`.
+    struct Point: Sendable, CustomTestStringConvertible {
+        var name: String
+        var after: @Sendable (JournalLine) -> Bool
+        /// More wall time after that, to land inside what follows.
+        var wait: Duration = .zero
+        var testDescription: String { name }
+    }
+
+    static func started(_ label: String) -> @Sendable (JournalLine) -> Bool {
+        { if case .stepStarted(let s) = $0.record { s.position.label == label } else { false } }
+    }
+
+    static func finished(_ label: String) -> @Sendable (JournalLine) -> Bool {
+        { if case .stepFinished(let s) = $0.record { s.position.label == label } else { false } }
+    }
+
+    static let points: [Point] = [
+        Point(name: "before the POST", after: { if case .runStarted = $0.record { true } else { false } }),
+        Point(name: "during the POST (its answer held back)", after: started("steps[1]"), wait: .milliseconds(300)),
+        Point(name: "right after the POST", after: finished("steps[1]")),
+        Point(name: "during the await", after: started("steps[2]"), wait: .milliseconds(500)),
+        Point(name: "between the assertions", after: finished("steps[3]")),
+        Point(name: "in finally", after: started("finally[0]"), wait: .milliseconds(300)),
+    ]
+
+    @Test(arguments: points)
+    func aKilledRunResumesWithOneFailoverPOST(_ point: Point) async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = try CLI.write(Self.drill, to: folder, as: "drill.yaml")
+        let journal = folder.appendingPathComponent("drill.jsonl").path
+        // 1 min 44 s of failover in 1.7 s of wall time; the failover's answer held back 1 s.
+        let simulator = OCPSimulator(setup: SimulationSetup(), clock: SimulationClock(speed: .factor(60)))
+        let interposer: OCPServer.Interposer = { head, forward in
+            let response = await forward()
+            if head.method == "POST", head.path.hasSuffix("/failover") { try await Task.sleep(for: .seconds(1)) }
+            return response
+        }
+        try await LiveServer.with(simulator, interposer: interposer) { server in
+            let killed = try await Self.runAndKill(["run", file, "--target", server.url, "--log", journal], in: folder, journal: journal, at: point)
+            #expect(killed, "the run ended before it could be killed \(point.name)")
+            let resumed = try await CLI.run(["resume", journal, "--target", server.url], in: folder)
+            #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
+            #expect(server.log.count("POST", endingWith: "/clusters/6/failover") == 1, "\(point.name)")
+        }
+        let lines = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n").map {
+            try JSONDecoder().decode(JournalLine.self, from: Data($0.utf8))
+        }
+        // One run: one runId, a run-started, a run-resumed, and the end of an uninterrupted run.
+        #expect(Set(lines.compactMap(\.runId)).count == 1)
+        let records = lines.map(\.record)
+        #expect(records.count { if case .runStarted = $0 { true } else { false } } == 1)
+        #expect(records.count { if case .runResumed = $0 { true } else { false } } == 1)
+        guard case .runFinished(let end)? = records.last else {
+            Issue.record("the journal does not end with run-finished")
+            return
+        }
+        #expect(end.outcome == .passed, "\(end.reason ?? "")")
+        #expect(end.counts == StepCounts(passed: 7), "\(end.counts)")
+        #expect(end.recoveries.map(\.outcome) == [.completed])
+        // Every step's last word is passed.
+        var last: [String: StepOutcome] = [:]
+        for case .stepFinished(let s) in records { last[s.position.label] = s.outcome }
+        #expect(last.count == 7 && last.values.allSatisfy { $0 == .passed })
+    }
+
+    /// A tenant batch failover and a fleet failed over in parallel, killed during their POSTs and
+    /// during their awaits: every failover POST reaches the server once.
+    static let batches: [(String, String, String, Int)] = [
+        (
+            "tenant batch",
+            """
+            runbook: Fail over every standby tenant of Shanghai, resumably
+            simulate:
+              tenants: []
+            steps:
+              - failover tenants of cluster: 3000010
+                as: takeover
+              - await task takeover status: SUCCESS
+              - assert tenant 2000025 role: PRIMARY
+            """, "/tenants/failover", 3
+        ),
+        (
+            "fleet in parallel",
+            """
+            runbook: Fail over a fleet, resumably
+            vars:
+              standbys: [2, 4, 6, 8]
+            steps:
+              - in parallel for each standby in ${standbys}:
+                  - failover cluster: ${standby}
+                  - await task status: SUCCESS
+            """, "/failover", 9
+        ),
+    ]
+
+    @Test(arguments: [0, 1], ["during the POSTs", "during the awaits"])
+    func aKilledBatchResumesWithOneCallPerFailover(_ which: Int, _ when: String) async throws {
+        let (name, drill, suffix, steps) = Self.batches[which]
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = try CLI.write(drill, to: folder, as: "drill.yaml")
+        let journal = folder.appendingPathComponent("drill.jsonl").path
+        let setup =
+            which == 0
+            ? SimulationSetup(
+                tenants: [
+                    TenantSpec(id: 2_000_022, name: "orders", cluster: 3_000_009, role: "PRIMARY", reachable: false),
+                    TenantSpec(id: 2_000_025, name: "orders", cluster: 3_000_010, role: "STANDBY", primary: 2_000_022),
+                ]) : SimulationSetup(clusters: SimulationSetup.pairs(4))
+        // A tenant failover takes 10 s, a cluster's 1 min 44 s: both some wall seconds here.
+        let simulator = OCPSimulator(setup: setup, clock: SimulationClock(speed: .factor(which == 0 ? 8 : 60)))
+        let interposer: OCPServer.Interposer = { head, forward in
+            let response = await forward()
+            if head.method == "POST", head.path.hasSuffix(suffix) { try await Task.sleep(for: .seconds(1)) }
+            return response
+        }
+        let awaiting: @Sendable (JournalLine) -> Bool = {
+            if case .stepStarted(let s) = $0.record { s.phrase.hasPrefix("await") } else { false }
+        }
+        let posting: @Sendable (JournalLine) -> Bool = {
+            if case .stepStarted(let s) = $0.record { s.phrase.contains("failover") } else { false }
+        }
+        let point = when == "during the POSTs"
+            ? Point(name: when, after: posting, wait: .milliseconds(300))
+            : Point(name: when, after: awaiting, wait: .milliseconds(300))
+        try await LiveServer.with(simulator, interposer: interposer) { server in
+            let killed = try await Self.runAndKill(
+                ["run", file, "--target", server.url, "--log", journal], in: folder, journal: journal, at: point)
+            #expect(killed, "\(name): the run ended before it could be killed \(when)")
+            let resumed = try await CLI.run(["resume", journal, "--target", server.url], in: folder)
+            #expect(resumed.status == 0, "\(name): \(resumed.stdout)\(resumed.stderr)")
+            // One POST per failover: one batch call, or one per cluster of the fleet.
+            let posts = server.log.records.filter { $0.method == "POST" && $0.path.hasSuffix(suffix) }
+            let distinct = Set(posts.map(\.path))
+            #expect(posts.count == distinct.count, "\(name) \(when): \(posts.map(\.path))")
+            #expect(distinct.count == (which == 0 ? 1 : 4), "\(name) \(when): \(posts.map(\.path))")
+        }
+        let records = try CLI.journal(at: journal)
+        guard case .runFinished(let end)? = records.last else {
+            Issue.record("\(name): the journal does not end with run-finished")
+            return
+        }
+        #expect(end.outcome == .passed, "\(name) \(when): \(end.reason ?? "")")
+        var last: [String: StepOutcome] = [:]
+        for case .stepFinished(let s) in records { last[s.position.label] = s.outcome }
+        #expect(last.count == steps && last.values.allSatisfy { $0 == .passed }, "\(name): \(last)")
+    }
+
+    @Test func anEmbeddedRunCannotBeResumed() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = try CLI.write(Self.drill, to: folder, as: "drill.yaml")
+        let journal = folder.appendingPathComponent("drill.jsonl").path
+        let point = Point(name: "during the await", after: Self.started("steps[2]"))
+        #expect(try await Self.runAndKill(["run", file, "--speed", "realtime", "--log", journal], in: folder, journal: journal, at: point))
+        let resumed = try await CLI.run(["resume", journal], in: folder)
+        #expect(resumed.status == 2)
+        #expect(resumed.stderr.contains("is an embedded run's: its simulator's state ended with the process, so it cannot be resumed"))
+        #expect(resumed.stderr.contains("runbook serve"))
+    }
+
+    @Test func aFinishedRunAChangedFileAndAnotherTargetAreRefused() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = try CLI.write(Self.drill, to: folder, as: "drill.yaml")
+        let journal = folder.appendingPathComponent("drill.jsonl").path
+        let simulator = OCPSimulator(setup: SimulationSetup(), clock: SimulationClock(speed: .factor(60)))
+        try await LiveServer.with(simulator) { server in
+            let point = Point(name: "during the await", after: Self.started("steps[2]"))
+            #expect(try await Self.runAndKill(["run", file, "--target", server.url, "--log", journal], in: folder, journal: journal, at: point))
+            // Another target.
+            let other = try await CLI.run(["resume", journal, "--target", "http://127.0.0.1:1"], in: folder)
+            #expect(other.status == 2)
+            #expect(other.stderr.contains("the run went to \(server.url), and this resume would go to http://127.0.0.1:1"), "\(other.stderr)")
+            // A changed file, refused, then resumed with --force, which the journal records.
+            try (Self.drill + "\n  - note: added\n").write(toFile: file, atomically: true, encoding: .utf8)
+            let changed = try await CLI.run(["resume", journal, "--target", server.url], in: folder)
+            #expect(changed.status == 2)
+            #expect(changed.stderr.contains("changed since the run started"), "\(changed.stderr)")
+            let forced = try await CLI.run(["resume", journal, "--target", server.url, "--force"], in: folder)
+            #expect(forced.status == 0, "\(forced.stdout)\(forced.stderr)")
+            let resumed = try CLI.journal(at: journal).compactMap { if case .runResumed(let r) = $0 { r } else { nil } }
+            #expect(resumed.map(\.forced) == [true])
+            // A finished run: nothing to resume.
+            let again = try await CLI.run(["resume", journal, "--target", server.url, "--force"], in: folder)
+            #expect(again.status == 2)
+            #expect(again.stderr.contains("finished (passed"), "\(again.stderr)")
+            #expect(server.log.count("POST", endingWith: "/clusters/6/failover") == 1)
+        }
+    }
+
+    @Test func anInterruptedRunSaysHowToResume() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = try CLI.write(Self.drill, to: folder, as: "drill.yaml")
+        let journal = folder.appendingPathComponent("drill.jsonl").path
+        let simulator = OCPSimulator(setup: SimulationSetup(), clock: SimulationClock(speed: .factor(40)))
+        try await LiveServer.with(simulator) { server in
+            let result = try await CLI.run(
+                ["run", file, "--target", server.url, "--log", journal], in: folder, signal: SIGTERM,
+                after: "✔ failover cluster: 6")
+            #expect(result.status == 130)
+            #expect(result.stdout.contains("task 171603 (failover of cluster 6) is still running on OCP: to continue the run, with no call sent twice: runbook resume \(journal)"), "\(result.stdout)")
+            guard case .runFinished(let end)? = try CLI.journal(at: journal).last else {
+                Issue.record("no run-finished")
+                return
+            }
+            #expect(end.reason?.contains("runbook resume \(journal)") == true)
+            // And it does.
+            let resumed = try await CLI.run(["resume", journal, "--target", server.url], in: folder)
+            #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
+            #expect(server.log.count("POST", endingWith: "/clusters/6/failover") == 1)
+        }
+    }
+
+    /// Starts the binary and SIGKILLs it once the journal shows `point`; whether it was still
+    /// running then.
+    static func runAndKill(_ arguments: [String], in folder: URL, journal: String, at point: Point) async throws -> Bool {
+        let binary = try RunbookBinary.require()
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("OCP_") && !$0.key.hasPrefix("RUNBOOK_") }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = ContinuousClock.now.advanced(by: .seconds(60))
+        var seen = false
+        while !seen, process.isRunning, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+            guard let text = try? String(contentsOfFile: journal, encoding: .utf8) else { continue }
+            seen = text.split(separator: "\n").contains { line in
+                (try? JSONDecoder().decode(JournalLine.self, from: Data(line.utf8))).map(point.after) ?? false
+            }
+        }
+        if seen, point.wait > .zero { try await Task.sleep(for: point.wait) }
+        let running = process.isRunning
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        return seen && running
+    }
+}
