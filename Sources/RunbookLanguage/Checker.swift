@@ -206,10 +206,11 @@ struct Checker {
     }
 
     /// The value of `--var name=TEXT`, taken literally (a `${` in it is not a reference): a YAML
-    /// flow list or mapping when it starts with `[` or `{` (`[6, 8]`), else a plain YAML scalar
-    /// (`6` is a number, `30m` and `a: b` are text). A list that is not valid YAML is text.
+    /// flow list or mapping when it starts with `[` or `{` (`[6, 8]`), a YAML double-quoted
+    /// scalar when it starts with `"` (`"6"` is the text 6), else a plain YAML scalar (`6` is a
+    /// number, `30m` and `a: b` are text). A list or quoted text that is not valid YAML is text.
     static func commandLineValue(_ text: String, at location: SourceLocation) -> Expr {
-        guard text.hasPrefix("[") || text.hasPrefix("{") else {
+        guard text.hasPrefix("[") || text.hasPrefix("{") || text.hasPrefix("\"") else {
             return .literal(CoreSchema.resolve(plain: text), at: location)
         }
         func literal(_ node: Node) -> Expr {

@@ -84,12 +84,19 @@ struct ResumeCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
 
-        // The file that ran, and the run's variables as they were.
+        // The file that ran, and the run's variables as they were: each as JSON, which `--var`
+        // reads back as the same value (a JSON string is a YAML double-quoted scalar). A value the
+        // journal holds with a secret hidden in it is the file's to derive again, from the
+        // environment it names.
         let path = file ?? started.file
         let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var predefined: [String: String] = [:]
         for (name, value) in started.variables {
-            if let data = try? encoder.encode(value) { predefined[name] = String(decoding: data, as: UTF8.self) }
+            guard let data = try? encoder.encode(value) else { continue }
+            let text = String(decoding: data, as: UTF8.self)
+            if text.contains(Redaction.mark) { continue }
+            predefined[name] = text
         }
         guard let (runbook, bytes) = Preparation.checked(path, predefined: predefined, environment: environment) else {
             throw ExitCode(2)

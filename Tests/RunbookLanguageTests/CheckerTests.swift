@@ -183,6 +183,31 @@ import Testing
         #expect(messages(result).first?.contains("differs from OCP's 'Failover to Primary' only in case or spacing") == true)
     }
 
+    @Test func commandLineValuesAreReadAsYAMLFlowOrScalars() throws {
+        let result = check(
+            """
+            runbook: Drill
+            vars:
+              a: 1
+              b: 1
+              c: 1
+              d: 1
+              e: 1
+            steps:
+              - note: ${a} ${b} ${c} ${d} ${e}
+            """,
+            vars: ["a": "6", "b": "\"6\"", "c": "[6, \"x\"]", "d": "30m", "e": "\"unterminated"])
+        #expect(result.diagnostics.isEmpty)
+        let runbook = try #require(result.runbook)
+        var values: [String: ExprValue] = [:]
+        for decl in runbook.vars { values[decl.name] = decl.value.evaluate { _ in nil } }
+        #expect(values["a"] == .scalar(.int(6)))
+        #expect(values["b"] == .scalar(.string("6")))
+        #expect(values["c"] == .list([.scalar(.int(6)), .scalar(.string("x"))]))
+        #expect(values["d"] == .scalar(.string("30m")))
+        #expect(values["e"] == .scalar(.string("\"unterminated")))
+    }
+
     @Test func faultsThatCanNeverFireAreReported() {
         let result = check(
             """

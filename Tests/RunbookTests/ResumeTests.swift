@@ -15,11 +15,16 @@ import Testing
 @Suite struct ResumeTests {
     static let drill = """
         runbook: Fail over cluster 6, resumably
+        vars:
+          standby: 6
+          rto: 30m
+          ticket: "6"
         steps:
-          - note: start
-          - failover cluster: 6
+          - note: start ${ticket}
+          - failover cluster: ${standby}
             as: drill
           - await task drill status: SUCCESS
+            timeout: ${rto}
           - assert cluster 6 type: PRIMARY
           - assert task drill status: SUCCESSFUL
         finally:
@@ -67,7 +72,7 @@ import Testing
             return response
         }
         try await LiveServer.with(simulator, interposer: interposer) { server in
-            let killed = try await Self.runAndKill(["run", file, "--target", server.url, "--log", journal], in: folder, journal: journal, at: point)
+            let killed = try await Self.runAndKill(["run", file, "--target", server.url, "--log", journal, "--var", "rto=20m"], in: folder, journal: journal, at: point)
             #expect(killed, "the run ended before it could be killed \(point.name)")
             let resumed = try await CLI.run(["resume", journal, "--target", server.url], in: folder)
             #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
@@ -92,6 +97,11 @@ import Testing
         var last: [String: StepOutcome] = [:]
         for case .stepFinished(let s) in records { last[s.position.label] = s.outcome }
         #expect(last.count == 7 && last.values.allSatisfy { $0 == .passed })
+        // The variables came back as they were: the text "6" is still text, `--var rto=20m` still 20m.
+        var phrases: [String: Set<String>] = [:]
+        for case .stepStarted(let s) in records { phrases[s.position.label, default: []].insert(s.phrase) }
+        #expect(phrases["steps[0]"] == ["note: start 6"], "\(phrases)")
+        #expect(phrases["steps[2]"]?.allSatisfy { $0.contains("20m") || !$0.contains("30m") } == true, "\(phrases)")
     }
 
     /// A tenant batch failover and a fleet failed over in parallel, killed during their POSTs and
@@ -198,7 +208,7 @@ import Testing
         let simulator = OCPSimulator(setup: SimulationSetup(), clock: SimulationClock(speed: .factor(60)))
         try await LiveServer.with(simulator) { server in
             let point = Point(name: "during the await", after: Self.started("steps[2]"))
-            #expect(try await Self.runAndKill(["run", file, "--target", server.url, "--log", journal], in: folder, journal: journal, at: point))
+            #expect(try await Self.runAndKill(["run", file, "--target", server.url, "--log", journal, "--var", "rto=20m"], in: folder, journal: journal, at: point))
             // Another target.
             let other = try await CLI.run(["resume", journal, "--target", "http://127.0.0.1:1"], in: folder)
             #expect(other.status == 2)
@@ -228,7 +238,7 @@ import Testing
         let simulator = OCPSimulator(setup: SimulationSetup(), clock: SimulationClock(speed: .factor(40)))
         try await LiveServer.with(simulator) { server in
             let result = try await CLI.run(
-                ["run", file, "--target", server.url, "--log", journal], in: folder, signal: SIGTERM,
+                ["run", file, "--target", server.url, "--log", journal, "--var", "rto=20m"], in: folder, signal: SIGTERM,
                 after: "✔ failover cluster: 6")
             #expect(result.status == 130)
             #expect(result.stdout.contains("task 171603 (failover of cluster 6) is still running on OCP: to continue the run, with no call sent twice: runbook resume \(journal)"), "\(result.stdout)")
