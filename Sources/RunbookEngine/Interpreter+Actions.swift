@@ -43,6 +43,7 @@ extension Interpreter {
         case .confirm(let expr):
             let question = try text(expr, in: scope)
             if configuration.assumeYes {
+                approve(question, answer: "yes", how: "--yes", trace: trace)
                 trace.message = "\(question): yes (--yes)"
                 return
             }
@@ -72,6 +73,7 @@ extension Interpreter {
                     return reply ?? .cancelled
                 }
             }
+            approve(question, reply, trace: trace)
             if Task.isCancelled { throw StepFailure.interrupted }
             switch reply {
             case .noTerminal:

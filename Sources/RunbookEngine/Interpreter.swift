@@ -60,7 +60,7 @@ public final class Interpreter<C: RunClock>: Sendable {
                     runId: configuration.runId, title: runbook.title, file: runbook.file, sha256: configuration.fileSHA256,
                     target: configuration.target, user: configuration.user, toolVersion: RunbookVersion.current,
                     variables: variables, simulationSpeed: configuration.simulationSpeed,
-                    startedAt: timestamp(), notes: configuration.notes)))
+                    startedAt: timestamp(), notes: configuration.notes, identity: configuration.identity)))
 
         let runDeadline = runbook.timeout.flatMap { value -> C.Instant? in
             guard let d = try? duration(value, in: scope) else { return nil }

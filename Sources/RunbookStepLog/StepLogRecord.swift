@@ -158,7 +158,11 @@ public struct RunStarted: Sendable, Hashable, Codable {
     public var sha256: String
     /// `embedded` or the OCP base URL.
     public var target: String
+    /// The operator's login name (`$USER`).
     public var user: String
+    /// The OCP identity the run's credentials stand for, never a secret: `Basic (user admin)`,
+    /// `AK/SK (key cqam…)`, `none`; nil for the embedded simulator (no credentials).
+    public var identity: String?
     public var toolVersion: String
     /// The variables after `--var` overrides, by name.
     public var variables: [String: JSONValue]
@@ -171,8 +175,10 @@ public struct RunStarted: Sendable, Hashable, Codable {
 
     public init(
         runId: String, title: String, file: String, sha256: String, target: String, user: String, toolVersion: String,
-        variables: [String: JSONValue], simulationSpeed: String?, startedAt: OCPTimestamp, notes: [String] = []
+        variables: [String: JSONValue], simulationSpeed: String?, startedAt: OCPTimestamp, notes: [String] = [],
+        identity: String? = nil
     ) {
+        self.identity = identity
         self.runId = runId
         self.title = title
         self.file = file
@@ -262,12 +268,20 @@ public struct Observation: Sendable, Hashable, Codable {
     /// For a tenant action: each task it started, with its pair, the lag OCP reported right before
     /// and the tenants' role and status read right after (nil for other steps).
     public var tenantActions: [TenantActionRecord]?
+    /// Each task the step read, as last seen by it: OCP's own times of the task and of each
+    /// subtask, and the subtasks' links (nil when the step read no task).
+    public var tasks: [TaskSnapshot]?
+    /// A `confirm` step's answer: how, by whom, when (nil for other steps).
+    public var confirmation: Confirmation?
 
     public init(
         taskId: Int? = nil, taskName: String? = nil, taskStatus: String? = nil,
         subtaskTransitions: [SubtaskTransition] = [], clusters: [ObservedCluster] = [], precheckMessages: [String]? = nil,
-        tenants: [ObservedTenant]? = nil, tenantActions: [TenantActionRecord]? = nil
+        tenants: [ObservedTenant]? = nil, tenantActions: [TenantActionRecord]? = nil, tasks: [TaskSnapshot]? = nil,
+        confirmation: Confirmation? = nil
     ) {
+        self.tasks = tasks
+        self.confirmation = confirmation
         self.taskId = taskId
         self.taskName = taskName
         self.taskStatus = taskStatus
@@ -280,7 +294,7 @@ public struct Observation: Sendable, Hashable, Codable {
 
     public var isEmpty: Bool {
         taskId == nil && subtaskTransitions.isEmpty && clusters.isEmpty && precheckMessages == nil && tenants == nil
-            && tenantActions == nil
+            && tenantActions == nil && tasks == nil && confirmation == nil
     }
 }
 
