@@ -283,3 +283,19 @@ extension StepLogRecord {
     /// The `record` names this version writes and reads.
     public static let kindNames: Set<String> = ["run-started", "step-started", "step-finished", "watch-changed", "run-finished"]
 }
+
+extension Journal {
+    /// A journal of records held in memory (a run with `--no-log`, or whose journal could not be
+    /// written): one segment, each record on the line it would have had.
+    public init(records: [StepLogRecord], path: String) {
+        var runId: String?
+        var entries: [JournalEntry] = []
+        for (i, record) in records.enumerated() {
+            if case .runStarted(let r) = record { runId = r.runId }
+            entries.append(JournalEntry(line: i + 1, runId: runId, record: record))
+        }
+        self.init(
+            path: path, sha256: "", segments: [JournalSegment(resumed: nil, entries: entries)], notes: [], cutShort: nil,
+            lineCount: records.count)
+    }
+}

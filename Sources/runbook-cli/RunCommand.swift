@@ -7,6 +7,7 @@ import OCPSimulation
 import Runbook
 import RunbookEngine
 import RunbookLanguage
+import RunbookReport
 import RunbookStepLog
 import RunbookSupport
 import RunbookYAML
@@ -39,9 +40,15 @@ struct RunCommand: AsyncParsableCommand {
             --unreachable-limit. `in parallel for each` runs at most 100 items at once unless `max \
             concurrency` says otherwise.
 
+            --report FILE (repeatable) writes a report of the run when it ends, whatever its outcome: \
+            .html, .xml (JUnit), .md (Markdown) or .json, by the extension; the same report `runbook \
+            report JOURNAL -o FILE` writes from the journal.
+
             Exit status: 0 all steps passed, 1 a step failed, 2 the runbook is invalid or its target or \
             credentials cannot be used, 3 the target could not be reached or refused the credentials, 4 \
-            the step log could not be written (no cluster action starts after that), 130 interrupted.
+            the step log could not be written (no cluster action starts after that), 5 the run passed \
+            but a --report could not be written (a run that did not pass keeps its own status), 130 \
+            interrupted.
             """
     )
 
@@ -63,6 +70,13 @@ struct RunCommand: AsyncParsableCommand {
 
     @Flag(help: "Do not write a step log file.")
     var noLog = false
+
+    @Option(
+        name: .customLong("report"),
+        help: ArgumentHelp(
+            "Write a report of the run when it ends, whatever its outcome (repeatable): .html, .xml (JUnit), .md (Markdown) or .json, by the extension.",
+            valueName: "file"))
+    var reports: [String] = []
 
     @Flag(help: "Print only failures and the summary.")
     var quiet = false
@@ -88,6 +102,9 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--unreachable-limit '\(unreachableLimit)' is not a duration: write one such as 90s, 5m or 1h.")
         }
         if noLog && log != nil { throw ValidationError("--log and --no-log cannot be used together.") }
+        for path in reports where ReportFormat(extensionOf: path) == nil {
+            throw ValidationError("--report \(path): cannot tell the format; end the name with \(ReportFormat.extensionsText).")
+        }
         if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together.") }
         if let speed, SimulationSpeed(speed) == nil {
             throw ValidationError("--speed '\(speed)' is not a speed: write instant, realtime or a factor such as 60x.")
@@ -135,8 +152,11 @@ struct RunCommand: AsyncParsableCommand {
         }
         let renderer = TerminalRenderer(style: .forStandardOutput(verbose: verbose, quiet: quiet))
         await renderer.setJournalPath(journal?.path)
+        // The reports are made from the journal; the records are also kept in memory for a run
+        // without one (--no-log), or whose journal could not be written.
+        let memory = reports.isEmpty ? nil : MemoryStepLog()
         let stepLog = StepLog(
-            [renderer] + (journal.map { [$0] } ?? []),
+            [renderer] + (journal.map { [$0] } ?? []) + (memory.map { [$0] } ?? []),
             redaction: .secrets(in: environment, others: resolved.secrets))
 
         var notes = resolved.notes
@@ -167,12 +187,44 @@ struct RunCommand: AsyncParsableCommand {
         }
         await stepLog.close()
         if let failure = journal?.failure { Preparation.printError("the step log is incomplete: \(failure)") }
+        var reportsWritten = true
+        if let memory { reportsWritten = await writeReports(journal: journal, memory: memory) }
         // The last lines get a moment; an output nobody reads does not keep the run from ending.
         if let lost = Console.output.finish(within: .seconds(2)).summary {
             Console.printError("runbook: \(lost)\n")
         }
-        let status = finished.outcome.exitStatus
+        var status = finished.outcome.exitStatus
+        // A passed run whose evidence was asked for and is missing does not exit 0.
+        if !reportsWritten, status == 0 { status = ReportCommand.writeFailedStatus }
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Writes each `--report`; whether all were written (each failure is said on standard error).
+    private func writeReports(journal: JournalWriter?, memory: MemoryStepLog) async -> Bool {
+        var report: DrillReport
+        if let journal, journal.failure == nil {
+            do {
+                report = try DrillReport.read(path: journal.path)
+            } catch {
+                Preparation.printError("cannot read the journal back for the reports (\(error)); they are made from the run's own records")
+                report = DrillReport(journal: Journal(records: await memory.records, path: journal.path))
+            }
+        } else {
+            report = DrillReport(journal: Journal(records: await memory.records, path: journal?.path ?? "(no journal: --no-log)"))
+            if journal != nil { report.warnings.append("the journal could not be written: this report is from the run's own records") }
+        }
+        var written = true
+        for path in reports {
+            do {
+                guard let format = ReportFormat(extensionOf: path) else { continue }
+                try ReportWriter.write(try format.render(report), to: path)
+                Console.print("report: \(path)\n")
+            } catch {
+                Preparation.printError("\(error); the run's journal still holds every record")
+                written = false
+            }
+        }
+        return written
     }
 }
 

@@ -20,9 +20,12 @@ struct RunbookCommand: AsyncParsableCommand {
             against an embedded OCP simulator, so every drill can be rehearsed on a laptop.
 
             Exit status: 0 passed, 1 a step failed, 2 the runbook is invalid, 3 the target could not \
-            be reached or refused the credentials, 130 interrupted.
+            be reached or refused the credentials, 4 the step log could not be written, 5 a report \
+            could not be written, 130 interrupted.
             """,
         version: RunbookVersion.current,
-        subcommands: [RunCommand.self, PlanCommand.self, CheckCommand.self, SchemaCommand.self, ServeCommand.self]
+        subcommands: [
+            RunCommand.self, PlanCommand.self, CheckCommand.self, ReportCommand.self, SchemaCommand.self, ServeCommand.self,
+        ]
     )
 }

@@ -1,0 +1,221 @@
+import OCPModel
+import RunbookStepLog
+import RunbookSupport
+
+extension DrillReport {
+    /// The report of a journal. A journal without `run-finished` makes an `incomplete` report of
+    /// what it holds; one without `run-started` cannot be read at all (``JournalReader`` refuses it).
+    public init(journal: Journal) {
+        let started =
+            journal.started
+            ?? RunStarted(
+                runId: "", title: "", file: "", sha256: "", target: "", user: "", toolVersion: "", variables: [:],
+                simulationSpeed: nil, startedAt: OCPTimestamp(millisecondsSince1970: 0))
+        let finished = journal.finished
+        var steps: [ReportStep] = []
+        var open: [String: [(StepStarted, Int)]] = [:]
+        var watchChanges: [WatchChanged] = []
+        var segments: [ReportSegment] = []
+        var lastTime: OCPTimestamp = started.startedAt
+        var lastRunTimeMs: Int64 = 0
+        var order: [Int] = []
+        var latest: [Int: (TaskSnapshot, String)] = [:]
+        var transitions: [Int: (name: String, status: String?, changes: [SubtaskTransition], by: String)] = [:]
+
+        for (index, segment) in journal.segments.enumerated() {
+            var gap: Int64?
+            if let resumed = segment.resumed, let at = resumed.resumedAt {
+                gap = lastTime.duration(to: at).milliseconds
+            }
+            // A step still open when the run was resumed did not finish in that stretch.
+            if segment.resumed != nil {
+                steps += Self.unfinished(open, segment: index - 1)
+                open = [:]
+            }
+            segments.append(
+                ReportSegment(
+                    line: segment.resumed?.line ?? segment.entries.first?.line ?? 1, resumedAt: segment.resumed?.resumedAt,
+                    gapMs: gap, records: segment.entries.count))
+            for entry in segment.entries {
+                switch entry.record {
+                case .runStarted, .runFinished:
+                    break
+                case .stepStarted(let s):
+                    open[s.position.label, default: []].append((s, index))
+                    lastTime = max(lastTime, s.startedAt)
+                    lastRunTimeMs = max(lastRunTimeMs, s.runTimeMs)
+                case .watchChanged(let w):
+                    watchChanges.append(w)
+                    lastTime = max(lastTime, w.at)
+                    lastRunTimeMs = max(lastRunTimeMs, w.atMs)
+                case .stepFinished(let s):
+                    var start: StepStarted?
+                    if var list = open[s.position.label], !list.isEmpty {
+                        start = list.removeFirst().0
+                        open[s.position.label] = list.isEmpty ? nil : list
+                    }
+                    if let start {
+                        lastTime = max(lastTime, start.startedAt.adding(.milliseconds(s.durationMs)))
+                        lastRunTimeMs = max(lastRunTimeMs, start.runTimeMs + s.durationMs)
+                    }
+                    steps.append(Self.step(s, start: start, segment: index))
+                    for snapshot in s.observed.tasks ?? [] {
+                        if latest[snapshot.id] == nil, transitions[snapshot.id] == nil { order.append(snapshot.id) }
+                        latest[snapshot.id] = (snapshot, s.position.label)
+                    }
+                    if s.observed.tasks == nil, let id = s.observed.taskId {
+                        // A journal of an earlier version: only the changes seen between polls.
+                        if latest[id] == nil, transitions[id] == nil { order.append(id) }
+                        var known = transitions[id] ?? (s.observed.taskName ?? "task \(id)", nil, [], s.position.label)
+                        known.status = s.observed.taskStatus ?? known.status
+                        known.changes += s.observed.subtaskTransitions
+                        known.by = s.position.label
+                        transitions[id] = known
+                    }
+                }
+            }
+        }
+        if finished == nil { steps += Self.unfinished(open, segment: max(0, journal.segments.count - 1)) }
+        steps = Self.inRunbookOrder(steps)
+
+        let tasks = order.compactMap { id -> ReportTask? in
+            if let (snapshot, by) = latest[id] { return ReportTask(task: snapshot, lastSeenBy: by, timesFrom: "ocp") }
+            guard let known = transitions[id] else { return nil }
+            return ReportTask(
+                task: Self.snapshot(id: id, known.name, status: known.status, from: known.changes, origin: started.startedAt),
+                lastSeenBy: known.by, timesFrom: "polls")
+        }
+
+        var counts = StepCounts()
+        for step in steps {
+            if let outcome = StepOutcome(rawValue: step.outcome) { counts.add(outcome) }
+        }
+
+        let verdict = finished.map { ReportVerdict($0.outcome) } ?? .incomplete
+        var reason = finished?.reason
+        if finished == nil {
+            reason =
+                journal.cutShort != nil
+                ? "the journal was cut short (its last line is incomplete) and has no run-finished record: the run was killed"
+                : "the journal ends without a run-finished record: the run was killed, or is still running"
+        }
+
+        let rehearsal = started.target == "embedded"
+        var warnings: [String] = []
+        if rehearsal {
+            warnings.append(
+                "REHEARSAL: the target was the embedded OCP simulator; nothing real was failed over, and times are simulated"
+                    + (started.simulationSpeed.map { " (speed \($0))" } ?? ""))
+        }
+        for note in started.notes where note.localizedCaseInsensitiveContains("TLS") {
+            warnings.append(note)
+        }
+        let objectives = finished?.evidence?.objectives ?? []
+        for objective in objectives where objective.verdict == .unknown {
+            warnings.append("objective \(objective.name) unknown: nothing measured it, so it is not met")
+        }
+        if let cut = journal.cutShort { warnings.append(cut.description) }
+        if finished == nil { warnings.append("the run has no end in the journal: \(reason ?? "")") }
+        let unfinished = steps.filter { $0.outcome == "unfinished" }
+        if !unfinished.isEmpty {
+            warnings.append(
+                "\(unfinished.count) step\(unfinished.count == 1 ? "" : "s") started and did not finish: "
+                    + unfinished.prefix(5).map(\.position.label).joined(separator: ", ")
+                    + (unfinished.count > 5 ? " and \(unfinished.count - 5) more" : ""))
+        }
+        if journal.segments.count > 1 {
+            warnings.append("the run was resumed \(journal.segments.count - 1) time\(journal.segments.count == 2 ? "" : "s"): its journal has gaps")
+        }
+        for note in journal.notes { warnings.append(note.description) }
+
+        var approvals: [ReportApproval] = []
+        for step in steps where step.observed?.confirmation != nil || step.phrase.hasPrefix("confirm:") {
+            approvals.append(
+                ReportApproval(
+                    step: step.position.label, location: step.location, outcome: step.outcome,
+                    confirmation: step.observed?.confirmation, message: step.message))
+        }
+
+        self.init(
+            journal: JournalFacts(
+                path: journal.path, sha256: journal.sha256, lines: journal.lineCount, cutShort: journal.cutShort?.description,
+                notes: journal.notes.map(\.description)),
+            runId: started.runId, title: started.title, file: started.file, sha256: started.sha256, target: started.target,
+            rehearsal: rehearsal, simulationSpeed: started.simulationSpeed, toolVersion: started.toolVersion,
+            user: started.user, identity: started.identity, variables: started.variables, startedAt: started.startedAt,
+            finishedAt: finished?.finishedAt, durationMs: finished?.durationMs ?? lastRunTimeMs,
+            wallDurationMs: finished?.wallDurationMs, verdict: verdict, reason: reason, counts: counts, notes: started.notes,
+            warnings: warnings, objectives: objectives, evidence: finished?.evidence, recoveries: finished?.recoveries ?? [],
+            steps: steps, tasks: tasks, watchChanges: watchChanges, approvals: approvals, segments: segments)
+    }
+
+    /// The report of the journal at `path`.
+    public static func read(path: String) throws(JournalReadError) -> DrillReport {
+        DrillReport(journal: try JournalReader.read(path: path))
+    }
+
+    // MARK: - Steps
+
+    private static func step(_ s: StepFinished, start: StepStarted?, segment: Int) -> ReportStep {
+        var kind: String?
+        if s.outcome == .failed || s.outcome == .continued {
+            kind = s.expected != nil || s.found != nil ? "failure" : "error"
+        }
+        return ReportStep(
+            position: s.position, location: s.location, phrase: s.phrase, outcome: s.outcome.rawValue, failureKind: kind,
+            message: s.message, expected: s.expected, found: s.found, startMs: start?.runTimeMs,
+            startedAt: start?.startedAt, durationMs: s.durationMs, wallDurationMs: s.wallDurationMs,
+            observed: s.observed.isEmpty ? nil : s.observed, calls: s.calls, probes: s.probes, segment: segment)
+    }
+
+    private static func unfinished(_ open: [String: [(StepStarted, Int)]], segment: Int) -> [ReportStep] {
+        open.values.flatMap { $0 }.map { start, _ in
+            ReportStep(
+                position: start.position, location: start.location, phrase: start.phrase, outcome: "unfinished",
+                failureKind: "error", message: "started and did not finish: the journal has no step-finished record for it",
+                expected: nil, found: nil, startMs: start.runTimeMs, startedAt: start.startedAt, durationMs: 0,
+                wallDurationMs: 0, observed: nil, calls: [], probes: nil, segment: segment)
+        }
+    }
+
+    /// Steps by block, then by their index path (a loop before its items' steps), keeping the
+    /// journal's order among equals.
+    static func inRunbookOrder(_ steps: [ReportStep]) -> [ReportStep] {
+        let blocks = StepPosition.Block.allCases
+        return steps.enumerated().sorted { a, b in
+            let (x, y) = (a.element.position, b.element.position)
+            if x.block != y.block {
+                return (blocks.firstIndex(of: x.block) ?? 0) < (blocks.firstIndex(of: y.block) ?? 0)
+            }
+            if x.path != y.path { return x.path.lexicographicallyPrecedes(y.path) }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+
+    /// A task of an earlier journal, from the subtask changes seen between polls: a subtask
+    /// starts when it was first seen RUNNING and finishes when it was first seen ended.
+    private static func snapshot(
+        id: Int, _ name: String, status: String?, from changes: [SubtaskTransition], origin: OCPTimestamp
+    ) -> TaskSnapshot {
+        var subtasks: [SubtaskSnapshot] = []
+        var index: [String: Int] = [:]
+        for change in changes {
+            let at = origin.adding(.milliseconds(change.seenAtMs))
+            let i: Int
+            if let known = index[change.subtask] {
+                i = known
+            } else {
+                i = subtasks.count
+                index[change.subtask] = i
+                subtasks.append(SubtaskSnapshot(id: i + 1, name: change.subtask, status: change.to))
+            }
+            subtasks[i].status = change.to
+            if change.to == "RUNNING", subtasks[i].startTime == nil { subtasks[i].startTime = at }
+            if ["SUCCESSFUL", "FAILED", "CANCELED", "SKIPPED"].contains(change.to) {
+                if subtasks[i].startTime == nil { subtasks[i].startTime = at }
+                subtasks[i].finishTime = at
+            }
+        }
+        return TaskSnapshot(id: id, name: name, status: status ?? "UNKNOWN", subtasks: subtasks)
+    }
+}
