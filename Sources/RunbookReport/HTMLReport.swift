@@ -97,11 +97,7 @@ public enum HTMLReport {
             ("Operator", ReportText.operatorText(r)), ("Tool", "runbook \(r.toolVersion)"), ("Run", r.runId),
             ("Started", ReportText.time(r.startedAt)), ("Ended", r.finishedAt.map(ReportText.time) ?? "no end recorded"),
             ("Duration", ReportText.runDuration(r)),
-            (
-                "Steps",
-                "\(r.steps.count): \(r.counts.passed) passed, \(r.counts.failed) failed, \(r.counts.continued) continued, \(r.counts.skipped) skipped"
-                    + { let u = r.steps.count - r.counts.total; return u > 0 ? ", \(u) unfinished" : "" }()
-            ),
+            ("Steps", ReportText.stepsLine(r)),
             ("OCP calls", String(r.callCount)),
         ]
         if let speed = r.simulationSpeed { rows.insert(("Simulation speed", speed), at: 4) }
@@ -264,7 +260,8 @@ public enum HTMLReport {
             "wall": ReportText.duration(s.wallDurationMs), "kind": s.failureKind ?? "", "hasKind": s.failureKind != nil,
             "message": s.message ?? "", "hasMessage": s.message != nil,
             "expected": s.expected ?? "", "hasExpected": s.expected != nil, "found": s.found ?? "", "hasFound": s.found != nil,
-            "calls": s.calls.map(call), "hasCalls": !s.calls.isEmpty, "anchor": "step-\(index)",
+            "calls": CallGroup.groups(s.calls).map(call), "hasCalls": !s.calls.isEmpty, "callsInStep": String(s.calls.count),
+            "anchor": "step-\(index)",
         ]
         let observed = ReportText.observedLines(s).map { ["text": $0] }
         c["observed"] = observed
@@ -272,11 +269,14 @@ public enum HTMLReport {
         return c
     }
 
-    static func call(_ call: OCPCallRecord) -> [String: Any] {
-        [
-            "method": call.method, "path": call.path, "status": call.status.map(String.init) ?? "no answer",
-            "traceId": call.traceId ?? "—", "error": call.errorCode ?? "", "duration": ReportText.callDuration(call.durationMs),
-            "attempt": String(call.attempt), "note": call.note ?? "",
+    static func call(_ group: CallGroup) -> [String: Any] {
+        let c = group.first
+        var rest = group.count > 1 ? "×\(group.count) · \(group.durationText)" : "\(group.durationText)"
+        if c.attempt > 1 { rest += " · attempt \(c.attempt)" }
+        return [
+            "method": c.method, "path": c.path, "status": (c.status.map(String.init) ?? "no answer") + (c.errorCode.map { " " + $0 } ?? ""),
+            "traceIds": group.traceIds.joined(separator: " "), "rest": rest, "note": c.note ?? "", "hasNote": c.note != nil,
+            "count": String(group.count),
         ]
     }
 

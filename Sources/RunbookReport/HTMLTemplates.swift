@@ -31,11 +31,11 @@ enum HTMLTemplates {
         .step{border:1px solid var(--line);border-left:5px solid var(--mute);border-radius:4px;padding:6px 10px;margin:6px 0;page-break-inside:avoid}
         .step.s-passed{border-left-color:var(--ok)}.step.s-failed,.step.s-unfinished{border-left-color:var(--bad)}.step.s-continued{border-left-color:var(--warn)}
         .step.d1{margin-left:18px}.step.d2{margin-left:36px}.step.d3,.step.d4{margin-left:54px}
-        .step .head{display:flex;gap:10px;flex-wrap:wrap;align-items:baseline}.step .meta{color:var(--mute);font-size:12px}
-        .step .msg{white-space:pre-wrap;margin:4px 0}
-        .ef{display:grid;grid-template-columns:80px 1fr;gap:2px 8px;margin:4px 0}.ef b{color:var(--mute)}
-        .calls td,.calls th{font-size:12px}
-        .obs{margin:4px 0;padding-left:18px;font-size:13px}
+        .step p{margin:2px 0}.step .m,.meta{color:var(--mute);font-size:12px}.o{font-weight:700;text-transform:uppercase;font-size:12px}
+        .step .msg{white-space:pre-wrap}
+        .ef b{color:var(--mute);display:inline-block;width:70px}
+        ul.calls{margin:2px 0;padding-left:18px;font-size:12px}ul.calls code{font-size:11px}ul.calls .t{font:11px ui-monospace,"DejaVu Sans Mono",monospace;color:var(--mute);word-break:break-all}
+        .obs{margin:2px 0;padding-left:18px;font-size:13px}
         svg text{font:11px system-ui,sans-serif;fill:#1f2328}
         svg .hdr{font-weight:700}
         svg .grid{stroke:#eaeef2}svg .tick{fill:var(--mute)}
@@ -148,14 +148,11 @@ enum HTMLTemplates {
         </svg>{{/drawing}}</figure>
         """
 
+    /// One step; its calls one per line (`data-calls` counts those a line stands for: a wait's
+    /// polls that differ only in traceId and duration share one).
     static let step = """
-        <article class="step s-{{outcomeClass}} d{{indent}}" id="{{anchor}}"><div class="head"><code>{{label}}</code><b>{{phrase}}</b><span class="outcome {{outcomeClass}}">{{outcome}}</span>{{#hasKind}}<span class="meta">({{kind}})</span>{{/hasKind}}<span class="meta">at {{start}} · took {{duration}} (wall {{wall}}) · <code>{{location}}</code></span></div>
-        {{#hasMessage}}<div class="msg">{{message}}</div>{{/hasMessage}}
-        {{#hasExpected}}<div class="ef"><b>expected</b><code>{{expected}}</code>{{#hasFound}}<b>found</b><code>{{found}}</code>{{/hasFound}}</div>{{/hasExpected}}
-        {{^hasExpected}}{{#hasFound}}<div class="ef"><b>found</b><code>{{found}}</code></div>{{/hasFound}}{{/hasExpected}}
-        {{#hasObserved}}<ul class="obs">{{#observed}}<li>{{text}}</li>{{/observed}}</ul>{{/hasObserved}}
-        {{#hasCalls}}<table class="calls"><thead><tr><th>method</th><th>path</th><th>HTTP</th><th>traceId</th><th>took</th><th>attempt</th><th>note</th></tr></thead><tbody>{{#calls}}<tr><td>{{method}}</td><td class="mono">{{path}}</td><td>{{status}} {{error}}</td><td class="mono">{{traceId}}</td><td>{{duration}}</td><td>{{attempt}}</td><td>{{note}}</td></tr>{{/calls}}</tbody></table>{{/hasCalls}}
-        </article>
+        <article class="step s-{{outcomeClass}} d{{indent}}" id="{{anchor}}"><p class="h"><code>{{label}}</code> <b>{{phrase}}</b> <span class="o {{outcomeClass}}">{{outcome}}</span>{{#hasKind}} ({{kind}}){{/hasKind}} <span class="m">at {{start}} · took {{duration}} (wall {{wall}}) · {{location}}</span></p>
+        {{#hasMessage}}<p class="msg">{{message}}</p>{{/hasMessage}}{{#hasExpected}}<p class="ef"><b>expected</b> <code>{{expected}}</code>{{#hasFound}}<br><b>found</b> <code>{{found}}</code>{{/hasFound}}</p>{{/hasExpected}}{{^hasExpected}}{{#hasFound}}<p class="ef"><b>found</b> <code>{{found}}</code></p>{{/hasFound}}{{/hasExpected}}{{#hasObserved}}<ul class="obs">{{#observed}}<li>{{text}}</li>{{/observed}}</ul>{{/hasObserved}}{{#hasCalls}}<ul class="calls" data-calls="{{callsInStep}}">{{#calls}}<li data-n="{{count}}"><code>{{method}} {{path}}</code> {{status}} · {{rest}} · <span class="t">{{traceIds}}</span>{{#hasNote}} · {{note}}{{/hasNote}}</li>{{/calls}}</ul>{{/hasCalls}}</article>
 
         """
 

@@ -27,10 +27,7 @@ public enum MarkdownReport {
             ("File", m(r.file)), ("SHA-256", "`\(r.sha256.filter(\.isHexDigit))`"), ("Target", m(r.target)),
             ("Operator", m(ReportText.operatorText(r))), ("Tool", "runbook \(m(r.toolVersion))"),
             ("Started", m(ReportText.time(r.startedAt))), ("Duration", m(ReportText.runDuration(r))),
-            (
-                "Steps",
-                "\(r.steps.count): \(r.counts.passed) passed, \(r.counts.failed) failed, \(r.counts.continued) continued, \(r.counts.skipped) skipped"
-            ),
+            ("Steps", m(ReportText.stepsLine(r))),
             ("OCP calls", String(r.callCount)), ("Journal", m(r.journal.path)),
         ]
         for (name, value) in rows { out += "| \(name) | \(value) |\n" }

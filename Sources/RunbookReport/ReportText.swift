@@ -29,6 +29,13 @@ enum ReportText {
         return "\(report.user), as \(identity)"
     }
 
+    /// `8: 6 passed, 1 failed, 0 continued, 1 skipped` (and how many did not finish).
+    static func stepsLine(_ r: DrillReport) -> String {
+        let unfinished = r.steps.count - r.counts.total
+        return "\(r.steps.count): \(r.counts.passed) passed, \(r.counts.failed) failed, \(r.counts.continued) continued, \(r.counts.skipped) skipped"
+            + (unfinished > 0 ? ", \(unfinished) unfinished" : "")
+    }
+
     /// `REHEARSAL against the embedded OCP simulator` or `REAL OCP at https://...`.
     static func mode(_ report: DrillReport) -> String {
         report.rehearsal
@@ -87,14 +94,23 @@ enum ReportText {
 extension ReportText {
     /// What a step observed, one line each: its task and the subtask changes it saw, the
     /// clusters and tenants it read, pre-check findings, tenant actions, a confirm's answer, probes.
+    ///
+    /// The subtask changes a step saw between its polls are listed when the journal has no
+    /// snapshot of the task (an earlier version's); with one, OCP's own times are in the
+    /// timeline and the task's table, and the step says only how many changes it saw.
     static func observedLines(_ s: ReportStep) -> [String] {
         var lines: [String] = []
         if let o = s.observed {
             if let id = o.taskId {
                 lines.append("task \(id) \(o.taskName ?? "") \(o.taskStatus ?? "")")
             }
-            for t in o.subtaskTransitions {
-                lines.append("subtask \"\(t.subtask)\" \(t.from ?? "—") → \(t.to) at \(offset(t.seenAtMs))")
+            if o.tasks?.isEmpty == false, !o.subtaskTransitions.isEmpty {
+                let n = o.subtaskTransitions.count
+                lines.append("saw \(n) subtask change\(n == 1 ? "" : "s") between its polls (OCP's own times are in the timeline)")
+            } else {
+                for t in o.subtaskTransitions {
+                    lines.append("subtask \"\(t.subtask)\" \(t.from ?? "—") → \(t.to) at \(offset(t.seenAtMs))")
+                }
             }
             for cl in o.clusters {
                 lines.append("cluster \(cl.id) \(cl.name): \(cl.type), \(cl.status)" + (cl.syncStatus.map { ", sync \($0)" } ?? ""))
@@ -146,7 +162,59 @@ extension ReportText {
         if let f = s.found { lines.append("found: \(f)") }
         let observed = observedLines(s)
         if !observed.isEmpty { lines.append("observed:"); lines += observed.map { "  " + $0 } }
-        if !s.calls.isEmpty { lines.append("OCP calls:"); lines += s.calls.map { "  " + callLine($0) } }
+        if !s.calls.isEmpty {
+            lines.append("OCP calls (\(s.calls.count)):")
+            lines += CallGroup.groups(s.calls).map { "  " + $0.line }
+        }
         return lines.joined(separator: "\n")
+    }
+}
+
+/// Calls in a row that differ only in their traceId and duration (a wait's polls: the same
+/// method, path and answer, first attempts, no note), shown as one line: how many, each traceId,
+/// the range of their durations. Any other call is a group of one.
+struct CallGroup {
+    var first: OCPCallRecord
+    var traceIds: [String]
+    var shortest: Double
+    var longest: Double
+    var count: Int { traceIds.count }
+
+    static func groups(_ calls: [OCPCallRecord]) -> [CallGroup] {
+        var out: [CallGroup] = []
+        for c in calls {
+            if var last = out.last, c.attempt == 1, c.note == nil, last.first.note == nil, last.first.attempt == 1,
+                last.first.method == c.method, last.first.path == c.path, last.first.status == c.status,
+                last.first.errorCode == c.errorCode
+            {
+                last.traceIds.append(c.traceId ?? "—")
+                last.shortest = min(last.shortest, c.durationMs)
+                last.longest = max(last.longest, c.durationMs)
+                out[out.count - 1] = last
+            } else {
+                out.append(CallGroup(first: c, traceIds: [c.traceId ?? "—"], shortest: c.durationMs, longest: c.durationMs))
+            }
+        }
+        return out
+    }
+
+    /// `2.5 ms` or `2.1–3.4 ms`.
+    var durationText: String {
+        shortest == longest
+            ? ReportText.callDuration(shortest)
+            : String(format: "%.1f–%.1f ms", shortest.isFinite ? shortest : 0, longest.isFinite ? longest : 0)
+    }
+
+    /// The group in one line of text.
+    var line: String {
+        var text = "\(first.method) \(first.path) → \(first.status.map(String.init) ?? "no answer")"
+        if let code = first.errorCode { text += " \(code)" }
+        if count > 1 {
+            text += " ×\(count), \(durationText), traceIds \(traceIds.joined(separator: " "))"
+        } else {
+            text += ", traceId \(first.traceId ?? "—"), \(durationText), attempt \(first.attempt)"
+            if let note = first.note { text += " (\(note))" }
+        }
+        return text
     }
 }

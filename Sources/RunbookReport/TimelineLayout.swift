@@ -95,9 +95,11 @@ struct TimelineLayout {
                 guard let start = step.startMs else { return [] }
                 let tip =
                     "\(step.position.label) \(step.phrase): \(step.outcome), \(ReportText.duration(step.durationMs)) from \(ReportText.offset(start))"
+                // A step that did not finish runs to the end of what the journal shows.
+                let stop = step.outcome == "unfinished" ? max(end, start) : start + step.durationMs
                 return [
                     Bar(
-                        x: x(start), y: y + 3, width: w(start, start + step.durationMs), height: Self.barHeight, kind: "step",
+                        x: x(start), y: y + 3, width: w(start, stop), height: Self.barHeight, kind: "step",
                         status: ReportText.cssClass(step.outcome), tip: tip, open: step.outcome == "unfinished")
                 ]
             }
@@ -117,8 +119,14 @@ struct TimelineLayout {
                 guard let start = at(s.startTime) else { return nil }
                 let finish = at(s.finishTime)
                 let stop = finish ?? end
-                var tip = "\(s.name): \(s.status), from \(ReportText.time(s.startTime))"
-                tip += finish != nil ? " to \(ReportText.time(s.finishTime)) (\(ReportText.duration(stop - start)))" : ", not finished when last seen"
+                var tip: String
+                if compact {
+                    // Short: a thousand tasks' subtasks are thousands of tips.
+                    tip = "\(s.name): \(s.status) \(finish != nil ? ReportText.duration(stop - start) : "not finished")"
+                } else {
+                    tip = "\(s.name): \(s.status), from \(ReportText.time(s.startTime))"
+                    tip += finish != nil ? " to \(ReportText.time(s.finishTime)) (\(ReportText.duration(stop - start)))" : ", not finished when last seen"
+                }
                 if let runs = s.runTime, runs > 1 { tip += ", run \(runs) times" }
                 return Bar(
                     x: x(start), y: y, width: w(start, stop), height: height, kind: "subtask",
