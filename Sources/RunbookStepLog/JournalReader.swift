@@ -234,7 +234,7 @@ public enum JournalReader {
     /// The `record` field of a line that is a JSON object, else nil.
     private static func kind(of data: Data, decoder: JSONDecoder) -> String? {
         guard let probe = try? decoder.decode(KindProbe.self, from: data) else { return nil }
-        return probe.record ?? ""
+        return probe.record
     }
 
     /// Why a line is not a record.
