@@ -19,7 +19,8 @@ struct ReportCommand: AsyncParsableCommand {
             otherwise).
 
             Exit status: 0 the report was written, whatever the drills' verdicts; 2 a journal cannot \
-            be read or the options do not fit; 5 the report could not be written.
+            be read (the message names the file and the line); 5 the report could not be written; 64 \
+            the options do not fit (a format that does not match the extension of -o, say).
             """
     )
 
