@@ -31,8 +31,8 @@ enum JournalFixtures {
         var speed: String? = "60x"
         var assumeYes = false
         var confirm: Bool? = nil
-        /// Interrupt the run when a step whose phrase starts with this starts.
-        var interruptAt: String?
+        /// Interrupt the run when a wait sees this subtask (1-based) of its task running.
+        var interruptAtSubtask: Int?
         /// Keep this many whole lines, then half of the next one (a kill while writing it).
         var killAfterLines: Int?
     }
@@ -66,7 +66,7 @@ enum JournalFixtures {
             speed: nil, confirm: true),
         Scenario(
             name: "interrupted", example: "failover-drill.yaml", origin: date("2026-10-12T09:00:00.000Z"),
-            interruptAt: "await task status"),
+            interruptAtSubtask: 3),
         Scenario(
             name: "killed", example: "failover-drill.yaml", origin: date("2026-10-19T09:00:00.000Z"), killAfterLines: 8),
         Scenario(name: "fleet-20", example: "fleet-failover.yaml", origin: date("2026-11-02T01:00:00.000Z")),
@@ -100,10 +100,10 @@ enum JournalFixtures {
             simulationSpeed: scenario.speed, notes: scenario.notes, assumeYes: scenario.assumeYes,
             confirm: { _ in answer }, probes: simulator)
         configuration.identity = scenario.identity
-        let phrase = scenario.interruptAt
-        let trigger = Trigger(record: { record in
-            guard let phrase, case .stepStarted(let s) = record else { return false }
-            return s.phrase.hasPrefix(phrase)
+        let subtask = scenario.interruptAtSubtask
+        let trigger = Trigger(progress: { progress in
+            guard let subtask, let index = progress.subtaskIndex else { return false }
+            return index >= subtask
         })
         let interpreter = Interpreter(
             runbook: runbook, client: simulator, clock: SimulatedRunClock(clock, origin: scenario.origin),
