@@ -170,6 +170,7 @@ public enum HTMLReport {
             "width": DAGLayout.n(t.width), "height": DAGLayout.n(t.height), "chartLeft": DAGLayout.n(t.chartLeft),
             "ticks": t.ticks.map { ["x": DAGLayout.n($0.x), "label": $0.label] },
             "bands": t.bands.map(bar),
+            "markers": t.markers.map { ["x": DAGLayout.n($0.x), "label": $0.label] },
             "rows": t.rows.map { row -> [String: Any] in
                 [
                     "label": row.label, "ty": DAGLayout.n(row.y + 12), "lx": row.indent ? "18" : "4", "header": row.header,

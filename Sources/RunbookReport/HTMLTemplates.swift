@@ -38,7 +38,7 @@ enum HTMLTemplates {
         .obs{margin:2px 0;padding-left:18px;font-size:13px}
         svg text{font:11px system-ui,sans-serif;fill:#1f2328}
         svg .hdr{font-weight:700}
-        svg .grid{stroke:#eaeef2}svg .tick{fill:var(--mute)}
+        svg .grid{stroke:#eaeef2}svg .tick{fill:var(--mute)}svg .marker{stroke:#8250df;stroke-width:1.5;stroke-dasharray:4 2}svg .mk{fill:#8250df;font-weight:700}
         svg rect.bar{stroke:rgba(0,0,0,.25);stroke-width:.5}
         svg .step.passed,svg .subtask.successful,svg .task.successful{fill:#4ac26b}
         svg .step.failed,svg .step.unfinished,svg .subtask.failed,svg .task.failed{fill:#fa4549}
@@ -134,6 +134,7 @@ enum HTMLTemplates {
         <svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {{width}} {{height}}" width="{{width}}" height="{{height}}" role="img" aria-label="Timeline of the steps and of each task's subtasks">
         {{#ticks}}<line class="grid" x1="{{x}}" y1="16" x2="{{x}}" y2="{{height}}"/><text class="tick" x="{{x}}" y="12" text-anchor="middle">{{label}}</text>{{/ticks}}
         {{#bands}}<rect class="band" x="{{x}}" y="{{y}}" width="{{w}}" height="{{h}}"><title>{{tip}}</title></rect>{{/bands}}
+        {{#markers}}<line class="marker" x1="{{x}}" y1="16" x2="{{x}}" y2="{{height}}"/><text class="mk" x="{{x}}" y="{{height}}" dx="3" dy="-3">{{label}}</text>{{/markers}}
         {{#rows}}<text x="{{lx}}" y="{{ty}}"{{#header}} class="hdr"{{/header}}>{{label}}</text>{{#bars}}<rect class="bar {{kind}} {{status}}{{#open}} open{{/open}}" x="{{x}}" y="{{y}}" width="{{w}}" height="{{h}}"><title>{{tip}}</title></rect>{{/bars}}
         {{/rows}}</svg>
         {{#remarks}}<p class="meta">{{text}}</p>{{/remarks}}

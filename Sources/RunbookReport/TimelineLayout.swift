@@ -42,6 +42,8 @@ struct TimelineLayout {
     var ticks: [Tick]
     /// Downtime windows as bands across the whole chart.
     var bands: [Bar]
+    /// The `outage` and `recovered` markers, as lines across the chart.
+    var markers: [Tick]
     var subtaskBars: Int
     /// Said under the chart when it leaves something out or draws it compactly.
     var remarks: [String]
@@ -203,6 +205,9 @@ struct TimelineLayout {
 
         let height = y + 6
         for i in bands.indices { bands[i].height = height - Self.top }
+        var markers: [Tick] = []
+        if let outage = report.evidence?.outage { markers.append(Tick(x: x(outage.atMs), label: "outage")) }
+        if let recovered = report.evidence?.recovered { markers.append(Tick(x: x(recovered.atMs), label: "recovered")) }
 
         // Ticks: a round step giving at most ten.
         let steps: [Int64] = [
@@ -223,6 +228,7 @@ struct TimelineLayout {
         self.rows = rows
         self.ticks = ticks
         self.bands = bands
+        self.markers = markers
         self.subtaskBars = subtaskBars
         self.remarks = remarks
     }
