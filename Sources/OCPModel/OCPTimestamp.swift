@@ -113,11 +113,11 @@ public struct OCPTimestamp: Sendable, Hashable, Comparable, Codable, CustomStrin
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let millis = try? container.decode(Int64.self) {
-            self.init(millisecondsSince1970: millis)
+        // Text first: OCP and the journal write times as text, and a failed attempt costs a thrown error.
+        guard let text = try? container.decode(String.self) else {
+            self.init(millisecondsSince1970: try container.decode(Int64.self))
             return
         }
-        let text = try container.decode(String.self)
         guard let value = OCPTimestamp(text) else {
             throw DecodingError.dataCorruptedError(
                 in: container, debugDescription: "'\(text)' is not an ISO 8601 time with an offset")

@@ -24,8 +24,12 @@ public enum HTMLReport {
 
     static let library: Result<MustacheLibrary, ReportError> = {
         do {
+            // Before the templates are parsed: their pragma names it.
+            MustacheContentTypes.register(FastHTMLEscaping(), named: FastHTMLEscaping.name)
             var library = MustacheLibrary()
-            for (name, text) in HTMLTemplates.all { try library.register(text, named: name) }
+            for (name, text) in HTMLTemplates.all {
+                try library.register("{{% CONTENT_TYPE: \(FastHTMLEscaping.name)}}" + text, named: name)
+            }
             return .success(library)
         } catch {
             return .failure(ReportError("the HTML report's template does not parse: \(error)"))
@@ -368,5 +372,41 @@ public enum HTMLReport {
             c["objective"] = false
         }
         return c
+    }
+}
+
+/// HTML escaping as swift-mustache's own (`< > & " '` as `&lt; &gt; &amp; &quot; &#39;`), over
+/// UTF-8 bytes: a text with none of them, as most are, is kept as it is. Every template of the
+/// report selects it with a `CONTENT_TYPE` pragma.
+struct FastHTMLEscaping: MustacheContentType {
+    static let name = "RUNBOOK_HTML"
+
+    func escapeText(_ text: String) -> String {
+        Self.escape(text)
+    }
+
+    static func escape(_ text: String) -> String {
+        let utf8 = text.utf8
+        let special = utf8.withContiguousStorageIfAvailable { bytes in bytes.contains(where: isSpecial) }
+            ?? utf8.contains(where: isSpecial)
+        guard special else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count + 16)
+        for b in utf8 {
+            switch b {
+            case UInt8(ascii: "<"): out += Array("&lt;".utf8)
+            case UInt8(ascii: ">"): out += Array("&gt;".utf8)
+            case UInt8(ascii: "&"): out += Array("&amp;".utf8)
+            case UInt8(ascii: "\""): out += Array("&quot;".utf8)
+            case UInt8(ascii: "'"): out += Array("&#39;".utf8)
+            default: out.append(b)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func isSpecial(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b == UInt8(ascii: "&") || b == UInt8(ascii: "\"")
+            || b == UInt8(ascii: "'")
     }
 }

@@ -194,6 +194,12 @@ public enum JUnitReport {
     /// Text as XML character data or an attribute value: `& < > " '` as entities, a character XML
     /// 1.0 cannot hold (most control characters) as U+FFFD, and line breaks in attributes as `&#10;`.
     static func x(_ text: String) -> String {
+        // Most texts need nothing: a scan of their bytes says so.
+        let plain = text.utf8.allSatisfy { b in
+            b >= 0x20 && b != UInt8(ascii: "&") && b != UInt8(ascii: "<") && b != UInt8(ascii: ">")
+                && b != UInt8(ascii: "\"") && b != UInt8(ascii: "'") && b != 0xEF
+        }
+        if plain { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

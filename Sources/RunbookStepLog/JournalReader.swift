@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import OCPModel
 import RunbookSupport
 
@@ -122,33 +123,30 @@ public enum JournalReader {
         let decoder = JSONDecoder()
         var runId: String?
         var finishedLine: Int?
-        var lineNumber = 0
-        var start = 0
-        let newline = UInt8(ascii: "\n")
-        while start < bytes.count {
-            lineNumber += 1
-            let end = bytes[start...].firstIndex(of: newline)
-            let whole = end != nil
-            let lineEnd = end ?? bytes.count
-            let line = bytes[start..<lineEnd]
-            start = lineEnd + 1
+        let lines = Self.lines(bytes)
+        let decoded = Self.decodeAll(bytes, lines)
+        for (index, range) in lines.enumerated() {
+            let lineNumber = index + 1
+            let whole = range.upperBound < bytes.count
+            let line = bytes[range]
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
                 journal.notes.append(JournalNote(path: path, line: lineNumber, message: "a blank line, skipped"))
                 continue
             }
-            let data = Data(line)
             let entry: JournalLine
-            do {
-                entry = try decoder.decode(JournalLine.self, from: data)
-            } catch {
+            switch decoded[index] {
+            case .success(let e):
+                entry = e
+            case .failure(let error):
                 guard whole else {
                     journal.cutShort = JournalNote(
                         path: path, line: lineNumber,
                         message:
                             "the last line is cut off (\(line.count) bytes without an end of line): the run was killed while writing it; the \(lineNumber - 1) lines before it were read"
                     )
-                    break
+                    continue
                 }
+                let data = Data(line)
                 let kind = Self.kind(of: data, decoder: decoder)
                 switch kind {
                 case nil:
@@ -208,7 +206,7 @@ public enum JournalReader {
             journal.segments[journal.segments.count - 1].entries.append(
                 JournalEntry(line: lineNumber, runId: entry.runId, record: entry.record))
         }
-        journal.lineCount = lineNumber
+        journal.lineCount = lines.count
         guard !journal.segments.isEmpty else {
             if let cut = journal.cutShort {
                 throw JournalReadError(path: path, line: cut.line, message: "the only record is cut off: the journal holds no whole record")
@@ -216,6 +214,38 @@ public enum JournalReader {
             throw JournalReadError(path: path, line: nil, message: "the file holds no record")
         }
         return journal
+    }
+
+    /// The byte ranges of the lines, without their end of line; the last one may have none.
+    static func lines(_ bytes: [UInt8]) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var start = 0
+        bytes.withUnsafeBufferPointer { buffer in
+            for i in 0..<buffer.count where buffer[i] == 0x0A {
+                out.append(start..<i)
+                start = i + 1
+            }
+        }
+        if start < bytes.count { out.append(start..<bytes.count) }
+        return out
+    }
+
+    /// Every line decoded as a record (or why not), in parallel: lines are independent, and a
+    /// fleet's journal is thousands of them.
+    static func decodeAll(_ bytes: [UInt8], _ lines: [Range<Int>]) -> [Result<JournalLine, any Error>] {
+        let chunk = 256
+        let chunks = (lines.count + chunk - 1) / chunk
+        let results = Mutex<[Int: [Result<JournalLine, any Error>]]>([:])
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let decoder = JSONDecoder()
+            var out: [Result<JournalLine, any Error>] = []
+            out.reserveCapacity(chunk)
+            for range in lines[(c * chunk)..<min(lines.count, (c + 1) * chunk)] {
+                out.append(Result { try decoder.decode(JournalLine.self, from: Data(bytes[range])) })
+            }
+            results.withLock { $0[c] = out }
+        }
+        return results.withLock { all in (0..<chunks).flatMap { all[$0] ?? [] } }
     }
 
     /// The text field `key` of an object, if it has one.

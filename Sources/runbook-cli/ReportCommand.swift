@@ -33,6 +33,10 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the report to this file (its folder is created).", valueName: "file"))
     var output: String?
 
+    /// Prints how long reading, rendering and writing took, on standard error (for benchmarks).
+    @Flag(help: .hidden)
+    var timing = false
+
     func validate() throws {
         if journals.isEmpty { throw ValidationError("Name at least one journal to report on.") }
         _ = try Self.format(format?.format, output: output)
@@ -60,6 +64,8 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let format = try Self.format(format?.format, output: output)
+        let clock = ContinuousClock()
+        let start = clock.now
         var reports: [DrillReport] = []
         for path in journals {
             do {
@@ -69,6 +75,7 @@ struct ReportCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
+        let read = clock.now
         let text: String
         do {
             text = try format.render(reports)
@@ -76,6 +83,7 @@ struct ReportCommand: AsyncParsableCommand {
             Console.printError("runbook: error: \(error)\n")
             throw ExitCode(Self.writeFailedStatus)
         }
+        let rendered = clock.now
         guard let output else {
             Console.print(text)
             return
@@ -85,6 +93,11 @@ struct ReportCommand: AsyncParsableCommand {
         } catch {
             Console.printError("runbook: error: \(error)\n")
             throw ExitCode(Self.writeFailedStatus)
+        }
+        if timing {
+            func ms(_ d: Duration) -> String { String(format: "%.1f ms", Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000) }
+            Console.printError(
+                "timing: read and build \(ms(start.duration(to: read))), render \(ms(read.duration(to: rendered))), write \(ms(rendered.duration(to: clock.now))), \(text.utf8.count) bytes\n")
         }
         for report in reports { if let cut = report.journal.cutShort { Console.printError("runbook: note: \(cut)\n") } }
     }
