@@ -37,6 +37,7 @@ enum HTMLTemplates {
         ul.calls{margin:2px 0;padding-left:18px;font-size:12px}ul.calls code{font-size:11px}ul.calls .t{font:11px ui-monospace,"DejaVu Sans Mono",monospace;color:var(--mute);word-break:break-all}
         .obs{margin:2px 0;padding-left:18px;font-size:13px}
         svg text{font:11px system-ui,sans-serif;fill:#1f2328}
+        svg.timeline,#trend svg{max-width:100%;height:auto}
         svg .hdr{font-weight:700}
         svg .grid{stroke:#eaeef2}svg .tick{fill:var(--mute)}svg .marker{stroke:#8250df;stroke-width:1.5;stroke-dasharray:4 2}svg .mk{fill:#8250df;font-weight:700}
         svg rect.bar{stroke:rgba(0,0,0,.25);stroke-width:.5}
