@@ -25,7 +25,7 @@ extension DrillReport {
         for (index, segment) in journal.segments.enumerated() {
             var gap: Int64?
             if let resumed = segment.resumed, let at = resumed.resumedAt {
-                gap = lastTime.duration(to: at).milliseconds
+                gap = Saturating.between(lastTime, at)
             }
             // A step still open when the run was resumed did not finish in that stretch.
             if segment.resumed != nil {
@@ -55,8 +55,8 @@ extension DrillReport {
                         open[s.position.label] = list.isEmpty ? nil : list
                     }
                     if let start {
-                        lastTime = max(lastTime, start.startedAt.adding(.milliseconds(s.durationMs)))
-                        lastRunTimeMs = max(lastRunTimeMs, start.runTimeMs + s.durationMs)
+                        lastTime = max(lastTime, Saturating.shifted(start.startedAt, s.durationMs))
+                        lastRunTimeMs = max(lastRunTimeMs, Saturating.add(start.runTimeMs, s.durationMs))
                     }
                     steps.append(Self.step(s, start: start, segment: index))
                     for snapshot in s.observed.tasks ?? [] {
@@ -200,7 +200,7 @@ extension DrillReport {
         var subtasks: [SubtaskSnapshot] = []
         var index: [String: Int] = [:]
         for change in changes {
-            let at = origin.adding(.milliseconds(change.seenAtMs))
+            let at = Saturating.shifted(origin, change.seenAtMs)
             let i: Int
             if let known = index[change.subtask] {
                 i = known

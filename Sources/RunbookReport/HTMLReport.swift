@@ -234,7 +234,7 @@ public enum HTMLReport {
         if let tenant = t.tenantId { text += ", tenant \(tenant)" }
         if let s = t.startTime {
             text += ", from \(s)"
-            if let f = t.finishTime { text += " to \(f) (\(ReportText.duration(s.duration(to: f).milliseconds)))" }
+            if let f = t.finishTime { text += " to \(f) (\(ReportText.duration(Saturating.between(s, f))))" }
         }
         return text
     }
@@ -245,7 +245,7 @@ public enum HTMLReport {
             "heading": "task \(t.id) \(t.name)", "detail": taskLine(t), "lastSeenBy": item.lastSeenBy,
             "fromPolls": item.timesFrom == "polls",
             "subtasks": t.subtasks.map { s -> [String: Any] in
-                let took = s.startTime.flatMap { a in s.finishTime.map { ReportText.duration(a.duration(to: $0).milliseconds) } }
+                let took = s.startTime.flatMap { a in s.finishTime.map { ReportText.duration(Saturating.between(a, $0)) } }
                 return [
                     "id": String(s.id), "name": s.name, "status": s.status, "statusClass": ReportText.cssClass(s.status),
                     "start": ReportText.time(s.startTime), "finish": ReportText.time(s.finishTime), "took": took ?? "—",

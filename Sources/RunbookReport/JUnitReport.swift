@@ -37,7 +37,7 @@ public enum JUnitReport {
         out += "<testsuites name=\"\(x(name))\" tests=\"\(suites.reduce(0) { $0 + $1.cases.count })\""
         out += " failures=\"\(suites.reduce(0) { $0 + $1.count("failure") })\" errors=\"\(suites.reduce(0) { $0 + $1.count("error") })\""
         out += " skipped=\"\(suites.reduce(0) { $0 + $1.count("skipped") })\""
-        out += " time=\"\(seconds(reports.reduce(0) { $0 + $1.durationMs }))\">\n"
+        out += " time=\"\(seconds(reports.reduce(0) { Saturating.add($0, $1.durationMs) }))\">\n"
         for suite in suites { suite.write(into: &out) }
         out += "</testsuites>\n"
         return out
@@ -70,7 +70,7 @@ public enum JUnitReport {
         func write(into out: inout String) {
             out += "  <testsuite name=\"\(x(name))\" tests=\"\(cases.count)\" failures=\"\(count("failure"))\""
             out += " errors=\"\(count("error"))\" skipped=\"\(count("skipped"))\""
-            out += " time=\"\(seconds(cases.reduce(0) { $0 + $1.timeMs }))\" timestamp=\"\(x(timestamp))\" file=\"\(x(file))\">\n"
+            out += " time=\"\(seconds(cases.reduce(0) { Saturating.add($0, $1.timeMs) }))\" timestamp=\"\(x(timestamp))\" file=\"\(x(file))\">\n"
             out += "    <properties>\n"
             for (n, v) in properties { out += "      <property name=\"\(x(n))\" value=\"\(x(v))\"/>\n" }
             out += "    </properties>\n"

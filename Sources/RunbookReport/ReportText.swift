@@ -218,3 +218,28 @@ struct CallGroup {
         return text
     }
 }
+
+/// Arithmetic on figures read from a journal, which may hold any whole number: saturating at the
+/// bounds of `Int64` instead of trapping, so that a crafted journal makes a report with absurd
+/// figures, never a crash.
+enum Saturating {
+    static func add(_ a: Int64, _ b: Int64) -> Int64 {
+        let (r, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (b > 0 ? .max : .min) : r
+    }
+
+    static func subtract(_ a: Int64, _ b: Int64) -> Int64 {
+        let (r, overflow) = a.subtractingReportingOverflow(b)
+        return overflow ? (b < 0 ? .max : .min) : r
+    }
+
+    /// Milliseconds from `a` to `b`.
+    static func between(_ a: OCPTimestamp, _ b: OCPTimestamp) -> Int64 {
+        subtract(b.millisecondsSince1970, a.millisecondsSince1970)
+    }
+
+    /// `t` moved by `ms` milliseconds.
+    static func shifted(_ t: OCPTimestamp, _ ms: Int64) -> OCPTimestamp {
+        OCPTimestamp(millisecondsSince1970: add(t.millisecondsSince1970, ms), utcOffsetSeconds: t.utcOffsetSeconds)
+    }
+}

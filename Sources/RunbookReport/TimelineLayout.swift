@@ -60,21 +60,21 @@ struct TimelineLayout {
 
     init(_ report: DrillReport) {
         let origin = report.startedAt.millisecondsSince1970
-        func at(_ t: OCPTimestamp?) -> Int64? { t.map { $0.millisecondsSince1970 - origin } }
+        func at(_ t: OCPTimestamp?) -> Int64? { t.map { Saturating.subtract($0.millisecondsSince1970, origin) } }
 
         var end = max(report.durationMs, 1)
         var begin: Int64 = 0
-        for step in report.steps { if let s = step.startMs { end = max(end, s + step.durationMs) } }
+        for step in report.steps { if let s = step.startMs { end = max(end, Saturating.add(s, step.durationMs)) } }
         for task in report.tasks {
             for s in task.task.subtasks {
                 if let a = at(s.startTime) { begin = min(begin, a); end = max(end, a) }
                 if let b = at(s.finishTime) { end = max(end, b) }
             }
         }
-        let span = Double(max(1, end - begin))
+        let span = Double(max(1, Saturating.subtract(end, begin)))
         let left = Self.labelWidth
-        func x(_ ms: Int64) -> Double { left + Double(ms - begin) / span * Self.chartWidth }
-        func w(_ from: Int64, _ to: Int64) -> Double { max(1.5, Double(to - from) / span * Self.chartWidth) }
+        func x(_ ms: Int64) -> Double { left + Double(Saturating.subtract(ms, begin)) / span * Self.chartWidth }
+        func w(_ from: Int64, _ to: Int64) -> Double { max(1.5, Double(Saturating.subtract(to, from)) / span * Self.chartWidth) }
 
         var rows: [Row] = []
         var remarks: [String] = []
@@ -98,7 +98,7 @@ struct TimelineLayout {
                 let tip =
                     "\(step.position.label) \(step.phrase): \(step.outcome), \(ReportText.duration(step.durationMs)) from \(ReportText.offset(start))"
                 // A step that did not finish runs to the end of what the journal shows.
-                let stop = step.outcome == "unfinished" ? max(end, start) : start + step.durationMs
+                let stop = step.outcome == "unfinished" ? max(end, start) : Saturating.add(start, step.durationMs)
                 return [
                     Bar(
                         x: x(start), y: y + 3, width: w(start, stop), height: Self.barHeight, kind: "step",
@@ -124,10 +124,10 @@ struct TimelineLayout {
                 var tip: String
                 if compact {
                     // Short: a thousand tasks' subtasks are thousands of tips.
-                    tip = "\(s.name): \(s.status) \(finish != nil ? ReportText.duration(stop - start) : "not finished")"
+                    tip = "\(s.name): \(s.status) \(finish != nil ? ReportText.duration(Saturating.subtract(stop, start)) : "not finished")"
                 } else {
                     tip = "\(s.name): \(s.status), from \(ReportText.time(s.startTime))"
-                    tip += finish != nil ? " to \(ReportText.time(s.finishTime)) (\(ReportText.duration(stop - start)))" : ", not finished when last seen"
+                    tip += finish != nil ? " to \(ReportText.time(s.finishTime)) (\(ReportText.duration(Saturating.subtract(stop, start))))" : ", not finished when last seen"
                 }
                 if let runs = s.runTime, runs > 1 { tip += ", run \(runs) times" }
                 return Bar(
@@ -163,7 +163,7 @@ struct TimelineLayout {
                     return [
                         Bar(
                             x: x(start), y: y + 6, width: w(start, stop), height: 4, kind: "task",
-                            status: ReportText.cssClass(task.status), tip: "\(title): \(ReportText.duration(stop - start))",
+                            status: ReportText.cssClass(task.status), tip: "\(title): \(ReportText.duration(Saturating.subtract(stop, start)))",
                             open: task.finishTime == nil)
                     ]
                 }
@@ -188,7 +188,7 @@ struct TimelineLayout {
                     let stop = window.toMs ?? end
                     let tip =
                         "\(target) down from \(ReportText.offset(window.fromMs))"
-                        + (window.toMs != nil ? " for \(ReportText.duration(stop - window.fromMs))" : ", still down at the end")
+                        + (window.toMs != nil ? " for \(ReportText.duration(Saturating.subtract(stop, window.fromMs)))" : ", still down at the end")
                     return Bar(
                         x: x(window.fromMs), y: y + 3, width: w(window.fromMs, stop), height: Self.barHeight, kind: "down",
                         status: "down", tip: tip, open: window.toMs == nil)
@@ -214,12 +214,15 @@ struct TimelineLayout {
             1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000,
             600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 21_600_000, 43_200_000, 86_400_000,
         ]
-        let stepMs = steps.first { Double(end - begin) / Double($0) <= 10 } ?? 86_400_000
+        let stepMs = steps.first { Double(Saturating.subtract(end, begin)) / Double($0) <= 10 } ?? 86_400_000
         var ticks: [Tick] = []
+        // At most a dozen ticks (a span beyond a day's steps is cut at twelve).
         var t = (begin / stepMs) * stepMs
-        while t <= end {
+        while t <= end, ticks.count < 12 {
             if t >= begin { ticks.append(Tick(x: x(t), label: t == 0 ? "0s" : ReportText.offset(t))) }
-            t += stepMs
+            let (next, overflow) = t.addingReportingOverflow(stepMs)
+            if overflow { break }
+            t = next
         }
 
         self.width = Self.labelWidth + Self.chartWidth + 10

@@ -116,6 +116,27 @@ import FoundationXML
         #expect(html.contains("gap of 30m since the last record before it"))
     }
 
+    @Test func absurdFiguresInAJournalMakeAReportNotACrash() throws {
+        let text = try String(contentsOf: TestFiles.url("\(JournalFixtures.folder)/passed.jsonl"), encoding: .utf8)
+        var crafted = text
+        for (pattern, value) in [
+            (#""durationMs":[0-9]+"#, #""durationMs":9223372036854775807"#),
+            (#""runTimeMs":[0-9]+"#, #""runTimeMs":-9223372036854775808"#),
+            (#""atMs":[0-9]+"#, #""atMs":9223372036854775807"#),
+            (#""startTime":"[^"]+""#, #""startTime":-9223372036854775808"#),
+            (#""finishTime":"[^"]+""#, #""finishTime":9223372036854775807"#),
+        ] {
+            crafted = crafted.replacingOccurrences(of: pattern, with: value, options: .regularExpression)
+        }
+        #expect(crafted != text)
+        let journal = try JournalReader.parse(Array(crafted.utf8), path: "crafted.jsonl")
+        let report = DrillReport(journal: journal)
+        for format in ReportFormat.allCases {
+            #expect(!(try format.render(report)).isEmpty, "\(format)")
+        }
+        #expect(!(try ReportFormat.html.render([report, try Self.report("passed")])).isEmpty)
+    }
+
     @Test(arguments: [
         ("drill.html", ReportFormat.html), ("drill.HTM", .html), ("drill.xml", .junit), ("drill.md", .markdown),
         ("drill.json", .json),
