@@ -6,7 +6,8 @@ import RunbookStepLog
 extension Interpreter {
     /// Records a `confirm` step's answer: how, by whom (the operator's login name) and when.
     func approve(_ question: String, answer: String?, how: String, trace: StepTrace) {
-        trace.record(Confirmation(question: question, answer: answer, how: how, by: configuration.user, at: timestamp()))
+        trace.record(
+            Confirmation(question: question, answer: answer, how: how, by: configuration.user, at: timestamp()))
     }
 
     /// Records the reply a person gave, or why none came.

@@ -22,7 +22,8 @@ public struct ComparisonReport: Sendable, Hashable, Codable {
         for r in sorted { for o in r.objectives where !names.contains(o.name) { names.append(o.name) } }
         let titles = Set(sorted.map(\.title))
         self.title =
-            titles.count == 1 ? "\(titles.first ?? ""): \(sorted.count) drills compared" : "\(sorted.count) drills compared"
+            titles.count == 1
+            ? "\(titles.first ?? ""): \(sorted.count) drills compared" : "\(sorted.count) drills compared"
         self.rows = sorted.map(ComparisonRow.init)
         self.objectiveNames = names
         self.allPassed = sorted.allSatisfy { $0.verdict.passed }

@@ -89,8 +89,9 @@ struct DAGLayout {
             if tasks.count == 1 {
                 detail = s.status + ((s.runTime ?? 1) > 1 ? " · run \(s.runTime ?? 1)×" : "")
             } else {
-                detail = counts.sorted { Self.rank($0.key) > Self.rank($1.key) }.map { "\($0.key) ×\($0.value)" }.joined(
-                    separator: " · ")
+                detail = counts.sorted { Self.rank($0.key) > Self.rank($1.key) }.map { "\($0.key) ×\($0.value)" }
+                    .joined(
+                        separator: " · ")
             }
             var tip = "\(s.name): \(detail)"
             if tasks.count == 1, let start = s.startTime {
@@ -111,7 +112,10 @@ struct DAGLayout {
                 let y2 = nodeY(i) - 2
                 let mid = (y1 + y2) / 2
                 edges.append(
-                    Edge(path: "M\(Self.n(x1)) \(Self.n(y1)) C\(Self.n(x1)) \(Self.n(mid)) \(Self.n(x2)) \(Self.n(mid)) \(Self.n(x2)) \(Self.n(y2))"))
+                    Edge(
+                        path:
+                            "M\(Self.n(x1)) \(Self.n(y1)) C\(Self.n(x1)) \(Self.n(mid)) \(Self.n(x2)) \(Self.n(mid)) \(Self.n(x2)) \(Self.n(y2))"
+                    ))
             }
         }
         self.width = Self.margin * 2 + Double(widest) * Self.nodeWidth + Double(max(0, widest - 1)) * Self.gapX

@@ -34,7 +34,8 @@ extension DrillReport {
             }
             segments.append(
                 ReportSegment(
-                    line: segment.resumed?.line ?? segment.entries.first?.line ?? 1, resumedAt: segment.resumed?.resumedAt,
+                    line: segment.resumed?.line ?? segment.entries.first?.line ?? 1,
+                    resumedAt: segment.resumed?.resumedAt,
                     gapMs: gap, records: segment.entries.count))
             for entry in segment.entries {
                 switch entry.record {
@@ -82,7 +83,8 @@ extension DrillReport {
             if let (snapshot, by) = latest[id] { return ReportTask(task: snapshot, lastSeenBy: by, timesFrom: "ocp") }
             guard let known = transitions[id] else { return nil }
             return ReportTask(
-                task: Self.snapshot(id: id, known.name, status: known.status, from: known.changes, origin: started.startedAt),
+                task: Self.snapshot(
+                    id: id, known.name, status: known.status, from: known.changes, origin: started.startedAt),
                 lastSeenBy: known.by, timesFrom: "polls")
         }
 
@@ -124,7 +126,9 @@ extension DrillReport {
                     + (unfinished.count > 5 ? " and \(unfinished.count - 5) more" : ""))
         }
         if journal.segments.count > 1 {
-            warnings.append("the run was resumed \(journal.segments.count - 1) time\(journal.segments.count == 2 ? "" : "s"): its journal has gaps")
+            warnings.append(
+                "the run was resumed \(journal.segments.count - 1) time\(journal.segments.count == 2 ? "" : "s"): its journal has gaps"
+            )
         }
         for note in journal.notes { warnings.append(note.description) }
 
@@ -138,14 +142,18 @@ extension DrillReport {
 
         self.init(
             journal: JournalFacts(
-                path: journal.path, sha256: journal.sha256, lines: journal.lineCount, cutShort: journal.cutShort?.description,
+                path: journal.path, sha256: journal.sha256, lines: journal.lineCount,
+                cutShort: journal.cutShort?.description,
                 notes: journal.notes.map(\.description)),
-            runId: started.runId, title: started.title, file: started.file, sha256: started.sha256, target: started.target,
+            runId: started.runId, title: started.title, file: started.file, sha256: started.sha256,
+            target: started.target,
             rehearsal: rehearsal, simulationSpeed: started.simulationSpeed, toolVersion: started.toolVersion,
             user: started.user, identity: started.identity, variables: started.variables, startedAt: started.startedAt,
             finishedAt: finished?.finishedAt, durationMs: finished?.durationMs ?? lastRunTimeMs,
-            wallDurationMs: finished?.wallDurationMs, verdict: verdict, reason: reason, counts: counts, notes: started.notes,
-            warnings: warnings, objectives: objectives, evidence: finished?.evidence, recoveries: finished?.recoveries ?? [],
+            wallDurationMs: finished?.wallDurationMs, verdict: verdict, reason: reason, counts: counts,
+            notes: started.notes,
+            warnings: warnings, objectives: objectives, evidence: finished?.evidence,
+            recoveries: finished?.recoveries ?? [],
             steps: steps, tasks: tasks, watchChanges: watchChanges, approvals: approvals, segments: segments)
     }
 
@@ -162,7 +170,8 @@ extension DrillReport {
             kind = s.expected != nil || s.found != nil ? "failure" : "error"
         }
         return ReportStep(
-            position: s.position, location: s.location, phrase: s.phrase, outcome: s.outcome.rawValue, failureKind: kind,
+            position: s.position, location: s.location, phrase: s.phrase, outcome: s.outcome.rawValue,
+            failureKind: kind,
             message: s.message, expected: s.expected, found: s.found, startMs: start?.runTimeMs,
             startedAt: start?.startedAt, durationMs: s.durationMs, wallDurationMs: s.wallDurationMs,
             observed: s.observed.isEmpty ? nil : s.observed, calls: s.calls, probes: s.probes, segment: segment)
@@ -172,7 +181,8 @@ extension DrillReport {
         open.values.flatMap { $0 }.map { start, _ in
             ReportStep(
                 position: start.position, location: start.location, phrase: start.phrase, outcome: "unfinished",
-                failureKind: "error", message: "started and did not finish: the journal has no step-finished record for it",
+                failureKind: "error",
+                message: "started and did not finish: the journal has no step-finished record for it",
                 expected: nil, found: nil, startMs: start.runTimeMs, startedAt: start.startedAt, durationMs: 0,
                 wallDurationMs: 0, observed: nil, calls: [], probes: nil, segment: segment)
         }

@@ -99,7 +99,8 @@ public enum HTMLReport {
         var rows: [(String, String)] = [
             ("Runbook", r.title), ("File", r.file), ("SHA-256", r.sha256), ("Target", r.target),
             ("Operator", ReportText.operatorText(r)), ("Tool", "runbook \(r.toolVersion)"), ("Run", r.runId),
-            ("Started", ReportText.time(r.startedAt)), ("Ended", r.finishedAt.map(ReportText.time) ?? "no end recorded"),
+            ("Started", ReportText.time(r.startedAt)),
+            ("Ended", r.finishedAt.map(ReportText.time) ?? "no end recorded"),
             ("Duration", ReportText.runDuration(r)),
             ("Steps", ReportText.stepsLine(r)),
             ("OCP calls", String(r.callCount)),
@@ -123,7 +124,8 @@ public enum HTMLReport {
         c["recoverySource"] =
             e.recoveryTimeSource == "markers"
             ? "from the outage marker to the recovered marker"
-            : e.recoveryTimeSource == "actions" ? "the longest recovery of the run's completed actions" : "nothing measured it"
+            : e.recoveryTimeSource == "actions"
+                ? "the longest recovery of the run's completed actions" : "nothing measured it"
         c["dataLoss"] = ReportText.duration(e.dataLossMs)
         var markers: [[String: Any]] = []
         for (name, marker) in [("outage", e.outage), ("recovered", e.recovered)] {
@@ -144,9 +146,13 @@ public enum HTMLReport {
         c["hasLosses"] = !e.dataLoss.isEmpty
         c["downtime"] = e.downtime.map { d -> [String: Any] in
             [
-                "probe": "\(d.kind) \(d.target)", "total": ReportText.duration(d.totalMs), "attempts": String(d.attempts),
+                "probe": "\(d.kind) \(d.target)", "total": ReportText.duration(d.totalMs),
+                "attempts": String(d.attempts),
                 "windows": d.windows.map { w in
-                    ["text": ReportText.offset(w.fromMs) + " – " + (w.toMs.map(ReportText.offset) ?? "still down at the end")]
+                    [
+                        "text": ReportText.offset(w.fromMs) + " – "
+                            + (w.toMs.map(ReportText.offset) ?? "still down at the end")
+                    ]
                 },
             ]
         }
@@ -157,7 +163,8 @@ public enum HTMLReport {
     static func recovery(_ r: Recovery) -> [String: Any] {
         [
             "step": r.position.label, "action": ReportText.action(r), "task": String(r.taskId),
-            "status": r.taskStatus ?? "not seen", "outcome": r.outcome.rawValue, "outcomeClass": ReportText.cssClass(r.outcome.rawValue),
+            "status": r.taskStatus ?? "not seen", "outcome": r.outcome.rawValue,
+            "outcomeClass": ReportText.cssClass(r.outcome.rawValue),
             "recovery": ReportText.duration(r.recoveryMs), "lag": r.lagMs.map { ReportText.duration($0) } ?? "—",
             "called": ReportText.offset(r.calledAtMs), "ended": r.endedAtMs.map(ReportText.offset) ?? "not seen",
         ]
@@ -177,7 +184,8 @@ public enum HTMLReport {
             "markers": t.markers.map { ["x": DAGLayout.n($0.x), "label": $0.label] },
             "rows": t.rows.map { row -> [String: Any] in
                 [
-                    "label": row.label, "ty": DAGLayout.n(row.y + 12), "lx": row.indent ? "18" : "4", "header": row.header,
+                    "label": row.label, "ty": DAGLayout.n(row.y + 12), "lx": row.indent ? "18" : "4",
+                    "header": row.header,
                     "bars": row.bars.map(bar),
                 ]
             },
@@ -191,8 +199,10 @@ public enum HTMLReport {
                 "width": DAGLayout.n(d.width), "height": DAGLayout.n(d.height),
                 "nodes": d.nodes.map { n -> [String: Any] in
                     [
-                        "x": DAGLayout.n(n.x), "y": DAGLayout.n(n.y), "tx": DAGLayout.n(n.x + 6), "ty": DAGLayout.n(n.y + 13),
-                        "dy": DAGLayout.n(n.y + 25), "w": DAGLayout.n(DAGLayout.nodeWidth), "h": DAGLayout.n(DAGLayout.nodeHeight),
+                        "x": DAGLayout.n(n.x), "y": DAGLayout.n(n.y), "tx": DAGLayout.n(n.x + 6),
+                        "ty": DAGLayout.n(n.y + 13),
+                        "dy": DAGLayout.n(n.y + 25), "w": DAGLayout.n(DAGLayout.nodeWidth),
+                        "h": DAGLayout.n(DAGLayout.nodeHeight),
                         "label": n.label, "detail": n.detail, "status": n.status, "tip": n.tip,
                     ]
                 },
@@ -219,10 +229,12 @@ public enum HTMLReport {
             guard let members = groups[key], let first = members.first else { return nil }
             var statuses: [String: Int] = [:]
             for m in members { statuses[m.status, default: 0] += 1 }
-            let ids = members.prefix(12).map { String($0.id) }.joined(separator: ", ") + (members.count > 12 ? ", …" : "")
+            let ids =
+                members.prefix(12).map { String($0.id) }.joined(separator: ", ") + (members.count > 12 ? ", …" : "")
             return [
                 "heading": "\(first.name): \(members.count) task\(members.count == 1 ? "" : "s") of this shape",
-                "detail": "tasks " + ids + "; " + statuses.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", "),
+                "detail": "tasks " + ids + "; "
+                    + statuses.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", "),
                 "anchor": "tasks-\(first.id)", "drawing": draw(DAGLayout(shape: first, tasks: members)),
             ]
         }
@@ -245,9 +257,12 @@ public enum HTMLReport {
             "heading": "task \(t.id) \(t.name)", "detail": taskLine(t), "lastSeenBy": item.lastSeenBy,
             "fromPolls": item.timesFrom == "polls",
             "subtasks": t.subtasks.map { s -> [String: Any] in
-                let took = s.startTime.flatMap { a in s.finishTime.map { ReportText.duration(Saturating.between(a, $0)) } }
+                let took = s.startTime.flatMap { a in
+                    s.finishTime.map { ReportText.duration(Saturating.between(a, $0)) }
+                }
                 return [
-                    "id": String(s.id), "name": s.name, "status": s.status, "statusClass": ReportText.cssClass(s.status),
+                    "id": String(s.id), "name": s.name, "status": s.status,
+                    "statusClass": ReportText.cssClass(s.status),
                     "start": ReportText.time(s.startTime), "finish": ReportText.time(s.finishTime), "took": took ?? "—",
                     "runs": String(s.runTime ?? 1),
                     "upstreams": s.upstreams.map(String.init).joined(separator: ", "),
@@ -258,14 +273,17 @@ public enum HTMLReport {
 
     static func step(_ s: ReportStep, index: Int) -> [String: Any] {
         var c: [String: Any] = [
-            "label": s.position.label, "phrase": s.phrase, "outcome": s.outcome, "outcomeClass": ReportText.cssClass(s.outcome),
+            "label": s.position.label, "phrase": s.phrase, "outcome": s.outcome,
+            "outcomeClass": ReportText.cssClass(s.outcome),
             "location": "\(s.location.file):\(s.location.line):\(s.location.column)",
             "indent": String(min(s.position.depth, 4)),
             "start": s.startMs.map(ReportText.offset) ?? "—", "duration": ReportText.duration(s.durationMs),
             "wall": ReportText.duration(s.wallDurationMs), "kind": s.failureKind ?? "", "hasKind": s.failureKind != nil,
             "message": s.message ?? "", "hasMessage": s.message != nil,
-            "expected": s.expected ?? "", "hasExpected": s.expected != nil, "found": s.found ?? "", "hasFound": s.found != nil,
-            "calls": CallGroup.groups(s.calls).map(call), "hasCalls": !s.calls.isEmpty, "callsInStep": String(s.calls.count),
+            "expected": s.expected ?? "", "hasExpected": s.expected != nil, "found": s.found ?? "",
+            "hasFound": s.found != nil,
+            "calls": CallGroup.groups(s.calls).map(call), "hasCalls": !s.calls.isEmpty,
+            "callsInStep": String(s.calls.count),
             "anchor": "step-\(index)",
         ]
         let observed = ReportText.observedLines(s).map { ["text": $0] }
@@ -279,8 +297,10 @@ public enum HTMLReport {
         var rest = group.count > 1 ? "×\(group.count) · \(group.durationText)" : "\(group.durationText)"
         if c.attempt > 1 { rest += " · attempt \(c.attempt)" }
         return [
-            "method": c.method, "path": c.path, "status": (c.status.map(String.init) ?? "no answer") + (c.errorCode.map { " " + $0 } ?? ""),
-            "traceIds": group.traceIds.joined(separator: " "), "rest": rest, "note": c.note ?? "", "hasNote": c.note != nil,
+            "method": c.method, "path": c.path,
+            "status": (c.status.map(String.init) ?? "no answer") + (c.errorCode.map { " " + $0 } ?? ""),
+            "traceIds": group.traceIds.joined(separator: " "), "rest": rest, "note": c.note ?? "",
+            "hasNote": c.note != nil,
             "count": String(group.count),
         ]
     }
@@ -289,7 +309,8 @@ public enum HTMLReport {
         let c = a.confirmation
         return [
             "step": a.step, "question": c?.question ?? a.message ?? "", "answer": c?.answer ?? "no answer",
-            "how": c?.how ?? "not recorded", "by": c?.by ?? "not recorded", "at": c.map { ReportText.time($0.at) } ?? "—",
+            "how": c?.how ?? "not recorded", "by": c?.by ?? "not recorded",
+            "at": c.map { ReportText.time($0.at) } ?? "—",
             "outcome": a.outcome, "location": "\(a.location.file):\(a.location.line):\(a.location.column)",
         ]
     }
@@ -297,7 +318,8 @@ public enum HTMLReport {
     static func segment(_ index: Int, _ s: ReportSegment) -> [String: Any] {
         [
             "index": String(index + 1), "line": String(s.line), "records": String(s.records),
-            "resumed": s.resumedAt.map { "resumed at \($0)" } ?? (index == 0 ? "the run's start" : "resumed (no time recorded)"),
+            "resumed": s.resumedAt.map { "resumed at \($0)" }
+                ?? (index == 0 ? "the run's start" : "resumed (no time recorded)"),
             "gap": s.gapMs.map { "gap of \(ReportText.duration($0)) since the last record before it" } ?? "",
         ]
     }
@@ -322,13 +344,15 @@ public enum HTMLReport {
                 "date": row.date, "title": row.title, "file": row.file, "sha": String(row.sha256.prefix(12)),
                 "fullSha": row.sha256, "target": row.target, "mode": row.rehearsal ? "rehearsal" : "real OCP",
                 "verdict": row.verdict.title, "verdictClass": "v-" + row.verdict.rawValue,
-                "recoveryTime": ReportText.duration(row.recoveryTimeMs), "dataLoss": ReportText.duration(row.dataLossMs),
+                "recoveryTime": ReportText.duration(row.recoveryTimeMs),
+                "dataLoss": ReportText.duration(row.dataLossMs),
                 "objectives": comparison.objectiveNames.map { name -> [String: Any] in
                     guard let o = row.objectives.first(where: { $0.name == name }) else {
                         return ["text": "—", "verdictClass": ""]
                     }
                     return [
-                        "text": "\(ReportText.duration(o.measuredMs)) / \(ReportText.duration(o.targetMs)): \(o.verdict.rawValue)",
+                        "text":
+                            "\(ReportText.duration(o.measuredMs)) / \(ReportText.duration(o.targetMs)): \(o.verdict.rawValue)",
                         "verdictClass": "o-" + o.verdict.rawValue,
                     ]
                 },
@@ -357,12 +381,15 @@ public enum HTMLReport {
             return [
                 "x": DAGLayout.n(x), "y": DAGLayout.n(y(ms)), "w": DAGLayout.n(barWidth),
                 "h": DAGLayout.n(max(1, 20 + chartHeight - y(ms))), "verdictClass": "t-" + row.verdict.rawValue,
-                "label": row.date.prefix(10).description, "lx": DAGLayout.n(x + barWidth / 2), "value": ReportText.duration(row.recoveryTimeMs),
-                "vy": DAGLayout.n(y(ms) - 4), "tip": "\(row.date) \(row.verdict.title): recovery time \(ReportText.duration(row.recoveryTimeMs))",
+                "label": row.date.prefix(10).description, "lx": DAGLayout.n(x + barWidth / 2),
+                "value": ReportText.duration(row.recoveryTimeMs),
+                "vy": DAGLayout.n(y(ms) - 4),
+                "tip": "\(row.date) \(row.verdict.title): recovery time \(ReportText.duration(row.recoveryTimeMs))",
             ]
         }
         var c: [String: Any] = [
-            "width": DAGLayout.n(left + Double(rows.count) * (barWidth + gap) + 20), "height": DAGLayout.n(chartHeight + 50),
+            "width": DAGLayout.n(left + Double(rows.count) * (barWidth + gap) + 20),
+            "height": DAGLayout.n(chartHeight + 50),
             "bars": bars, "base": DAGLayout.n(20 + chartHeight), "left": DAGLayout.n(left - 6),
             "right": DAGLayout.n(left + Double(rows.count) * (barWidth + gap)), "labelY": DAGLayout.n(chartHeight + 38),
         ]
@@ -387,7 +414,8 @@ struct FastHTMLEscaping: MustacheContentType {
 
     static func escape(_ text: String) -> String {
         let utf8 = text.utf8
-        let special = utf8.withContiguousStorageIfAvailable { bytes in bytes.contains(where: isSpecial) }
+        let special =
+            utf8.withContiguousStorageIfAvailable { bytes in bytes.contains(where: isSpecial) }
             ?? utf8.contains(where: isSpecial)
         guard special else { return text }
         var out: [UInt8] = []

@@ -3,7 +3,8 @@
 enum HTMLTemplates {
     /// Every template, by the name partials use.
     static let all: [(String, String)] = [
-        ("head", head), ("drill", drill), ("timeline", timeline), ("dag", dag), ("step", step), ("comparison", comparison),
+        ("head", head), ("drill", drill), ("timeline", timeline), ("dag", dag), ("step", step),
+        ("comparison", comparison),
     ]
 
     /// The page's CSS, template text rather than a value (a value would be HTML-escaped, which

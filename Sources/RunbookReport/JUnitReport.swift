@@ -35,7 +35,8 @@ public enum JUnitReport {
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         let name = reports.count == 1 ? reports[0].title : "\(reports.count) drills"
         out += "<testsuites name=\"\(x(name))\" tests=\"\(suites.reduce(0) { $0 + $1.cases.count })\""
-        out += " failures=\"\(suites.reduce(0) { $0 + $1.count("failure") })\" errors=\"\(suites.reduce(0) { $0 + $1.count("error") })\""
+        out +=
+            " failures=\"\(suites.reduce(0) { $0 + $1.count("failure") })\" errors=\"\(suites.reduce(0) { $0 + $1.count("error") })\""
         out += " skipped=\"\(suites.reduce(0) { $0 + $1.count("skipped") })\""
         out += " time=\"\(seconds(reports.reduce(0) { Saturating.add($0, $1.durationMs) }))\">\n"
         for suite in suites { suite.write(into: &out) }
@@ -70,12 +71,14 @@ public enum JUnitReport {
         func write(into out: inout String) {
             out += "  <testsuite name=\"\(x(name))\" tests=\"\(cases.count)\" failures=\"\(count("failure"))\""
             out += " errors=\"\(count("error"))\" skipped=\"\(count("skipped"))\""
-            out += " time=\"\(seconds(cases.reduce(0) { Saturating.add($0, $1.timeMs) }))\" timestamp=\"\(x(timestamp))\" file=\"\(x(file))\">\n"
+            out +=
+                " time=\"\(seconds(cases.reduce(0) { Saturating.add($0, $1.timeMs) }))\" timestamp=\"\(x(timestamp))\" file=\"\(x(file))\">\n"
             out += "    <properties>\n"
             for (n, v) in properties { out += "      <property name=\"\(x(n))\" value=\"\(x(v))\"/>\n" }
             out += "    </properties>\n"
             for c in cases {
-                out += "    <testcase name=\"\(x(c.name))\" classname=\"\(x(c.classname))\" time=\"\(seconds(c.timeMs))\""
+                out +=
+                    "    <testcase name=\"\(x(c.name))\" classname=\"\(x(c.classname))\" time=\"\(seconds(c.timeMs))\""
                 if let file = c.file { out += " file=\"\(x(file))\"" }
                 if let line = c.line, line > 0 { out += " line=\"\(line)\"" }
                 out += ">\n"
@@ -85,7 +88,8 @@ public enum JUnitReport {
                     out += "      </properties>\n"
                 }
                 if let result = c.result {
-                    out += "      <\(result) message=\"\(x(c.message))\" type=\"\(x(c.type))\">\(x(c.body))</\(result)>\n"
+                    out +=
+                        "      <\(result) message=\"\(x(c.message))\" type=\"\(x(c.type))\">\(x(c.body))</\(result)>\n"
                 }
                 out += "      <system-out>\(x(c.out))</system-out>\n"
                 out += "    </testcase>\n"
@@ -97,7 +101,8 @@ public enum JUnitReport {
     static func suites(_ r: DrillReport, prefix: String) -> [Suite] {
         let title = r.title.isEmpty ? "runbook" : r.title
         var properties: [(String, String)] = [
-            ("file", r.file), ("sha256", r.sha256), ("target", r.target), ("mode", r.rehearsal ? "rehearsal" : "real OCP"),
+            ("file", r.file), ("sha256", r.sha256), ("target", r.target),
+            ("mode", r.rehearsal ? "rehearsal" : "real OCP"),
             ("runId", r.runId), ("verdict", r.verdict.rawValue), ("toolVersion", r.toolVersion), ("operator", r.user),
             ("identity", r.identity ?? (r.rehearsal ? "none (embedded simulator)" : "not recorded")),
             ("startedAt", r.startedAt.description), ("durationMs", String(r.durationMs)), ("journal", r.journal.path),
@@ -110,7 +115,11 @@ public enum JUnitReport {
             for d in e.downtime { properties.append(("downtimeMs \(d.kind) \(d.target)", String(d.totalMs))) }
         }
         for o in r.objectives {
-            properties.append(("objective \(o.name)", "\(o.measuredMs.map(String.init) ?? "unknown") of \(o.targetMs) ms: \(o.verdict.rawValue)"))
+            properties.append(
+                (
+                    "objective \(o.name)",
+                    "\(o.measuredMs.map(String.init) ?? "unknown") of \(o.targetMs) ms: \(o.verdict.rawValue)"
+                ))
         }
         for (i, rec) in r.recoveries.enumerated() {
             properties.append(("recovery \(i + 1)", ReportText.recovery(rec)))
@@ -122,20 +131,25 @@ public enum JUnitReport {
             guard !steps.isEmpty else { continue }
             let cases = steps.map { s -> Case in
                 var c = Case(
-                    name: "\(s.position.label) \(s.phrase)", classname: "\(title).\(block.rawValue)", timeMs: s.durationMs,
+                    name: "\(s.position.label) \(s.phrase)", classname: "\(title).\(block.rawValue)",
+                    timeMs: s.durationMs,
                     file: s.location.file, line: s.location.line, result: nil, type: "", message: "", body: "",
                     properties: [], out: ReportText.stepDetails(s))
                 switch s.outcome {
                 case "failed", "unfinished":
                     c.result = s.failureKind ?? "error"
-                    c.type = s.outcome == "unfinished" ? "unfinished" : s.failureKind == "failure" ? "check failed" : "step error"
+                    c.type =
+                        s.outcome == "unfinished"
+                        ? "unfinished" : s.failureKind == "failure" ? "check failed" : "step error"
                     c.message = s.message ?? s.outcome
                     c.body = [s.expected.map { "expected: \($0)" }, s.found.map { "found: \($0)" }, "at \(s.location)"]
                         .compactMap { $0 }.joined(separator: "\n")
                 case "skipped":
                     c.result = "skipped"
                     c.type = "skipped"
-                    c.message = s.message ?? "did not run: an earlier step failed, or the run was interrupted or ran out of time"
+                    c.message =
+                        s.message
+                        ?? "did not run: an earlier step failed, or the run was interrupted or ran out of time"
                 case "continued":
                     c.properties = [("outcome", "continued")]
                     c.out = "continued after a failure (continue on failure): \(s.message ?? "")\n" + c.out
@@ -145,7 +159,9 @@ public enum JUnitReport {
                 return c
             }
             suites.append(
-                Suite(name: "\(prefix)\(title): \(block.rawValue)", timestamp: r.startedAt.description, file: r.file, properties: properties, cases: cases))
+                Suite(
+                    name: "\(prefix)\(title): \(block.rawValue)", timestamp: r.startedAt.description, file: r.file,
+                    properties: properties, cases: cases))
         }
         if !r.objectives.isEmpty {
             let cases = r.objectives.map { o -> Case in
@@ -162,12 +178,15 @@ public enum JUnitReport {
                 return c
             }
             suites.append(
-                Suite(name: "\(prefix)\(title): objectives", timestamp: r.startedAt.description, file: r.file, properties: properties, cases: cases))
+                Suite(
+                    name: "\(prefix)\(title): objectives", timestamp: r.startedAt.description, file: r.file,
+                    properties: properties, cases: cases))
         }
         var run = Case(
             name: "run outcome", classname: "\(title).run", timeMs: r.durationMs, file: r.file, line: nil, result: nil,
             type: "", message: "", body: "", properties: [],
-            out: ([ReportText.mode(r), "verdict: \(r.verdict.title)", r.reason.map { "reason: \($0)" }] + r.warnings.map { "warning: \($0)" })
+            out: ([ReportText.mode(r), "verdict: \(r.verdict.title)", r.reason.map { "reason: \($0)" }]
+                + r.warnings.map { "warning: \($0)" })
                 .compactMap { $0 }.joined(separator: "\n"))
         switch r.verdict {
         case .passed: break
@@ -180,7 +199,10 @@ public enum JUnitReport {
             run.type = "run \(r.verdict.rawValue)"
             run.message = r.reason ?? r.verdict.title
         }
-        suites.append(Suite(name: "\(prefix)\(title): run", timestamp: r.startedAt.description, file: r.file, properties: properties, cases: [run]))
+        suites.append(
+            Suite(
+                name: "\(prefix)\(title): run", timestamp: r.startedAt.description, file: r.file,
+                properties: properties, cases: [run]))
         return suites
     }
 

@@ -16,9 +16,12 @@ public enum MarkdownReport {
 
     public static func render(_ r: DrillReport) -> String {
         var out = ""
-        let icon = r.verdict.passed ? "✅" : r.verdict == .failed || r.verdict == .targetFailed || r.verdict == .journalFailed ? "❌" : "⚠️"
+        let icon =
+            r.verdict.passed
+            ? "✅" : r.verdict == .failed || r.verdict == .targetFailed || r.verdict == .journalFailed ? "❌" : "⚠️"
         out += "## \(icon) \(r.verdict.title): \(m(r.title))\n\n"
-        out += r.rehearsal
+        out +=
+            r.rehearsal
             ? "**REHEARSAL** against the embedded OCP simulator\(r.simulationSpeed.map { " (speed \(m($0)))" } ?? ""): simulated time, nothing real was changed.\n\n"
             : "**REAL OCP** at \(m(r.target))\n\n"
         if let reason = r.reason { out += "> \(m(reason))\n\n" }
@@ -37,28 +40,37 @@ public enum MarkdownReport {
             out += "### Objectives\n\n| objective | target | measured | verdict |\n|---|---|---|---|\n"
             for o in r.objectives {
                 let mark = o.verdict == .met ? "✅ met" : o.verdict == .breached ? "❌ breached" : "❌ unknown"
-                out += "| \(m(o.name)) | \(m(ReportText.duration(o.targetMs))) | \(m(ReportText.duration(o.measuredMs))) | \(mark)\(o.overMs.map { " by \(m(ReportText.duration($0)))" } ?? "") |\n"
+                out +=
+                    "| \(m(o.name)) | \(m(ReportText.duration(o.targetMs))) | \(m(ReportText.duration(o.measuredMs))) | \(mark)\(o.overMs.map { " by \(m(ReportText.duration($0)))" } ?? "") |\n"
             }
             out += "\n"
         }
         if let e = r.evidence, e.recoveryTimeMs != nil || e.dataLossMs != nil || !e.downtime.isEmpty {
-            out += "Recovery time **\(m(ReportText.duration(e.recoveryTimeMs)))** (\(m(e.recoveryTimeSource))), worst data loss **\(m(ReportText.duration(e.dataLossMs)))**"
+            out +=
+                "Recovery time **\(m(ReportText.duration(e.recoveryTimeMs)))** (\(m(e.recoveryTimeSource))), worst data loss **\(m(ReportText.duration(e.dataLossMs)))**"
             for d in e.downtime { out += "; \(m("\(d.kind) \(d.target)")) down \(m(ReportText.duration(d.totalMs)))" }
             out += ".\n\n"
         }
         if !r.recoveries.isEmpty {
-            out += "### Recoveries\n\n| step | action | task | outcome | recovery time | lag when called |\n|---|---|---|---|---|---|\n"
+            out +=
+                "### Recoveries\n\n| step | action | task | outcome | recovery time | lag when called |\n|---|---|---|---|---|---|\n"
             for rec in r.recoveries.prefix(listLimit) {
-                out += "| \(m(rec.position.label)) | \(m(ReportText.action(rec))) | \(rec.taskId) | \(m(rec.outcome.rawValue)) | \(m(ReportText.duration(rec.recoveryMs))) | \(rec.lagMs.map { m(ReportText.duration($0)) } ?? "—") |\n"
+                out +=
+                    "| \(m(rec.position.label)) | \(m(ReportText.action(rec))) | \(rec.taskId) | \(m(rec.outcome.rawValue)) | \(m(ReportText.duration(rec.recoveryMs))) | \(rec.lagMs.map { m(ReportText.duration($0)) } ?? "—") |\n"
             }
-            if r.recoveries.count > listLimit { out += "\n…and \(r.recoveries.count - listLimit) more in the HTML report.\n" }
+            if r.recoveries.count > listLimit {
+                out += "\n…and \(r.recoveries.count - listLimit) more in the HTML report.\n"
+            }
             out += "\n"
         }
-        let notPassed = r.steps.filter { $0.outcome == "failed" || $0.outcome == "continued" || $0.outcome == "unfinished" }
+        let notPassed = r.steps.filter {
+            $0.outcome == "failed" || $0.outcome == "continued" || $0.outcome == "unfinished"
+        }
         if !notPassed.isEmpty {
             out += "### Steps that did not pass\n\n"
             for s in notPassed.prefix(listLimit) {
-                out += "- **\(m(s.position.label))** \(m(s.phrase)): **\(m(s.outcome))**\(s.failureKind.map { " (\($0))" } ?? "") at \(m("\(s.location.file):\(s.location.line):\(s.location.column)"))\n"
+                out +=
+                    "- **\(m(s.position.label))** \(m(s.phrase)): **\(m(s.outcome))**\(s.failureKind.map { " (\($0))" } ?? "") at \(m("\(s.location.file):\(s.location.line):\(s.location.column)"))\n"
                 if let msg = s.message { out += "  - \(m(msg))\n" }
                 if let e = s.expected { out += "  - expected: \(m(e))\n" }
                 if let f = s.found { out += "  - found: \(m(f))\n" }
@@ -69,7 +81,8 @@ public enum MarkdownReport {
         if !r.approvals.isEmpty {
             out += "### Approvals\n\n| step | question | answer |\n|---|---|---|\n"
             for a in r.approvals.prefix(listLimit) {
-                out += "| \(m(a.step)) | \(m(a.confirmation?.question ?? a.message ?? "")) | \(m(ReportText.approval(a))) |\n"
+                out +=
+                    "| \(m(a.step)) | \(m(a.confirmation?.question ?? a.message ?? "")) | \(m(ReportText.approval(a))) |\n"
             }
             out += "\n"
         }
@@ -91,15 +104,19 @@ public enum MarkdownReport {
         for _ in c.objectiveNames { out += "---|" }
         out += "---|\n"
         for row in c.rows.prefix(100) {
-            out += "| \(m(row.date)) | `\(row.sha256.prefix(12).filter(\.isHexDigit))` | \(m(row.target))\(row.rehearsal ? " (rehearsal)" : "") | \(row.verdict.passed ? "✅" : "❌") \(row.verdict.title) | \(m(ReportText.duration(row.recoveryTimeMs))) | \(m(ReportText.duration(row.dataLossMs))) |"
+            out +=
+                "| \(m(row.date)) | `\(row.sha256.prefix(12).filter(\.isHexDigit))` | \(m(row.target))\(row.rehearsal ? " (rehearsal)" : "") | \(row.verdict.passed ? "✅" : "❌") \(row.verdict.title) | \(m(ReportText.duration(row.recoveryTimeMs))) | \(m(ReportText.duration(row.dataLossMs))) |"
             for name in c.objectiveNames {
                 if let o = row.objectives.first(where: { $0.name == name }) {
-                    out += " \(m(ReportText.duration(o.measuredMs))) / \(m(ReportText.duration(o.targetMs))): \(o.verdict.rawValue) |"
+                    out +=
+                        " \(m(ReportText.duration(o.measuredMs))) / \(m(ReportText.duration(o.targetMs))): \(o.verdict.rawValue) |"
                 } else {
                     out += " — |"
                 }
             }
-            let actions = row.actions.prefix(5).map(m).joined(separator: "<br>") + (row.actions.count > 5 ? "<br>…and \(row.actions.count - 5) more" : "")
+            let actions =
+                row.actions.prefix(5).map(m).joined(separator: "<br>")
+                + (row.actions.count > 5 ? "<br>…and \(row.actions.count - 5) more" : "")
             out += " \(actions.isEmpty ? "—" : actions) |\n"
         }
         if c.rows.count > 100 { out += "\n…and \(c.rows.count - 100) more drills.\n" }

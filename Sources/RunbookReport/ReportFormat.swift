@@ -40,7 +40,12 @@ public enum ReportFormat: String, Sendable, Hashable, CaseIterable {
         let comparison = ComparisonReport(reports)
         switch self {
         case .html: return try HTMLReport.render(comparison)
-        case .junit: return JUnitReport.render(reports.enumerated().sorted { a, b in a.element.startedAt != b.element.startedAt ? a.element.startedAt < b.element.startedAt : a.offset < b.offset }.map(\.element))
+        case .junit:
+            return JUnitReport.render(
+                reports.enumerated().sorted { a, b in
+                    a.element.startedAt != b.element.startedAt
+                        ? a.element.startedAt < b.element.startedAt : a.offset < b.offset
+                }.map(\.element))
         case .markdown: return MarkdownReport.render(comparison)
         case .json: return try ReportJSON.encode(ReportJSON.Comparison(comparison: comparison, drills: reports))
         }

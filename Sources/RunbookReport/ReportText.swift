@@ -32,7 +32,8 @@ enum ReportText {
     /// `8: 6 passed, 1 failed, 0 continued, 1 skipped` (and how many did not finish).
     static func stepsLine(_ r: DrillReport) -> String {
         let unfinished = r.steps.count - r.counts.total
-        return "\(r.steps.count): \(r.counts.passed) passed, \(r.counts.failed) failed, \(r.counts.continued) continued, \(r.counts.skipped) skipped"
+        return
+            "\(r.steps.count): \(r.counts.passed) passed, \(r.counts.failed) failed, \(r.counts.continued) continued, \(r.counts.skipped) skipped"
             + (unfinished > 0 ? ", \(unfinished) unfinished" : "")
     }
 
@@ -106,14 +107,18 @@ extension ReportText {
             }
             if o.tasks?.isEmpty == false, !o.subtaskTransitions.isEmpty {
                 let n = o.subtaskTransitions.count
-                lines.append("saw \(n) subtask change\(n == 1 ? "" : "s") between its polls (OCP's own times are in the timeline)")
+                lines.append(
+                    "saw \(n) subtask change\(n == 1 ? "" : "s") between its polls (OCP's own times are in the timeline)"
+                )
             } else {
                 for t in o.subtaskTransitions {
                     lines.append("subtask \"\(t.subtask)\" \(t.from ?? "—") → \(t.to) at \(offset(t.seenAtMs))")
                 }
             }
             for cl in o.clusters {
-                lines.append("cluster \(cl.id) \(cl.name): \(cl.type), \(cl.status)" + (cl.syncStatus.map { ", sync \($0)" } ?? ""))
+                lines.append(
+                    "cluster \(cl.id) \(cl.name): \(cl.type), \(cl.status)"
+                        + (cl.syncStatus.map { ", sync \($0)" } ?? ""))
             }
             for t in o.tenants ?? [] {
                 var text = "tenant \(t.id) \(t.name) on cluster \(t.clusterId): \(t.role), \(t.status)"
@@ -192,7 +197,8 @@ struct CallGroup {
                 last.longest = max(last.longest, c.durationMs)
                 out[out.count - 1] = last
             } else {
-                out.append(CallGroup(first: c, traceIds: [c.traceId ?? "—"], shortest: c.durationMs, longest: c.durationMs))
+                out.append(
+                    CallGroup(first: c, traceIds: [c.traceId ?? "—"], shortest: c.durationMs, longest: c.durationMs))
             }
         }
         return out

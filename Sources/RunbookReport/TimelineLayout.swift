@@ -74,21 +74,26 @@ struct TimelineLayout {
         let span = Double(max(1, Saturating.subtract(end, begin)))
         let left = Self.labelWidth
         func x(_ ms: Int64) -> Double { left + Double(Saturating.subtract(ms, begin)) / span * Self.chartWidth }
-        func w(_ from: Int64, _ to: Int64) -> Double { max(1.5, Double(Saturating.subtract(to, from)) / span * Self.chartWidth) }
+        func w(_ from: Int64, _ to: Int64) -> Double {
+            max(1.5, Double(Saturating.subtract(to, from)) / span * Self.chartWidth)
+        }
 
         var rows: [Row] = []
         var remarks: [String] = []
         var y = Self.top
-        func addRow(_ label: String, header: Bool = false, indent: Bool = false, bars: (Double) -> [Bar] = { _ in [] }) {
+        func addRow(_ label: String, header: Bool = false, indent: Bool = false, bars: (Double) -> [Bar] = { _ in [] })
+        {
             rows.append(Row(label: label, y: y, header: header, indent: indent, bars: bars(y)))
             y += Self.rowHeight
         }
 
         // Steps.
-        let drawn = report.steps.count > Self.stepRowLimit ? report.steps.filter { $0.position.depth == 0 } : report.steps
+        let drawn =
+            report.steps.count > Self.stepRowLimit ? report.steps.filter { $0.position.depth == 0 } : report.steps
         if drawn.count < report.steps.count {
             remarks.append(
-                "\(report.steps.count - drawn.count) steps inside loops are not drawn (\(report.steps.count) steps in all); the steps section lists every one")
+                "\(report.steps.count - drawn.count) steps inside loops are not drawn (\(report.steps.count) steps in all); the steps section lists every one"
+            )
         }
         addRow("Steps", header: true)
         for step in drawn {
@@ -112,7 +117,8 @@ struct TimelineLayout {
         let compact = subtaskCount > Self.subtaskRowLimit
         if compact {
             remarks.append(
-                "\(subtaskCount) subtasks: each task's subtasks share its row (one bar per subtask, side by side, stacked where they overlap)")
+                "\(subtaskCount) subtasks: each task's subtasks share its row (one bar per subtask, side by side, stacked where they overlap)"
+            )
         }
         var subtaskBars = 0
         for item in report.tasks {
@@ -124,10 +130,14 @@ struct TimelineLayout {
                 var tip: String
                 if compact {
                     // Short: a thousand tasks' subtasks are thousands of tips.
-                    tip = "\(s.name): \(s.status) \(finish != nil ? ReportText.duration(Saturating.subtract(stop, start)) : "not finished")"
+                    tip =
+                        "\(s.name): \(s.status) \(finish != nil ? ReportText.duration(Saturating.subtract(stop, start)) : "not finished")"
                 } else {
                     tip = "\(s.name): \(s.status), from \(ReportText.time(s.startTime))"
-                    tip += finish != nil ? " to \(ReportText.time(s.finishTime)) (\(ReportText.duration(Saturating.subtract(stop, start))))" : ", not finished when last seen"
+                    tip +=
+                        finish != nil
+                        ? " to \(ReportText.time(s.finishTime)) (\(ReportText.duration(Saturating.subtract(stop, start))))"
+                        : ", not finished when last seen"
                 }
                 if let runs = s.runTime, runs > 1 { tip += ", run \(runs) times" }
                 return Bar(
@@ -163,7 +173,8 @@ struct TimelineLayout {
                     return [
                         Bar(
                             x: x(start), y: y + 6, width: w(start, stop), height: 4, kind: "task",
-                            status: ReportText.cssClass(task.status), tip: "\(title): \(ReportText.duration(Saturating.subtract(stop, start)))",
+                            status: ReportText.cssClass(task.status),
+                            tip: "\(title): \(ReportText.duration(Saturating.subtract(stop, start)))",
                             open: task.finishTime == nil)
                     ]
                 }
@@ -175,7 +186,8 @@ struct TimelineLayout {
                 }
             }
             if item.timesFrom == "polls" {
-                remarks.append("task \(task.id): its subtasks' times are when the run's polls saw them change, not OCP's own")
+                remarks.append(
+                    "task \(task.id): its subtasks' times are when the run's polls saw them change, not OCP's own")
             }
         }
 
@@ -188,9 +200,12 @@ struct TimelineLayout {
                     let stop = window.toMs ?? end
                     let tip =
                         "\(target) down from \(ReportText.offset(window.fromMs))"
-                        + (window.toMs != nil ? " for \(ReportText.duration(Saturating.subtract(stop, window.fromMs)))" : ", still down at the end")
+                        + (window.toMs != nil
+                            ? " for \(ReportText.duration(Saturating.subtract(stop, window.fromMs)))"
+                            : ", still down at the end")
                     return Bar(
-                        x: x(window.fromMs), y: y + 3, width: w(window.fromMs, stop), height: Self.barHeight, kind: "down",
+                        x: x(window.fromMs), y: y + 3, width: w(window.fromMs, stop), height: Self.barHeight,
+                        kind: "down",
                         status: "down", tip: tip, open: window.toMs == nil)
                 }
             }

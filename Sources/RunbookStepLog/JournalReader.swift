@@ -119,7 +119,9 @@ public enum JournalReader {
     public static func parse(_ bytes: [UInt8], path: String) throws(JournalReadError) -> Journal {
         var journal = Journal(
             path: path, sha256: Digest.sha256Hex(bytes), segments: [], notes: [], cutShort: nil, lineCount: 0)
-        guard !bytes.isEmpty else { throw JournalReadError(path: path, line: nil, message: "the file is empty: it holds no record") }
+        guard !bytes.isEmpty else {
+            throw JournalReadError(path: path, line: nil, message: "the file is empty: it holds no record")
+        }
         let decoder = JSONDecoder()
         var runId: String?
         var finishedLine: Int?
@@ -150,7 +152,8 @@ public enum JournalReader {
                 let kind = Self.kind(of: data, decoder: decoder)
                 switch kind {
                 case nil:
-                    throw JournalReadError(path: path, line: lineNumber, message: Self.notARecord(data, decoder: decoder))
+                    throw JournalReadError(
+                        path: path, line: lineNumber, message: Self.notARecord(data, decoder: decoder))
                 case Self.resumedKind?:
                     let fields = (try? decoder.decode(JSONValue.self, from: data)) ?? .object([:])
                     let mark = ResumedMark(
@@ -159,7 +162,8 @@ public enum JournalReader {
                     guard !journal.segments.isEmpty else {
                         throw JournalReadError(
                             path: path, line: lineNumber,
-                            message: "a run-resumed record before any run-started: this is not the start of a run's journal")
+                            message:
+                                "a run-resumed record before any run-started: this is not the start of a run's journal")
                     }
                     journal.segments.append(JournalSegment(resumed: mark))
                     if let id = mark.runId { runId = id }
@@ -167,7 +171,8 @@ public enum JournalReader {
                     continue
                 case let kind? where StepLogRecord.kindNames.contains(kind):
                     throw JournalReadError(
-                        path: path, line: lineNumber, message: "a \(kind) record that cannot be read: \(Self.describe(error))")
+                        path: path, line: lineNumber,
+                        message: "a \(kind) record that cannot be read: \(Self.describe(error))")
                 case let kind?:
                     journal.notes.append(
                         JournalNote(
@@ -181,7 +186,8 @@ public enum JournalReader {
                     throw JournalReadError(
                         path: path, line: lineNumber,
                         message:
-                            "the first record is \(entry.record.kindName), not run-started: this is not the start of a run's journal")
+                            "the first record is \(entry.record.kindName), not run-started: this is not the start of a run's journal"
+                    )
                 }
                 runId = entry.runId ?? started.runId
                 journal.segments.append(JournalSegment(resumed: nil))
@@ -189,12 +195,15 @@ public enum JournalReader {
                 throw JournalReadError(
                     path: path, line: lineNumber,
                     message:
-                        "a second run-started (run \(started.runId)): a journal holds one run; give each run's journal on its own")
+                        "a second run-started (run \(started.runId)): a journal holds one run; give each run's journal on its own"
+                )
             }
             if let id = entry.runId, let runId, id != runId {
                 throw JournalReadError(
                     path: path, line: lineNumber,
-                    message: "this record belongs to run \(id), not to run \(runId) of this journal: a journal never mixes runs")
+                    message:
+                        "this record belongs to run \(id), not to run \(runId) of this journal: a journal never mixes runs"
+                )
             }
             if let finishedLine {
                 journal.notes.append(
@@ -209,7 +218,9 @@ public enum JournalReader {
         journal.lineCount = lines.count
         guard !journal.segments.isEmpty else {
             if let cut = journal.cutShort {
-                throw JournalReadError(path: path, line: cut.line, message: "the only record is cut off: the journal holds no whole record")
+                throw JournalReadError(
+                    path: path, line: cut.line, message: "the only record is cut off: the journal holds no whole record"
+                )
             }
             throw JournalReadError(path: path, line: nil, message: "the file holds no record")
         }
@@ -311,7 +322,9 @@ public enum JournalReader {
 
 extension StepLogRecord {
     /// The `record` names this version writes and reads.
-    public static let kindNames: Set<String> = ["run-started", "step-started", "step-finished", "watch-changed", "run-finished"]
+    public static let kindNames: Set<String> = [
+        "run-started", "step-started", "step-finished", "watch-changed", "run-finished",
+    ]
 }
 
 extension Journal {
@@ -325,7 +338,8 @@ extension Journal {
             entries.append(JournalEntry(line: i + 1, runId: runId, record: record))
         }
         self.init(
-            path: path, sha256: "", segments: [JournalSegment(resumed: nil, entries: entries)], notes: [], cutShort: nil,
+            path: path, sha256: "", segments: [JournalSegment(resumed: nil, entries: entries)], notes: [],
+            cutShort: nil,
             lineCount: records.count)
     }
 }

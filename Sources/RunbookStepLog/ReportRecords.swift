@@ -35,7 +35,8 @@ public struct TaskSnapshot: Sendable, Hashable, Codable {
     /// The task as OCP answered it; `previous` gives the subtasks when this answer has none (a
     /// task list leaves them out).
     public init(_ task: TaskInstance, previous: TaskSnapshot? = nil) {
-        let subtasks = task.subtasks == nil ? previous?.subtasks ?? [] : task.subtasksInExecutionOrder.map(SubtaskSnapshot.init)
+        let subtasks =
+            task.subtasks == nil ? previous?.subtasks ?? [] : task.subtasksInExecutionOrder.map(SubtaskSnapshot.init)
         self.init(
             id: task.id, name: task.name, status: task.status.rawValue, operation: task.operation?.rawValue,
             clusterId: task.clusterId, tenantId: task.tenantId, startTime: task.startTime, finishTime: task.finishTime,

@@ -30,7 +30,9 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "html, junit, markdown or json. Default: from the extension of -o, else markdown.")
     var format: ReportFormatOption?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write the report to this file (its folder is created).", valueName: "file"))
+    @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp("Write the report to this file (its folder is created).", valueName: "file"))
     var output: String?
 
     /// Prints how long reading, rendering and writing took, on standard error (for benchmarks).
@@ -48,14 +50,16 @@ struct ReportCommand: AsyncParsableCommand {
         if let chosen {
             if let fromExtension, fromExtension != chosen {
                 throw ValidationError(
-                    "--format \(chosen.rawValue) does not match the extension of \(output ?? ""), which is for \(fromExtension.rawValue)")
+                    "--format \(chosen.rawValue) does not match the extension of \(output ?? ""), which is for \(fromExtension.rawValue)"
+                )
             }
             return chosen
         }
         if let output {
             guard let fromExtension else {
                 throw ValidationError(
-                    "cannot tell the report's format from \(output): give --format, or end the name with \(ReportFormat.extensionsText)")
+                    "cannot tell the report's format from \(output): give --format, or end the name with \(ReportFormat.extensionsText)"
+                )
             }
             return fromExtension
         }
@@ -95,9 +99,12 @@ struct ReportCommand: AsyncParsableCommand {
             throw ExitCode(Self.writeFailedStatus)
         }
         if timing {
-            func ms(_ d: Duration) -> String { String(format: "%.1f ms", Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000) }
+            func ms(_ d: Duration) -> String {
+                String(format: "%.1f ms", Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000)
+            }
             Console.printError(
-                "timing: read and build \(ms(start.duration(to: read))), render \(ms(read.duration(to: rendered))), write \(ms(rendered.duration(to: clock.now))), \(text.utf8.count) bytes\n")
+                "timing: read and build \(ms(start.duration(to: read))), render \(ms(read.duration(to: rendered))), write \(ms(rendered.duration(to: clock.now))), \(text.utf8.count) bytes\n"
+            )
         }
         for report in reports { if let cut = report.journal.cutShort { Console.printError("runbook: note: \(cut)\n") } }
     }

@@ -44,7 +44,9 @@ import Testing
         #expect(c.by == "sre")
     }
 
-    @Test(arguments: [(true as Bool?, "yes" as String?, "terminal"), (false, "no", "terminal"), (nil, nil, "no terminal")])
+    @Test(arguments: [
+        (true as Bool?, "yes" as String?, "terminal"), (false, "no", "terminal"), (nil, nil, "no terminal"),
+    ])
     func aPersonsAnswerIsRecorded(answer: Bool?, recorded: String?, how: String) async throws {
         let run = try await Engine.run(
             Self.drill, configuration: RunConfiguration(user: "sre", confirm: { _ in answer }))

@@ -3,7 +3,7 @@ import RunbookTestSupport
 import Testing
 
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 @testable import OCPModel
@@ -105,7 +105,9 @@ import FoundationXML
         var lines = try String(contentsOf: TestFiles.url("\(JournalFixtures.folder)/killed.jsonl"), encoding: .utf8)
             .split(separator: "\n").map(String.init)
         lines.removeLast()
-        lines.append(#"{"record":"run-resumed","resumedAt":"2026-10-19T09:30:00.000+00:00","runId":"00000000-0000-4000-8000-000000000004"}"#)
+        lines.append(
+            #"{"record":"run-resumed","resumedAt":"2026-10-19T09:30:00.000+00:00","runId":"00000000-0000-4000-8000-000000000004"}"#
+        )
         let journal = try JournalReader.parse(Array((lines.joined(separator: "\n") + "\n").utf8), path: "resumed.jsonl")
         let r = DrillReport(journal: journal)
         #expect(r.segments.count == 2)
@@ -152,7 +154,8 @@ import FoundationXML
 
     // MARK: - Escaping
 
-    static let hostile = #"<script>alert("x")</script> & 'q' @here | `tick` **bold** [link](http://evil) "# + "\u{7}bell"
+    static let hostile =
+        #"<script>alert("x")</script> & 'q' @here | `tick` **bold** [link](http://evil) "# + "\u{7}bell"
 
     /// A journal whose every text is hostile: phrase, message, expected, found, call path and note,
     /// probe reason, tenant names, the title and a variable.
@@ -174,7 +177,9 @@ import FoundationXML
                 c.traceId = hostile
                 return c
             }
-            r.steps[i].probes = [ProbeAttempt(kind: "http", target: hostile, passed: false, atMs: 0, latencyMs: 1, reason: hostile)]
+            r.steps[i].probes = [
+                ProbeAttempt(kind: "http", target: hostile, passed: false, atMs: 0, latencyMs: 1, reason: hostile)
+            ]
         }
         for i in r.tasks.indices {
             r.tasks[i].task.name = hostile
@@ -266,10 +271,13 @@ enum JournalWriterFixture {
                 RunStarted(
                     runId: "r", title: "Drill", file: "drill.yaml", sha256: "", target: "embedded", user: "sre",
                     toolVersion: "0", variables: [:], simulationSpeed: "instant", startedAt: at)),
-            .stepStarted(StepStarted(position: position, location: location, phrase: "note: \(message)", startedAt: at, runTimeMs: 0)),
+            .stepStarted(
+                StepStarted(
+                    position: position, location: location, phrase: "note: \(message)", startedAt: at, runTimeMs: 0)),
             .stepFinished(
                 StepFinished(
-                    position: position, location: location, phrase: "note: \(message)", outcome: .failed, message: message,
+                    position: position, location: location, phrase: "note: \(message)", outcome: .failed,
+                    message: message,
                     durationMs: 0, wallDurationMs: 0)),
             .runFinished(
                 RunFinished(

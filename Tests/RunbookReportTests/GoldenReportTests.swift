@@ -9,7 +9,9 @@ import RunbookTestSupport
 /// `RUNBOOK_UPDATE_GOLDEN=1 swift test --filter GoldenReportTests` writes them anew.
 @Suite struct GoldenReportTests {
     static let journals = ["passed", "failed", "interrupted", "killed", "fleet-20", "tenant-batch"]
-    static let formats: [(ReportFormat, String)] = [(.html, "html"), (.junit, "xml"), (.markdown, "md"), (.json, "json")]
+    static let formats: [(ReportFormat, String)] = [
+        (.html, "html"), (.junit, "xml"), (.markdown, "md"), (.json, "json"),
+    ]
 
     /// The report of the committed fixture `name`, named by its path in the package (so the
     /// report is the same on every machine).

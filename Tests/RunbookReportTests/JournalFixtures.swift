@@ -95,7 +95,8 @@ enum JournalFixtures {
         let answer = scenario.confirm
         let index = scenarios.firstIndex { $0.name == scenario.name } ?? 0
         var configuration = RunConfiguration(
-            runId: "00000000-0000-4000-8000-" + String(String(repeating: "0", count: 12) + String(index + 1)).suffix(12),
+            runId: "00000000-0000-4000-8000-"
+                + String(String(repeating: "0", count: 12) + String(index + 1)).suffix(12),
             target: scenario.target, user: "drill-operator", fileSHA256: Digest.sha256Hex(Array(text.utf8)),
             simulationSpeed: scenario.speed, notes: scenario.notes, assumeYes: scenario.assumeYes,
             confirm: { _ in answer }, probes: simulator)
@@ -150,4 +151,3 @@ enum JournalFixtures {
     /// The committed fixture `name`.jsonl, as its path in the package.
     static func path(_ name: String) -> String { TestFiles.url("\(folder)/\(name).jsonl").path }
 }
-

@@ -37,7 +37,8 @@ import Testing
         let journal = try Self.parse(try Self.lines())
         #expect(journal.segments.count == 1)
         #expect(journal.entries.map(\.line) == [1, 2, 3, 4])
-        #expect(journal.entries.map(\.record.kindName) == ["run-started", "step-started", "step-finished", "run-finished"])
+        #expect(
+            journal.entries.map(\.record.kindName) == ["run-started", "step-started", "step-finished", "run-finished"])
         #expect(journal.started?.runId == Self.runId)
         #expect(journal.finished?.outcome == .passed)
         #expect(journal.cutShort == nil)
@@ -114,14 +115,16 @@ import Testing
         lines[2] = lines[2].replacingOccurrences(of: Self.runId, with: "0000")
         #expect(
             Self.error(lines)
-                == "drill.jsonl:3: this record belongs to run 0000, not to run \(Self.runId) of this journal: a journal never mixes runs")
+                == "drill.jsonl:3: this record belongs to run 0000, not to run \(Self.runId) of this journal: a journal never mixes runs"
+        )
     }
 
     @Test func aJournalMustStartWithRunStarted() throws {
         let lines = Array(try Self.lines().dropFirst())
         #expect(
             Self.error(lines)
-                == "drill.jsonl:1: the first record is step-started, not run-started: this is not the start of a run's journal")
+                == "drill.jsonl:1: the first record is step-started, not run-started: this is not the start of a run's journal"
+        )
     }
 
     @Test func anEmptyFileIsAnError() {

@@ -32,7 +32,10 @@ import Testing
 
     @Test func severalJournalsMakeAComparison() async throws {
         let result = try await CLI.run(
-            ["report", Self.fixture("region-q4"), Self.fixture("region-q2"), Self.fixture("passed"), "--format", "markdown"],
+            [
+                "report", Self.fixture("region-q4"), Self.fixture("region-q2"), Self.fixture("passed"), "--format",
+                "markdown",
+            ],
             in: try CLI.temporaryFolder())
         #expect(result.status == 0)
         let rows = result.stdout.split(separator: "\n").filter { $0.hasPrefix("| 2026-") }
@@ -40,19 +43,23 @@ import Testing
     }
 
     @Test func aKilledJournalIsReportedAndNoted() async throws {
-        let result = try await CLI.run(["report", Self.fixture("killed"), "-o", "k.html"], in: try CLI.temporaryFolder())
+        let result = try await CLI.run(
+            ["report", Self.fixture("killed"), "-o", "k.html"], in: try CLI.temporaryFolder())
         #expect(result.status == 0)
         #expect(result.stderr.contains("killed.jsonl:9: the last line is cut off"))
     }
 
     @Test func aLineThatIsNotARecordIsNamed() async throws {
         let folder = try CLI.temporaryFolder()
-        var lines = try String(contentsOfFile: Self.fixture("passed"), encoding: .utf8).split(separator: "\n").map(String.init)
+        var lines = try String(contentsOfFile: Self.fixture("passed"), encoding: .utf8).split(separator: "\n").map(
+            String.init)
         lines[2] = "{oops"
         let path = try CLI.write(lines.joined(separator: "\n") + "\n", to: folder, as: "journal.jsonl")
         let result = try await CLI.run(["report", path, "-o", "r.html"], in: folder)
         #expect(result.status == 2)
-        #expect(result.stderr == "runbook: error: \(path):3: the line is not valid JSON: a journal holds one JSON object per line\n")
+        #expect(
+            result.stderr
+                == "runbook: error: \(path):3: the line is not valid JSON: a journal holds one JSON object per line\n")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("r.html").path))
     }
 
@@ -71,13 +78,16 @@ import Testing
         let folder = try CLI.temporaryFolder()
         let result = try await CLI.run(
             [
-                "run", CLI.example("failover-with-fault.yaml"), "--speed", "instant", "--var", "standby=5", "--log", "j.jsonl",
-                "--report", "r/drill.html", "--report", "r/drill.xml", "--report", "r/drill.md", "--report", "r/drill.json",
+                "run", CLI.example("failover-with-fault.yaml"), "--speed", "instant", "--var", "standby=5", "--log",
+                "j.jsonl",
+                "--report", "r/drill.html", "--report", "r/drill.xml", "--report", "r/drill.md", "--report",
+                "r/drill.json",
             ], in: folder)
         // Cluster 5 is a primary: the failover is refused and the run fails, with its reports.
         #expect(result.status == 1)
         for ext in ["html", "xml", "md", "json"] {
-            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("r/drill.\(ext)").path), "\(ext)")
+            #expect(
+                FileManager.default.fileExists(atPath: folder.appendingPathComponent("r/drill.\(ext)").path), "\(ext)")
         }
         // The same report as `runbook report` of its journal.
         let again = try await CLI.run(["report", "j.jsonl", "-o", "again.md"], in: folder)
@@ -92,16 +102,21 @@ import Testing
         // A regular file where the report's folder should be.
         _ = try CLI.write("", to: folder, as: "blocked")
         let result = try await CLI.run(
-            ["run", CLI.example("failover-drill.yaml"), "--speed", "instant", "--no-log", "--report", "blocked/drill.html"],
+            [
+                "run", CLI.example("failover-drill.yaml"), "--speed", "instant", "--no-log", "--report",
+                "blocked/drill.html",
+            ],
             in: folder)
         #expect(result.status == 5)
-        #expect(result.stderr.contains("runbook: error: cannot write the report blocked/drill.html"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("runbook: error: cannot write the report blocked/drill.html"), "\(result.stderr)")
     }
 
     @Test func runRefusesAReportOfUnknownFormatBeforeRunning() async throws {
         let folder = try CLI.temporaryFolder()
         let result = try await CLI.run(
-            ["run", CLI.example("failover-drill.yaml"), "--speed", "instant", "--no-log", "--report", "drill.pdf"], in: folder)
+            ["run", CLI.example("failover-drill.yaml"), "--speed", "instant", "--no-log", "--report", "drill.pdf"],
+            in: folder)
         #expect(result.status == 64)
         #expect(result.stderr.contains("--report drill.pdf: cannot tell the format"))
         #expect(!result.stdout.contains("failover"))
