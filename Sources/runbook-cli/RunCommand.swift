@@ -102,6 +102,9 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--unreachable-limit '\(unreachableLimit)' is not a duration: write one such as 90s, 5m or 1h.")
         }
         if noLog && log != nil { throw ValidationError("--log and --no-log cannot be used together.") }
+        if let log, reports.contains(where: { URL(fileURLWithPath: $0).standardized == URL(fileURLWithPath: log).standardized }) {
+            throw ValidationError("--report \(log) is the step log's own path: a report never overwrites the journal it is made from.")
+        }
         for path in reports where ReportFormat(extensionOf: path) == nil {
             throw ValidationError("--report \(path): cannot tell the format; end the name with \(ReportFormat.extensionsText).")
         }

@@ -122,6 +122,16 @@ import Testing
         #expect(!result.stdout.contains("failover"))
     }
 
+    @Test func aReportNeverOverwritesTheJournal() async throws {
+        let folder = try CLI.temporaryFolder()
+        let result = try await CLI.run(
+            ["run", CLI.example("failover-drill.yaml"), "--speed", "instant", "--log", "drill.json", "--report", "./drill.json"],
+            in: folder)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("is the step log's own path"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("drill.json").path))
+    }
+
     @Test func checkWritesSARIF() async throws {
         let folder = try CLI.temporaryFolder()
         let path = try CLI.write("runbook: x\nsteps:\n  - failovr cluster: 3\n", to: folder, as: "bad.yaml")
