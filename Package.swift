@@ -10,6 +10,7 @@ import PackageDescription
 
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
 let propertyBased = Target.Dependency.product(name: "PropertyBased", package: "swift-property-based")
+let mustache = Target.Dependency.product(name: "Mustache", package: "swift-mustache")
 
 let package = Package(
     name: "runbook",
@@ -22,7 +23,7 @@ let package = Package(
             name: "Runbook",
             targets: [
                 "Runbook", "RunbookSupport", "RunbookYAML", "OCPModel", "RunbookLanguage", "RunbookStepLog",
-                "RunbookEngine", "OCPSimulation", "OCPHTTP", "OCPHTTPServer",
+                "RunbookEngine", "OCPSimulation", "OCPHTTP", "OCPHTTPServer", "RunbookReport",
             ]),
     ],
     dependencies: [
@@ -37,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -54,6 +56,9 @@ let package = Package(
         .target(name: "RunbookLanguage", dependencies: ["RunbookSupport", "RunbookYAML", "OCPModel", "Probes"]),
         // Step-log records, their sinks, the journal and the terminal renderer.
         .target(name: "RunbookStepLog", dependencies: ["RunbookSupport", "OCPModel"]),
+        // Journals to reports: the drill report model, HTML (Mustache templates compiled in), JUnit,
+        // Markdown, JSON, and the comparison of several drills.
+        .target(name: "RunbookReport", dependencies: ["RunbookSupport", "OCPModel", "RunbookStepLog", mustache]),
         // The interpreter and the planner: a checked runbook, a client and a clock to records.
         .target(
             name: "RunbookEngine",
@@ -107,7 +112,7 @@ let package = Package(
             name: "runbook-cli",
             dependencies: [
                 "Runbook", "RunbookSupport", "RunbookYAML", "OCPModel", "RunbookLanguage", "RunbookStepLog",
-                "RunbookEngine", "OCPSimulation", "OCPHTTP", "OCPHTTPServer",
+                "RunbookEngine", "OCPSimulation", "OCPHTTP", "OCPHTTPServer", "RunbookReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -143,6 +148,13 @@ let package = Package(
             ]),
         .testTarget(
             name: "RunbookStepLogTests", dependencies: ["RunbookStepLog", "OCPModel", "RunbookSupport", "RunbookTestSupport"]),
+        .testTarget(
+            name: "RunbookReportTests",
+            dependencies: [
+                "RunbookReport", "RunbookStepLog", "RunbookEngine", "RunbookLanguage", "OCPModel", "OCPSimulation",
+                "Runbook", "RunbookSupport", "RunbookTestSupport",
+            ],
+            exclude: ["Fixtures", "Golden"]),
         .testTarget(
             name: "RunbookEngineTests",
             dependencies: [
@@ -185,6 +197,8 @@ let package = Package(
             name: "RunbookTests",
             dependencies: [
                 "runbook-cli", "Runbook", "RunbookStepLog", "OCPModel", "RunbookSupport", "RunbookTestSupport",
+                "RunbookReport", "RunbookEngine", "RunbookLanguage", "RunbookYAML", "OCPHTTP", "OCPHTTPServer",
+                "OCPSimulation",
             ]),
     ],
     swiftLanguageModes: [.v6]

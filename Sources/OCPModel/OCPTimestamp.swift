@@ -95,29 +95,32 @@ public struct OCPTimestamp: Sendable, Hashable, Comparable, Codable, CustomStrin
 
     /// `2022-09-05T13:39:18.441+08:00` (always milliseconds and an offset, `+00:00` for UTC).
     public var description: String {
-        let local = millisecondsSince1970 + Int64(utcOffsetSeconds) * 1000
+        // Clamped: a time read from a file may be any number (a crafted journal), never a trap.
+        let offset = max(-7 * 86_400, min(7 * 86_400, utcOffsetSeconds))
+        let limit = Int64.max / 4
+        let local = max(-limit, min(limit, millisecondsSince1970)) + Int64(offset) * 1000
         let millis = Int(((local % 1000) + 1000) % 1000)
         let totalSeconds = (local - Int64(millis)) / 1000
         let days = Int((totalSeconds - ((totalSeconds % 86_400) + 86_400) % 86_400) / 86_400)
         let secondsOfDay = Int(((totalSeconds % 86_400) + 86_400) % 86_400)
         let (year, month, day) = Self.civilFromDays(days)
-        let offsetMinutes = abs(utcOffsetSeconds) / 60
+        let offsetMinutes = abs(offset) / 60
         func pad(_ v: Int, _ width: Int) -> String {
             let s = String(v)
             return String(repeating: "0", count: max(0, width - s.count)) + s
         }
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondsOfDay / 3600, 2)):"
             + "\(pad(secondsOfDay / 60 % 60, 2)):\(pad(secondsOfDay % 60, 2)).\(pad(millis, 3))"
-            + "\(utcOffsetSeconds < 0 ? "-" : "+")\(pad(offsetMinutes / 60, 2)):\(pad(offsetMinutes % 60, 2))"
+            + "\(offset < 0 ? "-" : "+")\(pad(offsetMinutes / 60, 2)):\(pad(offsetMinutes % 60, 2))"
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let millis = try? container.decode(Int64.self) {
-            self.init(millisecondsSince1970: millis)
+        // Text first: OCP and the journal write times as text, and a failed attempt costs a thrown error.
+        guard let text = try? container.decode(String.self) else {
+            self.init(millisecondsSince1970: try container.decode(Int64.self))
             return
         }
-        let text = try container.decode(String.self)
         guard let value = OCPTimestamp(text) else {
             throw DecodingError.dataCorruptedError(
                 in: container, debugDescription: "'\(text)' is not an ISO 8601 time with an offset")

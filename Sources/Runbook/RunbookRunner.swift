@@ -56,6 +56,8 @@ public enum RunbookRunner {
             onStart { interpreter.interrupt() }
             return await interpreter.run()
         case .ocp(let connection):
+            // Who the credentials stand for, never a secret: `Basic (user admin)`, `AK/SK (key …)`.
+            if configuration.identity == nil { configuration.identity = connection.authentication.summary }
             if runbook.simulate != nil {
                 configuration.notes.append("`simulate:` is ignored against a real OCP")
             }

@@ -49,6 +49,7 @@ extension Interpreter {
             // The question is shown to a person: no secret in it either.
             let question = try shownText(expr, in: scope)
             if configuration.assumeYes {
+                approve(question, answer: "yes", how: "--yes", trace: trace)
                 trace.message = "\(question): yes (--yes)"
                 return
             }
@@ -78,6 +79,7 @@ extension Interpreter {
                     return reply ?? .cancelled
                 }
             }
+            approve(question, reply, trace: trace)
             if Task.isCancelled { throw StepFailure.interrupted }
             switch reply {
             case .noTerminal:

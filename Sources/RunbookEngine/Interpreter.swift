@@ -63,7 +63,7 @@ public final class Interpreter<C: RunClock>: Sendable {
                         runId: resume.started.runId, resumedAt: timestamp(), user: configuration.user,
                         toolVersion: RunbookVersion.current, target: configuration.target, afterRecords: resume.records,
                         sha256: configuration.fileSHA256, forced: configuration.fileSHA256 != resume.started.sha256,
-                        notes: configuration.notes)))
+                        notes: configuration.notes, identity: configuration.identity)))
         } else {
             await log.write(
                 .runStarted(
@@ -71,7 +71,7 @@ public final class Interpreter<C: RunClock>: Sendable {
                         runId: configuration.runId, title: runbook.title, file: runbook.file, sha256: configuration.fileSHA256,
                         target: configuration.target, user: configuration.user, toolVersion: RunbookVersion.current,
                         variables: variables, simulationSpeed: configuration.simulationSpeed,
-                        startedAt: timestamp(), notes: configuration.notes)))
+                        startedAt: timestamp(), notes: configuration.notes, identity: configuration.identity)))
         }
 
         let runDeadline = runbook.timeout.flatMap { value -> C.Instant? in
@@ -347,12 +347,12 @@ public final class Interpreter<C: RunClock>: Sendable {
         state.count(outcome)
         var observed = prior.observed
         if !trace.observed.isEmpty { observed = trace.observed }
-        await log.write(
-            .stepFinished(
-                StepFinished(
-                    position: position, location: step.location, phrase: label, outcome: outcome,
-                    message: ResumePoint.note(for: prior.outcome), durationMs: 0, wallDurationMs: 0, observed: observed,
-                    calls: calls.calls)))
+        var record = StepFinished(
+            position: position, location: step.location, phrase: label, outcome: outcome,
+            message: ResumePoint.note(for: prior.outcome), durationMs: 0, wallDurationMs: 0, observed: observed,
+            calls: calls.calls)
+        record.restored = true
+        await log.write(.stepFinished(record))
         return outcome
     }
 

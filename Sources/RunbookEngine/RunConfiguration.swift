@@ -14,6 +14,9 @@ public struct RunConfiguration: Sendable {
     public var target: String
     /// The user running the runbook, for the log.
     public var user: String
+    /// The OCP identity the credentials stand for (`Basic (user admin)`, `AK/SK (key …)`), for the
+    /// log; nil against the embedded simulator. Never a secret.
+    public var identity: String?
     /// Hex SHA-256 of the runbook file, for the log.
     public var fileSHA256: String
     /// The simulator's speed when the target is embedded, for the log.

@@ -225,6 +225,14 @@ final class StepTrace: Sendable {
             s.observed.taskId = task.id
             s.observed.taskName = task.name
             s.observed.taskStatus = task.status.rawValue
+            // The task as last seen, with OCP's times and links, for reports.
+            var tasks = s.observed.tasks ?? []
+            if let i = tasks.firstIndex(where: { $0.id == task.id }) {
+                tasks[i] = TaskSnapshot(task, previous: tasks[i])
+            } else {
+                tasks.append(TaskSnapshot(task))
+            }
+            s.observed.tasks = tasks
             for subtask in task.subtasksInExecutionOrder {
                 let status = subtask.status.rawValue
                 let before = s.lastStatus[subtask.id]
@@ -238,6 +246,11 @@ final class StepTrace: Sendable {
                 }
             }
         }
+    }
+
+    /// Records how a `confirm` was answered.
+    func record(_ confirmation: Confirmation) {
+        state.withLock { $0.observed.confirmation = confirmation }
     }
 
     /// Records a tenant the step read (the latest read of each).

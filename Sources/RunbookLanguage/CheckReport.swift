@@ -34,3 +34,68 @@ package enum CheckReport {
         return "[\n" + diagnostics.map { "  " + json($0).compactText }.joined(separator: ",\n") + "\n]\n"
     }
 }
+
+// MARK: - SARIF
+
+extension CheckReport {
+    /// The diagnostics as a SARIF 2.1.0 log (one run of the tool `runbook`), for code-scanning
+    /// views: a rule per diagnostic id, a result per diagnostic with its level (`error`,
+    /// `warning`, `note`), message and place. Columns count Unicode scalars, as the run says
+    /// (`columnKind: unicodeCodePoints`); a relative path is relative to `%SRCROOT%`.
+    package static func sarif(_ diagnostics: [Diagnostic], toolVersion: String) -> String {
+        var ruleIds: [String] = []
+        for d in diagnostics where !ruleIds.contains(d.id) { ruleIds.append(d.id) }
+        let rules: [JSONOutput] = ruleIds.map { id in
+            ["id": .string(id), "shortDescription": ["text": .string("runbook check: \(id)")]]
+        }
+        let results: [JSONOutput] = diagnostics.map { d in
+            var artifact: [JSONOutputMember] = [JSONOutputMember("uri", .string(uri(d.location.file)))]
+            if !d.location.file.hasPrefix("/") { artifact.append(JSONOutputMember("uriBaseId", "%SRCROOT%")) }
+            var physical: [JSONOutputMember] = [JSONOutputMember("artifactLocation", .object(artifact))]
+            if d.location.line >= 1 {
+                var region: [JSONOutputMember] = [JSONOutputMember("startLine", .int(d.location.line))]
+                if d.location.column >= 1 { region.append(JSONOutputMember("startColumn", .int(d.location.column))) }
+                physical.append(JSONOutputMember("region", .object(region)))
+            }
+            return [
+                "ruleId": .string(d.id), "ruleIndex": .int(ruleIds.firstIndex(of: d.id) ?? 0),
+                "level": .string(d.severity.rawValue), "message": ["text": .string(d.message)],
+                "locations": [["physicalLocation": .object(physical)]],
+            ]
+        }
+        let log: JSONOutput = [
+            "$schema": "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [
+                [
+                    "tool": [
+                        "driver": [
+                            "name": "runbook", "version": .string(toolVersion), "semanticVersion": .string(toolVersion),
+                            "rules": .array(rules),
+                        ]
+                    ],
+                    "columnKind": "unicodeCodePoints",
+                    "invocations": [["executionSuccessful": true]],
+                    "results": .array(results),
+                ]
+            ],
+        ]
+        return log.prettyText
+    }
+
+    /// A path as a URI reference: each byte outside the unreserved set and `/` percent-encoded; an
+    /// absolute path as a `file://` URI.
+    static func uri(_ path: String) -> String {
+        var out = path.hasPrefix("/") ? "file://" : ""
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                out += "%" + Hex.byte(byte)
+            }
+        }
+        return out
+    }
+}

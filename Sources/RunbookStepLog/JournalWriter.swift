@@ -86,7 +86,9 @@ public final class JournalWriter: StepLogSink {
                 throw JournalError(path: path, reason: "cannot create its folder: \(error.localizedDescription)")
             }
         }
-        var fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (mode == .append ? 0 : O_EXCL), 0o600)
+        // Appending reads the file's end first (a partial last line is cut off).
+        var fd = open(
+            path, (mode == .append ? O_RDWR : O_WRONLY | O_EXCL) | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         if fd < 0, errno == EEXIST, mode == .create {
             var info = stat()
             if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG || info.st_size == 0 {
@@ -109,11 +111,42 @@ public final class JournalWriter: StepLogSink {
         var info = stat()
         syncable = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
         self.fd = fd
-        let size = syncable ? lseek(fd, 0, SEEK_END) : 0
+        var size = syncable ? lseek(fd, 0, SEEK_END) : 0
+        if mode == .append, syncable, size > 0 {
+            // A run killed while writing a line left it cut off: the records go on after the
+            // last whole one (the reader already left the cut one out).
+            guard let end = Self.endOfLastWholeLine(fd, size: size) else {
+                let code = errno
+                _ = systemClose(fd)
+                throw JournalError(path: path, reason: "cannot read its last line: \(String(cString: strerror(code)))")
+            }
+            size = end
+            if ftruncate(fd, size) != 0 {
+                let code = errno
+                _ = systemClose(fd)
+                throw JournalError(path: path, reason: "cannot cut off its last, partial line: \(String(cString: strerror(code)))")
+            }
+        }
         state.withLock {
             $0.runId = runId
             $0.goodSize = max(0, Int64(size))
         }
+    }
+
+    /// The size of the file up to and including its last end of line (0 if it has none); nil when
+    /// the file cannot be read.
+    private static func endOfLastWholeLine(_ fd: Int32, size: off_t) -> off_t? {
+        var end = size
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while end > 0 {
+            let start = max(0, end - off_t(buffer.count))
+            let count = Int(end - start)
+            let read = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, start) }
+            guard read == count else { return nil }
+            if let i = buffer[0..<count].lastIndex(of: 0x0A) { return start + off_t(i) + 1 }
+            end = start
+        }
+        return 0
     }
 
     /// Opens a new journal at `path`, or when that exists at `path` with `-2`, `-3`, ... before its

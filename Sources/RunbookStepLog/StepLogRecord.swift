@@ -160,7 +160,11 @@ public struct RunStarted: Sendable, Hashable, Codable {
     public var sha256: String
     /// `embedded` or the OCP base URL.
     public var target: String
+    /// The operator's login name (`$USER`).
     public var user: String
+    /// The OCP identity the run's credentials stand for, never a secret: `Basic (user admin)`,
+    /// `AK/SK (key cqam…)`, `none`; nil for the embedded simulator (no credentials).
+    public var identity: String?
     public var toolVersion: String
     /// The variables after `--var` overrides, by name.
     public var variables: [String: JSONValue]
@@ -173,8 +177,10 @@ public struct RunStarted: Sendable, Hashable, Codable {
 
     public init(
         runId: String, title: String, file: String, sha256: String, target: String, user: String, toolVersion: String,
-        variables: [String: JSONValue], simulationSpeed: String?, startedAt: OCPTimestamp, notes: [String] = []
+        variables: [String: JSONValue], simulationSpeed: String?, startedAt: OCPTimestamp, notes: [String] = [],
+        identity: String? = nil
     ) {
+        self.identity = identity
         self.runId = runId
         self.title = title
         self.file = file
@@ -197,6 +203,8 @@ public struct RunResumed: Sendable, Hashable, Codable {
     public var resumedAt: OCPTimestamp
     /// Who resumed it.
     public var user: String
+    /// The OCP identity the resume's credentials stand for, as in `run-started`.
+    public var identity: String?
     public var toolVersion: String
     /// `embedded` or the OCP base URL: the run's own.
     public var target: String
@@ -211,8 +219,9 @@ public struct RunResumed: Sendable, Hashable, Codable {
 
     public init(
         runId: String, resumedAt: OCPTimestamp, user: String, toolVersion: String, target: String, afterRecords: Int,
-        sha256: String, forced: Bool, notes: [String] = []
+        sha256: String, forced: Bool, notes: [String] = [], identity: String? = nil
     ) {
+        self.identity = identity
         self.runId = runId
         self.resumedAt = resumedAt
         self.user = user
@@ -266,6 +275,10 @@ public struct StepFinished: Sendable, Hashable, Codable {
     /// The run was interrupted while this step ran (it failed for that, not for itself): a resumed
     /// run runs it again. Nil otherwise.
     public var interrupted: Bool?
+    /// A resumed run's record of a step that ended in an earlier segment and was not run again
+    /// (`resumed: passed before`): the earlier record is the step's; this one restores it. Nil
+    /// otherwise.
+    public var restored: Bool?
 
     public init(
         position: StepPosition, location: SourceLocation, phrase: String, outcome: StepOutcome, message: String? = nil,
@@ -303,12 +316,20 @@ public struct Observation: Sendable, Hashable, Codable {
     /// For a tenant action: each task it started, with its pair, the lag OCP reported right before
     /// and the tenants' role and status read right after (nil for other steps).
     public var tenantActions: [TenantActionRecord]?
+    /// Each task the step read, as last seen by it: OCP's own times of the task and of each
+    /// subtask, and the subtasks' links (nil when the step read no task).
+    public var tasks: [TaskSnapshot]?
+    /// A `confirm` step's answer: how, by whom, when (nil for other steps).
+    public var confirmation: Confirmation?
 
     public init(
         taskId: Int? = nil, taskName: String? = nil, taskStatus: String? = nil,
         subtaskTransitions: [SubtaskTransition] = [], clusters: [ObservedCluster] = [], precheckMessages: [String]? = nil,
-        tenants: [ObservedTenant]? = nil, tenantActions: [TenantActionRecord]? = nil
+        tenants: [ObservedTenant]? = nil, tenantActions: [TenantActionRecord]? = nil, tasks: [TaskSnapshot]? = nil,
+        confirmation: Confirmation? = nil
     ) {
+        self.tasks = tasks
+        self.confirmation = confirmation
         self.taskId = taskId
         self.taskName = taskName
         self.taskStatus = taskStatus
@@ -321,7 +342,7 @@ public struct Observation: Sendable, Hashable, Codable {
 
     public var isEmpty: Bool {
         taskId == nil && subtaskTransitions.isEmpty && clusters.isEmpty && precheckMessages == nil && tenants == nil
-            && tenantActions == nil
+            && tenantActions == nil && tasks == nil && confirmation == nil
     }
 }
 

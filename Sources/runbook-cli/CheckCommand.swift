@@ -25,14 +25,15 @@ struct CheckCommand: AsyncParsableCommand {
             Each problem is printed as `path:line:col: error|warning: message` with the source line \
             and a caret, on standard error, followed by a summary line. With `--format json` the \
             diagnostics are printed on standard output as a JSON array of objects with `file`, \
-            `line`, `column`, `severity`, `id` and `message`.
+            `line`, `column`, `severity`, `id` and `message`; with `--format sarif` as a SARIF 2.1.0 \
+            log on standard output, for code-scanning views (GitHub's upload-sarif, for one).
 
             Exit status: 0 when no file has an error, 2 when any has.
             """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json
+        case text, json, sarif
     }
 
     enum Stage: String, ExpressibleByArgument, CaseIterable {
@@ -42,7 +43,7 @@ struct CheckCommand: AsyncParsableCommand {
     @Argument(help: "The runbook files to check.", completion: .file(extensions: ["yaml", "yml"]))
     var files: [String]
 
-    @Option(help: "How to print diagnostics: text (on standard error) or json (on standard output).")
+    @Option(help: "How to print diagnostics: text (on standard error), json or sarif (SARIF 2.1.0; both on standard output).")
     var format: Format = .text
 
     @Option(
@@ -104,8 +105,10 @@ struct CheckCommand: AsyncParsableCommand {
                 all += diagnostics
             }
         }
-        if format == .json {
-            Console.print(CheckReport.json(all))
+        switch format {
+        case .json: Console.print(CheckReport.json(all))
+        case .sarif: Console.print(CheckReport.sarif(all, toolVersion: RunbookVersion.current))
+        case .text: break
         }
         Self.writeError(
             CheckReport.summary(files: files.count, invalidFiles: invalid, errors: errors, warnings: warnings) + "\n")

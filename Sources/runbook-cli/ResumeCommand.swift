@@ -4,6 +4,7 @@ import OCPModel
 import Runbook
 import RunbookEngine
 import RunbookLanguage
+import RunbookReport
 import RunbookStepLog
 import RunbookSupport
 
@@ -28,6 +29,9 @@ struct ResumeCommand: AsyncParsableCommand {
             with it: rehearse interruptions against `runbook serve`), a runbook file that changed, \
             another target. docs/resume.md says what is trusted from the journal and what is read again.
 
+            --report FILE writes a report of the whole run, every segment of the journal, as `runbook \
+            run --report` does.
+
             Exit status: as `runbook run`.
             """
     )
@@ -49,6 +53,13 @@ struct ResumeCommand: AsyncParsableCommand {
     @Flag(help: "Answer yes to every `confirm` step.")
     var yes = false
 
+    @Option(
+        name: .customLong("report"),
+        help: ArgumentHelp(
+            "Write a report of the whole run (every segment) when it ends, whatever its outcome (repeatable): .html, .xml (JUnit), .md (Markdown) or .json, by the extension.",
+            valueName: "file"))
+    var reports: [String] = []
+
     @Flag(help: "Print only failures and the summary.")
     var quiet = false
 
@@ -57,16 +68,22 @@ struct ResumeCommand: AsyncParsableCommand {
 
     func validate() throws {
         if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together.") }
+        if reports.contains(where: { URL(fileURLWithPath: $0).standardized == URL(fileURLWithPath: journal).standardized }) {
+            throw ValidationError("--report \(journal) is the step log's own path: a report never overwrites the journal it is made from.")
+        }
+        for path in reports where ReportFormat(extensionOf: path) == nil {
+            throw ValidationError("--report \(path): cannot tell the format; end the name with \(ReportFormat.extensionsText).")
+        }
     }
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let point: ResumePoint
         do {
-            let read = try JournalFile.read(journal)
+            let read = try JournalReader.read(path: journal)
             point = try ResumePoint(records: read.records)
-        } catch let problem as JournalFile.Problem {
-            Preparation.printError(problem.description)
+        } catch let problem as JournalReadError {
+            Preparation.printError("\(problem)")
             throw ExitCode(2)
         } catch {
             Preparation.printError("\(journal): \(error)")
@@ -140,10 +157,11 @@ struct ResumeCommand: AsyncParsableCommand {
             confirm: { question in await TerminalPrompt.ask(question) })
         configuration.resume = point
         configuration.resumeCommand = "runbook resume \(RunSession.shellQuoted(journal))"
-        let finished = await RunSession.execute(
+        let (finished, reportsWritten) = await RunSession.execute(
             runbook, target: resolved.target, journal: writer, secrets: resolved.secrets, environment: environment,
-            configuration: configuration, verbose: verbose, quiet: quiet, speed: nil)
-        let status = finished.outcome.exitStatus
+            configuration: configuration, verbose: verbose, quiet: quiet, speed: nil, reports: reports)
+        var status = finished.outcome.exitStatus
+        if !reportsWritten, status == 0 { status = ReportCommand.writeFailedStatus }
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -7,6 +7,7 @@ import OCPSimulation
 import Runbook
 import RunbookEngine
 import RunbookLanguage
+import RunbookReport
 import RunbookStepLog
 import RunbookSupport
 import RunbookYAML
@@ -39,10 +40,16 @@ struct RunCommand: AsyncParsableCommand {
             --unreachable-limit. `in parallel for each` runs at most 100 items at once unless `max \
             concurrency` says otherwise.
 
+            --report FILE (repeatable) writes a report of the run when it ends, whatever its outcome: \
+            .html, .xml (JUnit), .md (Markdown) or .json, by the extension; the same report `runbook \
+            report JOURNAL -o FILE` writes from the journal.
+
             Exit status: 0 all steps passed (and every objective met), 1 a step failed or an objective \
             was breached or unknown, 2 the runbook is invalid or its target or \
             credentials cannot be used, 3 the target could not be reached or refused the credentials, 4 \
-            the step log could not be written (no cluster action starts after that), 130 interrupted.
+            the step log could not be written (no cluster action starts after that), 5 the run passed \
+            but a --report could not be written (a run that did not pass keeps its own status), 130 \
+            interrupted.
             """
     )
 
@@ -66,6 +73,13 @@ struct RunCommand: AsyncParsableCommand {
 
     @Flag(help: "Do not write a step log file.")
     var noLog = false
+
+    @Option(
+        name: .customLong("report"),
+        help: ArgumentHelp(
+            "Write a report of the run when it ends, whatever its outcome (repeatable): .html, .xml (JUnit), .md (Markdown) or .json, by the extension.",
+            valueName: "file"))
+    var reports: [String] = []
 
     @Flag(help: "Print only failures and the summary.")
     var quiet = false
@@ -91,6 +105,12 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--unreachable-limit '\(unreachableLimit)' is not a duration: write one such as 90s, 5m or 1h.")
         }
         if noLog && log != nil { throw ValidationError("--log and --no-log cannot be used together.") }
+        if let log, reports.contains(where: { URL(fileURLWithPath: $0).standardized == URL(fileURLWithPath: log).standardized }) {
+            throw ValidationError("--report \(log) is the step log's own path: a report never overwrites the journal it is made from.")
+        }
+        for path in reports where ReportFormat(extensionOf: path) == nil {
+            throw ValidationError("--report \(path): cannot tell the format; end the name with \(ReportFormat.extensionsText).")
+        }
         if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together.") }
         if let speed, SimulationSpeed(speed) == nil {
             throw ValidationError("--speed '\(speed)' is not a speed: write instant, realtime or a factor such as 60x (from 0.001x to 1000000x).")
@@ -153,10 +173,13 @@ struct RunCommand: AsyncParsableCommand {
         if let path = journal?.path, case .ocp = runTarget {
             configuration.resumeCommand = "runbook resume \(RunSession.shellQuoted(path))"
         }
-        let finished = await RunSession.execute(
+        let (finished, reportsWritten) = await RunSession.execute(
             runbook, target: runTarget, journal: journal, secrets: resolved.secrets, environment: environment,
-            configuration: configuration, verbose: verbose, quiet: quiet, speed: speed.flatMap { SimulationSpeed($0) })
-        let status = finished.outcome.exitStatus
+            configuration: configuration, verbose: verbose, quiet: quiet, speed: speed.flatMap { SimulationSpeed($0) },
+            reports: reports)
+        var status = finished.outcome.exitStatus
+        // A passed run whose evidence was asked for and is missing does not exit 0.
+        if !reportsWritten, status == 0 { status = ReportCommand.writeFailedStatus }
         if status != 0 { throw ExitCode(status) }
     }
 }

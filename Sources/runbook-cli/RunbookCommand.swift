@@ -21,9 +21,13 @@ struct RunbookCommand: AsyncParsableCommand {
 
             Exit status: 0 passed, 1 a step failed or an objective was not met, 2 the runbook is \
             invalid or its target or credentials cannot be used, 3 the target could not be reached or \
-            refused the credentials, 4 the step log could not be written, 130 interrupted.
+            refused the credentials, 4 the step log could not be written, 5 a report could not be \
+            written, 130 interrupted.
             """,
         version: BuildInfo.versionLine,
-        subcommands: [RunCommand.self, ResumeCommand.self, PlanCommand.self, CheckCommand.self, SchemaCommand.self, ServeCommand.self]
+        subcommands: [
+            RunCommand.self, ResumeCommand.self, PlanCommand.self, CheckCommand.self, ReportCommand.self,
+            SchemaCommand.self, ServeCommand.self,
+        ]
     )
 }

@@ -1,3 +1,4 @@
+import Foundation
 import RunbookTestSupport
 import Testing
 @testable import OCPHTTP
@@ -37,5 +38,36 @@ import Testing
 
                 """)
         #expect(CheckReport.json([]) == "[]\n")
+    }
+
+    @Test func sarifHasARulePerIdAndAResultPerDiagnostic() throws {
+        let diagnostics = [
+            Diagnostic.error("phrase.unknown", "unknown phrase 'failovr cluster'", at: SourceLocation(file: "drills/a b.yaml", line: 3, column: 5)),
+            Diagnostic.warning("task.never-awaited", "task started and never awaited", at: SourceLocation(file: "/abs/c.yaml", line: 9, column: 1)),
+            Diagnostic.error("phrase.unknown", "unknown phrase 'x'", at: SourceLocation(file: "drills/a b.yaml", line: 4, column: 5)),
+            Diagnostic.error("file.unreadable", "cannot read it", at: SourceLocation(file: "gone.yaml", line: 0, column: 0)),
+        ]
+        let text = CheckReport.sarif(diagnostics, toolVersion: "9.9.9")
+        let log = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(log["version"] as? String == "2.1.0")
+        let run = try #require((log["runs"] as? [[String: Any]])?.first)
+        #expect(run["columnKind"] as? String == "unicodeCodePoints")
+        let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
+        #expect(driver["name"] as? String == "runbook")
+        #expect(driver["version"] as? String == "9.9.9")
+        #expect((driver["rules"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["phrase.unknown", "task.never-awaited", "file.unreadable"])
+        let results = try #require(run["results"] as? [[String: Any]])
+        #expect(results.compactMap { $0["level"] as? String } == ["error", "warning", "error", "error"])
+        #expect(results.compactMap { $0["ruleIndex"] as? Int } == [0, 1, 0, 2])
+        func location(_ i: Int) -> [String: Any]? {
+            ((results[i]["locations"] as? [[String: Any]])?.first?["physicalLocation"]) as? [String: Any]
+        }
+        let artifact = location(0)?["artifactLocation"] as? [String: Any]
+        #expect(artifact?["uri"] as? String == "drills/a%20b.yaml")
+        #expect(artifact?["uriBaseId"] as? String == "%SRCROOT%")
+        #expect((location(0)?["region"] as? [String: Any])?["startLine"] as? Int == 3)
+        #expect((location(1)?["artifactLocation"] as? [String: Any])?["uri"] as? String == "file:///abs/c.yaml")
+        // A location without a line has no region (SARIF lines start at 1).
+        #expect(location(3)?["region"] == nil)
     }
 }

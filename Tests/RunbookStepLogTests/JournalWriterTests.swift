@@ -110,6 +110,32 @@ import Testing
         await resumed.close()
     }
 
+    @Test func appendingCutsOffALastLineAKillLeftPartial() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let first = try JournalWriter(path: path, runId: "r1")
+        for record in Self.sampleRecords().prefix(2) { await first.write(record) }
+        await first.close()
+        let whole = try Data(contentsOf: URL(fileURLWithPath: path))
+        // A kill in the middle of the third line.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(#"{"record":"step-sta"#.utf8))
+        try handle.close()
+        let resumed = try JournalWriter(path: path, mode: .append, runId: "r1")
+        await resumed.write(Self.sampleRecords()[2])
+        await resumed.close()
+        let after = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(after.prefix(whole.count) == whole)
+        let lines = after.split(separator: 0x0A)
+        #expect(lines.count == 3)
+        for line in lines {
+            #expect(throws: Never.self, "\(String(decoding: line, as: UTF8.self))") {
+                try JSONDecoder().decode(JournalLine.self, from: Data(line))
+            }
+        }
+    }
+
     @Test func aFullDiskStopsTheJournalAndSaysWhy() async throws {
         let writer = try JournalWriter(path: "/dev/full")
         for record in Self.sampleRecords() { await writer.write(record) }

@@ -2,6 +2,7 @@ import Foundation
 import OCPHTTPServer
 import OCPModel
 import OCPSimulation
+import RunbookReport
 import RunbookStepLog
 import RunbookTestSupport
 import Synchronization
@@ -97,6 +98,18 @@ import Testing
         var last: [String: StepOutcome] = [:]
         for case .stepFinished(let s) in records { last[s.position.label] = s.outcome }
         #expect(last.count == 7 && last.values.allSatisfy { $0 == .passed })
+        // Its report shows the one run: each step once by how it ended, an attempt the kill cut
+        // short as interrupted, the recovery on the whole run's clock, a JUnit case per step.
+        let report = try DrillReport.read(path: journal)
+        #expect(report.verdict == .passed)
+        #expect(report.counts == StepCounts(passed: 7), "\(report.counts)")
+        #expect(report.segments.count == 2)
+        #expect(!report.steps.contains { $0.outcome == "unfinished" })
+        #expect(report.steps.count { $0.outcome == "interrupted" } <= 1)
+        #expect(report.recoveries.allSatisfy { $0.calledAtMs >= 0 }, "\(report.recoveries.map(\.calledAtMs))")
+        let junit = try ReportFormat.junit.render(report)
+        // A case per step (steps and finally) and one for the run outcome.
+        #expect(junit.components(separatedBy: "<testcase ").count - 1 == 7 + 1)
         // The variables came back as they were: the text "6" is still text, `--var rto=20m` still 20m.
         var phrases: [String: Set<String>] = [:]
         for case .stepStarted(let s) in records { phrases[s.position.label, default: []].insert(s.phrase) }
@@ -148,8 +161,9 @@ import Testing
                     TenantSpec(id: 2_000_022, name: "orders", cluster: 3_000_009, role: "PRIMARY", reachable: false),
                     TenantSpec(id: 2_000_025, name: "orders", cluster: 3_000_010, role: "STANDBY", primary: 2_000_022),
                 ]) : SimulationSetup(clusters: SimulationSetup.pairs(4))
-        // A tenant failover takes 10 s, a cluster's 1 min 44 s: both some wall seconds here.
-        let simulator = OCPSimulator(setup: setup, clock: SimulationClock(speed: .factor(which == 0 ? 8 : 60)))
+        // A tenant failover takes 10 s, a cluster's 1 min 44 s: both some wall seconds here, the
+        // tenant's long enough after its held-back POST for the kill to land in the await.
+        let simulator = OCPSimulator(setup: setup, clock: SimulationClock(speed: .factor(which == 0 ? 3 : 60)))
         let interposer: OCPServer.Interposer = { head, forward in
             let response = await forward()
             if head.method == "POST", head.path.hasSuffix(suffix) { try await Task.sleep(for: .seconds(1)) }

@@ -65,7 +65,7 @@ package enum RunbookBinary {
         let folder = url.deletingLastPathComponent()
         let modules = [
             "RunbookSupport", "RunbookYAML", "OCPModel", "RunbookLanguage", "RunbookStepLog", "RunbookEngine",
-            "OCPSimulation", "OCPHTTP", "OCPHTTPServer", "Runbook", "runbook_cli",
+            "OCPSimulation", "OCPHTTP", "OCPHTTPServer", "RunbookReport", "Runbook", "runbook_cli",
         ].map { "\($0).build" }
         for module in modules {
             let objects = folder.appendingPathComponent(module)

@@ -1,0 +1,170 @@
+import OCPModel
+import RunbookStepLog
+import RunbookSupport
+
+/// What a drill's journal says, arranged for the people and tools that read reports: the verdict,
+/// who ran what against which target, the objectives and what was measured, every step with what
+/// it saw and every OCP call, the tasks with their subtasks on OCP's own times, the approvals, and
+/// what the reader of the journal had to say (a cut-off last line, skipped records).
+///
+/// Built from a ``Journal`` by ``init(journal:)``; every renderer (HTML, JUnit, Markdown, JSON)
+/// works from it and from nothing else. Its JSON form is the `--format json` report.
+public struct DrillReport: Sendable, Hashable, Codable {
+    /// The shape of this model's JSON, raised when a field changes meaning or goes away.
+    public var reportVersion = 1
+
+    /// The journal the report was made from.
+    public var journal: JournalFacts
+    public var runId: String
+    public var title: String
+    /// The runbook file as the run was given it, and the hex SHA-256 of its bytes.
+    public var file: String
+    public var sha256: String
+    /// `embedded` or the OCP base URL.
+    public var target: String
+    /// True when the run was against the embedded simulator: a rehearsal, nothing real changed.
+    public var rehearsal: Bool
+    public var simulationSpeed: String?
+    public var toolVersion: String
+    /// The operator's login name, and the OCP identity the credentials stand for.
+    public var user: String
+    public var identity: String?
+    public var variables: [String: JSONValue]
+    public var startedAt: OCPTimestamp
+    /// From `run-finished`; nil when the journal has none.
+    public var finishedAt: OCPTimestamp?
+    /// The run's duration on the runbook's clock (simulated when embedded) and on the wall clock;
+    /// without `run-finished`, as far as the journal goes.
+    public var durationMs: Int64
+    public var wallDurationMs: Int64?
+    public var verdict: ReportVerdict
+    /// Why the run did not pass, in one sentence.
+    public var reason: String?
+    public var counts: StepCounts
+    /// The run's own remarks (`run-started`'s notes).
+    public var notes: [String]
+    /// What a reader must not miss: a simulated target, TLS verification off, an objective nothing
+    /// measured, a journal cut short.
+    public var warnings: [String]
+    public var objectives: [ObjectiveVerdict]
+    public var evidence: Evidence?
+    public var recoveries: [Recovery]
+    /// Every step that finished or started, in the runbook's order.
+    public var steps: [ReportStep]
+    /// Every OCP task the run read, as last seen, in the order first seen.
+    public var tasks: [ReportTask]
+    /// Each `watch` probe's ups and downs.
+    public var watchChanges: [WatchChanged]
+    /// Each `confirm` step's answer.
+    public var approvals: [ReportApproval]
+    /// The run's stretches: one, or more when it was resumed.
+    public var segments: [ReportSegment]
+
+    /// How many OCP calls the steps made.
+    public var callCount: Int { steps.reduce(0) { $0 + $1.calls.count } }
+}
+
+/// A report's verdict: the run's outcome, or `incomplete` when the journal has no end.
+public enum ReportVerdict: String, Sendable, Hashable, Codable {
+    case passed
+    case failed
+    case targetFailed = "target-failed"
+    case journalFailed = "journal-failed"
+    case interrupted
+    /// The journal ends without `run-finished`: the run was killed, or is still running.
+    case incomplete
+
+    public init(_ outcome: RunOutcome) {
+        switch outcome {
+        case .passed: self = .passed
+        case .failed: self = .failed
+        case .targetFailed: self = .targetFailed
+        case .journalFailed: self = .journalFailed
+        case .interrupted: self = .interrupted
+        }
+    }
+
+    /// `PASSED`, `FAILED`, `TARGET FAILED`, `STEP LOG FAILED`, `INTERRUPTED`, `INCOMPLETE`.
+    public var title: String {
+        switch self {
+        case .passed: "PASSED"
+        case .failed: "FAILED"
+        case .targetFailed: "TARGET FAILED"
+        case .journalFailed: "STEP LOG FAILED"
+        case .interrupted: "INTERRUPTED"
+        case .incomplete: "INCOMPLETE"
+        }
+    }
+
+    public var passed: Bool { self == .passed }
+}
+
+/// Where a report comes from: the journal file, its digest, and what its reader noted.
+public struct JournalFacts: Sendable, Hashable, Codable {
+    public var path: String
+    public var sha256: String
+    public var lines: Int
+    /// The reader's words when the last line was cut off, else nil.
+    public var cutShort: String?
+    /// Lines skipped (unknown record kinds, blank lines), each `path:line: why`.
+    public var notes: [String]
+}
+
+/// One step as a report shows it.
+public struct ReportStep: Sendable, Hashable, Codable {
+    public var position: StepPosition
+    public var location: SourceLocation
+    public var phrase: String
+    /// `passed`, `failed`, `skipped`, `continued`, `unfinished` (it started and the journal ends
+    /// before it finished) or `interrupted` (the run stopped during it and was resumed, and the
+    /// resumed run took it up: a later entry of the same step says how it ended).
+    public var outcome: String
+    /// For a step that failed: `failure` when its check did not hold (it says what was expected
+    /// and found), `error` otherwise (OCP refused a call, the target could not be reached, the step
+    /// was stopped).
+    public var failureKind: String?
+    public var message: String?
+    public var expected: String?
+    public var found: String?
+    /// When it started on the runbook's clock (nil for a step that did not run).
+    public var startMs: Int64?
+    public var startedAt: OCPTimestamp?
+    public var durationMs: Int64
+    public var wallDurationMs: Int64
+    public var observed: Observation?
+    public var calls: [OCPCallRecord]
+    public var probes: [ProbeAttempt]?
+    /// Which segment of the run it ran in (0 unless the run was resumed).
+    public var segment: Int
+}
+
+/// An OCP task as last seen, with where it sits on the run's clock.
+public struct ReportTask: Sendable, Hashable, Codable {
+    public var task: TaskSnapshot
+    /// The step that last read it.
+    public var lastSeenBy: String
+    /// `ocp` when the times are OCP's own `startTime`/`finishTime`; `polls` when the journal has
+    /// only the subtask changes the run saw between polls (a journal of an earlier version).
+    public var timesFrom: String
+}
+
+/// A `confirm` step's answer.
+public struct ReportApproval: Sendable, Hashable, Codable {
+    public var step: String
+    public var location: SourceLocation
+    public var outcome: String
+    public var confirmation: Confirmation?
+    /// The step's message, for a journal without the confirmation record.
+    public var message: String?
+}
+
+/// One stretch of the run: the first, or one resumed after a gap.
+public struct ReportSegment: Sendable, Hashable, Codable {
+    /// The journal line it starts on.
+    public var line: Int
+    /// For a resumed stretch: when it was resumed, and the wall-clock gap since the last record
+    /// before it that carries a time.
+    public var resumedAt: OCPTimestamp?
+    public var gapMs: Int64?
+    public var records: Int
+}

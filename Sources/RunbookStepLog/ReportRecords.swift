@@ -1,0 +1,104 @@
+import OCPModel
+import RunbookSupport
+
+/// An OCP task as a step last saw it: what a report needs to draw its subtasks on a timeline, from
+/// OCP's own `startTime` and `finishTime`, and its DAG, from `upstreams` and `downstreams`.
+public struct TaskSnapshot: Sendable, Hashable, Codable {
+    public var id: Int
+    public var name: String
+    public var status: String
+    /// `EXECUTE`, `RETRY` or `ROLLBACK`, as OCP wrote it.
+    public var operation: String?
+    public var clusterId: Int?
+    public var tenantId: Int?
+    /// OCP's times of the task (its server's clock).
+    public var startTime: OCPTimestamp?
+    public var finishTime: OCPTimestamp?
+    /// The subtasks in execution order (a topological order of their links, ties by id).
+    public var subtasks: [SubtaskSnapshot]
+
+    public init(
+        id: Int, name: String, status: String, operation: String? = nil, clusterId: Int? = nil, tenantId: Int? = nil,
+        startTime: OCPTimestamp? = nil, finishTime: OCPTimestamp? = nil, subtasks: [SubtaskSnapshot] = []
+    ) {
+        self.id = id
+        self.name = name
+        self.status = status
+        self.operation = operation
+        self.clusterId = clusterId
+        self.tenantId = tenantId
+        self.startTime = startTime
+        self.finishTime = finishTime
+        self.subtasks = subtasks
+    }
+
+    /// The task as OCP answered it; `previous` gives the subtasks when this answer has none (a
+    /// task list leaves them out).
+    public init(_ task: TaskInstance, previous: TaskSnapshot? = nil) {
+        let subtasks =
+            task.subtasks == nil ? previous?.subtasks ?? [] : task.subtasksInExecutionOrder.map(SubtaskSnapshot.init)
+        self.init(
+            id: task.id, name: task.name, status: task.status.rawValue, operation: task.operation?.rawValue,
+            clusterId: task.clusterId, tenantId: task.tenantId, startTime: task.startTime, finishTime: task.finishTime,
+            subtasks: subtasks)
+    }
+}
+
+/// A subtask of a ``TaskSnapshot``.
+public struct SubtaskSnapshot: Sendable, Hashable, Codable {
+    public var id: Int
+    public var name: String
+    public var status: String
+    /// How many times it has run (OCP's `runTime`).
+    public var runTime: Int?
+    public var startTime: OCPTimestamp?
+    public var finishTime: OCPTimestamp?
+    /// The ids of the subtasks it waits for, and of those that wait for it.
+    public var upstreams: [Int]
+    public var downstreams: [Int]
+
+    public init(
+        id: Int, name: String, status: String, runTime: Int? = nil, startTime: OCPTimestamp? = nil,
+        finishTime: OCPTimestamp? = nil, upstreams: [Int] = [], downstreams: [Int] = []
+    ) {
+        self.id = id
+        self.name = name
+        self.status = status
+        self.runTime = runTime
+        self.startTime = startTime
+        self.finishTime = finishTime
+        self.upstreams = upstreams
+        self.downstreams = downstreams
+    }
+
+    public init(_ subtask: SubtaskInstance) {
+        self.init(
+            id: subtask.id, name: subtask.name, status: subtask.status.rawValue, runTime: subtask.runTime,
+            startTime: subtask.startTime, finishTime: subtask.finishTime, upstreams: subtask.upstreams ?? [],
+            downstreams: subtask.downstreams ?? [])
+    }
+}
+
+/// How a `confirm` step was answered: the approval a report shows.
+public struct Confirmation: Sendable, Hashable, Codable {
+    /// The question asked.
+    public var question: String
+    /// `yes`, `no`, or nil when nobody answered.
+    public var answer: String?
+    /// `--yes` (given on the command line), `terminal` (a person typed it), `no terminal` (nobody
+    /// to ask), `timed out` (no answer within the step's timeout) or `interrupted`.
+    public var how: String
+    /// The operator's login name: who ran the command with `--yes`, or sat at the terminal.
+    public var by: String
+    /// When it was answered (the runbook's clock: simulated when embedded, though a person's time
+    /// passes on it one to one).
+    public var at: OCPTimestamp
+
+    public init(question: String, answer: String?, how: String, by: String, at: OCPTimestamp) {
+        self.question = question
+        self.answer = answer
+        self.how = how
+        self.by = by
+        self.at = at
+    }
+}
