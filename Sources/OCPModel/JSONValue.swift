@@ -2,11 +2,17 @@ import RunbookSupport
 
 /// Any JSON value, for fields whose shape OCP does not fix (`context`, `zones`, `subErrors`).
 public enum JSONValue: Sendable, Hashable, Codable {
+    /// JSON `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number, integer or not, as a `Double`.
     case number(Double)
+    /// A string.
     case string(String)
+    /// An array, in order.
     case array([JSONValue])
+    /// An object: its members by name.
     case object([String: JSONValue])
 
     /// Reads any JSON value; every number becomes a `Double`.

@@ -3,7 +3,10 @@ import RunbookSupport
 /// A task's `creator`: a plain name in the failover/switchover POST answer, an object
 /// `{ "id": 1, "name": "admin" }` in the task-detail GET. Both decode and encode back as written.
 public enum Creator: Sendable, Hashable, Codable {
+    /// The plain name of the POST answers: `"admin"`.
     case name(String)
+    /// The object of the task-detail GET: `{ "id": 1, "name": "admin" }`, either member possibly
+    /// absent.
     case user(id: Int?, name: String?)
 
     /// The user name, whichever form was used.

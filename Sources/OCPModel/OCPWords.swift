@@ -6,6 +6,7 @@ import RunbookSupport
 /// A word of OCP's vocabulary, coded as its text.
 public protocol OCPWord: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible
 where RawValue == String {
+    /// The word spelled `rawValue`: every text is a word, known to this version or not.
     init(rawValue: String)
 }
 

@@ -129,7 +129,9 @@ public struct ClusterSpec: Sendable, Hashable {
 
 /// A fault the simulator injects.
 public enum FaultSpec: Sendable, Hashable {
+    /// A subtask that fails, hangs or takes longer (`subtask:` in `simulate: faults`).
     case subtask(SubtaskFault)
+    /// An endpoint whose next calls answer an HTTP error (`endpoint:` in `simulate: faults`).
     case api(APIFault)
 }
 

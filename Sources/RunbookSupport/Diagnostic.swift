@@ -4,8 +4,11 @@ public struct Diagnostic: Sendable, Hashable, Error, CustomStringConvertible {
     /// not run, and `runbook check` counts its file invalid), a `warning` does not, and a `note`
     /// only adds information. The raw value is the word printed in the rendering and in JSON.
     public enum Severity: String, Sendable, Hashable, Codable, Comparable {
+        /// A problem that makes the input unusable.
         case error
+        /// A likely mistake that does not stop the input from being used.
         case warning
+        /// Information only.
         case note
 
         private var rank: Int {
