@@ -90,8 +90,8 @@ public struct PollSchedule: Sendable, Hashable {
     /// 429, no answer, an unreadable answer) are tried again until the wait's own deadline.
     public var unreachableLimit: Duration
 
-    /// A schedule with these settings; the defaults: 1 s first, 5% of the elapsed wait, at most 30
-    /// s apart (30 s after failed polls too), and 5 minutes of an unreachable target.
+    /// A schedule with these settings; the defaults: 1 s first, then 5% of the elapsed wait, at
+    /// most 30 s apart (after failed polls too), and 5 minutes of polling an unreachable target.
     public init(
         initial: Duration = .seconds(1), fraction: Double = 0.05, maximum: Duration = .seconds(30),
         maximumBackoff: Duration = .seconds(30), unreachableLimit: Duration = .seconds(300)
