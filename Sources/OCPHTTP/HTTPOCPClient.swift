@@ -34,6 +34,8 @@ import Synchronization
 ///
 /// docs/ocp.md describes this behaviour for users.
 public final class HTTPOCPClient: OCPClient {
+    /// The target, credentials, TLS settings, timeouts, retry policy and reconciliation window the
+    /// client was made with, already validated.
     public let connection: OCPConnection
     private let http: HTTPClient
     /// For calls that start or change work: each on a connection of its own, never one kept from
@@ -124,6 +126,12 @@ public final class HTTPOCPClient: OCPClient {
 
     // MARK: - OCPClient
 
+    /// Sends one request and returns its answer's `data`: a read or a pre-check with the retries
+    /// above, a call that starts or changes work at most once (looking for its effect after an
+    /// ambiguous outcome). Throws an ``OCPError`` that names the call: `.unreachable` (no
+    /// connection, a TLS failure), `.unauthorized` (HTTP 401 or 403), `.api` (OCP's refusal, a
+    /// redirect, 429s past the limit), `.timeout` (no complete answer, or a change whose effect was
+    /// not found), `.invalidResponse` (an answer that cannot be read) or `.cancelled`.
     public func send<Response>(_ operation: OCPOperation<Response>) async throws(OCPError) -> Response {
         let request = operation.request
         guard request.endpoint.changesState else { return try await read(request, as: Response.self) }

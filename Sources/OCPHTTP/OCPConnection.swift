@@ -6,9 +6,14 @@ import RunbookSupport
 public struct OCPConnection: Sendable {
     /// The parsed base URL: `https://ocp.example.com:8080` (a path prefix is kept).
     public struct BaseURL: Sendable, Hashable, CustomStringConvertible {
+        /// `http` or `https`, in lower case.
         public var scheme: String
+        /// The host: a name or an address, as written in the URL.
         public var host: String
+        /// The port written in the URL; nil for the scheme's default.
         public var port: Int?
+        /// The path before `/api/v2/...` (`/ocp` for `https://gw.example.com/ocp`), without a
+        /// trailing `/`; empty for none.
         public var pathPrefix: String
 
         /// Parses `http(s)://host[:port][/prefix]`. User info in the URL is refused (credentials go
@@ -61,6 +66,8 @@ public struct OCPConnection: Sendable {
         /// The Host header: `host` or `host:port` when a port was given.
         public var hostHeader: String { port.map { "\(host):\($0)" } ?? host }
 
+        /// The base URL as parsed: `https://ocp.example.com:8080/ocp`, with no credentials and no
+        /// trailing `/`.
         public var description: String { "\(scheme)://\(hostHeader)\(pathPrefix)" }
 
         /// The full URL of `path` (which starts with `/`, query included).
@@ -69,6 +76,7 @@ public struct OCPConnection: Sendable {
 
     /// How requests are authenticated.
     public enum Authentication: Sendable {
+        /// No `Authorization` header (OCP answers 401).
         case none
         /// HTTP Basic.
         case basic(user: String, password: String)
@@ -102,6 +110,8 @@ public struct OCPConnection: Sendable {
         /// sent again.
         public var maxRateLimitedAttempts: Int = 100
 
+        /// A policy with these limits; ``OCPConnection/validate()`` refuses attempt counts outside
+        /// 1 to 1000 and delays outside 0 to one day.
         public init(
             maxAttempts: Int = 4, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(30),
             maxRateLimitedAttempts: Int = 100
@@ -113,7 +123,9 @@ public struct OCPConnection: Sendable {
         }
     }
 
+    /// Where OCP is: every path is sent under it.
     public var baseURL: BaseURL
+    /// How requests are authenticated: none, HTTP Basic, or an AK/SK signature.
     public var authentication: Authentication
     /// Skip TLS certificate verification (`--insecure`).
     public var insecure: Bool
@@ -123,6 +135,7 @@ public struct OCPConnection: Sendable {
     public var connectTimeout: Duration
     /// Time for the whole answer, head and body, once the request is sent (default 30 s).
     public var readTimeout: Duration
+    /// How often, and how far apart, calls are sent again.
     public var retry: RetryPolicy
     /// How long the client keeps looking for the effect of a call that starts or changes work
     /// after an ambiguous outcome (no answer in time, a lost connection, a 5xx, an interruption),
@@ -141,6 +154,9 @@ public struct OCPConnection: Sendable {
     /// The longest timeout or window accepted (one day).
     public static let longestSetting: Duration = .seconds(86_400)
 
+    /// A connection to `baseURL` with these settings (see each property); a nil
+    /// `reconciliationWindow` is the read timeout plus ``reconciliationMargin``. Nothing is checked
+    /// here: ``validate()`` does, as ``HTTPOCPClient/init(connection:sleep:now:)`` does first.
     public init(
         baseURL: BaseURL, authentication: Authentication = .none, insecure: Bool = false, caFile: String? = nil,
         connectTimeout: Duration = .seconds(10), readTimeout: Duration = .seconds(30),
@@ -182,6 +198,8 @@ public struct OCPConnection: Sendable {
 
 /// A connection setting that cannot be used.
 public struct OCPConnectionError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong, in words, naming the setting or file (never a secret).
     public var description: String
+    /// An error whose message is `description`.
     public init(_ description: String) { self.description = description }
 }

@@ -28,6 +28,8 @@ import Synchronization
 /// or in answers. Connections are closed after ``ServeConfiguration/idleTimeout`` without a
 /// complete request part, and heads over ``ServeConfiguration/headLimits`` are answered 400.
 public struct OCPServer: Sendable {
+    /// Where the server listens, whom it lets in, its rate limit, date window, idle timeout and
+    /// head limits.
     public let configuration: ServeConfiguration
     let core: Core
 
@@ -381,6 +383,7 @@ public struct ServedRequest: Sendable, Hashable {
     public var time: Date
     /// `ip:port` of the caller.
     public var client: String?
+    /// The request's HTTP method (`GET`, `POST`).
     public var method: String
     /// The path with its query, as received.
     public var path: String
@@ -397,6 +400,7 @@ public struct ServedRequest: Sendable, Hashable {
     /// Never a secret.
     public var principal: String?
 
+    /// A log line's fields: see each property.
     public init(
         time: Date, client: String?, method: String, path: String, status: Int, errorCode: String? = nil,
         traceId: String? = nil, durationMs: Double, principal: String? = nil

@@ -12,6 +12,7 @@ import Synchronization
 /// credentials spends nobody's budget, and one caller cannot spend another's. The callers are the
 /// configured principals, so the windows kept are few.
 public final class RateLimiter: Sendable {
+    /// Requests each caller may make in one window: the `N` of `--rate-limit N`, at least 1.
     public let limit: Int
     private let now: @Sendable () -> Duration
     private let windows = Mutex<[String: (start: Duration, count: Int)]>([:])
@@ -21,6 +22,7 @@ public final class RateLimiter: Sendable {
 
     /// What the limiter decided for one request.
     public struct Decision: Sendable, Hashable {
+        /// Whether the request may go on; false: it is answered 429.
         public var allowed: Bool
         /// Requests left in this window after this one.
         public var remaining: Int

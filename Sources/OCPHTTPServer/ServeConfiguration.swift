@@ -35,6 +35,7 @@ public struct ServeConfiguration: Sendable {
         /// Number of header fields.
         public var fieldCount: Int
 
+        /// Limits of `fieldSize` bytes a field, `totalSize` bytes in all and `fieldCount` fields.
         public init(fieldSize: Int = 16 << 10, totalSize: Int = 32 << 10, fieldCount: Int = 100) {
             self.fieldSize = fieldSize
             self.totalSize = totalSize
@@ -48,6 +49,9 @@ public struct ServeConfiguration: Sendable {
     /// The default ``idleTimeout``.
     public static let defaultIdleTimeout: Duration = .seconds(60)
 
+    /// A configuration with these settings (see each property). The defaults: loopback on port
+    /// 8080, open, no rate limit, a 15-minute date window, `server` `127.0.0.1`, a 60 s idle
+    /// timeout and the default head limits.
     public init(
         host: String = "127.0.0.1", port: Int = 8080, credentials: ServerCredentials = ServerCredentials(),
         rateLimit: Int? = nil, dateWindow: Duration = .seconds(15 * 60), serverName: String = "127.0.0.1",
@@ -73,15 +77,21 @@ public struct ServerCredentials: Sendable {
 
     /// A user of HTTP Basic authentication.
     public struct BasicUser: Sendable, Hashable {
+        /// The user name. Basic splits `user:password` at the first `:`, so a name containing one
+        /// would never match (`runbook serve` refuses it).
         public var user: String
+        /// The user's password.
         public var password: String
 
+        /// The Basic user `user` with `password`.
         public init(user: String, password: String) {
             self.user = user
             self.password = password
         }
     }
 
+    /// Credentials of at most one Basic user and any number of access keys; with neither, the
+    /// server is open.
     public init(basic: BasicUser? = nil, accessKeys: [String: String] = [:]) {
         self.basic = basic
         self.accessKeys = accessKeys

@@ -12,9 +12,13 @@ import RunbookSupport
 /// waiting for the body it covers is then checked, by ``checkSignature(_:of:)``, once the body is
 /// read.
 public struct ServerAuthenticator: Sendable {
+    /// The credentials accepted; with none configured, every request is let in.
     public var credentials: ServerCredentials
+    /// How far a signed request's `Date` may be from the server's clock, either way.
     public var dateWindow: Duration
 
+    /// An authenticator of `credentials`, accepting a signed request's `Date` within `dateWindow`
+    /// of the server's clock (15 minutes by default, as OCP).
     public init(credentials: ServerCredentials, dateWindow: Duration = .seconds(15 * 60)) {
         self.credentials = credentials
         self.dateWindow = dateWindow
@@ -22,6 +26,7 @@ public struct ServerAuthenticator: Sendable {
 
     /// The parts of a request that authentication looks at.
     public struct Request: Sendable {
+        /// The request's HTTP method (`GET`, `POST`).
         public var method: String
         /// The path without the query.
         public var path: String
@@ -31,8 +36,10 @@ public struct ServerAuthenticator: Sendable {
         public var headers: [(String, String)]
         /// The Host header (`host:port`).
         public var host: String?
+        /// The request's body bytes: empty until it is read, and for a request without one.
         public var body: [UInt8]
 
+        /// The parts of one request, as the properties above describe them.
         public init(
             method: String, path: String, query: [(String, String)] = [], headers: [(String, String)] = [],
             host: String? = nil, body: [UInt8] = []

@@ -10,9 +10,12 @@ import RunbookSupport
 /// headers sorted by name as `name:value` one per line; the path followed by the query (keys
 /// sorted, RFC 3986 encoded, repeated keys joined as `a=1,2,3`).
 public struct AKSKSigner: Sendable {
+    /// The access key id (AK), sent in the `Authorization` header; it is not a secret.
     public var accessKeyId: String
     private let secret: [UInt8]
 
+    /// A signer for the key pair `accessKeyId` (AK) and `accessKeySecret` (SK). The secret only
+    /// keys the HMAC: it is never part of a header or a message.
     public init(accessKeyId: String, accessKeySecret: String) {
         self.accessKeyId = accessKeyId
         self.secret = Array(accessKeySecret.utf8)
@@ -20,12 +23,15 @@ public struct AKSKSigner: Sendable {
 
     /// The parts of a request that the signature covers.
     public struct Request: Sendable {
+        /// The HTTP method (`GET`, `POST`); signed in upper case.
         public var method: String
         /// The path without the query: `/api/v2/ob/clusters/6/failover`.
         public var path: String
         /// Query items in any order; repeated keys allowed.
         public var query: [(String, String)]
+        /// The body's bytes; nil or empty signs an empty MD5 part.
         public var body: [UInt8]?
+        /// The `Content-Type` header as sent; nil signs an empty part.
         public var contentType: String?
         /// RFC 1123: `Tue, 17 Jan 2023 09:13:57 GMT`.
         public var date: String
@@ -34,6 +40,7 @@ public struct AKSKSigner: Sendable {
         /// Headers named `x-ocp-*` (any case); others are ignored.
         public var headers: [(String, String)]
 
+        /// The signed parts of one request, as the properties above describe them.
         public init(
             method: String, path: String, query: [(String, String)] = [], body: [UInt8]? = nil,
             contentType: String? = nil, date: String, host: String, headers: [(String, String)] = []

@@ -2,13 +2,20 @@ import RunbookSupport
 
 /// Any JSON value, for fields whose shape OCP does not fix (`context`, `zones`, `subErrors`).
 public enum JSONValue: Sendable, Hashable, Codable {
+    /// JSON `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number, integer or not, as a `Double`.
     case number(Double)
+    /// A string.
     case string(String)
+    /// An array, in order.
     case array([JSONValue])
+    /// An object: its members by name.
     case object([String: JSONValue])
 
+    /// Reads any JSON value; every number becomes a `Double`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
@@ -26,6 +33,8 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
+    /// Writes the value as JSON; a whole number below 10^15 in magnitude is written without a
+    /// fraction (`3`, not `3.0`).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {

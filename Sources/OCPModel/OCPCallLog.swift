@@ -3,10 +3,13 @@ import Synchronization
 
 /// What one OCP call did, for the step log: method, path, HTTP status, traceId, duration.
 public struct OCPCallRecord: Sendable, Hashable, Codable {
+    /// The HTTP method of the call (`GET`, `POST`).
     public var method: String
+    /// The path with its query, as called: `/api/v2/tasks/instances/171603`.
     public var path: String
     /// The HTTP status of the answer (nil when none came).
     public var status: Int?
+    /// OCP's `traceId` of the answer (16 hex characters); nil when no answer came or it had none.
     public var traceId: String?
     /// OCP's error code, when the call failed.
     public var errorCode: String?
@@ -18,6 +21,7 @@ public struct OCPCallRecord: Sendable, Hashable, Codable {
     /// ambiguous failure of a call that changes state.
     public var note: String?
 
+    /// A record of one attempt of a call; see each property for its meaning.
     public init(
         method: String, path: String, status: Int?, traceId: String?, errorCode: String? = nil, durationMs: Double,
         attempt: Int = 1, note: String? = nil
@@ -38,6 +42,8 @@ public struct OCPCallRecord: Sendable, Hashable, Codable {
 /// Every ``OCPClient`` implementation reports each call it makes (each attempt) with
 /// `OCPCallLog.current?.record(...)`; the interpreter binds a fresh log around each step.
 public final class OCPCallLog: Sendable {
+    /// The log the calls of the current task are recorded to, bound with
+    /// `OCPCallLog.$current.withValue`; nil (the default) records nothing.
     @TaskLocal public static var current: OCPCallLog?
 
     private let records = Mutex<[OCPCallRecord]>([])
@@ -48,6 +54,7 @@ public final class OCPCallLog: Sendable {
         self.observer = observer
     }
 
+    /// Appends `record` to the calls and tells the observer, if there is one.
     public func record(_ record: OCPCallRecord) {
         records.withLock { $0.append(record) }
         observer?(record)

@@ -195,18 +195,26 @@ extension OCPClient {
 
 /// Filters for listing tasks (`GET /api/v2/tasks/instances`).
 public struct TaskQuery: Sendable, Hashable {
+    /// Only tasks with this status.
     public var status: TaskStatus?
+    /// Only tasks on this OCP cluster.
     public var clusterId: Int?
     /// The OCP tenant the task is for (a tenant switchover's primary, a failover's standby).
     public var tenantId: Int?
+    /// Only tasks of this name (`Failover OB cluster`); the simulator takes every task whose name
+    /// contains it.
     public var name: String?
+    /// Only tasks of this type (`MANUAL`).
     public var type: TaskType?
     /// 1-based.
     public var page: Int
+    /// Tasks per page (OCP's default is 10).
     public var size: Int
     /// For example `id,asc` or `id,desc`.
     public var sort: String?
 
+    /// A task query; a nil filter is left out of the request. Page 1 of 10 tasks by default, in
+    /// OCP's order unless `sort` says otherwise.
     public init(
         status: TaskStatus? = nil, clusterId: Int? = nil, tenantId: Int? = nil, name: String? = nil,
         type: TaskType? = nil, page: Int = 1, size: Int = 10, sort: String? = nil
@@ -261,6 +269,8 @@ public struct TenantQuery: Sendable, Hashable {
     /// The first page of a lookup: the largest page OCP allows, by id.
     public static let lookup = TenantQuery(page: 1, size: 2000, sort: "id,asc")
 
+    /// A tenant query; a nil or empty filter is left out of the request. Page 1 of 10 tenants by
+    /// default.
     public init(page: Int = 1, size: Int = 10, name: String? = nil, status: [TenantStatus] = [], sort: String? = nil) {
         self.page = page
         self.size = size
@@ -295,12 +305,15 @@ public struct ClusterQuery: Sendable, Hashable {
     public var page: Int
     /// At most 2000.
     public var size: Int
+    /// Only clusters of this name; the simulator takes every cluster whose name contains it.
     public var name: String?
+    /// Only clusters with this status.
     public var status: ClusterStatus?
 
     /// The first page of a lookup by id (``OCPClient/cluster(id:)``): the largest page OCP allows.
     public static let lookup = ClusterQuery(page: 1, size: 2000)
 
+    /// A cluster query; a nil filter is left out of the request. Page 1 of 10 clusters by default.
     public init(page: Int = 1, size: Int = 10, name: String? = nil, status: ClusterStatus? = nil) {
         self.page = page
         self.size = size

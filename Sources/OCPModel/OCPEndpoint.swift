@@ -7,15 +7,30 @@ import RunbookSupport
 /// routes by it (``match(method:path:)``) and answers through ``OCPEndpoint/serve(_:with:)``, and
 /// `simulate: faults` name endpoints by ``signature``.
 public enum OCPEndpoint: String, Sendable, Hashable, CaseIterable {
+    /// The cluster pre-checks and actions of OB 3.x:
+    /// `POST /api/v2/ob/clusters/{id}/failoverPreCheck`, `.../failover`, `.../switchoverPreCheck`
+    /// and `.../switchover`, `{id}` the standby to promote.
     case failoverPreCheck, failover, switchoverPreCheck, switchover
+    /// `GET /api/v2/ob/clusters` (a page of clusters) and `GET /api/v2/ob/clusters/{id}`, which
+    /// only the simulator answers (OCP documents no single-cluster GET).
     case listClusters, getCluster
+    /// `GET /api/v2/tasks/instances`, `GET .../instances/{taskId}`, and a task's `POST .../retry`
+    /// and `.../rollback`.
     case listTasks, getTask, retryTask, rollbackTask
+    /// A subtask's `GET .../subtasks/{subtaskId}/log`, and its `POST .../retry`, `.../skip` and
+    /// `.../cancel`.
     case subtaskLog, retrySubtask, skipSubtask, cancelSubtask
     // Tenants (OceanBase 4.x): reads.
+    /// `GET /api/v2/ob/tenants`, `GET /api/v2/ob/clusters/{id}/tenants` and
+    /// `GET /api/v2/ob/clusters/{id}/tenants/{tenantId}`.
     case listTenants, listClusterTenants, getTenant
     // One primary/standby pair: `{id}` and `{tenantId}` are the primary (switchover) or the standby (failover).
+    /// `POST /api/v2/ob/clusters/{id}/tenants/{tenantId}/switchoverPreCheck`, `.../switchover`,
+    /// `.../failoverPreCheck` and `.../failover`.
     case tenantSwitchoverPreCheck, tenantSwitchover, tenantFailoverPreCheck, tenantFailover
     // A batch: one result or task per pair (switchover) or per standby (failover) of cluster `{id}`.
+    /// `POST /api/v2/ob/clusters/{id}/tenants/switchoverPreCheck`, `.../switchover`,
+    /// `.../failoverPreCheck` and `.../failover`.
     case tenantsSwitchoverPreCheck, tenantsSwitchover, tenantsFailoverPreCheck, tenantsFailover
 
     /// `GET` or `POST`.

@@ -2,8 +2,12 @@ import RunbookSupport
 
 /// OCP's answer envelope (reference section 2), success and error alike.
 public struct OCPEnvelope<Payload: Sendable>: Sendable {
+    /// The answer's `data`: nil in an error envelope and in the answers of skip and cancel.
     public var data: Payload?
+    /// OCP's `successful`: false in an error envelope. An answer of HTTP 200 with
+    /// `successful: false` is an error too.
     public var successful: Bool
+    /// When the server answered, on OCP's clock: ISO 8601 with milliseconds and a UTC offset.
     public var timestamp: OCPTimestamp?
     /// Milliseconds spent in the server.
     public var duration: Int?
@@ -11,9 +15,14 @@ public struct OCPEnvelope<Payload: Sendable>: Sendable {
     public var status: Int?
     /// 16 hex characters.
     public var traceId: String?
+    /// The OCP node that answered (`10.0.0.1`).
     public var server: String?
+    /// The `error` of an error envelope (code and message); nil on success.
     public var error: OCPErrorBody?
 
+    /// An envelope with these fields, each as OCP writes it;
+    /// ``success(_:timestamp:duration:status:traceId:server:)`` and
+    /// ``failure(_:timestamp:duration:server:)`` build the two usual shapes.
     public init(
         data: Payload?, successful: Bool, timestamp: OCPTimestamp? = nil, duration: Int? = nil, status: Int? = nil,
         traceId: String? = nil, server: String? = nil, error: OCPErrorBody? = nil
@@ -63,17 +72,24 @@ extension OCPEnvelope {
 
 /// A payload for answers without `data` (skip, cancel).
 public struct NoPayload: Sendable, Hashable, Codable {
+    /// The empty payload.
     public init() {}
 }
 
 /// The `error` of an error envelope. `code` may be a string (`TSK10001`) or a number.
 public struct OCPErrorBody: Sendable, Hashable, Codable {
+    /// OCP's error code (`TSK10001`, `OBE11020`); a numeric code is kept as its digits.
     public var code: String?
+    /// OCP's words for the error (`The 171603 task does not exist.`).
     public var message: String?
+    /// Further detail OCP may add for debugging.
     public var debugMessage: String?
+    /// What the error is about, when OCP names it.
     public var target: String?
+    /// Further errors, in whatever shape OCP gives them.
     public var subErrors: [JSONValue]?
 
+    /// An error body with OCP's `code` and `message`, and the optional extra fields.
     public init(code: String?, message: String?, debugMessage: String? = nil, target: String? = nil, subErrors: [JSONValue]? = nil) {
         self.code = code
         self.message = message
@@ -84,6 +100,8 @@ public struct OCPErrorBody: Sendable, Hashable, Codable {
 
     private enum Keys: String, CodingKey { case code, message, debugMessage, target, subErrors }
 
+    /// Reads an `error` object: a numeric `code` becomes its digits, and a member of an unexpected
+    /// type is read as absent rather than failing the answer.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
         if let s = try? c.decodeIfPresent(String.self, forKey: .code) {

@@ -22,9 +22,13 @@ public struct OCPError: Error, Sendable, Hashable, CustomStringConvertible {
         /// The call was cancelled (the run was interrupted).
         public static let cancelled = Kind(base: .cancelled)
 
+        /// The kind's name: `api`, `unreachable`, `unauthorized`, `timeout`, `invalidResponse` or
+        /// `cancelled`.
         public var description: String { base.rawValue }
     }
 
+    /// What kind of failure this is, which decides what the caller does (a target failure ends the
+    /// run, see ``isTargetFailure``).
     public var kind: Kind
     /// The call: method and path (with query).
     public var call: OCPCall
@@ -32,9 +36,14 @@ public struct OCPError: Error, Sendable, Hashable, CustomStringConvertible {
     public var httpStatus: Int?
     /// OCP's error code (`TSK10001`, `OBE11020`, ...).
     public var code: String?
+    /// What went wrong, in words: OCP's `message` when it answered with one, else the client's own
+    /// description.
     public var message: String
+    /// OCP's `traceId` of the answer, when one came with it.
     public var traceId: String?
 
+    /// A failure of `call` of the given `kind`: `httpStatus` is the status of the answer (nil when
+    /// none came), `code` OCP's error code, `message` the words, `traceId` the answer's trace id.
     public init(
         _ kind: Kind, call: OCPCall, httpStatus: Int? = nil, code: String? = nil, message: String,
         traceId: String? = nil
@@ -63,14 +72,18 @@ public struct OCPError: Error, Sendable, Hashable, CustomStringConvertible {
 
 /// A call to OCP: method and path (with its query, if any).
 public struct OCPCall: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The HTTP method (`GET`, `POST`).
     public var method: String
+    /// The path with its query, if any: `/api/v2/ob/clusters?page=1&size=2000`.
     public var path: String
 
+    /// The call `method` `path`; `path` includes the query.
     public init(method: String, path: String) {
         self.method = method
         self.path = path
     }
 
 
+    /// `METHOD path`: `POST /api/v2/ob/clusters/6/failover`.
     public var description: String { "\(method) \(path)" }
 }

@@ -5,6 +5,7 @@ import RunbookSupport
 /// The HTTP client sends it, `runbook serve` builds it from an HTTP request, and the simulator
 /// answers it; all three read the same fields.
 public struct OCPRequest: Sendable, Hashable {
+    /// The endpoint called: its method, path template and what a call does.
     public var endpoint: OCPEndpoint
     /// The values of the path's placeholders, in order (``OCPEndpoint/placeholders``).
     public var pathValues: [Int]
@@ -13,6 +14,8 @@ public struct OCPRequest: Sendable, Hashable {
     /// The JSON body of a POST, when it has one.
     public var body: JSONValue?
 
+    /// A request to `endpoint`, with `pathValues` filling its path's placeholders in order, the
+    /// query parameters `query`, and the JSON `body` of a POST.
     public init(_ endpoint: OCPEndpoint, _ pathValues: [Int] = [], query: [QueryItem] = [], body: JSONValue? = nil) {
         self.endpoint = endpoint
         self.pathValues = pathValues
@@ -46,9 +49,12 @@ public struct OCPRequest: Sendable, Hashable {
 
 /// One query parameter.
 public struct QueryItem: Sendable, Hashable {
+    /// The parameter's name (`page`).
     public var name: String
+    /// The parameter's value, not encoded: ``OCPRequest/queryString`` percent-encodes it.
     public var value: String
 
+    /// The parameter `name=value`, with `value` not encoded.
     public init(_ name: String, _ value: String) {
         self.name = name
         self.value = value
@@ -57,12 +63,16 @@ public struct QueryItem: Sendable, Hashable {
 
 /// A request and the type of its answer's `data`.
 public struct OCPOperation<Response: Codable & Sendable>: Sendable {
+    /// The request sent.
     public var request: OCPRequest
 
+    /// The operation that sends `request` and decodes its answer's `data` as `Response`.
     public init(_ request: OCPRequest) {
         self.request = request
     }
 
+    /// The operation that sends the request built from these parts (as
+    /// ``OCPRequest/init(_:_:query:body:)``) and decodes its answer's `data` as `Response`.
     public init(_ endpoint: OCPEndpoint, _ pathValues: [Int] = [], query: [QueryItem] = [], body: JSONValue? = nil) {
         request = OCPRequest(endpoint, pathValues, query: query, body: body)
     }

@@ -8,21 +8,34 @@ import RunbookSupport
 public struct TenantLink: Sendable, Hashable, Codable {
     /// The OCP tenant id (not the OceanBase `obTenantId`).
     public var tenantId: Int
+    /// OceanBase's own id of the tenant (`1002`), which no call takes.
     public var obTenantId: Int?
+    /// The linked tenant's name.
     public var tenantName: String?
+    /// The OCP id of the linked tenant's cluster.
     public var clusterId: Int?
+    /// OceanBase's own id of that cluster.
     public var obClusterId: Int?
+    /// The name of the linked tenant's cluster.
     public var clusterName: String?
+    /// The linked tenant's role in OCP's metadata: `PRIMARY`, `STANDBY`, ...
     public var role: TenantRole?
+    /// The OceanBase version of the linked tenant, with its build.
     public var obVersion: String?
+    /// The linked tenant's service name, if it has one.
     public var serviceName: String?
+    /// Whether that service name works: `VALID` or `INVALID`.
     public var serviceNameStatus: String?
     /// "Log stream synchronization information"; OCP documents none of its fields.
     public var logRestoreInfo: JSONValue?
+    /// When the linked tenant was created, on OCP's clock.
     public var createTime: OCPTimestamp?
+    /// The linked tenant's status: `NORMAL`, `SWITCHOVER`, `FAILOVER`, ...
     public var status: TenantStatus?
+    /// The linked tenant's replica layout (`FULL{1}@zone2, FULL{1}@zone3`).
     public var locality: String?
 
+    /// A link to the OCP tenant `tenantId`, with the other fields OCP gives (nil when left out).
     public init(
         tenantId: Int, obTenantId: Int? = nil, tenantName: String? = nil, clusterId: Int? = nil,
         obClusterId: Int? = nil, clusterName: String? = nil, role: TenantRole? = nil, obVersion: String? = nil,
@@ -48,13 +61,16 @@ public struct TenantLink: Sendable, Hashable, Codable {
 
 /// A tenant's `serviceNameInfo`.
 public struct ServiceNameInfo: Sendable, Hashable, Codable {
+    /// The tenant's service name (`payments_sh`); nil when it has none.
     public var serviceName: String?
     /// `VALID` or `INVALID`.
     public var serviceNameStatus: String?
     /// The tenant with the same service name, when there is one.
     public var conflictTenant: JSONValue?
+    /// Whether the service name is valid; only some of OCP's samples carry it.
     public var serviceNameValid: Bool?
 
+    /// Service-name information with these fields, each as OCP names it.
     public init(
         serviceName: String? = nil, serviceNameStatus: String? = nil, conflictTenant: JSONValue? = nil,
         serviceNameValid: Bool? = nil
@@ -74,17 +90,28 @@ public struct ServiceNameInfo: Sendable, Hashable, Codable {
 public struct Tenant: Sendable, Hashable, Codable {
     /// The OCP tenant id, such as 2000022 (not the OceanBase `obTenantId`, such as 1002).
     public var id: Int
+    /// The tenant's name (`orders`); a primary and its standby may share it.
     public var name: String
+    /// OceanBase's own id of the tenant (`1002`), which no call takes; may be absent while it is
+    /// created.
     public var obTenantId: Int?
     /// The OCP cluster that hosts it.
     public var clusterId: Int
+    /// The name of the hosting cluster.
     public var clusterName: String?
+    /// OceanBase's own id of the hosting cluster.
     public var obClusterId: Int?
+    /// The hosting cluster's `type`: `PRIMARY` on every OceanBase 4.x cluster, so it says nothing
+    /// of the tenant's role (read ``role``).
     public var clusterType: ClusterType?
+    /// The hosting cluster's status (`RUNNING`, ...).
     public var clusterStatus: ClusterStatus?
     /// `PRIMARY`, `STANDBY`, ...; nil when OCP left it out (read as `UNKNOWN`).
     public var role: TenantRole?
+    /// The tenant's status: `NORMAL`, or `SWITCHOVER` / `FAILOVER` while a task switches or fails
+    /// it over, ...
     public var status: TenantStatus?
+    /// The tenant's replication status: `VALID`, `DISABLED`, ...
     public var syncStatus: TenantSyncStatus?
     /// `NETWORK` or `LOG_BACKUP`.
     public var logTransportMode: String?
@@ -92,18 +119,28 @@ public struct Tenant: Sendable, Hashable, Codable {
     public var basicPrimaryTenant: TenantLink?
     /// Its direct standbys.
     public var basicStandbyTenantList: [TenantLink]?
+    /// The tenant's service name and whether it is valid.
     public var serviceNameInfo: ServiceNameInfo?
     /// `MYSQL` or `ORACLE`.
     public var mode: String?
+    /// When the tenant was created, on OCP's clock.
     public var createTime: OCPTimestamp?
+    /// The tenant's primary zone setting: `RANDOM`, or zones in priority order (`zone1;zone2`).
     public var primaryZone: String?
+    /// The zones the tenant has replicas in (`zone2;zone3`).
     public var zoneList: String?
+    /// The tenant's replica layout (`FULL{1}@zone2, FULL{1}@zone3`).
     public var locality: String?
+    /// Whether the tenant is locked against logins.
     public var locked: Bool?
+    /// OCP's read-only attribute of the tenant; nothing ties it to the standby role.
     public var readonly: Bool?
+    /// The OceanBase version the tenant runs (`4.2.5.3`).
     public var obVersion: String?
+    /// The tenant's free-text description.
     public var description: String?
 
+    /// A tenant with these fields, each as OCP names it; what OCP leaves out is nil.
     public init(
         id: Int, name: String, obTenantId: Int? = nil, clusterId: Int, clusterName: String? = nil,
         obClusterId: Int? = nil, clusterType: ClusterType? = nil, clusterStatus: ClusterStatus? = nil,
@@ -148,12 +185,15 @@ public struct Tenant: Sendable, Hashable, Codable {
 /// One finding of a tenant pre-check (OCP's `PreCheckResult`): `warning: true` advises,
 /// `warning: false` blocks.
 public struct TenantCheckFinding: Sendable, Hashable, Codable {
+    /// True for an advisory finding, which does not block; false for one that does.
     public var warning: Bool
     /// `OBE26009` (sync latency over the limit), `OBE26107` (no shared OBProxy, a warning; or, for
     /// a failover, the primary can still be connected, blocking), ...
     public var errorCode: String?
+    /// The finding in OCP's (localized) words.
     public var errorMessage: String?
 
+    /// A finding with OCP's `errorCode` and `errorMessage`; `warning` false makes it blocking.
     public init(warning: Bool, errorCode: String?, errorMessage: String?) {
         self.warning = warning
         self.errorCode = errorCode
@@ -162,6 +202,8 @@ public struct TenantCheckFinding: Sendable, Hashable, Codable {
 
     private enum Keys: String, CodingKey { case warning, errorCode, errorMessage }
 
+    /// Reads `{warning, errorCode, errorMessage}`: an absent `warning` reads as false (blocking),
+    /// and a code or message of another type as absent.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
         warning = try c.decodeIfPresent(Bool.self, forKey: .warning) ?? false
@@ -182,16 +224,22 @@ public struct TenantPreCheckResult: Sendable, Hashable, Codable {
     public var valid: Bool
     /// The standby tenant.
     public var tenantId: Int
+    /// The standby tenant's name.
     public var name: String?
+    /// The OCP id of the standby's cluster.
     public var clusterId: Int?
+    /// The name of the standby's cluster.
     public var clusterName: String?
     /// Typed a number and described as the "synchronization latency" in OCP's table, absent from
     /// every published sample; the embedded simulator writes an SCN (nanoseconds since the epoch
     /// of the last synced change). See ``TenantSyncLag``.
     public var syncScn: Int?
+    /// The service name of the standby's primary; present in OCP's failover samples only.
     public var primaryTenantServiceName: String?
+    /// The findings, blocking and advisory; empty when there are none.
     public var checkResults: [TenantCheckFinding]
 
+    /// The result for the standby `tenantId`, with its verdict `valid` and its findings.
     public init(
         valid: Bool, tenantId: Int, name: String? = nil, clusterId: Int? = nil, clusterName: String? = nil,
         syncScn: Int? = nil, primaryTenantServiceName: String? = nil, checkResults: [TenantCheckFinding] = []
@@ -210,6 +258,8 @@ public struct TenantPreCheckResult: Sendable, Hashable, Codable {
         case valid, tenantId, name, clusterId, clusterName, syncScn, primaryTenantServiceName, checkResults
     }
 
+    /// Reads the result: `valid` and `tenantId` are required; an optional member of another type
+    /// reads as absent, and absent `checkResults` as none.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
         valid = try c.decode(Bool.self, forKey: .valid)
@@ -231,16 +281,21 @@ public struct TenantPreCheckResult: Sendable, Hashable, Codable {
 /// The switchover pre-check of one primary tenant (OCP's `SwitchoverPreCheckResult`): valid when
 /// every standby listed is.
 public struct TenantSwitchoverPreCheckResult: Sendable, Hashable, Codable {
+    /// Whether the switchover may go ahead: false when any standby listed is not valid.
     public var valid: Bool
     /// The primary tenant.
     public var tenantId: Int
+    /// The primary tenant's name.
     public var name: String?
+    /// The OCP id of the primary's cluster.
     public var clusterId: Int?
+    /// The name of the primary's cluster.
     public var clusterName: String?
     /// One entry per standby checked (OCP's table types it as one object; its samples hold an
     /// array; both decode).
     public var standbyCheckResults: [TenantPreCheckResult]
 
+    /// The result for the primary `tenantId`, with its verdict and one entry per standby checked.
     public init(
         valid: Bool, tenantId: Int, name: String? = nil, clusterId: Int? = nil, clusterName: String? = nil,
         standbyCheckResults: [TenantPreCheckResult] = []
@@ -255,6 +310,8 @@ public struct TenantSwitchoverPreCheckResult: Sendable, Hashable, Codable {
 
     private enum Keys: String, CodingKey { case valid, tenantId, name, clusterId, clusterName, standbyCheckResults }
 
+    /// Reads the result: `valid` and `tenantId` are required; `standbyCheckResults` may be an array
+    /// or a single object (absent: none).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
         valid = try c.decode(Bool.self, forKey: .valid)
@@ -274,8 +331,10 @@ public struct TenantSwitchoverPreCheckResult: Sendable, Hashable, Codable {
 
 /// The `data` of a batch answer: `{ "contents": [...] }`, without a `page` object.
 public struct Contents<Element: Sendable & Hashable & Codable>: Sendable, Hashable, Codable {
+    /// The items, in OCP's order: one per pair, primary or standby of the batch.
     public var contents: [Element]
 
+    /// The `data` `{ "contents": contents }`.
     public init(contents: [Element]) {
         self.contents = contents
     }
@@ -290,6 +349,7 @@ public struct TenantPair: Sendable, Hashable {
     /// The standby to become primary.
     public var standbyTenantId: Int
 
+    /// The pair of the OCP tenants `primary` and `standby` (OCP ids, not `obTenantId`s).
     public init(primary: Int, standby: Int) {
         primaryTenantId = primary
         standbyTenantId = standby
@@ -322,9 +382,12 @@ public struct TenantPair: Sendable, Hashable {
 
 /// One standby of a tenant failover: the tenant and the service name to create on it, if any.
 public struct TenantFailoverItem: Sendable, Hashable {
+    /// The OCP id of the standby tenant to promote.
     public var tenantId: Int
+    /// The service name the failover creates on it; nil for none.
     public var serviceName: String?
 
+    /// The standby `tenantId` (an OCP id), with the `serviceName` to create on it, if any.
     public init(tenantId: Int, serviceName: String? = nil) {
         self.tenantId = tenantId
         self.serviceName = serviceName
@@ -376,6 +439,7 @@ public struct TenantSyncLag: Sendable, Hashable, Codable {
     /// `syncScn as milliseconds`.
     public var source: String
 
+    /// A lag of `milliseconds`, read from `source`.
     public init(milliseconds: Int64, source: String) {
         self.milliseconds = milliseconds
         self.source = source

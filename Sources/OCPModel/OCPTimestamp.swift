@@ -6,22 +6,29 @@ import RunbookSupport
 /// Kept as the instant (milliseconds since 1970) and the offset it was written with, so it encodes
 /// back as OCP wrote it.
 public struct OCPTimestamp: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    /// The instant, in milliseconds since 1970-01-01T00:00:00Z.
     public var millisecondsSince1970: Int64
     /// The UTC offset written, in seconds east of UTC.
     public var utcOffsetSeconds: Int
 
+    /// The instant `millisecondsSince1970`, written with a UTC offset of `utcOffsetSeconds` (UTC by
+    /// default).
     public init(millisecondsSince1970: Int64, utcOffsetSeconds: Int = 0) {
         self.millisecondsSince1970 = millisecondsSince1970
         self.utcOffsetSeconds = utcOffsetSeconds
     }
 
+    /// The instant `date`, rounded to the millisecond, written with a UTC offset of
+    /// `utcOffsetSeconds`.
     public init(date: Date, utcOffsetSeconds: Int = 0) {
         self.init(
             millisecondsSince1970: Int64((date.timeIntervalSince1970 * 1000).rounded()), utcOffsetSeconds: utcOffsetSeconds)
     }
 
+    /// The instant as a `Date` (the offset plays no part).
     public var date: Date { Date(timeIntervalSince1970: Double(millisecondsSince1970) / 1000) }
 
+    /// Orders by instant only: the offsets play no part.
     public static func < (lhs: OCPTimestamp, rhs: OCPTimestamp) -> Bool {
         lhs.millisecondsSince1970 < rhs.millisecondsSince1970
     }
@@ -31,6 +38,8 @@ public struct OCPTimestamp: Sendable, Hashable, Comparable, Codable, CustomStrin
         .milliseconds(later.millisecondsSince1970 - millisecondsSince1970)
     }
 
+    /// The timestamp `duration` later (earlier when negative), in whole milliseconds, with the same
+    /// offset.
     public func adding(_ duration: Duration) -> OCPTimestamp {
         OCPTimestamp(
             millisecondsSince1970: millisecondsSince1970 + duration.milliseconds, utcOffsetSeconds: utcOffsetSeconds)
@@ -114,6 +123,8 @@ public struct OCPTimestamp: Sendable, Hashable, Comparable, Codable, CustomStrin
             + "\(offset < 0 ? "-" : "+")\(pad(offsetMinutes / 60, 2)):\(pad(offsetMinutes % 60, 2))"
     }
 
+    /// Reads OCP's text (`2022-09-05T13:39:18.441+08:00`; without an offset, UTC), or a number of
+    /// milliseconds since 1970 (UTC). Throws a `DecodingError` for anything else.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         // Text first: OCP and the journal write times as text, and a failed attempt costs a thrown error.
@@ -128,6 +139,7 @@ public struct OCPTimestamp: Sendable, Hashable, Comparable, Codable, CustomStrin
         self = value
     }
 
+    /// Writes OCP's text, with milliseconds and the offset: ``description``.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)

@@ -6,15 +6,22 @@ import RunbookSupport
 public struct TaskDefinition: Sendable, Hashable {
     /// One subtask of the definition.
     public struct Subtask: Sendable, Hashable {
+        /// The subtask's name as OCP reports it (`Failover to Primary`).
         public var name: String
+        /// OCP's `seriesId` for it, which is not its place in the execution order.
         public var seriesId: Int
         /// Seconds before a running subtask fails with TSK10012.
         public var timeout: Int
+        /// Whether the task can no longer be rolled back once this subtask has left PENDING and
+        /// READY.
         public var prohibitRollback: Bool
+        /// OCP's `parallelIdx`: -1, or 0 for the subtasks OCP marks so.
         public var parallelIdx: Int
         /// Indexes (into ``TaskDefinition/subtasks``) of the subtasks this one waits for.
         public var upstreams: [Int]
 
+        /// A subtask definition; `timeout` is in seconds and `upstreams` are indexes into the
+        /// definition's ``TaskDefinition/subtasks``.
         public init(name: String, seriesId: Int, timeout: Int, prohibitRollback: Bool, parallelIdx: Int, upstreams: [Int]) {
             self.name = name
             self.seriesId = seriesId
@@ -34,6 +41,8 @@ public struct TaskDefinition: Sendable, Hashable {
     /// Subtasks in execution order (a chain for both failover and switchover).
     public var subtasks: [Subtask]
 
+    /// A definition of the task OCP calls `name`, with its `shortName` and `verb` for messages, and
+    /// its `subtasks` in execution order.
     public init(name: String, shortName: String, verb: String, subtasks: [Subtask]) {
         self.name = name
         self.shortName = shortName

@@ -5,7 +5,9 @@ import Synchronization
 /// A clock that moves only when told to, for tests: sleepers stay suspended until ``advance(by:)`` or
 /// ``advance(to:)`` moves time to or past their deadline. Copies share one timeline.
 public struct ManualClock: Clock, Sendable {
+    /// The clock's instants: offsets from the start of the simulation.
     public typealias Instant = SimulationInstant
+    /// Durations are Swift's.
     public typealias Duration = Swift.Duration
 
     private struct Sleeper {
@@ -44,8 +46,11 @@ public struct ManualClock: Clock, Sendable {
         storage.state.withLock { $0.now = SimulationInstant(offset: offset) }
     }
 
+    /// The present: where ``advance(by:)`` and ``advance(to:)`` last moved time (zero, or the
+    /// offset given at init, before either).
     public var now: SimulationInstant { storage.state.withLock { $0.now } }
 
+    /// Zero: a deadline is met exactly, never rounded.
     public var minimumResolution: Duration { .zero }
 
     /// How many sleepers are waiting.
@@ -83,6 +88,9 @@ public struct ManualClock: Clock, Sendable {
         for sleeper in woken { sleeper.continuation.resume() }
     }
 
+    /// Suspends until time is moved to or past `deadline` (returns at once when it already is);
+    /// `tolerance` is ignored. Throws `CancellationError` when the task is cancelled, before or
+    /// during the sleep.
     public func sleep(until deadline: SimulationInstant, tolerance: Duration? = nil) async throws {
         try Task.checkCancellation()
         let id = storage.state.withLock { s in

@@ -15,6 +15,8 @@ import RunbookSupport
 public actor OCPSimulator<C: SimulatorClock>: OCPClient {
     /// The clock simulated time is read from.
     public nonisolated let clock: C
+    /// Ids, epoch, trace-id seed, names and timings: everything about the simulator that is not its
+    /// setup.
     public nonisolated let options: SimulatorOptions
     private let origin: C.Instant
     var model: SimulatorModel

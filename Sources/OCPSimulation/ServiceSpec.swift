@@ -18,18 +18,24 @@ public struct ServiceSpec: Sendable, Hashable {
         case cluster(id: Int)
     }
 
+    /// The probe target that stands for the service: a URL, an address or a command; probes that
+    /// look at the same service (``matches(_:)``) are answered by it.
     public var probe: ProbeTarget
+    /// What serves the service: a tenant by name, or a cluster by id.
     public var server: Server
     /// How long after its server can serve again the service answers (default 30 s).
     public var reroute: Duration
     /// The body an HTTP probe gets while the service is up (default `OK`), and the output a
     /// command gets.
     public var answer: String?
+    /// Where the service was written, for diagnostics (nil when built in code).
     public var location: SourceLocation?
 
     /// The proxies' default reroute delay.
     public static let defaultReroute: Duration = .seconds(30)
 
+    /// A service for `probe`, served by `server`, answering `reroute` after its server can serve
+    /// again, with `answer` as its body or output while up (nil: `OK`).
     public init(
         probe: ProbeTarget, server: Server, reroute: Duration = ServiceSpec.defaultReroute, answer: String? = nil,
         location: SourceLocation? = nil

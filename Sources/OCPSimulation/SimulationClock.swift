@@ -7,6 +7,7 @@ public struct SimulationInstant: InstantProtocol, Sendable, Hashable, Comparable
     /// The time since the simulation started.
     public var offset: Duration
 
+    /// The instant `offset` after the start of the simulation.
     public init(offset: Duration) {
         self.offset = offset
     }
@@ -14,14 +15,17 @@ public struct SimulationInstant: InstantProtocol, Sendable, Hashable, Comparable
     /// The start of the simulation.
     public static let zero = SimulationInstant(offset: .zero)
 
+    /// The instant `duration` later (earlier when negative).
     public func advanced(by duration: Duration) -> SimulationInstant {
         SimulationInstant(offset: offset + duration)
     }
 
+    /// The time from this instant to `other`: negative when `other` is earlier.
     public func duration(to other: SimulationInstant) -> Duration {
         other.offset - offset
     }
 
+    /// Orders by offset: the earlier instant first.
     public static func < (lhs: SimulationInstant, rhs: SimulationInstant) -> Bool {
         lhs.offset < rhs.offset
     }
@@ -50,7 +54,9 @@ public struct SimulationInstant: InstantProtocol, Sendable, Hashable, Comparable
 ///
 /// Copies share one timeline. Sleeps honour task cancellation (they throw `CancellationError`).
 public struct SimulationClock: Clock, Sendable {
+    /// The clock's instants: offsets from the start of the simulation.
     public typealias Instant = SimulationInstant
+    /// Durations are Swift's.
     public typealias Duration = Swift.Duration
 
     /// The pace this clock was built with.
@@ -137,6 +143,8 @@ public struct SimulationClock: Clock, Sendable {
         storage = Storage(wallStart: ContinuousClock.now)
     }
 
+    /// The present simulated time: at `instant`, where virtual time stands; at a factor, the wall
+    /// time since the clock was made, times the factor (standing still while held).
     public var now: SimulationInstant {
         switch speed {
         case .instant:
@@ -146,8 +154,14 @@ public struct SimulationClock: Clock, Sendable {
         }
     }
 
+    /// One millisecond.
     public var minimumResolution: Duration { .milliseconds(1) }
 
+    /// Suspends until simulated time reaches `deadline` (returns at once when it has); `tolerance`
+    /// is ignored. At `instant`, the caller gives up its place as a participant while it sleeps,
+    /// and time moves as soon as no participant runs; at a factor, it waits the wall-clock time the
+    /// rest takes, again if time was held meanwhile. Throws `CancellationError` when the task is
+    /// cancelled.
     public func sleep(until deadline: SimulationInstant, tolerance: Duration? = nil) async throws {
         try Task.checkCancellation()
         switch speed {

@@ -19,6 +19,8 @@ public struct SimulationSetup: Sendable, Hashable {
     /// What the probes of the service stand for: the simulator answers them from its state.
     public var services: [ServiceSpec]
 
+    /// A setup at `speed` with these clusters, tenants, faults and services; nil clusters or
+    /// tenants mean the defaults (see ``clusters`` and ``tenants``).
     public init(
         speed: SimulationSpeed = .instant, clusters: [ClusterSpec]? = nil, tenants: [TenantSpec]? = nil,
         faults: [FaultSpec] = [], services: [ServiceSpec] = []
@@ -41,6 +43,8 @@ public struct SimulationSetup: Sendable, Hashable {
 public struct TenantSpec: Sendable, Hashable {
     /// The OCP tenant id (such as 2000022; tenant ids are a range apart from cluster ids).
     public var id: Int
+    /// The tenant's name (`orders`); a primary and its standbys usually share it, and services name
+    /// their tenant by it.
     public var name: String
     /// The OCP cluster that hosts it.
     public var cluster: Int
@@ -56,8 +60,11 @@ public struct TenantSpec: Sendable, Hashable {
     public var syncStatus: String
     /// Its service name, if any.
     public var serviceName: String?
+    /// Where the tenant was written, for diagnostics (nil when built in code).
     public var location: SourceLocation?
 
+    /// A tenant `id` called `name` on cluster `cluster` with `role`; a standby names its `primary`
+    /// and its `lag`. Reachable, sync `VALID` and without a service name unless given.
     public init(
         id: Int, name: String, cluster: Int, role: String, primary: Int? = nil, lag: Duration = .zero,
         reachable: Bool = true, syncStatus: String = "VALID", serviceName: String? = nil,
@@ -78,7 +85,9 @@ public struct TenantSpec: Sendable, Hashable {
 
 /// One cluster of a simulated topology.
 public struct ClusterSpec: Sendable, Hashable {
+    /// The OCP cluster id (`6`, `3000009`).
     public var id: Int
+    /// The cluster's name (`obcluster-sh`).
     public var name: String
     /// `PRIMARY` or `STANDBY`.
     public var type: String
@@ -98,6 +107,8 @@ public struct ClusterSpec: Sendable, Hashable {
     /// Where the spec was written, for diagnostics (nil when built in code).
     public var location: SourceLocation?
 
+    /// A cluster `id` called `name`: a RUNNING PRIMARY with sync `VALID` and no delay unless given;
+    /// a standby names its `primary`.
     public init(
         id: Int, name: String, type: String = "PRIMARY", status: String = "RUNNING", primary: Int? = nil,
         delayTime: Int = 0, syncStatus: String = "VALID", obVersion: String? = nil, obproxy: String? = nil,
@@ -118,7 +129,9 @@ public struct ClusterSpec: Sendable, Hashable {
 
 /// A fault the simulator injects.
 public enum FaultSpec: Sendable, Hashable {
+    /// A subtask that fails, hangs or takes longer (`subtask:` in `simulate: faults`).
     case subtask(SubtaskFault)
+    /// An endpoint whose next calls answer an HTTP error (`endpoint:` in `simulate: faults`).
     case api(APIFault)
 }
 
@@ -138,8 +151,12 @@ public struct SubtaskFault: Sendable, Hashable {
     public var hang: Bool
     /// Overrides its duration.
     public var takes: Duration?
+    /// Where the fault was written, for diagnostics (nil when built in code).
     public var location: SourceLocation?
 
+    /// A fault of the subtask called `subtask`, in every task unless `cluster` or `tenant` narrows
+    /// it: its first `fail` runs fail with `message`, it hangs until its timeout when `hang`, and
+    /// each run takes `takes` when given.
     public init(
         subtask: String, cluster: Int? = nil, tenant: Int? = nil, fail: Int = 0, message: String? = nil,
         hang: Bool = false, takes: Duration? = nil, location: SourceLocation? = nil
@@ -164,8 +181,11 @@ public struct APIFault: Sendable, Hashable {
     public var status: Int
     /// How many calls fail (default 1).
     public var times: Int
+    /// Where the fault was written, for diagnostics (nil when built in code).
     public var location: SourceLocation?
 
+    /// A fault making the next `times` calls of `endpoint` (`METHOD /path/template`) answer HTTP
+    /// `status`, with code `SIM_INJECTED`.
     public init(endpoint: String, status: Int, times: Int = 1, location: SourceLocation? = nil) {
         self.endpoint = endpoint
         self.status = status

@@ -11,7 +11,9 @@ public protocol SimulatorClock: Clock, Sendable where Duration == Swift.Duration
 }
 
 extension SimulatorClock {
+    /// Does nothing: this clock does not count participants.
     public func beginBusy() {}
+    /// Does nothing: this clock does not count participants.
     public func endBusy() {}
 }
 

@@ -15,6 +15,9 @@ public struct SimulatorTimings: Sendable, Hashable {
     /// How long undoing one subtask takes during a rollback.
     public var undoDuration: Duration
 
+    /// Timings with these values, all simulated time. By default: each subtask's duration from
+    /// ``defaultDurations`` (5 s for a name not listed), 1 s of dispatch delay before a READY
+    /// subtask runs, 1 s for a cancel to take effect, 2 s to undo one subtask in a rollback.
     public init(
         durations: [String: Duration] = SimulatorTimings.defaultDurations, defaultDuration: Duration = .seconds(5),
         dispatchDelay: Duration = .seconds(1), cancelDelay: Duration = .seconds(1), undoDuration: Duration = .seconds(2)
@@ -89,6 +92,7 @@ public struct SimulatorOptions: Sendable, Hashable {
     public var userName: String
     /// The id of that user (in the task-detail `creator` object).
     public var userId: Int
+    /// How long subtasks, dispatch, cancels and undos take, in simulated time.
     public var timings: SimulatorTimings
     /// OCP's `ocp.standby.tenant.delay.threshold`: a tenant switchover pre-check blocks (OBE26009)
     /// when the standby's lag exceeds it. Default 5,000 ms, OCP's documented default.
@@ -97,6 +101,10 @@ public struct SimulatorOptions: Sendable, Hashable {
     /// OceanBase; user tenants take even ids from 1002).
     public var firstObTenantId: Int
 
+    /// Options with these values; the defaults reproduce the seed: epoch
+    /// `2022-09-05T13:39:18.441+08:00`, task ids from 171603, subtask ids from 202620, executor
+    /// `127.0.0.1`, user `admin` (id 1), the default timings, a tenant delay threshold of 5,000 ms
+    /// and `obTenantId`s from 1002.
     public init(
         epoch: OCPTimestamp = SimulatorOptions.seedEpoch, firstTaskId: Int = 171_603, firstSubtaskId: Int = 202_620,
         seed: UInt64 = 0x5EED, executor: String = "127.0.0.1",

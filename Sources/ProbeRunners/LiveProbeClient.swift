@@ -44,6 +44,10 @@ public final class LiveProbeClient: ProbeClient {
         try? http.syncShutdown()
     }
 
+    /// Makes one attempt of `spec` for real: an HTTP request (no redirects followed), a TCP
+    /// connection or a run of the program, each on a connection or process of its own and bounded
+    /// by `spec.timeout`. Never throws: a failure is the observation's outcome, and `latency` is
+    /// the attempt's wall-clock time.
     public func probe(_ spec: ProbeSpec) async -> ProbeObservation {
         let start = ContinuousClock.now
         let outcome: ProbeObservation.Outcome

@@ -65,6 +65,7 @@ public enum ProbeTarget: Sendable, Hashable, Codable, CustomStringConvertible {
 
 /// One probe as a step or a `watch` asks for it: what to look at and what counts as passing.
 public struct ProbeSpec: Sendable, Hashable {
+    /// What the probe looks at: a URL, a TCP address or a program.
     public var target: ProbeTarget
     /// The HTTP method (`GET` unless the step says `method`).
     public var method: String
@@ -82,9 +83,12 @@ public struct ProbeSpec: Sendable, Hashable {
 
     /// One HTTP header.
     public struct Header: Sendable, Hashable, Codable {
+        /// The header's name (`Authorization`).
         public var name: String
+        /// The header's value, sent as written.
         public var value: String
 
+        /// The header `name: value`.
         public init(name: String, value: String) {
             self.name = name
             self.value = value
@@ -94,6 +98,8 @@ public struct ProbeSpec: Sendable, Hashable {
     /// The default time one attempt may take.
     public static let defaultTimeout: Duration = .seconds(5)
 
+    /// A probe of `target`: by default a `GET` with no headers that passes on any 2xx, or a program
+    /// that passes on exit 0, each attempt given 5 s.
     public init(
         target: ProbeTarget, method: String = "GET", headers: [Header] = [], expectStatus: [Int] = [],
         expectText: String? = nil, expectExit: Int32 = 0, timeout: Duration = ProbeSpec.defaultTimeout
@@ -139,6 +145,8 @@ public struct ProbeSpec: Sendable, Hashable {
 
 /// What one attempt of a probe saw.
 public struct ProbeObservation: Sendable, Hashable {
+    /// What happened in one attempt: an answer, a connection, a program's end, or no result at all.
+    /// Whether that passes is ``ProbeSpec/verdict(of:)``'s to say.
     public enum Outcome: Sendable, Hashable {
         /// An HTTP answer: its status and (the start of) its body.
         case answered(status: Int, body: String)
@@ -155,10 +163,12 @@ public struct ProbeObservation: Sendable, Hashable {
         case failed(String)
     }
 
+    /// What the attempt saw.
     public var outcome: Outcome
     /// From the start of the attempt to its end.
     public var latency: Duration
 
+    /// What one attempt saw: its `outcome`, after `latency` from its start.
     public init(_ outcome: Outcome, latency: Duration) {
         self.outcome = outcome
         self.latency = latency

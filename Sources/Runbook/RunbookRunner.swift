@@ -12,7 +12,9 @@ import RunbookYAML
 
 /// Where a run goes: the embedded simulator or a real OCP.
 public enum RunTarget: Sendable {
+    /// The embedded simulator, set up from the runbook's `simulate:` block.
     case embedded
+    /// A real OCP (or `runbook serve`) over HTTP(S), as the connection says.
     case ocp(OCPConnection)
 
     /// `embedded` or the base URL, for the log.

@@ -6,7 +6,9 @@ import RunbookEngine
 /// the step log's durations) is the simulator's, and its timestamps are `origin` plus simulated
 /// time, the same timeline as the simulator's OCP timestamps.
 public struct SimulatedRunClock: RunClock {
+    /// The simulator's instants: offsets from simulated time zero.
     public typealias Instant = SimulationInstant
+    /// Durations are Swift's.
     public typealias Duration = Swift.Duration
 
     /// The simulator's clock.
@@ -14,24 +16,34 @@ public struct SimulatedRunClock: RunClock {
     /// The calendar date of simulated time zero.
     public let origin: Date
 
+    /// The run clock on `clock`, whose simulated time zero is the calendar date `origin` (the
+    /// simulator's epoch, so that the step log's timestamps and OCP's agree).
     public init(_ clock: SimulationClock, origin: Date) {
         self.clock = clock
         self.origin = origin
     }
 
+    /// The simulator's present.
     public var now: SimulationInstant { clock.now }
+    /// The simulator clock's resolution (1 ms).
     public var minimumResolution: Duration { clock.minimumResolution }
 
+    /// Sleeps on the simulator's clock until `deadline`
+    /// (``SimulationClock/sleep(until:tolerance:)``); throws `CancellationError` when the task is
+    /// cancelled.
     public func sleep(until deadline: SimulationInstant, tolerance: Duration? = nil) async throws {
         try await clock.sleep(until: deadline, tolerance: tolerance)
     }
 
+    /// The calendar date of `instant`: ``origin`` plus its offset.
     public func date(of instant: SimulationInstant) -> Date {
         origin.addingTimeInterval(instant.offset.secondsDouble)
     }
 
     /// A branch holds the instant clock's time still while it runs.
     public func enterBranch() { clock.beginBusy() }
+    /// A branch that ended, or waits on something other than this clock, gives up its place, so the
+    /// instant clock's time may move.
     public func leaveBranch() { clock.endBusy() }
 
     /// Simulated time stands still while the person answers, then moves on by the wall time they

@@ -16,6 +16,7 @@ import Synchronization
 /// whatever happened. An interruption (``interrupt()``) stops the waiting step, starts no new
 /// cluster action, skips `on failure` and still runs `finally`.
 public final class Interpreter<C: RunClock>: Sendable {
+    /// The checked runbook this interpreter runs.
     public let runbook: CheckedRunbook
     let client: any OCPClient
     let clock: C
@@ -26,6 +27,10 @@ public final class Interpreter<C: RunClock>: Sendable {
     let evidence = EvidenceState()
     private let cancelMain = Mutex<(@Sendable () -> Void)?>(nil)
 
+    /// An interpreter that runs `runbook` against `client`, on `clock`, writing its records to
+    /// `log`. `configuration` says who runs it and how; when it resumes a run
+    /// (``RunConfiguration/resume``), `client` is wrapped so that a call a killed step may have
+    /// sent is looked for before it is sent again.
     public init(runbook: CheckedRunbook, client: any OCPClient, clock: C, log: StepLog, configuration: RunConfiguration) {
         self.runbook = runbook
         // A resumed run looks for the effect of a call a killed step may have sent, before sending it.

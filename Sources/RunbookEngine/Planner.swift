@@ -5,7 +5,9 @@ import RunbookSupport
 
 /// One step of a plan: what it would do and which OCP calls it would make.
 public struct PlannedStep: Sendable, Hashable {
+    /// Where the step is in the runbook: its block and its index path, loop items included.
     public var position: StepPosition
+    /// Where the step is written in the runbook file.
     public var location: SourceLocation
     /// The phrase with its values resolved as far as they are known before the run.
     public var phrase: String
@@ -16,6 +18,7 @@ public struct PlannedStep: Sendable, Hashable {
     /// How it behaves: `polled every ≤ 30s, timeout 1h`, `asks for confirmation`, ...
     public var detail: String?
 
+    /// A planned step with these fields (see each property).
     public init(
         position: StepPosition, location: SourceLocation, phrase: String, calls: [String], changesSystem: Bool,
         detail: String? = nil
@@ -32,9 +35,13 @@ public struct PlannedStep: Sendable, Hashable {
 /// Resolves a checked runbook into the steps it would run and the OCP calls each would make,
 /// without calling anything. Loops are expanded item by item.
 public struct Planner: Sendable {
+    /// The environment `${env.NAME}` reads while planning; a value that cannot be resolved is shown
+    /// as written.
     public var environment: [String: String]
+    /// How waits would poll, for the plan's descriptions of them.
     public var polling: PollSchedule
 
+    /// A planner reading `environment` for `${env.NAME}`, describing waits with `polling`.
     public init(environment: [String: String] = [:], polling: PollSchedule = PollSchedule()) {
         self.environment = environment
         self.polling = polling

@@ -30,6 +30,7 @@ public struct ResumePoint: Sendable {
 
     /// Why a journal cannot be resumed.
     public struct Problem: Error, Sendable, CustomStringConvertible {
+        /// What is wrong with the journal, in words.
         public var description: String
     }
 

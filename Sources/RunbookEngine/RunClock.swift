@@ -21,12 +21,17 @@ public protocol RunClock: Clock, Sendable where Duration == Swift.Duration {
 }
 
 extension RunClock {
+    /// Does nothing: this clock does not count branches.
     public func enterBranch() {}
+    /// Does nothing: this clock does not count branches.
     public func leaveBranch() {}
+    /// Runs `answer` and returns what it returns: on a clock that keeps the wall clock's pace, the
+    /// person's time passes as it does.
     public func personAnswers<T: Sendable>(_ answer: @Sendable () async -> T) async -> T { await answer() }
 }
 
 extension ContinuousClock: RunClock {
+    /// The calendar date of `instant`: now on the wall clock, less the time since `instant`.
     public func date(of instant: ContinuousClock.Instant) -> Date {
         Date().addingTimeInterval(instant.duration(to: now).secondsDouble * -1)
     }

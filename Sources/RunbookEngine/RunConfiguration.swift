@@ -43,6 +43,10 @@ public struct RunConfiguration: Sendable {
     /// against a real OCP. Nil: a probe step fails saying so.
     public var probes: (any ProbeClient)?
 
+    /// A configuration with these settings (see each property); ``resume`` and ``resumeCommand``
+    /// start nil. By default: a fresh run id, target `embedded`, the process's user, no
+    /// confirmation possible (a `confirm` finds no terminal), the default polling and no probe
+    /// client.
     public init(
         runId: String = UUID().uuidString.lowercased(), target: String = "embedded", user: String = RunConfiguration.currentUser, fileSHA256: String = "",
         simulationSpeed: String? = nil, notes: [String] = [], environment: [String: String] = [:],
@@ -89,6 +93,8 @@ public struct PollSchedule: Sendable, Hashable {
     /// 429, no answer, an unreadable answer) are tried again until the wait's own deadline.
     public var unreachableLimit: Duration
 
+    /// A schedule with these settings; the defaults: 1 s first, then 5% of the elapsed wait, at
+    /// most 30 s apart (after failed polls too), and 5 minutes of polling an unreachable target.
     public init(
         initial: Duration = .seconds(1), fraction: Double = 0.05, maximum: Duration = .seconds(30),
         maximumBackoff: Duration = .seconds(30), unreachableLimit: Duration = .seconds(300)

@@ -11,7 +11,9 @@ public struct CheckedRunbook: Sendable, Hashable {
         self.document = document
     }
 
+    /// The runbook's title: its `runbook:` key.
     public var title: String { document.title }
+    /// The path of the runbook file as the user gave it, as its diagnostics and step log name it.
     public var file: String { document.file }
     package var target: Expr? { document.target }
     package var vars: [VarDecl] { document.vars }

@@ -14,8 +14,11 @@ public struct CheckResult: Sendable {
         self.diagnostics = diagnostics
     }
 
+    /// How many of ``diagnostics`` are errors.
     public var errorCount: Int { diagnostics.count { $0.severity == .error } }
+    /// How many of ``diagnostics`` are warnings.
     public var warningCount: Int { diagnostics.count { $0.severity == .warning } }
+    /// Whether any diagnostic is an error: then ``runbook`` is nil and the runbook cannot run.
     public var hasErrors: Bool { errorCount > 0 }
 }
 

@@ -1,8 +1,14 @@
 /// A problem found in a runbook or its YAML, with a stable identifier and a location.
 public struct Diagnostic: Sendable, Hashable, Error, CustomStringConvertible {
+    /// How serious a diagnostic is: one `error` makes the input unusable (a runbook with one is
+    /// not run, and `runbook check` counts its file invalid), a `warning` does not, and a `note`
+    /// only adds information. The raw value is the word printed in the rendering and in JSON.
     public enum Severity: String, Sendable, Hashable, Codable, Comparable {
+        /// A problem that makes the input unusable.
         case error
+        /// A likely mistake that does not stop the input from being used.
         case warning
+        /// Information only.
         case note
 
         private var rank: Int {
@@ -13,16 +19,21 @@ public struct Diagnostic: Sendable, Hashable, Error, CustomStringConvertible {
             }
         }
 
+        /// Orders by seriousness: `note` < `warning` < `error`.
         public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
     }
 
+    /// Whether this is an error, a warning or a note.
     public var severity: Severity
     /// A stable, dotted identifier such as `yaml.duplicate-key`; tools may match on it.
     public var id: String
     /// One sentence for a person, without the location.
     public var message: String
+    /// Where the problem is: the file as the user named it, and the 1-based line and column.
     public var location: SourceLocation
 
+    /// A diagnostic of `severity` with the stable identifier `id` (such as `yaml.duplicate-key`), a
+    /// one-sentence `message` without the location, found at `location`.
     public init(_ severity: Severity, id: String, message: String, at location: SourceLocation) {
         self.severity = severity
         self.id = id
@@ -30,10 +41,14 @@ public struct Diagnostic: Sendable, Hashable, Error, CustomStringConvertible {
         self.location = location
     }
 
+    /// An error diagnostic: `id` is its stable identifier, `message` one sentence without the
+    /// location.
     public static func error(_ id: String, _ message: String, at location: SourceLocation) -> Diagnostic {
         Diagnostic(.error, id: id, message: message, at: location)
     }
 
+    /// A warning diagnostic: `id` is its stable identifier, `message` one sentence without the
+    /// location.
     public static func warning(_ id: String, _ message: String, at location: SourceLocation) -> Diagnostic {
         Diagnostic(.warning, id: id, message: message, at: location)
     }
@@ -75,9 +90,12 @@ public struct Diagnostic: Sendable, Hashable, Error, CustomStringConvertible {
 
 /// A list of diagnostics thrown as one error, for stages that report every problem they find.
 public struct DiagnosticList: Error, Sendable, CustomStringConvertible {
+    /// The diagnostics, in the order the stage found them.
     public var diagnostics: [Diagnostic]
 
+    /// A list thrown as one error; `diagnostics` are kept in the order given.
     public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
 
+    /// Each diagnostic's one-line `path:line:col: severity: message`, one per line.
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 }

@@ -33,6 +33,8 @@ public final class OutputWriter: Sendable {
         public var failure: String?
         /// What the lines are, for ``summary`` (`request-log line`), and more than one of them.
         public var noun = "line"
+        /// The plural of ``noun`` (`request-log lines`), used in ``summary`` when more than one
+        /// line was lost.
         public var nouns = "lines"
 
         /// One sentence for standard error when lines were lost, nil when none were.

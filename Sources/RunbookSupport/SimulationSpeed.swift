@@ -5,6 +5,7 @@ public enum SimulationSpeed: Sendable, Hashable, CustomStringConvertible {
     /// Simulated time runs `factor` times faster than the wall clock (`realtime` is 1).
     case factor(Double)
 
+    /// Simulated time at the wall clock's pace: `.factor(1)`.
     public static let realtime = SimulationSpeed.factor(1)
 
     /// The slowest and the fastest factor: a thousandth of real time (a minute takes 17 hours),
@@ -24,6 +25,8 @@ public enum SimulationSpeed: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The spelling ``init(_:)`` reads back: `instant`, `realtime` for a factor of 1, else the
+    /// factor followed by `x` (`60x`, `2.5x`).
     public var description: String {
         switch self {
         case .instant: "instant"

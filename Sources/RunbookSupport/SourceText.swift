@@ -1,9 +1,13 @@
 /// The text of a source file with fast access to its lines, for rendering diagnostics.
 public struct SourceText: Sendable {
+    /// The path of the file as the user gave it; diagnostics of this file carry the same path.
     public let path: String
+    /// The whole text of the file.
     public let text: String
     private let lineStarts: [String.Index]
 
+    /// Indexes the lines of `text`, the contents of the file at `path`. A line ends at `\n`, `\r\n`
+    /// or a lone `\r`.
     public init(path: String, text: String) {
         self.path = path
         self.text = text
