@@ -105,7 +105,7 @@ public struct OCPConnection: Sendable {
         public var baseDelay: Duration = .milliseconds(500)
         /// Longest delay between attempts, also the cap on a server's `Retry-After` (default 30 s).
         public var maxDelay: Duration = .seconds(30)
-        /// How many 429 answers one call may get before it fails (default 10): each waits as the
+        /// How many 429 answers one call may get before it fails (default 100): each waits as the
         /// server's `Retry-After` or `RateLimit-Reset` says (at most `maxDelay`), then the call is
         /// sent again.
         public var maxRateLimitedAttempts: Int = 100

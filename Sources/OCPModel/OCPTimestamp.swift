@@ -28,21 +28,25 @@ public struct OCPTimestamp: Sendable, Hashable, Comparable, Codable, CustomStrin
     /// The instant as a `Date` (the offset plays no part).
     public var date: Date { Date(timeIntervalSince1970: Double(millisecondsSince1970) / 1000) }
 
-    /// Orders by instant only: the offsets play no part.
+    /// Orders by instant; of two ways of writing the same instant, the one with the smaller offset
+    /// comes first (so that the order agrees with `==`, which compares the offsets too).
     public static func < (lhs: OCPTimestamp, rhs: OCPTimestamp) -> Bool {
-        lhs.millisecondsSince1970 < rhs.millisecondsSince1970
+        (lhs.millisecondsSince1970, lhs.utcOffsetSeconds) < (rhs.millisecondsSince1970, rhs.utcOffsetSeconds)
     }
 
-    /// The time from `self` to `later`.
+    /// The time from `self` to `later` (saturated at the bounds of `Int64` milliseconds, so that a
+    /// time read from a crafted file never traps).
     public func duration(to later: OCPTimestamp) -> Duration {
-        .milliseconds(later.millisecondsSince1970 - millisecondsSince1970)
+        let (difference, overflow) = later.millisecondsSince1970.subtractingReportingOverflow(millisecondsSince1970)
+        return .milliseconds(overflow ? (later.millisecondsSince1970 < millisecondsSince1970 ? Int64.min : Int64.max) : difference)
     }
 
     /// The timestamp `duration` later (earlier when negative), in whole milliseconds, with the same
     /// offset.
     public func adding(_ duration: Duration) -> OCPTimestamp {
-        OCPTimestamp(
-            millisecondsSince1970: millisecondsSince1970 + duration.milliseconds, utcOffsetSeconds: utcOffsetSeconds)
+        let (sum, overflow) = millisecondsSince1970.addingReportingOverflow(duration.milliseconds)
+        let clamped = overflow ? (duration.milliseconds < 0 ? Int64.min : Int64.max) : sum
+        return OCPTimestamp(millisecondsSince1970: clamped, utcOffsetSeconds: utcOffsetSeconds)
     }
 
     // MARK: - Text
@@ -64,7 +68,8 @@ public struct OCPTimestamp: Sendable, Hashable, Comparable, Codable, CustomStrin
             u[16] == UInt8(ascii: ":"),
             let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2), let hour = digits(11, 2),
             let minute = digits(14, 2), let second = digits(17, 2),
-            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+            (1...12).contains(month), (1...Self.daysIn(month: month, year: year)).contains(day), hour < 24,
+            minute < 60, second < 61
         else { return nil }
         var i = 19
         var millis = 0
@@ -89,7 +94,7 @@ public struct OCPTimestamp: Sendable, Hashable, Comparable, Codable, CustomStrin
                 guard let oh = digits(i + 1, 2) else { return nil }
                 var j = i + 3
                 if j < u.count, u[j] == UInt8(ascii: ":") { j += 1 }
-                guard let om = digits(j, 2) else { return nil }
+                guard let om = digits(j, 2), oh < 24, om < 60 else { return nil }
                 offset = sign * (oh * 3600 + om * 60)
                 i = j + 2
             } else {
@@ -100,6 +105,15 @@ public struct OCPTimestamp: Sendable, Hashable, Comparable, Codable, CustomStrin
         let days = Self.daysFromCivil(year: year, month: month, day: day)
         let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offset)
         self.init(millisecondsSince1970: seconds * 1000 + Int64(millis), utcOffsetSeconds: offset)
+    }
+
+    /// The days of `month` (1 to 12) in `year` of the proleptic Gregorian calendar.
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     /// `2022-09-05T13:39:18.441+08:00` (always milliseconds and an offset, `+00:00` for UTC).

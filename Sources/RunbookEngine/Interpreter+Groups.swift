@@ -27,7 +27,7 @@ extension Interpreter {
         var pending = group.members
         var last: [Int: TaskInstance] = [:]
         let started = clock.now
-        try await poll(step: step, scope: scope, context: context) { () async throws(StepFailure) -> PollVerdict in
+        let failed = try await poll(step: step, scope: scope, context: context) { () async throws(StepFailure) -> PollVerdict in
             var still: [TaskGroup.Member] = []
             for member in pending {
                 let task = try await fetchTask(member.taskId, trace: trace, context: context)
@@ -70,7 +70,7 @@ extension Interpreter {
         trace.observed.taskId = nil
         trace.observed.taskName = nil
         trace.observed.taskStatus = nil
-        trace.message = "the group's \(Self.count(group.members.count, "task")): \(what)"
+        trace.message = "the group's \(Self.count(group.members.count, "task")): \(what)" + retriedPolls(failed)
     }
 
     /// An assertion on a group: each task (or its subtask) is read once; every mismatch is reported,

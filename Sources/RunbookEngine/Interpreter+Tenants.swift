@@ -363,7 +363,7 @@ extension Interpreter {
         let clusterId = try await locate(tenant: id)
         var last: Tenant?
         let started = clock.now
-        try await poll(step: step, scope: scope, context: context) { () async throws(StepFailure) -> PollVerdict in
+        let failed = try await poll(step: step, scope: scope, context: context) { () async throws(StepFailure) -> PollVerdict in
             let tenant = try await self.readTenant(id, in: clusterId, trace: trace)
             last = tenant
             if log.wantsProgress {
@@ -379,6 +379,6 @@ extension Interpreter {
                 expected: "tenant \(id) \(field) \(wanted)",
                 found: last.map { "role \($0.currentRole), status \($0.status?.rawValue ?? "UNKNOWN")" })
         }
-        trace.message = "tenant \(id) has \(field) \(wanted)"
+        trace.message = "tenant \(id) has \(field) \(wanted)" + retriedPolls(failed)
     }
 }

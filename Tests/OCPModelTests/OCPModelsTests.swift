@@ -171,9 +171,37 @@ import Testing
         #expect(t.description == printed)
     }
 
-    @Test(arguments: ["2022-09-05", "2022-13-05T00:00:00Z", "2022-09-05T13:39:18.+08:00", "2022-09-05T13:39:18+8"])
+    @Test(arguments: [
+        "2022-09-05", "2022-13-05T00:00:00Z", "2022-09-05T13:39:18.+08:00", "2022-09-05T13:39:18+8",
+        "2023-02-31T00:00:00Z", "2023-02-29T00:00:00Z", "1900-02-29T00:00:00Z", "2022-04-31T00:00:00Z",
+        "2022-09-05T13:39:18+25:00", "2022-09-05T13:39:18+08:60",
+    ])
     func malformedTimestampsAreRejected(text: String) {
         #expect(OCPTimestamp(text) == nil)
+    }
+
+    @Test(arguments: ["2024-02-29T00:00:00Z", "2000-02-29T00:00:00Z", "2022-12-31T23:59:59+14:00"])
+    func calendarEdgesAreAccepted(text: String) {
+        #expect(OCPTimestamp(text) != nil)
+    }
+
+    @Test func orderAgreesWithEqualityForOneInstantWrittenTwoWays() throws {
+        let utc = try #require(OCPTimestamp("2022-09-05T05:39:18Z"))
+        let shanghai = try #require(OCPTimestamp("2022-09-05T13:39:18+08:00"))
+        #expect(utc.millisecondsSince1970 == shanghai.millisecondsSince1970)
+        #expect(utc != shanghai)
+        // Exactly one of <, ==, > holds, as Comparable requires.
+        #expect(utc < shanghai && !(shanghai < utc))
+        #expect(utc.duration(to: shanghai) == .zero)
+    }
+
+    @Test func addingSaturatesInsteadOfTrapping() {
+        let last = OCPTimestamp(millisecondsSince1970: .max - 1, utcOffsetSeconds: 0)
+        #expect(last.adding(.seconds(10)).millisecondsSince1970 == .max)
+        let first = OCPTimestamp(millisecondsSince1970: .min + 1, utcOffsetSeconds: 0)
+        #expect(first.adding(.seconds(-10)).millisecondsSince1970 == .min)
+        #expect(first.duration(to: last) == .milliseconds(Int64.max))
+        #expect(last.duration(to: first) == .milliseconds(Int64.min))
     }
 
     @Test func simulatorEpochIsTheSeedStartTime() {
