@@ -411,12 +411,15 @@ public struct TenantFailoverItem: Sendable, Hashable {
     }
 
     /// The items of a batch body; nil when it has no `failoverTenantItemList` array of items with a
-    /// `tenantId` each.
+    /// `tenantId` each and, where an item has a `serviceName` other than `null`, a non-empty string
+    /// (as the single failover requires of its body).
     public static func items(in body: JSONValue?) -> [TenantFailoverItem]? {
         guard case .array(let list)? = body?["failoverTenantItemList"] else { return nil }
         let items = list.compactMap { value -> TenantFailoverItem? in
             guard let id = value["tenantId"]?.integer else { return nil }
-            return TenantFailoverItem(tenantId: id, serviceName: value["serviceName"]?.stringValue)
+            guard let name = value["serviceName"], name != .null else { return TenantFailoverItem(tenantId: id) }
+            guard let text = name.stringValue, !text.trimmingSpaces.isEmpty else { return nil }
+            return TenantFailoverItem(tenantId: id, serviceName: text)
         }
         return items.count == list.count ? items : nil
     }

@@ -1,7 +1,7 @@
 import RunbookSupport
 
-/// OCP's status and type words. Each is an open set: a word this version does not know still
-/// decodes (a newer OCP may add one), and the known ones are named constants.
+// OCP's status and type words. Each is an open set: a word this version does not know still
+// decodes (a newer OCP may add one), and the known ones are named constants.
 
 /// A word of OCP's vocabulary, coded as its text.
 public protocol OCPWord: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible

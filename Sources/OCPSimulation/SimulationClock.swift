@@ -191,7 +191,8 @@ public struct SimulationClock: Clock, Sendable {
     }
 
     /// Ends a ``hold()``, moving simulated time on by `duration`: the time the person took, one
-    /// second for one second, not multiplied by the factor. At `instant`, call ``advance(by:)``.
+    /// second for one second, not multiplied by the factor. At `instant` it does nothing: time
+    /// there moves only to the next sleeper's deadline, and stands still while the caller runs.
     public func release(advancing duration: Duration) {
         guard case .factor = speed else { return }
         storage.factorTime.withLock { t in

@@ -358,7 +358,7 @@ extension SimulatorModel {
         guard let items = TenantFailoverItem.items(in: request.body), !items.isEmpty else {
             throw Self.illegal(
                 "The body must be {\"failoverTenantItemList\": [{\"tenantId\": STANDBY, \"serviceName\": NAME}, ...]} "
-                    + "with at least one standby tenant.")
+                    + "with at least one standby tenant; a serviceName, where given, is a non-empty string.")
         }
         var seen = Set<Int>()
         for item in items {

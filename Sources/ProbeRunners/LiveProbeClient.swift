@@ -8,6 +8,7 @@ import OCPHTTP
 import Probes
 import RunbookSupport
 import Subprocess
+import Synchronization
 import SystemPackage
 
 #if canImport(Glibc)
@@ -19,6 +20,8 @@ import Glibc
 /// process group of their own that a timeout kills whole, output bounded and kept in memory).
 public final class LiveProbeClient: ProbeClient {
     private let http: HTTPClient
+    /// Whether `shutdown()` has run (or begun), so that `deinit` does not shut the client twice.
+    private let shutDown = Atomic<Bool>(false)
     /// Secrets that must not reach the step log through a program's output or an HTTP body.
     private let redact: @Sendable (String) -> String
 
@@ -40,8 +43,15 @@ public final class LiveProbeClient: ProbeClient {
         self.redact = redact
     }
 
+    /// Closes the HTTP client's connections. Call it once the probes are done with; a client
+    /// dropped without it is shut down in the background by `deinit`, never blocking a thread.
+    public func shutdown() async {
+        guard !shutDown.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        try? await http.shutdown()
+    }
+
     deinit {
-        try? http.syncShutdown()
+        if !shutDown.exchange(true, ordering: .acquiringAndReleasing) { http.shutdown { _ in } }
     }
 
     /// Makes one attempt of `spec` for real: an HTTP request (no redirects followed), a TCP

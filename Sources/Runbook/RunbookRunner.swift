@@ -73,12 +73,16 @@ public enum RunbookRunner {
                 await log.write(.runFinished(finished))
                 return finished
             }
+            var probes: LiveProbeClient?
             if !runbook.probes.isEmpty {
                 do {
                     let redaction = log.redaction
-                    configuration.probes = try LiveProbeClient(
+                    let live = try LiveProbeClient(
                         insecure: connection.insecure, caFile: connection.caFile, redact: { redaction.apply($0) })
+                    probes = live
+                    configuration.probes = live
                 } catch {
+                    await client.shutdown()
                     let finished = RunFinished(
                         outcome: .targetFailed, reason: error.description, counts: StepCounts(), durationMs: 0,
                         wallDurationMs: 0, finishedAt: OCPTimestamp(date: Date()), recoveries: [])
@@ -90,6 +94,7 @@ public enum RunbookRunner {
                 runbook: runbook, client: client, clock: ContinuousClock(), log: log, configuration: configuration)
             onStart { interpreter.interrupt() }
             let finished = await interpreter.run()
+            await probes?.shutdown()
             await client.shutdown()
             return finished
         }

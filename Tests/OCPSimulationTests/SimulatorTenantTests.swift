@@ -328,6 +328,16 @@ import Testing
             try await h.simulator.send(OCPOperation<Contents<TaskInstance>>(.tenantsFailover, [sh]))
         }
         #expect(empty?.httpStatus == 400 && empty?.code == OCPErrorCode.illegalArgument)
+        // A serviceName that is not a non-empty string refuses the batch, as it refuses a single failover.
+        for bad: JSONValue in [.number(7), .string(""), .string("  "), .bool(true)] {
+            let body: JSONValue = .object([
+                "failoverTenantItemList": .array([.object(["tenantId": .number(Double(checks[0].tenantId)), "serviceName": bad])])
+            ])
+            let refused = await h.error { () async throws(OCPError) in
+                try await h.simulator.send(OCPOperation<Contents<TaskInstance>>(.tenantsFailover, [sh], body: body))
+            }
+            #expect(refused?.httpStatus == 400 && refused?.code == OCPErrorCode.illegalArgument, "serviceName \(bad)")
+        }
         // A primary in the list refuses the whole batch.
         let mixed = await h.error { () async throws(OCPError) in
             try await h.simulator.tenantsFailover(
