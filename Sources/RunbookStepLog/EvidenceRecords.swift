@@ -7,6 +7,7 @@ public struct ProbeAttempt: Sendable, Hashable, Codable {
     public var kind: String
     /// The URL, `host:port`, or the program and its arguments.
     public var target: String
+    /// Whether the attempt passed; ``reason`` says why not.
     public var passed: Bool
     /// Run time of the attempt's start, in milliseconds.
     public var atMs: Int64
@@ -20,6 +21,7 @@ public struct ProbeAttempt: Sendable, Hashable, Codable {
     /// A program's exit status.
     public var exitCode: Int32?
 
+    /// An attempt with these fields; see each property for its meaning.
     public init(
         kind: String, target: String, passed: Bool, atMs: Int64, latencyMs: Double, reason: String? = nil,
         status: Int? = nil, exitCode: Int32? = nil
@@ -37,7 +39,9 @@ public struct ProbeAttempt: Sendable, Hashable, Codable {
 
 /// A `watch` probe went down or came back up (its first attempt is recorded too).
 public struct WatchChanged: Sendable, Hashable, Codable {
+    /// `http`, `tcp` or `command`.
     public var kind: String
+    /// The URL, `host:port`, or the program and its arguments.
     public var target: String
     /// Up (the probe passed) or down, from now on.
     public var up: Bool
@@ -48,6 +52,7 @@ public struct WatchChanged: Sendable, Hashable, Codable {
     /// Why the probe failed, when down.
     public var reason: String?
 
+    /// A watch's change with these fields; see each property for its meaning.
     public init(kind: String, target: String, up: Bool, atMs: Int64, at: OCPTimestamp, reason: String? = nil) {
         self.kind = kind
         self.target = target
@@ -62,6 +67,7 @@ public struct WatchChanged: Sendable, Hashable, Codable {
 public struct Evidence: Sendable, Hashable, Codable {
     /// The `outage` and `recovered` markers, when the run passed them.
     public var outage: Marker?
+    /// The `recovered` marker, when the run passed it.
     public var recovered: Marker?
     /// The measured recovery time, in milliseconds: `recovered` − `outage`, or without the markers
     /// the longest recovery time of the run's completed actions; nil when unknown.
@@ -77,6 +83,7 @@ public struct Evidence: Sendable, Hashable, Codable {
     /// Each objective, the figure measured and the verdict.
     public var objectives: [ObjectiveVerdict]
 
+    /// Evidence with these figures; by default, nothing measured.
     public init(
         outage: Marker? = nil, recovered: Marker? = nil, recoveryTimeMs: Int64? = nil, recoveryTimeSource: String = "none",
         dataLoss: [DataLoss] = [], dataLossMs: Int64? = nil, downtime: [Downtime] = [], objectives: [ObjectiveVerdict] = []
@@ -93,11 +100,14 @@ public struct Evidence: Sendable, Hashable, Codable {
 
     /// An `outage` or `recovered` step.
     public struct Marker: Sendable, Hashable, Codable {
+        /// The marker's text, as the step gave it (`Hangzhou region lost`).
         public var text: String
+        /// The `outage` or `recovered` step.
         public var position: StepPosition
         /// Run time of the moment marked, in milliseconds. For `recovered` after an `await probe`
         /// that saw the service come back: the middle of its last failed and first passing attempt.
         public var atMs: Int64
+        /// The moment as a date on the run's clock (the simulator's when embedded).
         public var at: OCPTimestamp
         /// How far the moment may be from ``atMs`` (half the await's last interval), when it was
         /// taken from an `await probe`; nil for the marker's own time.
@@ -105,6 +115,7 @@ public struct Evidence: Sendable, Hashable, Codable {
         /// The `await probe` step the moment was taken from.
         public var seenBy: StepPosition?
 
+        /// A marker with these fields; see each property for its meaning.
         public init(
             text: String, position: StepPosition, atMs: Int64, at: OCPTimestamp, uncertaintyMs: Int64? = nil,
             seenBy: StepPosition? = nil
@@ -122,9 +133,11 @@ public struct Evidence: Sendable, Hashable, Codable {
     public struct DataLoss: Sendable, Hashable, Codable {
         /// The recovery it belongs to: `failover`, `tenant failover`, ...
         public var action: String
+        /// The OCP task of the promotion.
         public var taskId: Int
         /// The promoted standby: a tenant, or a cluster.
         public var tenantId: Int?
+        /// The promoted cluster, or the cluster of the promoted tenant.
         public var clusterId: Int
         /// Its lag when promoted, in milliseconds (0 for a switchover); nil when OCP reported none.
         public var lagMs: Int64?
@@ -132,6 +145,7 @@ public struct Evidence: Sendable, Hashable, Codable {
         /// construction), or `not reported`.
         public var source: String
 
+        /// The data loss of one promotion; see each property for its meaning.
         public init(action: String, taskId: Int, tenantId: Int?, clusterId: Int, lagMs: Int64?, source: String) {
             self.action = action
             self.taskId = taskId
@@ -144,15 +158,19 @@ public struct Evidence: Sendable, Hashable, Codable {
 
     /// One `watch` probe's downtime.
     public struct Downtime: Sendable, Hashable, Codable {
+        /// `http`, `tcp` or `command`.
         public var kind: String
+        /// The URL, `host:port`, or the program and its arguments.
         public var target: String
         /// The windows it was down: from the first failed attempt to the first passing one after
         /// it (nil `toMs`: still down at the end), run times in milliseconds.
         public var windows: [Window]
+        /// The windows' total, in milliseconds; a window still open counts to the end of the run.
         public var totalMs: Int64
         /// How many attempts it made.
         public var attempts: Int
 
+        /// A watch's downtime with these figures; see each property for its meaning.
         public init(kind: String, target: String, windows: [Window], totalMs: Int64, attempts: Int) {
             self.kind = kind
             self.target = target
@@ -161,10 +179,14 @@ public struct Evidence: Sendable, Hashable, Codable {
             self.attempts = attempts
         }
 
+        /// One stretch of time a watch probe was down.
         public struct Window: Sendable, Hashable, Codable {
+            /// Run time of the first failed attempt, in milliseconds.
             public var fromMs: Int64
+            /// Run time of the first passing attempt after it, in milliseconds; nil: still down at the end.
             public var toMs: Int64?
 
+            /// The window from `fromMs` to `toMs` (nil: still open).
             public init(fromMs: Int64, toMs: Int64?) {
                 self.fromMs = fromMs
                 self.toMs = toMs
@@ -181,17 +203,23 @@ public struct ObjectiveVerdict: Sendable, Hashable, Codable {
     public var targetMs: Int64
     /// What was measured, in milliseconds; nil when unknown.
     public var measuredMs: Int64?
+    /// Whether the objective was met.
     public var verdict: Verdict
     /// How far over the objective a breached one is, in milliseconds.
     public var overMs: Int64?
 
+    /// Whether an objective was met.
     public enum Verdict: String, Sendable, Hashable, Codable {
+        /// The figure measured is within the objective.
         case met
+        /// The figure measured is over the objective.
         case breached
         /// Nothing was measured: the objective is not met.
         case unknown
     }
 
+    /// The verdict of `measuredMs` against `targetMs`: met when at most the target, breached when
+    /// over it, unknown when nil.
     public init(name: String, targetMs: Int64, measuredMs: Int64?) {
         self.name = name
         self.targetMs = targetMs

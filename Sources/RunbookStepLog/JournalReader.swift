@@ -54,8 +54,10 @@ public struct Journal: Sendable {
 public struct JournalSegment: Sendable {
     /// The `run-resumed` record that starts this segment (nil for the first).
     public var resumed: ResumedMark?
+    /// Its records, in the file's order (not the `run-resumed` that starts it).
     public var entries: [JournalEntry]
 
+    /// A segment that `resumed` starts (nil for the first), holding `entries`.
     public init(resumed: ResumedMark?, entries: [JournalEntry] = []) {
         self.resumed = resumed
         self.entries = entries
@@ -81,26 +83,35 @@ public struct ResumedMark: Sendable {
 public struct JournalEntry: Sendable {
     /// 1-based line number in the file.
     public var line: Int
+    /// The line's `runId`; nil in a journal written before runs had one.
     public var runId: String?
+    /// The record on the line.
     public var record: StepLogRecord
 }
 
 /// A remark about a line of a journal: `journal.jsonl:17: skipped a record of kind 'x'`.
 public struct JournalNote: Sendable, Hashable, CustomStringConvertible {
+    /// The journal's path, as given.
     public var path: String
+    /// 1-based line the remark is about.
     public var line: Int
+    /// The remark, in words.
     public var message: String
 
+    /// `path:line: message`.
     public var description: String { "\(path):\(line): \(message)" }
 }
 
 /// A journal that cannot be read: the file, the line at fault and why, in words.
 public struct JournalReadError: Error, Sendable, CustomStringConvertible {
+    /// The journal's path, as given.
     public var path: String
     /// 1-based; nil when the fault is the whole file's.
     public var line: Int?
+    /// What is wrong, in words.
     public var message: String
 
+    /// `path:line: message`, or `path: message` when the fault is the whole file's.
     public var description: String { line.map { "\(path):\($0): \(message)" } ?? "\(path): \(message)" }
 }
 

@@ -173,6 +173,7 @@ public final class JournalWriter: StepLogSink {
     /// The first write failure, if any.
     public var failure: String? { state.withLock { $0.failure } }
 
+    /// ``failure``, for ``StepLogSink``: once set, the engine starts no cluster action.
     public var writeFailure: String? { failure }
 
     /// Appends one record and returns once it is written to the file (`write(2)`: it survives the
@@ -396,10 +397,13 @@ private let systemClose = Darwin.close
 
 /// The journal could not be opened.
 public struct JournalError: Error, Sendable, CustomStringConvertible {
+    /// The journal's path, as given.
     public var path: String
+    /// Why it could not be opened, in words.
     public var reason: String
     /// The file exists and a new one was asked for.
     public var exists = false
+    /// `cannot open the step log PATH: REASON`.
     public var description: String { "cannot open the step log \(path): \(reason)" }
 }
 
@@ -407,8 +411,10 @@ public struct JournalError: Error, Sendable, CustomStringConvertible {
 public struct JournalLine: Sendable, Hashable, Codable {
     /// The run's identifier (nil only in journals written before runs had one).
     public var runId: String?
+    /// The record; its fields sit beside `runId` in the line's object.
     public var record: StepLogRecord
 
+    /// The line of `record`, for run `runId`.
     public init(runId: String?, record: StepLogRecord) {
         self.runId = runId
         self.record = record
@@ -416,11 +422,14 @@ public struct JournalLine: Sendable, Hashable, Codable {
 
     private enum Keys: String, CodingKey { case runId }
 
+    /// Reads `runId` (when present) and the record from the same object; throws as
+    /// ``StepLogRecord/init(from:)`` does.
     public init(from decoder: any Decoder) throws {
         runId = try decoder.container(keyedBy: Keys.self).decodeIfPresent(String.self, forKey: .runId)
         record = try StepLogRecord(from: decoder)
     }
 
+    /// Writes the record's fields, with `runId` beside them when known.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Keys.self)
         try c.encodeIfPresent(runId, forKey: .runId)

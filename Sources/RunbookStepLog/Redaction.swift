@@ -13,6 +13,7 @@ public struct Redaction: Sendable {
     /// Secrets shorter than this are not looked for: they would match ordinary text.
     public static let shortest = 4
 
+    /// Hides `secrets`, longest first; those shorter than ``shortest`` characters are dropped.
     public init(secrets: [String]) {
         self.secrets = Set(secrets.filter { $0.count >= Self.shortest }).sorted { $0.count > $1.count }
     }
@@ -20,6 +21,7 @@ public struct Redaction: Sendable {
     /// No secret to hide.
     public static let none = Redaction(secrets: [])
 
+    /// True when there is no secret to hide.
     public var isEmpty: Bool { secrets.isEmpty }
 
     /// The secrets a run must hide, from its environment: the values of the credential variables

@@ -4,19 +4,26 @@ import RunbookSupport
 /// An OCP task as a step last saw it: what a report needs to draw its subtasks on a timeline, from
 /// OCP's own `startTime` and `finishTime`, and its DAG, from `upstreams` and `downstreams`.
 public struct TaskSnapshot: Sendable, Hashable, Codable {
+    /// OCP's id of the task.
     public var id: Int
+    /// The task's name, as OCP gives it.
     public var name: String
+    /// Its status when last seen: `RUNNING`, `SUCCESSFUL`, `FAILED`.
     public var status: String
     /// `EXECUTE`, `RETRY` or `ROLLBACK`, as OCP wrote it.
     public var operation: String?
+    /// The OCP id of the cluster it acts on, when OCP says.
     public var clusterId: Int?
+    /// The OCP id of the tenant it acts on, for a tenant task.
     public var tenantId: Int?
     /// OCP's times of the task (its server's clock).
     public var startTime: OCPTimestamp?
+    /// When it ended, on OCP's clock; nil while it runs.
     public var finishTime: OCPTimestamp?
     /// The subtasks in execution order (a topological order of their links, ties by id).
     public var subtasks: [SubtaskSnapshot]
 
+    /// A snapshot with these fields; see each property for its meaning.
     public init(
         id: Int, name: String, status: String, operation: String? = nil, clusterId: Int? = nil, tenantId: Int? = nil,
         startTime: OCPTimestamp? = nil, finishTime: OCPTimestamp? = nil, subtasks: [SubtaskSnapshot] = []
@@ -46,17 +53,24 @@ public struct TaskSnapshot: Sendable, Hashable, Codable {
 
 /// A subtask of a ``TaskSnapshot``.
 public struct SubtaskSnapshot: Sendable, Hashable, Codable {
+    /// OCP's id of the subtask (not its place in the execution order).
     public var id: Int
+    /// The subtask's name (`Failover to Primary`).
     public var name: String
+    /// Its status when last seen: `PENDING`, `READY`, `RUNNING`, `SUCCESSFUL`, ...
     public var status: String
     /// How many times it has run (OCP's `runTime`).
     public var runTime: Int?
+    /// When its last run started, on OCP's clock; nil before it has run.
     public var startTime: OCPTimestamp?
+    /// When its last run ended, on OCP's clock; nil while it has not.
     public var finishTime: OCPTimestamp?
     /// The ids of the subtasks it waits for, and of those that wait for it.
     public var upstreams: [Int]
+    /// The ids of the subtasks that wait for it.
     public var downstreams: [Int]
 
+    /// A subtask with these fields; see each property for its meaning.
     public init(
         id: Int, name: String, status: String, runTime: Int? = nil, startTime: OCPTimestamp? = nil,
         finishTime: OCPTimestamp? = nil, upstreams: [Int] = [], downstreams: [Int] = []
@@ -71,6 +85,7 @@ public struct SubtaskSnapshot: Sendable, Hashable, Codable {
         self.downstreams = downstreams
     }
 
+    /// The subtask as OCP answered it; links OCP left out are none.
     public init(_ subtask: SubtaskInstance) {
         self.init(
             id: subtask.id, name: subtask.name, status: subtask.status.rawValue, runTime: subtask.runTime,
@@ -94,6 +109,7 @@ public struct Confirmation: Sendable, Hashable, Codable {
     /// passes on it one to one).
     public var at: OCPTimestamp
 
+    /// An answer with these fields; see each property for its meaning.
     public init(question: String, answer: String?, how: String, by: String, at: OCPTimestamp) {
         self.question = question
         self.answer = answer

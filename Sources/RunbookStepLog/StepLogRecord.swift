@@ -7,13 +7,17 @@ import RunbookSupport
 /// `runFinished`. The JSON Lines journal holds one record per line, each with a `"record"` field
 /// naming its kind.
 public enum StepLogRecord: Sendable, Hashable {
+    /// The run began (`run-started`).
     case runStarted(RunStarted)
+    /// A step began (`step-started`).
     case stepStarted(StepStarted)
+    /// A step ended (`step-finished`).
     case stepFinished(StepFinished)
     /// A `watch` probe went down or came back up.
     case watchChanged(WatchChanged)
     /// `runbook resume` took up an interrupted run: the records after it are the run's next segment.
     case runResumed(RunResumed)
+    /// The run ended (`run-finished`).
     case runFinished(RunFinished)
 }
 
@@ -31,7 +35,9 @@ public enum StepOutcome: String, Sendable, Hashable, Codable {
 
 /// How a run ended; the exit status follows from it.
 public enum RunOutcome: String, Sendable, Hashable, Codable {
+    /// No step failed (one under `continue on failure` aside) and every objective was met (exit 0).
     case passed
+    /// A step failed, or an objective was breached or unknown (exit 1).
     case failed
     /// The target could not be reached or refused the credentials (exit 3).
     case targetFailed = "target-failed"
@@ -59,23 +65,30 @@ public enum RunOutcome: String, Sendable, Hashable, Codable {
 public struct StepPosition: Sendable, Hashable, CustomStringConvertible {
     /// The three blocks of a runbook.
     public enum Block: String, Sendable, Hashable, Codable, CaseIterable {
+        /// The runbook's `steps`.
         case steps
+        /// The `on failure` block, run when a step of `steps` failed.
         case onFailure = "on failure"
+        /// The `finally` block, run at the end whatever happened.
         case finally
     }
 
     /// One loop level on the way to a step: the loop variable and the item's text.
     public struct Item: Sendable, Hashable, Codable {
+        /// The loop variable's name (`standby`).
         public var variable: String
         /// The item as the label shows it (at most ``StepPosition/maxItemLength`` characters).
         public var value: String
 
+        /// The item of loop variable `variable` whose text is `value`, shortened to
+        /// ``StepPosition/maxItemLength`` characters.
         public init(variable: String, value: String) {
             self.variable = variable
             self.value = StepPosition.shortened(value)
         }
     }
 
+    /// The block the step is in.
     public var block: Block
     /// 0-based indexes from the block down: the step, then for each loop level the item and the
     /// step in its body (`[2, 1, 0]`: the first step of the second item of the loop at step 2).
@@ -83,6 +96,7 @@ public struct StepPosition: Sendable, Hashable, CustomStringConvertible {
     /// The loop items on the way, one per loop level.
     public var items: [Item]
 
+    /// The step at `path` in `block`, through the loop `items` on the way.
     public init(block: Block, path: [Int], items: [Item] = []) {
         self.block = block
         self.path = path
@@ -120,6 +134,7 @@ public struct StepPosition: Sendable, Hashable, CustomStringConvertible {
         return text
     }
 
+    /// The ``label``.
     public var description: String { label }
 
     /// The longest item text a label shows; a longer one ends with `…`.
@@ -134,6 +149,7 @@ public struct StepPosition: Sendable, Hashable, CustomStringConvertible {
 extension StepPosition: Codable {
     private enum Keys: String, CodingKey { case block, path, items, label }
 
+    /// Reads `block`, `path` and `items` (absent: none); `label` is not read, it is computed.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
         self.init(
@@ -141,6 +157,7 @@ extension StepPosition: Codable {
             items: try c.decodeIfPresent([Item].self, forKey: .items) ?? [])
     }
 
+    /// Writes `block`, `path`, `items` (when there are any) and the computed `label`.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Keys.self)
         try c.encode(block, forKey: .block)
@@ -154,7 +171,9 @@ extension StepPosition: Codable {
 public struct RunStarted: Sendable, Hashable, Codable {
     /// The run's identifier, also on every line of its journal.
     public var runId: String
+    /// The runbook's title (its `runbook:`).
     public var title: String
+    /// The runbook file's path, as given.
     public var file: String
     /// Hex SHA-256 of the runbook file's bytes.
     public var sha256: String
@@ -165,6 +184,7 @@ public struct RunStarted: Sendable, Hashable, Codable {
     /// The OCP identity the run's credentials stand for, never a secret: `Basic (user admin)`,
     /// `AK/SK (key cqam…)`, `none`; nil for the embedded simulator (no credentials).
     public var identity: String?
+    /// The version of runbook that ran it.
     public var toolVersion: String
     /// The variables after `--var` overrides, by name.
     public var variables: [String: JSONValue]
@@ -175,6 +195,7 @@ public struct RunStarted: Sendable, Hashable, Codable {
     /// Remarks such as "simulate: is ignored against a real OCP".
     public var notes: [String]
 
+    /// The record of a run's start; see each property for its meaning.
     public init(
         runId: String, title: String, file: String, sha256: String, target: String, user: String, toolVersion: String,
         variables: [String: JSONValue], simulationSpeed: String?, startedAt: OCPTimestamp, notes: [String] = [],
@@ -205,6 +226,7 @@ public struct RunResumed: Sendable, Hashable, Codable {
     public var user: String
     /// The OCP identity the resume's credentials stand for, as in `run-started`.
     public var identity: String?
+    /// The version of runbook that resumed it.
     public var toolVersion: String
     /// `embedded` or the OCP base URL: the run's own.
     public var target: String
@@ -217,6 +239,7 @@ public struct RunResumed: Sendable, Hashable, Codable {
     /// Remarks: the file's change, the tasks re-attached, what was found of a call that was out.
     public var notes: [String]
 
+    /// The record of a resume; see each property for its meaning.
     public init(
         runId: String, resumedAt: OCPTimestamp, user: String, toolVersion: String, target: String, afterRecords: Int,
         sha256: String, forced: Bool, notes: [String] = [], identity: String? = nil
@@ -236,14 +259,18 @@ public struct RunResumed: Sendable, Hashable, Codable {
 
 /// A step began.
 public struct StepStarted: Sendable, Hashable, Codable {
+    /// Where the step stands in the runbook (`steps[2]/standby=7[1]`).
     public var position: StepPosition
+    /// The step's place in the runbook file.
     public var location: SourceLocation
     /// The phrase as written (`await task status: SUCCESS`), or the step's `name`.
     public var phrase: String
+    /// When the step started, as a date on the run's clock (the simulator's when embedded).
     public var startedAt: OCPTimestamp
     /// Run time on the runbook's clock (simulated when embedded), in milliseconds.
     public var runTimeMs: Int64
 
+    /// The record of a step's start; see each property for its meaning.
     public init(position: StepPosition, location: SourceLocation, phrase: String, startedAt: OCPTimestamp, runTimeMs: Int64) {
         self.position = position
         self.location = location
@@ -255,20 +282,27 @@ public struct StepStarted: Sendable, Hashable, Codable {
 
 /// A step ended: how, how long it took, what it saw and which OCP calls it made.
 public struct StepFinished: Sendable, Hashable, Codable {
+    /// Where the step stands in the runbook, as in its `step-started`.
     public var position: StepPosition
+    /// The step's place in the runbook file.
     public var location: SourceLocation
+    /// The phrase as written, or the step's `name`, as in its `step-started`.
     public var phrase: String
+    /// How the step ended.
     public var outcome: StepOutcome
     /// Why it failed, or what it noted.
     public var message: String?
     /// For a failed assertion: what was expected and what was found.
     public var expected: String?
+    /// What the step found instead of ``expected`` (assertions and waits).
     public var found: String?
     /// Duration on the runbook's clock (simulated when embedded), in milliseconds.
     public var durationMs: Int64
     /// Wall-clock duration, in milliseconds.
     public var wallDurationMs: Int64
+    /// What the step saw of OCP: its task, the clusters and tenants it read, a `confirm`'s answer.
     public var observed: Observation
+    /// Every OCP call the step made, each attempt, in order.
     public var calls: [OCPCallRecord]
     /// A probe step's attempts (nil for other steps).
     public var probes: [ProbeAttempt]?
@@ -280,6 +314,8 @@ public struct StepFinished: Sendable, Hashable, Codable {
     /// otherwise.
     public var restored: Bool?
 
+    /// The record of a step's end; see each property for its meaning (``interrupted`` and
+    /// ``restored`` start nil).
     public init(
         position: StepPosition, location: SourceLocation, phrase: String, outcome: StepOutcome, message: String? = nil,
         expected: String? = nil, found: String? = nil, durationMs: Int64, wallDurationMs: Int64,
@@ -302,8 +338,12 @@ public struct StepFinished: Sendable, Hashable, Codable {
 
 /// What a step observed of OCP.
 public struct Observation: Sendable, Hashable, Codable {
+    /// The id of the task the step last read; nil when it read none, or a group of them (see
+    /// ``tasks`` and ``tenantActions``).
     public var taskId: Int?
+    /// That task's name.
     public var taskName: String?
+    /// That task's status when the step last read it (`RUNNING`, `SUCCESSFUL`, `FAILED`).
     public var taskStatus: String?
     /// Subtask status changes seen while the step polled, in the order seen.
     public var subtaskTransitions: [SubtaskTransition]
@@ -322,6 +362,7 @@ public struct Observation: Sendable, Hashable, Codable {
     /// A `confirm` step's answer: how, by whom, when (nil for other steps).
     public var confirmation: Confirmation?
 
+    /// An observation with these fields; by default, nothing observed.
     public init(
         taskId: Int? = nil, taskName: String? = nil, taskStatus: String? = nil,
         subtaskTransitions: [SubtaskTransition] = [], clusters: [ObservedCluster] = [], precheckMessages: [String]? = nil,
@@ -340,6 +381,7 @@ public struct Observation: Sendable, Hashable, Codable {
         self.tenantActions = tenantActions
     }
 
+    /// True when the step observed nothing at all.
     public var isEmpty: Bool {
         taskId == nil && subtaskTransitions.isEmpty && clusters.isEmpty && precheckMessages == nil && tenants == nil
             && tenantActions == nil && tasks == nil && confirmation == nil
@@ -348,15 +390,22 @@ public struct Observation: Sendable, Hashable, Codable {
 
 /// An OceanBase 4.x tenant as a step read it.
 public struct ObservedTenant: Sendable, Hashable, Codable {
+    /// The tenant's OCP id.
     public var id: Int
+    /// The tenant's name.
     public var name: String
+    /// The OCP id of the cluster that hosts it.
     public var clusterId: Int
+    /// Its role as OCP gave it: `PRIMARY`, `STANDBY`, ... (`UNKNOWN` when OCP left it out).
     public var role: String
+    /// Its status: `NORMAL`, `SWITCHOVER`, `FAILOVER`, ... (`UNKNOWN` when OCP left it out).
     public var status: String
+    /// Its replication status (`VALID`, `DISABLED`, ...); nil when OCP left it out.
     public var syncStatus: String?
     /// The tenant it follows (nil for a primary).
     public var primaryTenantId: Int?
 
+    /// A tenant with these fields; see each property for its meaning.
     public init(
         id: Int, name: String, clusterId: Int, role: String, status: String, syncStatus: String? = nil,
         primaryTenantId: Int? = nil
@@ -370,6 +419,7 @@ public struct ObservedTenant: Sendable, Hashable, Codable {
         self.primaryTenantId = primaryTenantId
     }
 
+    /// The tenant as OCP answered it.
     public init(_ tenant: Tenant) {
         self.init(
             id: tenant.id, name: tenant.name, clusterId: tenant.clusterId, role: tenant.currentRole.rawValue,
@@ -380,10 +430,14 @@ public struct ObservedTenant: Sendable, Hashable, Codable {
 
 /// One tenant and its cluster, as a tenant action names them.
 public struct TenantPlace: Sendable, Hashable, Codable {
+    /// The tenant's OCP id.
     public var tenantId: Int
+    /// The OCP id of its cluster; nil when OCP did not say.
     public var clusterId: Int?
+    /// The tenant's name, when known.
     public var name: String?
 
+    /// The tenant `tenantId` on cluster `clusterId`, with its `name` if known.
     public init(tenantId: Int, clusterId: Int?, name: String? = nil) {
         self.tenantId = tenantId
         self.clusterId = clusterId
@@ -396,6 +450,7 @@ public struct TenantPlace: Sendable, Hashable, Codable {
 public struct TenantActionRecord: Sendable, Hashable, Codable {
     /// `tenant failover` or `tenant switchover`.
     public var action: String
+    /// The OCP task the action started.
     public var taskId: Int
     /// The standby the action promotes.
     public var standby: TenantPlace
@@ -413,6 +468,7 @@ public struct TenantActionRecord: Sendable, Hashable, Codable {
     /// The standby (and, for a switchover, the primary) as read right after the call.
     public var after: [ObservedTenant]
 
+    /// The evidence of one tenant task; see each property for its meaning.
     public init(
         action: String, taskId: Int, standby: TenantPlace, primary: TenantPlace?, lagMs: Int64?, lagSource: String?,
         syncScn: Int?, warnings: [String]?, after: [ObservedTenant]
@@ -431,12 +487,16 @@ public struct TenantActionRecord: Sendable, Hashable, Codable {
 
 /// A subtask's status change, as a poller saw it.
 public struct SubtaskTransition: Sendable, Hashable, Codable {
+    /// The subtask's name.
     public var subtask: String
+    /// Its status before; nil the first time the poller saw it (already past `PENDING`).
     public var from: String?
+    /// The status it was seen in.
     public var to: String
     /// Run time (runbook clock) when it was seen, in milliseconds.
     public var seenAtMs: Int64
 
+    /// The change of `subtask` from `from` to `to`, seen at run time `seenAtMs`.
     public init(subtask: String, from: String?, to: String, seenAtMs: Int64) {
         self.subtask = subtask
         self.from = from
@@ -447,12 +507,18 @@ public struct SubtaskTransition: Sendable, Hashable, Codable {
 
 /// A cluster as a step read it.
 public struct ObservedCluster: Sendable, Hashable, Codable {
+    /// The cluster's OCP id.
     public var id: Int
+    /// The cluster's name.
     public var name: String
+    /// Its role: `PRIMARY` or `STANDBY`.
     public var type: String
+    /// Its status: `RUNNING`, `FAILOVER`, `SWITCHOVER`, ...
     public var status: String
+    /// A standby's replication status (`VALID`, `DISABLED`, `SYNCHRONIZING`); nil when OCP left it out.
     public var syncStatus: String?
 
+    /// A cluster with these fields; see each property for its meaning.
     public init(id: Int, name: String, type: String, status: String, syncStatus: String?) {
         self.id = id
         self.name = name
@@ -461,6 +527,7 @@ public struct ObservedCluster: Sendable, Hashable, Codable {
         self.syncStatus = syncStatus
     }
 
+    /// The cluster as OCP answered it.
     public init(_ cluster: Cluster) {
         self.init(
             id: cluster.id, name: cluster.name, type: cluster.type.rawValue, status: cluster.status.rawValue,
@@ -471,6 +538,7 @@ public struct ObservedCluster: Sendable, Hashable, Codable {
 /// The measured recovery of one cluster action, or of one tenant task of a tenant action: from the
 /// call to its task's end.
 public struct Recovery: Sendable, Hashable, Codable {
+    /// The step that called the action.
     public var position: StepPosition
     /// `failover` or `switchover` (clusters), `tenant failover` or `tenant switchover`.
     public var action: String
@@ -480,9 +548,11 @@ public struct Recovery: Sendable, Hashable, Codable {
     public var tenantId: Int?
     /// For a tenant task: the standby's primary when it was called, and that primary's cluster.
     public var primaryTenantId: Int?
+    /// The OCP id of that primary's cluster (tenant tasks only).
     public var primaryClusterId: Int?
     /// For a tenant task: the standby's lag OCP reported right before the call, in milliseconds.
     public var lagMs: Int64?
+    /// The OCP task that carries the action out.
     public var taskId: Int
     /// The task's final status, or nil when the run never saw it end.
     public var taskStatus: String?
@@ -499,6 +569,7 @@ public struct Recovery: Sendable, Hashable, Codable {
     /// How the action ended.
     public var outcome: RecoveryOutcome
 
+    /// A recovery with these fields; see each property for its meaning.
     public init(
         position: StepPosition, action: String, clusterId: Int, taskId: Int, taskStatus: String?, calledAtMs: Int64,
         endedAtMs: Int64?, recoveryMs: Int64?, operation: String? = nil, outcome: RecoveryOutcome = .unfinished,
@@ -538,11 +609,16 @@ public enum RecoveryOutcome: String, Sendable, Hashable, Codable {
 
 /// Step counts by outcome.
 public struct StepCounts: Sendable, Hashable, Codable {
+    /// Steps that passed.
     public var passed = 0
+    /// Steps that failed.
     public var failed = 0
+    /// Steps that did not run.
     public var skipped = 0
+    /// Steps that failed under `continue on failure`.
     public var continued = 0
 
+    /// Counts with these numbers; zero by default.
     public init(passed: Int = 0, failed: Int = 0, skipped: Int = 0, continued: Int = 0) {
         self.passed = passed
         self.failed = failed
@@ -550,6 +626,7 @@ public struct StepCounts: Sendable, Hashable, Codable {
         self.continued = continued
     }
 
+    /// Counts one more step that ended with `outcome`.
     public mutating func add(_ outcome: StepOutcome) {
         switch outcome {
         case .passed: passed += 1
@@ -559,24 +636,31 @@ public struct StepCounts: Sendable, Hashable, Codable {
         }
     }
 
+    /// Every step counted, whatever its outcome.
     public var total: Int { passed + failed + skipped + continued }
 }
 
 /// The run's end.
 public struct RunFinished: Sendable, Hashable, Codable {
+    /// How the run ended; the exit status follows from it.
     public var outcome: RunOutcome
     /// Why the run did not pass, in one sentence.
     public var reason: String?
+    /// The steps, counted by outcome.
     public var counts: StepCounts
     /// Total on the runbook's clock (simulated when embedded), in milliseconds.
     public var durationMs: Int64
+    /// Wall-clock duration of the run, in milliseconds.
     public var wallDurationMs: Int64
+    /// When the run ended, as a date on the run's clock (the simulator's when embedded).
     public var finishedAt: OCPTimestamp
+    /// Each cluster action's, and each tenant task's, measured recovery.
     public var recoveries: [Recovery]
     /// The measured recovery time and data loss, downtime, and each objective's verdict (nil when
     /// the run had neither objectives, markers, watches nor actions to measure).
     public var evidence: Evidence?
 
+    /// The record of the run's end; see each property for its meaning.
     public init(
         outcome: RunOutcome, reason: String?, counts: StepCounts, durationMs: Int64, wallDurationMs: Int64,
         finishedAt: OCPTimestamp, recoveries: [Recovery], evidence: Evidence? = nil
@@ -606,6 +690,7 @@ extension StepLogRecord: Codable {
 
     private enum Keys: String, CodingKey { case record }
 
+    /// The `record` name of this record's kind: `run-started`, `step-finished`, ...
     public var kindName: String {
         switch self {
         case .runStarted: Kind.runStarted.rawValue
@@ -617,6 +702,8 @@ extension StepLogRecord: Codable {
         }
     }
 
+    /// Reads the record of the kind its `record` field names; throws a `DecodingError` for a kind
+    /// this version does not know, or a field missing or of the wrong type.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
         switch try c.decode(Kind.self, forKey: .record) {
@@ -629,6 +716,7 @@ extension StepLogRecord: Codable {
         }
     }
 
+    /// Writes the record's fields, with `record` naming its kind.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Keys.self)
         switch self {
@@ -657,6 +745,7 @@ extension StepLogRecord: Codable {
 extension SourceLocation: Codable {
     private enum Keys: String, CodingKey { case file, line, column }
 
+    /// Reads `{file, line, column}`.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
         self.init(
@@ -664,6 +753,7 @@ extension SourceLocation: Codable {
             column: try c.decode(Int.self, forKey: .column))
     }
 
+    /// Writes `{file, line, column}`.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Keys.self)
         try c.encode(file, forKey: .file)

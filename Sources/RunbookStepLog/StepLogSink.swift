@@ -3,16 +3,23 @@ import RunbookSupport
 
 /// Live progress of a running step, for renderers that show it (never journaled).
 public struct StepProgress: Sendable, Hashable {
+    /// The running step's position.
     public var position: StepPosition
+    /// The step's phrase, as in its `step-started`.
     public var phrase: String
     /// Time since the step started, on the runbook's clock, in milliseconds.
     public var elapsedMs: Int64
+    /// The task the step is waiting on, when it waits on one task (nil otherwise).
     public var taskId: Int?
     /// 1-based index of the subtask now running (or last finished), and how many there are.
     public var subtaskIndex: Int?
+    /// How many subtasks the task has (for a wait on a group of tasks: how many tasks, of which
+    /// ``subtaskIndex`` are done).
     public var subtaskCount: Int?
+    /// The name of that subtask; nil when none has started.
     public var subtaskName: String?
 
+    /// Progress with these fields; see each property for its meaning.
     public init(
         position: StepPosition, phrase: String, elapsedMs: Int64, taskId: Int? = nil, subtaskIndex: Int? = nil,
         subtaskCount: Int? = nil, subtaskName: String? = nil
@@ -53,17 +60,25 @@ public protocol StepLogSink: Sendable {
 }
 
 extension StepLogSink {
+    /// Ignores the update.
     public func progress(_ update: StepProgress) async {}
+    /// False: the sink shows no progress.
     public var wantsProgress: Bool { false }
+    /// Ignores the call.
     public func call(_ call: OCPCallRecord, at position: StepPosition) async {}
+    /// False: the sink shows no calls.
     public var wantsCalls: Bool { false }
+    /// Nil: the sink cannot fail to keep a record.
     public var writeFailure: String? { nil }
+    /// Returns at once: the sink has nothing to make durable.
     public func sync() async {}
+    /// Does nothing.
     public func close() async {}
 }
 
 /// Fans records out to several sinks, with secrets redacted first (``Redaction``).
 public struct StepLog: Sendable {
+    /// The sinks, in the order each record is given to them.
     public let sinks: [any StepLogSink]
     /// Whether any sink shows live progress.
     public let wantsProgress: Bool
@@ -72,6 +87,7 @@ public struct StepLog: Sendable {
     /// The secrets no sink may see.
     public let redaction: Redaction
 
+    /// Fans out to `sinks`, hiding the secrets of `redaction` from all of them.
     public init(_ sinks: [any StepLogSink], redaction: Redaction = .none) {
         self.sinks = sinks
         self.redaction = redaction
@@ -79,11 +95,13 @@ public struct StepLog: Sendable {
         wantsCalls = sinks.contains { $0.wantsCalls }
     }
 
+    /// Gives `record`, its secrets redacted, to each sink in turn.
     public func write(_ record: StepLogRecord) async {
         let record = redaction.apply(record)
         for sink in sinks { await sink.write(record) }
     }
 
+    /// Gives `update`, its phrase redacted, to each sink that shows progress.
     public func progress(_ update: StepProgress) async {
         guard wantsProgress else { return }
         var update = update
@@ -94,6 +112,7 @@ public struct StepLog: Sendable {
     /// The first sink's ``StepLogSink/writeFailure``, if any.
     public var writeFailure: String? { sinks.lazy.compactMap(\.writeFailure).first }
 
+    /// Gives `call`, its path and note redacted, to each sink that shows calls.
     public func call(_ call: OCPCallRecord, at position: StepPosition) async {
         guard wantsCalls else { return }
         var call = call
@@ -107,6 +126,7 @@ public struct StepLog: Sendable {
         for sink in sinks { await sink.sync() }
     }
 
+    /// Closes each sink in turn.
     public func close() async {
         for sink in sinks { await sink.close() }
     }
@@ -114,10 +134,13 @@ public struct StepLog: Sendable {
 
 /// Keeps every record in memory (tests, `plan`, embedding the library).
 public actor MemoryStepLog: StepLogSink {
+    /// Every record written, in order.
     public private(set) var records: [StepLogRecord] = []
 
+    /// An empty log.
     public init() {}
 
+    /// Keeps `record`.
     public func write(_ record: StepLogRecord) { records.append(record) }
 
     /// The finished steps, in order.

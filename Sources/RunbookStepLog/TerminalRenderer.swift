@@ -20,6 +20,7 @@ public actor TerminalRenderer: StepLogSink {
         /// resize); nil when unknown. The live line is clipped to it.
         public var width: @Sendable () -> Int?
 
+        /// A style with these settings; the width is unknown unless `width` says.
         public init(
             live: Bool, color: Bool, verbose: Bool = false, quiet: Bool = false,
             width: @escaping @Sendable () -> Int? = { nil }
@@ -92,6 +93,8 @@ public actor TerminalRenderer: StepLogSink {
 
     // MARK: - Records
 
+    /// Prints what `record` means for a person: the header, a finished step's line, a watch's change, a
+    /// resume, the summary; a started step goes on the live line.
     public func write(_ record: StepLogRecord) {
         switch record {
         case .runStarted(let r):
@@ -131,8 +134,10 @@ public actor TerminalRenderer: StepLogSink {
         }
     }
 
+    /// True when the style keeps a live line.
     public nonisolated var wantsProgress: Bool { style.live }
 
+    /// True when the style is verbose: each call is printed as it ends.
     public nonisolated var wantsCalls: Bool { style.verbose }
 
     /// With `--verbose`, each OCP call as it ends, under the step that made it.
@@ -158,6 +163,7 @@ public actor TerminalRenderer: StepLogSink {
         return call
     }
 
+    /// Updates the live line of a running step (ignored for a step that is not on it).
     public func progress(_ update: StepProgress) async {
         guard running[update.position] != nil else { return }
         running[update.position] = update
