@@ -6,8 +6,11 @@ import RunbookSupport
 
 /// A report that could not be made or written.
 public struct ReportError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, in words.
     public var message: String
+    /// An error saying `message`.
     public init(_ message: String) { self.message = message }
+    /// The ``message``.
     public var description: String { message }
 }
 

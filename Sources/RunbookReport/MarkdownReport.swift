@@ -14,6 +14,7 @@ public enum MarkdownReport {
     /// The most rows a list shows.
     static let listLimit = 20
 
+    /// One drill's summary.
     public static func render(_ r: DrillReport) -> String {
         var out = ""
         let icon =

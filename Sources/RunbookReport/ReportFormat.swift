@@ -4,9 +4,13 @@ import RunbookSupport
 
 /// The formats a report is written in.
 public enum ReportFormat: String, Sendable, Hashable, CaseIterable {
+    /// One self-contained HTML page (``HTMLReport``).
     case html
+    /// JUnit XML, for CI (``JUnitReport``).
     case junit
+    /// A Markdown summary (``MarkdownReport``).
     case markdown
+    /// The report model as JSON (``ReportJSON``).
     case json
 
     /// The format a file's extension names: `.html`/`.htm`, `.xml` (JUnit), `.md`/`.markdown`,
@@ -56,11 +60,16 @@ public enum ReportFormat: String, Sendable, Hashable, CaseIterable {
 public enum ReportJSON {
     /// Several drills: the comparison and each drill in full.
     public struct Comparison: Sendable, Codable {
+        /// The shape of this JSON, as ``DrillReport/reportVersion``.
         public var reportVersion = 1
+        /// The drills side by side.
         public var comparison: ComparisonReport
+        /// Each drill's report in full, in the order given.
         public var drills: [DrillReport]
     }
 
+    /// `value` as JSON, keys sorted, two-space indentation, ending with an end of line; throws a
+    /// ``ReportError`` when it cannot be encoded.
     public static func encode(_ value: some Encodable) throws(ReportError) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
