@@ -47,7 +47,7 @@ public struct WatchChanged: Sendable, Hashable, Codable {
     public var up: Bool
     /// Run time of the attempt that saw it, in milliseconds.
     public var atMs: Int64
-    /// Wall-clock time of that attempt.
+    /// The date of that attempt on the run's clock (the simulator's when embedded).
     public var at: OCPTimestamp
     /// Why the probe failed, when down.
     public var reason: String?

@@ -190,7 +190,7 @@ public struct RunStarted: Sendable, Hashable, Codable {
     public var variables: [String: JSONValue]
     /// The simulator's speed when the target is embedded.
     public var simulationSpeed: String?
-    /// Wall-clock time the run started.
+    /// The date the run started (the wall clock's, embedded too: the run clock's dates start there).
     public var startedAt: OCPTimestamp
     /// Remarks such as "simulate: is ignored against a real OCP".
     public var notes: [String]
