@@ -433,12 +433,12 @@ public struct TenantFailoverItem: Sendable, Hashable {
 /// tenant is 14,883,430 ms, which exceeds 10,000 ms."), and types `syncScn` as a number it calls
 /// the "synchronization latency" without a sample. The figure is taken from the OBE26009 text
 /// when there is one; else from `syncScn` read as an SCN (nanoseconds since the epoch, as
-/// OceanBase's `SYNC_SCN`) against `at`, the server's time of the action (its task's
-/// `startTime`); else from `syncScn` read as milliseconds when it is too small to be an SCN.
+/// OceanBase's `SYNC_SCN`) against `at`, the server's time of the pre-check's answer (lag = now
+/// − `SYNC_SCN`); else from `syncScn` read as milliseconds when it is too small to be an SCN.
 public struct TenantSyncLag: Sendable, Hashable, Codable {
     /// Milliseconds behind the primary.
     public var milliseconds: Int64
-    /// Where the figure comes from: `OBE26009`, `syncScn` (an SCN against the task's start) or
+    /// Where the figure comes from: `OBE26009`, `syncScn` (an SCN against the pre-check's time) or
     /// `syncScn as milliseconds`.
     public var source: String
 

@@ -157,6 +157,9 @@ extension Interpreter {
         }
         let at = context.runTimeMs(clock.now)
         let observation = await probes.probe(spec)
+        // Cut short by the run's interruption (a program killed, a request dropped): the attempt
+        // saw nothing of the service, and the step is interrupted, not failed.
+        if Task.isCancelled { throw StepFailure.interrupted }
         let verdict = spec.verdict(of: observation)
         var status: Int?
         var exit: Int32?
@@ -279,10 +282,12 @@ extension Interpreter {
     }
 
     /// Stops the watches, then probes each once more: the run's end closes a window only if the
-    /// service is up by then.
+    /// service is up by then. An interrupted run does not probe again on its way out (a window
+    /// still open stays open to the run's end).
     func stopWatches(_ watches: [RunningWatch], context: RunContext) async {
         for watch in watches { watch.task.cancel() }
         for watch in watches { await watch.task.value }
+        guard !state.isInterrupted else { return }
         for watch in watches { await watchAttempt(watch.spec, index: watch.index, context: context) }
     }
 

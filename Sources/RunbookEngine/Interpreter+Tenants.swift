@@ -139,6 +139,7 @@ extension Interpreter {
             let result = try await call { () async throws(OCPError) in
                 try await self.client.tenantFailoverPreCheck(clusterId: clusterId, tenantId: id)
             }
+            let checkedAt = context.runTimeMs(clock.now)
             try Self.requireValid([result], definition, what: "tenant \(id)", trace: trace)
             let calledAt = context.runTimeMs(clock.now)
             let task = try await call { () async throws(OCPError) in
@@ -147,11 +148,11 @@ extension Interpreter {
             let after = try await readTenant(id, in: clusterId, trace: trace)
             record(
                 task, definition, standby: standby, primary: primary.map { ($0.tenantId, $0.clusterId) },
-                result: result,
+                result: result, checkedAt: checkedAt,
                 after: [after], calledAt: calledAt, trace: trace, context: context)
             scope.makeCurrent(task.id, named: name)
             trace.message =
-                "started task \(task.id) '\(task.name)' for tenant \(id) on cluster \(clusterId)\(lagNote(result, task))"
+                "started task \(task.id) '\(task.name)' for tenant \(id) on cluster \(clusterId)\(lagNote(result, task, checkedAt: checkedAt, calledAt: calledAt))"
 
         case .switchoverTenant:
             let clusterId = try await locate(tenant: id)
@@ -161,6 +162,7 @@ extension Interpreter {
             let check = try await call { () async throws(OCPError) in
                 try await self.client.tenantSwitchoverPreCheck(clusterId: primaryCluster, pair: pair)
             }
+            let checkedAt = context.runTimeMs(clock.now)
             try Self.requireValid(
                 check.standbyCheckResults, definition, what: "tenant \(id)", valid: check.valid, trace: trace)
             let calledAt = context.runTimeMs(clock.now)
@@ -172,10 +174,11 @@ extension Interpreter {
             let result = check.standbyCheckResults.first { $0.tenantId == id }
             record(
                 task, definition, standby: standby, primary: (primaryId, primaryCluster), result: result,
-                after: [afterStandby, afterPrimary], calledAt: calledAt, trace: trace, context: context)
+                checkedAt: checkedAt, after: [afterStandby, afterPrimary], calledAt: calledAt, trace: trace,
+                context: context)
             scope.makeCurrent(task.id, named: name)
             trace.message =
-                "started task \(task.id) '\(task.name)' for tenant \(id) and its primary \(primaryId)\(lagNote(result, task))"
+                "started task \(task.id) '\(task.name)' for tenant \(id) and its primary \(primaryId)\(lagNote(result, task, checkedAt: checkedAt, calledAt: calledAt))"
 
         case .failoverTenantsOfCluster:
             let tenants = try await readTenants(ofCluster: id, trace: trace)
@@ -188,6 +191,7 @@ extension Interpreter {
             let results = try await call { () async throws(OCPError) in
                 try await self.client.tenantsFailoverPreCheck(clusterId: id)
             }
+            let checkedAt = context.runTimeMs(clock.now)
             try Self.requireValid(results, definition, what: "cluster \(id)'s standby tenants", trace: trace)
             let checked = Set(results.map(\.tenantId))
             let unchecked = standbys.filter { !checked.contains($0.id) }.map(\.id)
@@ -203,8 +207,8 @@ extension Interpreter {
             }
             let after = try await readTenants(ofCluster: id, trace: trace)
             let group = recordGroup(
-                tasks, definition, standbys: standbys, results: results, after: after, calledAt: calledAt, trace: trace,
-                context: context)
+                tasks, definition, standbys: standbys, results: results, checkedAt: checkedAt, after: after,
+                calledAt: calledAt, trace: trace, context: context)
             scope.makeCurrent(group, named: name)
             trace.message =
                 "started \(Self.count(tasks.count, "task")) '\(definition.name)', one per standby tenant of cluster \(id)"
@@ -226,11 +230,13 @@ extension Interpreter {
             let clusters = batches.keys.sorted()
             var results: [TenantPreCheckResult] = []
             var invalid: [TenantPreCheckResult] = []
+            var checkedAt: Int64 = 0
             for c in clusters {
                 let pairs = batches[c] ?? []
                 let checks = try await call { () async throws(OCPError) in
                     try await self.client.tenantsSwitchoverPreCheck(clusterId: c, pairs: pairs)
                 }
+                checkedAt = context.runTimeMs(clock.now)
                 for check in checks {
                     results += check.standbyCheckResults
                     if !check.valid {
@@ -255,8 +261,8 @@ extension Interpreter {
                     // The batches already started are recorded before the step fails.
                     if !tasks.isEmpty {
                         _ = recordGroup(
-                            tasks, definition, standbys: standbys, results: results, after: [], calledAt: calledAt,
-                            trace: trace, context: context)
+                            tasks, definition, standbys: standbys, results: results, checkedAt: checkedAt, after: [],
+                            calledAt: calledAt, trace: trace, context: context)
                     }
                     var failure = error
                     if !tasks.isEmpty {
@@ -268,8 +274,8 @@ extension Interpreter {
             var after = try await readTenants(ofCluster: id, trace: trace)
             for c in clusters { after += try await readTenants(ofCluster: c, trace: trace) }
             let group = recordGroup(
-                tasks, definition, standbys: standbys, results: results, after: after, calledAt: calledAt, trace: trace,
-                context: context)
+                tasks, definition, standbys: standbys, results: results, checkedAt: checkedAt, after: after,
+                calledAt: calledAt, trace: trace, context: context)
             scope.makeCurrent(group, named: name)
             trace.message =
                 "started \(Self.count(tasks.count, "task")) '\(definition.name)', one per standby tenant of cluster \(id) and its primary"
@@ -290,18 +296,31 @@ extension Interpreter {
         }
     }
 
-    /// `, 800 ms behind (syncScn)`.
-    func lagNote(_ result: TenantPreCheckResult?, _ task: TaskInstance) -> String {
-        guard let result, let lag = TenantSyncLag.reported(by: result, at: task.startTime) else { return "" }
+    /// `; the standby was 800 ms behind (syncScn)`.
+    func lagNote(_ result: TenantPreCheckResult?, _ task: TaskInstance, checkedAt: Int64, calledAt: Int64) -> String {
+        guard let lag = Self.lag(result, task, checkedAt: checkedAt, calledAt: calledAt) else { return "" }
         return "; the standby was \(lag.milliseconds) ms behind (\(lag.source))"
+    }
+
+    /// The lag the pre-check reported. An SCN is read against the server's time of the pre-check
+    /// answer, which OCP does not send: it is the task's `startTime` less the run time from the
+    /// pre-check's answer (`checkedAt`) to the call (`calledAt`), so the time spent between the two
+    /// is not counted as data the standby lacked.
+    static func lag(_ result: TenantPreCheckResult?, _ task: TaskInstance, checkedAt: Int64, calledAt: Int64)
+        -> TenantSyncLag?
+    {
+        guard let result else { return nil }
+        let gap = max(0, calledAt - checkedAt)
+        return TenantSyncLag.reported(by: result, at: task.startTime?.adding(.milliseconds(-gap)))
     }
 
     /// Registers a started tenant task: its recovery and its evidence.
     func record(
         _ task: TaskInstance, _ definition: TaskDefinition, standby: Tenant, primary: (Int, Int?)?,
-        result: TenantPreCheckResult?, after: [Tenant], calledAt: Int64, trace: StepTrace, context: RunContext
+        result: TenantPreCheckResult?, checkedAt: Int64, after: [Tenant], calledAt: Int64, trace: StepTrace,
+        context: RunContext
     ) {
-        let lag = result.flatMap { TenantSyncLag.reported(by: $0, at: task.startTime) }
+        let lag = Self.lag(result, task, checkedAt: checkedAt, calledAt: calledAt)
         state.registerRecovery(
             Recovery(
                 position: trace.position, action: definition.shortName, clusterId: standby.clusterId, taskId: task.id,
@@ -324,7 +343,7 @@ extension Interpreter {
     /// Registers the tasks of a batch, one per standby, and returns their group.
     func recordGroup(
         _ tasks: [TaskInstance], _ definition: TaskDefinition, standbys: [Tenant], results: [TenantPreCheckResult],
-        after: [Tenant], calledAt: Int64, trace: StepTrace, context: RunContext
+        checkedAt: Int64, after: [Tenant], calledAt: Int64, trace: StepTrace, context: RunContext
     ) -> TaskGroup {
         var byId: [Int: Tenant] = [:]
         for s in standbys { byId[s.id] = s }
@@ -344,7 +363,8 @@ extension Interpreter {
             let afterTenants = [afterOf[standby.id], primary.flatMap { afterOf[$0.tenantId] }].compactMap { $0 }
             record(
                 task, definition, standby: standby, primary: primary.map { ($0.tenantId, $0.clusterId) },
-                result: resultOf[standby.id], after: afterTenants, calledAt: calledAt, trace: trace, context: context)
+                result: resultOf[standby.id], checkedAt: checkedAt, after: afterTenants, calledAt: calledAt,
+                trace: trace, context: context)
         }
         trace.observed.taskId = nil
         trace.observed.taskName = nil

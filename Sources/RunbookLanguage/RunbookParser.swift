@@ -394,6 +394,11 @@ struct RunbookParser {
             case "service name":
                 locations.serviceName = keyNode.location
                 options.serviceName = textValue(value, what: "service name")
+                if case .literal(.string(let name))? = options.serviceName?.kind, name.trimmingSpaces.isEmpty {
+                    reader.error(
+                        "value.range", "'service name' is the name of a service to create: it cannot be empty",
+                        at: value.location)
+                }
             case "method":
                 locations.probe.append((key, keyNode.location))
                 probeOptions.method = textValue(value, what: "method")
@@ -508,6 +513,16 @@ struct RunbookParser {
         }
         if let location = optionKeys.maxConcurrency, syntax.kind != .parallelForEach {
             reader.error("step.option", "'max concurrency' applies only to 'in parallel for each'", at: location)
+        }
+        if case .probe = descriptor.family {
+        } else {
+            for (key, at) in optionKeys.probe {
+                let takers = ProbeKind.allCases.filter { $0.options.contains(key) }.map { "'probe \($0.rawValue)'" }
+                reader.error(
+                    "step.option",
+                    "'\(key)' applies to \(NodeReader.listing(takers, conjunction: "and")) (and \(takers.count == 1 ? "its await" : "their awaits")), not to '\(phrase)'",
+                    at: at)
+            }
         }
         if let location = optionKeys.serviceName, syntax.kind != .failoverTenant {
             reader.error(

@@ -233,14 +233,18 @@ public struct ObjectiveVerdict: Sendable, Hashable, Codable {
         }
     }
 
-    /// `recovery time 12m30s, objective 10m: breached by 2m30s`.
+    /// `recovery time 12m30s, objective 10m: breached by 2m30s`. Figures are rounded, except where
+    /// rounding would make the measure and the objective read the same (`data loss 5.001s,
+    /// objective 5s: breached by 1ms`, not `data loss 5s, objective 5s`).
     public var sentence: String {
         let target = DurationText.formatRounded(.milliseconds(targetMs))
+        var measured = DurationText.formatRounded(.milliseconds(measuredMs ?? 0))
+        if measured == target, measuredMs != targetMs { measured = DurationText.format(.milliseconds(measuredMs ?? 0)) }
         switch verdict {
         case .met:
-            return "\(name) \(DurationText.formatRounded(.milliseconds(measuredMs ?? 0))), objective \(target): met"
+            return "\(name) \(measured), objective \(target): met"
         case .breached:
-            return "\(name) \(DurationText.formatRounded(.milliseconds(measuredMs ?? 0))), objective \(target): breached by \(DurationText.formatRounded(.milliseconds(overMs ?? 0)))"
+            return "\(name) \(measured), objective \(target): breached by \(DurationText.formatRounded(.milliseconds(overMs ?? 0)))"
         case .unknown:
             return "\(name) unknown, objective \(target): not met (nothing measured it)"
         }

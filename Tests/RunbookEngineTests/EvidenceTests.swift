@@ -108,6 +108,22 @@ import Testing
         #expect(verdicts.last?.sentence == "data loss 6s, objective 5s: breached by 1s")
     }
 
+    @Test func aVerdictNeverReadsAsTheObjectiveItBreached() {
+        // Rounded, 5001 ms would read "5s, objective 5s: breached"; a met figure just under too.
+        #expect(
+            ObjectiveVerdict(name: "data loss", targetMs: 5000, measuredMs: 5001).sentence
+                == "data loss 5.001s, objective 5s: breached by 1ms")
+        #expect(
+            ObjectiveVerdict(name: "data loss", targetMs: 5000, measuredMs: 4990).sentence
+                == "data loss 4.99s, objective 5s: met")
+        #expect(
+            ObjectiveVerdict(name: "recovery time", targetMs: 600_000, measuredMs: 652_607).sentence
+                == "recovery time 10m53s, objective 10m: breached by 52.6s")
+        #expect(
+            ObjectiveVerdict(name: "data loss", targetMs: 5000, measuredMs: 5000).sentence
+                == "data loss 5s, objective 5s: met")
+    }
+
     @Test func nothingToMeasureIsAnUnknownFigureAndAFailedRun() async throws {
         let run = try await Engine.run(
             """

@@ -11,6 +11,7 @@ import Testing
 @testable import RunbookEngine
 @testable import RunbookLanguage
 @testable import RunbookStepLog
+import Probes
 @testable import RunbookSupport
 @testable import RunbookYAML
 
@@ -354,6 +355,48 @@ import Testing
         #expect(run.finished.outcome == .interrupted)
         #expect(run.outcomes == ["steps[0]: failed", "steps[1]: skipped", "finally[0]: passed"])
         #expect(try run.step("steps[0]").durationMs == 0)
+    }
+
+    /// Probes that never end until cancelled, then say the program was killed, as a real one does.
+    struct EndlessProbes: ProbeClient {
+        func probe(_ spec: ProbeSpec) async -> ProbeObservation {
+            let (stream, continuation) = AsyncStream<Void>.makeStream()
+            await withTaskCancellationHandler {
+                for await _ in stream {}
+            } onCancel: {
+                continuation.finish()
+            }
+            return ProbeObservation(.signalled(9), latency: .milliseconds(5))
+        }
+    }
+
+    @Test func aProbeCutShortByTheInterruptionIsInterruptedNotFailed() async throws {
+        let trigger = Trigger(record: {
+            if case .stepStarted(let s) = $0 { s.position.label == "steps[1]" } else { false }
+        })
+        let runbook = try Engine.check(
+            """
+            runbook: t
+            steps:
+              - note: first
+              - probe command: [sleep, "305"]
+                timeout: 60s
+              - note: never
+            finally:
+              - note: done
+            """)
+        var configuration = RunConfiguration(user: "tester")
+        configuration.probes = EndlessProbes()
+        let run = await Engine.run(runbook, configuration: configuration, sinks: [trigger], started: { interpreter in
+            trigger.arm { interpreter.interrupt() }
+        })
+        #expect(trigger.hasFired)
+        #expect(run.finished.outcome == .interrupted)
+        #expect(run.outcomes == ["steps[0]: passed", "steps[1]: failed", "steps[2]: skipped", "finally[0]: passed"])
+        let probe = try run.step("steps[1]")
+        #expect(probe.interrupted == true && probe.message == "interrupted")
+        // The killed attempt saw nothing of the service: it is not evidence.
+        #expect(probe.probes == nil)
     }
 
     @Test func interruptStopsAWaitOfOnFailure() async throws {

@@ -16,6 +16,21 @@ import Testing
     static let briefSwitchover = TenantBrief.switchover
     static let briefRegionLoss = TenantBrief.regionLoss
 
+    @Test func theLagIsReadAgainstThePreChecksTimeNotTheTasksStart() throws {
+        // The pre-check answered at run time 1 s with the standby 800 ms behind; the call went out
+        // at 3.5 s and OCP started the task then: the 2.5 s between are not data the standby lacked.
+        let start = try #require(OCPTimestamp("2026-12-01T10:00:03.500+08:00"))
+        let checkedServerTime = start.adding(.milliseconds(-2500))
+        let scn = Int(checkedServerTime.millisecondsSince1970 - 800) * 1_000_000
+        let result = TenantPreCheckResult(valid: true, tenantId: 2_000_025, syncScn: scn)
+        let task = TaskInstance(id: 1, name: "Failover tenant", status: .running, startTime: start)
+        let lag = try #require(Interpreter<ContinuousClock>.lag(result, task, checkedAt: 1000, calledAt: 3500))
+        #expect(lag == TenantSyncLag(milliseconds: 800, source: "syncScn"))
+        // Without the gap taken out, the figure would be the 800 ms and the 2.5 s.
+        #expect(TenantSyncLag.reported(by: result, at: start)?.milliseconds == 3300)
+        #expect(Interpreter<ContinuousClock>.lag(nil, task, checkedAt: 0, calledAt: 0) == nil)
+    }
+
     @Test func theBriefsSwitchoverRunsAsWrittenWithItsEvidence() async throws {
         let run = try await Engine.run(Self.briefSwitchover)
         #expect(run.finished.outcome == .passed, "\(run.finished.reason ?? "")")

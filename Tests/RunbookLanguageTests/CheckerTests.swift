@@ -410,4 +410,45 @@ import Testing
             """)
         #expect(messages(result) == ["3:5: error: unknown phrase 'failovr cluster'; did you mean 'failover cluster'?"])
     }
+
+    @Test func aProbeInALoopOverAKnownListIsCheckedForEachItem() throws {
+        let result = check(
+            """
+            runbook: Loop probes
+            vars:
+              endpoints: ["https://orders.example.com/h", "https://pay.example.com/h"]
+              hosts: [{name: a, addr: "db1:2881"}, {name: b, addr: "db2:2881"}]
+            simulate:
+              services:
+                - {probe: "https://orders.example.com/h", tenant: orders}
+                - {probe: "db1:2881", tenant: orders}
+            steps:
+              - for each u in ${endpoints}:
+                  - await probe http: ${u}
+              - in parallel for each h in ${hosts}:
+                  - for each u in ${endpoints}:
+                      - probe tcp: ${h.addr}
+            """)
+        let runbook = try #require(result.runbook)
+        let problems = ProbeCoverage.problems(in: runbook, environment: [:])
+        #expect(problems.map(\.id) == ["probe.not-simulated", "probe.not-simulated"])
+        #expect(problems.map(\.location.line) == [11, 14])
+        #expect(problems[0].message.contains("https://pay.example.com/h"))
+        #expect(problems[1].message.contains("db2:2881"))
+    }
+
+    @Test func aProbeInALoopOverAListKnownOnlyAtRunTimeIsLeftToTheRun() throws {
+        let result = check(
+            """
+            runbook: Loop probes
+            simulate:
+              services:
+                - {probe: "https://orders.example.com/h", tenant: orders}
+            steps:
+              - for each u in ${env.ENDPOINTS}:
+                  - await probe http: ${u}
+            """)
+        let runbook = try #require(result.runbook)
+        #expect(ProbeCoverage.problems(in: runbook, environment: [:]).isEmpty)
+    }
 }

@@ -1237,5 +1237,36 @@ struct InvalidRunbook: Sendable, CustomTestStringConvertible {
                 timeout: 1h
                 ^
             """#),
+    InvalidRunbook(
+            "probe options on steps that are not probes, and an empty service name",
+            yaml: #"""
+            runbook: Drill
+            steps:
+              - note: hi
+                expect exit: 0
+              - sleep: 1s
+                expect status: 200
+              - failover tenant: 2000025
+                service name: " "
+              - await tenant 2000025 role: PRIMARY
+                expect body: ok
+            """#,
+            diagnostics: #"""
+            t.yaml:4:5: error: 'expect exit' applies to 'probe command' (and its await), not to 'note'
+                expect exit: 0
+                ^
+            t.yaml:6:5: error: 'expect status' applies to 'probe http' (and its await), not to 'sleep'
+                expect status: 200
+                ^
+            t.yaml:7:5: warning: 'failover tenant' starts a task that no step awaits: add 'await task status: SUCCESS' after it
+              - failover tenant: 2000025
+                ^
+            t.yaml:8:19: error: 'service name' is the name of a service to create: it cannot be empty
+                service name: " "
+                              ^
+            t.yaml:10:5: error: 'expect body' applies to 'probe http' (and its await), not to 'await tenant 2000025 role'
+                expect body: ok
+                ^
+            """#),
     ]
 }
