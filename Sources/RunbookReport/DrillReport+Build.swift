@@ -40,11 +40,14 @@ extension DrillReport {
                 steps += Self.unfinished(open, segment: index - 1, resumed: true)
                 open = [:]
             }
+            let resumed = segment.resumed?.record
             segments.append(
                 ReportSegment(
                     line: segment.resumed?.line ?? segment.entries.first?.line ?? 1,
                     resumedAt: segment.resumed?.resumedAt,
-                    gapMs: gap, records: segment.entries.count))
+                    gapMs: gap, records: segment.entries.count, resumedBy: resumed?.user,
+                    sha256: index == 0 ? started.sha256 : resumed?.sha256, forced: resumed?.forced,
+                    notes: resumed.map(\.notes)))
             for entry in segment.entries {
                 switch entry.record {
                 case .runStarted, .runFinished, .runResumed:
@@ -74,6 +77,14 @@ extension DrillReport {
                     if s.restored != true {
                         steps.append(
                             Self.step(s, start: start, segment: index, interrupted: s.interrupted == true && index < lastSegment))
+                    } else if !s.calls.isEmpty {
+                        // The calls the resumed run made to take the step up (reading its task
+                        // again) are the step's too: every call OCP saw is in the report.
+                        if let i = steps.lastIndex(where: { $0.position.label == s.position.label }) {
+                            steps[i].calls += s.calls
+                        } else {
+                            steps.append(Self.step(s, start: start, segment: index, interrupted: false))
+                        }
                     }
                     for snapshot in s.observed.tasks ?? [] {
                         if latest[snapshot.id] == nil, transitions[snapshot.id] == nil { order.append(snapshot.id) }
@@ -92,7 +103,7 @@ extension DrillReport {
             }
         }
         if finished == nil { steps += Self.unfinished(open, segment: max(0, journal.segments.count - 1)) }
-        steps = Self.inRunbookOrder(steps)
+        steps = Self.inRunbookOrder(Self.supersedingEarlierAttempts(steps))
 
         let tasks = order.compactMap { id -> ReportTask? in
             if let (snapshot, by) = latest[id] { return ReportTask(task: snapshot, lastSeenBy: by, timesFrom: "ocp") }
@@ -147,6 +158,12 @@ extension DrillReport {
         if journal.segments.count > 1 {
             warnings.append(
                 "the run was resumed \(journal.segments.count - 1) time\(journal.segments.count == 2 ? "" : "s"): its journal has gaps"
+            )
+        }
+        for (index, segment) in segments.enumerated() where index > 0 {
+            guard let sha = segment.sha256, sha != started.sha256 else { continue }
+            warnings.append(
+                "segment \(index + 1) (resumed\(segment.resumedAt.map { " at \($0)" } ?? "")\(segment.resumedBy.map { " by \($0)" } ?? "")\(segment.forced == true ? " with --force" : "")) ran a different runbook file: sha256 \(sha), not the run's \(started.sha256)"
             )
         }
         for note in journal.notes { warnings.append(note.description) }
@@ -226,6 +243,25 @@ extension DrillReport {
             message: s.message, expected: s.expected, found: s.found, startMs: start?.runTimeMs,
             startedAt: start?.startedAt, durationMs: s.durationMs, wallDurationMs: s.wallDurationMs,
             observed: s.observed.isEmpty ? nil : s.observed, calls: s.calls, probes: s.probes, segment: segment)
+    }
+
+    /// A step a resumed run ran again (one skipped, failed or run in `finally` on the way out of
+    /// the interrupted run) counts by its last attempt: an earlier segment's attempt of it is
+    /// `interrupted`, saying how it ended then, and neither fails nor passes the report.
+    static func supersedingEarlierAttempts(_ steps: [ReportStep]) -> [ReportStep] {
+        var lastSegment: [String: Int] = [:]
+        for step in steps { lastSegment[step.position.label] = max(lastSegment[step.position.label] ?? 0, step.segment) }
+        return steps.map { step in
+            guard step.outcome != "interrupted", let last = lastSegment[step.position.label], step.segment < last else {
+                return step
+            }
+            var earlier = step
+            earlier.outcome = "interrupted"
+            earlier.failureKind = nil
+            let then = step.message.map { "\(step.outcome): \($0)" } ?? step.outcome
+            earlier.message = "in the interrupted run (\(then)); the resumed run ran it again"
+            return earlier
+        }
     }
 
     /// The steps that started and have no end: `unfinished` where the journal ends, `interrupted`

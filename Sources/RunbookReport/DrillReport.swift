@@ -213,4 +213,12 @@ public struct ReportSegment: Sendable, Hashable, Codable {
     public var gapMs: Int64?
     /// How many records it holds, its `run-resumed` aside.
     public var records: Int
+    /// For a resumed stretch, from its `run-resumed`: who resumed the run.
+    public var resumedBy: String? = nil
+    /// The SHA-256 of the runbook file the stretch ran (a resumed one's; the first's is the run's).
+    public var sha256: String? = nil
+    /// The resume was forced (`--force`) past a runbook file that differs from the run's.
+    public var forced: Bool? = nil
+    /// The notes of its `run-resumed` (what was found and decided when the run was taken up).
+    public var notes: [String]? = nil
 }

@@ -324,6 +324,9 @@ public enum HTMLReport {
             "resumed": s.resumedAt.map { "resumed at \($0)" }
                 ?? (index == 0 ? "the run's start" : "resumed (no time recorded)"),
             "gap": s.gapMs.map { "gap of \(ReportText.duration($0)) since the last record before it" } ?? "",
+            "by": s.resumedBy ?? "",
+            "sha": (s.sha256 ?? "") + (s.forced == true ? " (--force)" : ""),
+            "notes": (s.notes ?? []).joined(separator: "; "),
         ]
     }
 

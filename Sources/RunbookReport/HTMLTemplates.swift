@@ -94,7 +94,7 @@ enum HTMLTemplates {
         <table><tbody>{{#facts}}<tr><th scope="row">{{name}}</th><td{{#mono}} class="mono"{{/mono}}>{{value}}</td></tr>{{/facts}}</tbody></table>
         {{#hasNotes}}<h3>Notes</h3><ul id="notes">{{#notes}}<li>{{text}}</li>{{/notes}}</ul>{{/hasNotes}}
         {{#hasVariables}}<h3>Variables</h3><table class="vars"><tbody>{{#variables}}<tr><th scope="row"><code>{{name}}</code></th><td><code>{{value}}</code></td></tr>{{/variables}}</tbody></table>{{/hasVariables}}
-        {{#hasSegments}}<h3>Segments (the run was resumed)</h3><table id="segments"><thead><tr><th>#</th><th>from line</th><th>records</th><th>start</th><th>gap</th></tr></thead><tbody>{{#segments}}<tr><td>{{index}}</td><td>{{line}}</td><td>{{records}}</td><td>{{resumed}}</td><td>{{gap}}</td></tr>{{/segments}}</tbody></table>{{/hasSegments}}
+        {{#hasSegments}}<h3>Segments (the run was resumed)</h3><table id="segments"><thead><tr><th>#</th><th>from line</th><th>records</th><th>start</th><th>gap</th><th>resumed by</th><th>runbook file SHA-256</th><th>found on resuming</th></tr></thead><tbody>{{#segments}}<tr><td>{{index}}</td><td>{{line}}</td><td>{{records}}</td><td>{{resumed}}</td><td>{{gap}}</td><td>{{by}}</td><td class="mono">{{sha}}</td><td>{{notes}}</td></tr>{{/segments}}</tbody></table>{{/hasSegments}}
         </section>
         <section id="objectives"><h2>Objectives</h2>
         {{#hasObjectives}}<table><thead><tr><th>objective</th><th>target</th><th>measured</th><th>verdict</th></tr></thead><tbody>

@@ -42,6 +42,9 @@ struct ReportCommand: AsyncParsableCommand {
     func validate() throws {
         if journals.isEmpty { throw ValidationError("Name at least one journal to report on.") }
         _ = try Self.format(format?.format, output: output)
+        if let output, let journal = journals.first(where: { FileInput.sameFile($0, output) }) {
+            throw ValidationError("-o \(output) is the journal \(journal) itself: a report never overwrites the journal it is made from.")
+        }
     }
 
     /// The format `--format` names, else the one `output`'s extension names; markdown without either.

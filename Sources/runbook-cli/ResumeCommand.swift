@@ -68,8 +68,8 @@ struct ResumeCommand: AsyncParsableCommand {
 
     func validate() throws {
         if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together.") }
-        if reports.contains(where: { URL(fileURLWithPath: $0).standardized == URL(fileURLWithPath: journal).standardized }) {
-            throw ValidationError("--report \(journal) is the step log's own path: a report never overwrites the journal it is made from.")
+        if let report = reports.first(where: { FileInput.sameFile($0, journal) }) {
+            throw ValidationError("--report \(report) is the journal \(journal) itself: a report never overwrites the journal it is made from.")
         }
         for path in reports where ReportFormat(extensionOf: path) == nil {
             throw ValidationError("--report \(path): cannot tell the format; end the name with \(ReportFormat.extensionsText).")
@@ -156,7 +156,7 @@ struct ResumeCommand: AsyncParsableCommand {
             runId: started.runId, fileSHA256: sha, notes: notes, environment: environment, assumeYes: yes,
             confirm: { question in await TerminalPrompt.ask(question) })
         configuration.resume = point
-        configuration.resumeCommand = "runbook resume \(RunSession.shellQuoted(journal))"
+        configuration.resumeCommand = "runbook resume \(RunSession.shellQuoted(journal))\(target.resumeArguments)"
         let (finished, reportsWritten) = await RunSession.execute(
             runbook, target: resolved.target, journal: writer, secrets: resolved.secrets, environment: environment,
             configuration: configuration, verbose: verbose, quiet: quiet, speed: nil, reports: reports)

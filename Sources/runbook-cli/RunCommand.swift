@@ -105,8 +105,8 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--unreachable-limit '\(unreachableLimit)' is not a duration: write one such as 90s, 5m or 1h.")
         }
         if noLog && log != nil { throw ValidationError("--log and --no-log cannot be used together.") }
-        if let log, reports.contains(where: { URL(fileURLWithPath: $0).standardized == URL(fileURLWithPath: log).standardized }) {
-            throw ValidationError("--report \(log) is the step log's own path: a report never overwrites the journal it is made from.")
+        if let log, let report = reports.first(where: { FileInput.sameFile($0, log) }) {
+            throw ValidationError("--report \(report) is the step log \(log) itself: a report never overwrites the journal it is made from.")
         }
         for path in reports where ReportFormat(extensionOf: path) == nil {
             throw ValidationError("--report \(path): cannot tell the format; end the name with \(ReportFormat.extensionsText).")
@@ -171,7 +171,7 @@ struct RunCommand: AsyncParsableCommand {
             confirm: { question in await TerminalPrompt.ask(question) },
             polling: PollSchedule(unreachableLimit: DurationText.parse(unreachableLimit) ?? .seconds(300)))
         if let path = journal?.path, case .ocp = runTarget {
-            configuration.resumeCommand = "runbook resume \(RunSession.shellQuoted(path))"
+            configuration.resumeCommand = "runbook resume \(RunSession.shellQuoted(path))\(target.resumeArguments)"
         }
         let (finished, reportsWritten) = await RunSession.execute(
             runbook, target: runTarget, journal: journal, secrets: resolved.secrets, environment: environment,

@@ -62,6 +62,20 @@ struct TargetOptions: ParsableArguments {
         }
     }
 
+    /// The options to repeat on a `runbook resume` of this run, so that the printed command goes
+    /// to the same target the same way: ` --target URL --credentials FILE ...`, or "" when the
+    /// target came from the environment alone. Never a secret: `--target` holds no credentials.
+    var resumeArguments: String {
+        var out: [String] = []
+        if let target { out += ["--target", RunSession.shellQuoted(target)] }
+        if let credentials { out += ["--credentials", RunSession.shellQuoted(credentials)] }
+        if let caFile { out += ["--ca-file", RunSession.shellQuoted(caFile)] }
+        if insecure { out.append("--insecure") }
+        if allowPlainHttp { out.append("--allow-plain-http") }
+        if trustRunbookTarget { out.append("--trust-runbook-target") }
+        return out.isEmpty ? "" : " " + out.joined(separator: " ")
+    }
+
     /// The target of `runbook` and where it came from, by the rules of ``TargetRequest``.
     func resolve(for runbook: CheckedRunbook, environment: [String: String]) throws(TargetProblem) -> ResolvedTarget {
         var request = TargetRequest(commandLine: target, credentialsFile: credentials, environment: environment)

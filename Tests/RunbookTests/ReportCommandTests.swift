@@ -128,8 +128,28 @@ import Testing
             ["run", CLI.example("failover-drill.yaml"), "--speed", "instant", "--log", "drill.json", "--report", "./drill.json"],
             in: folder)
         #expect(result.status == 64)
-        #expect(result.stderr.contains("is the step log's own path"), "\(result.stderr)")
+        #expect(result.stderr.contains("is the step log drill.json itself"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("drill.json").path))
+        // However the path is spelt: through its folder and back, or a link to the journal.
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("t"), withIntermediateDirectories: true)
+        let roundabout = try await CLI.run(
+            ["run", CLI.example("failover-drill.yaml"), "--speed", "instant", "--log", "t/v.json", "--report", "t/../t/v.json"],
+            in: folder)
+        #expect(roundabout.status == 64, "\(roundabout.stderr)")
+        #expect(roundabout.stderr.contains("a report never overwrites the journal"))
+        let journal = try await CLI.run(
+            ["run", CLI.example("failover-drill.yaml"), "--speed", "instant", "--log", "j.jsonl"], in: folder)
+        #expect(journal.status == 0)
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.appendingPathComponent("link.json").path, withDestinationPath: "j.jsonl")
+        let before = try Data(contentsOf: folder.appendingPathComponent("j.jsonl"))
+        for output in ["j.jsonl", "./t/../j.jsonl", "link.json"] {
+            let report = try await CLI.run(["report", "j.jsonl", "--format", "json", "-o", output], in: folder)
+            #expect(report.status == 64, "\(output): \(report.stderr)")
+            #expect(report.stderr.contains("is the journal j.jsonl itself"), "\(output): \(report.stderr)")
+        }
+        #expect(try Data(contentsOf: folder.appendingPathComponent("j.jsonl")) == before)
     }
 
     @Test func checkWritesSARIF() async throws {

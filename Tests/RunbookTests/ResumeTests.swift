@@ -110,6 +110,10 @@ import Testing
         let junit = try ReportFormat.junit.render(report)
         // A case per step (steps and finally) and one for the run outcome.
         #expect(junit.components(separatedBy: "<testcase ").count - 1 == 7 + 1)
+        // Every call OCP saw is in the report, the resumed run's reads of restored steps included.
+        var journalCalls = 0
+        for case .stepFinished(let s) in records { journalCalls += s.calls.count }
+        #expect(report.callCount == journalCalls)
         // The variables came back as they were: the text "6" is still text, `--var rto=20m` still 20m.
         var phrases: [String: Set<String>] = [:]
         for case .stepStarted(let s) in records { phrases[s.position.label, default: []].insert(s.phrase) }
@@ -236,6 +240,12 @@ import Testing
             #expect(forced.status == 0, "\(forced.stdout)\(forced.stderr)")
             let resumed = try CLI.journal(at: journal).compactMap { if case .runResumed(let r) = $0 { r } else { nil } }
             #expect(resumed.map(\.forced) == [true])
+            // Its report says the resumed segment ran another file, with both digests.
+            let report = try DrillReport.read(path: journal)
+            let warning = report.warnings.first { $0.contains("ran a different runbook file") }
+            #expect(warning?.contains("with --force") == true, "\(report.warnings)")
+            #expect(warning?.contains(resumed.first?.sha256 ?? "?") == true && warning?.contains(report.sha256) == true)
+            #expect(report.segments.map(\.forced) == [nil, true])
             // A finished run: nothing to resume.
             let again = try await CLI.run(["resume", journal, "--target", server.url, "--force"], in: folder)
             #expect(again.status == 2)
@@ -255,16 +265,27 @@ import Testing
                 ["run", file, "--target", server.url, "--log", journal, "--var", "rto=20m"], in: folder, signal: SIGTERM,
                 after: "✔ failover cluster: 6")
             #expect(result.status == 130)
-            #expect(result.stdout.contains("task 171603 (failover of cluster 6) is still running on OCP: to continue the run, with no call sent twice: runbook resume \(journal)"), "\(result.stdout)")
+            let command = "runbook resume \(journal) --target \(server.url)"
+            #expect(result.stdout.contains("task 171603 (failover of cluster 6) is still running on OCP: to continue the run, with no call sent twice: \(command)"), "\(result.stdout)")
             guard case .runFinished(let end)? = try CLI.journal(at: journal).last else {
                 Issue.record("no run-finished")
                 return
             }
-            #expect(end.reason?.contains("runbook resume \(journal)") == true)
-            // And it does.
+            #expect(end.reason?.contains(command) == true)
+            // And it does, as printed.
             let resumed = try await CLI.run(["resume", journal, "--target", server.url], in: folder)
             #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
             #expect(server.log.count("POST", endingWith: "/clusters/6/failover") == 1)
+            // The report counts each step once, by how it ended last: the steps the interruption
+            // skipped and the `finally` run on the way out were run again, and the run passed.
+            let report = try DrillReport.read(path: journal)
+            #expect(report.verdict == .passed)
+            #expect(report.counts == StepCounts(passed: 7), "\(report.counts)")
+            let standing = report.steps.filter { $0.outcome != "interrupted" }.map(\.position.label)
+            #expect(standing.count == 7 && Set(standing).count == 7, "\(standing)")
+            let junit = try ReportFormat.junit.render(report)
+            #expect(junit.components(separatedBy: "<testcase ").count - 1 == 7 + 1)
+            #expect(!junit.contains("<failure") && !junit.contains("<error") && !junit.contains("<skipped"), "\(junit)")
         }
     }
 
