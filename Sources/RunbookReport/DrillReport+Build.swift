@@ -278,7 +278,7 @@ extension DrillReport {
                     ? "interrupted: the run stopped during this step and was resumed; the resumed run took it up"
                     : "started and did not finish: the journal has no step-finished record for it",
                 expected: nil, found: nil, startMs: start.runTimeMs, startedAt: start.startedAt, durationMs: 0,
-                wallDurationMs: 0, observed: nil, calls: [], probes: nil, segment: segment)
+                wallDurationMs: 0, durationUnknown: true, observed: nil, calls: [], probes: nil, segment: segment)
         }
     }
 

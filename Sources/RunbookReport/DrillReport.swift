@@ -167,6 +167,9 @@ public struct ReportStep: Sendable, Hashable, Codable {
     public var durationMs: Int64
     /// Its wall-clock duration, in milliseconds.
     public var wallDurationMs: Int64
+    /// True for a step the journal shows started and never finished (the run was killed, or
+    /// resumed after it): how long it ran is not known, and ``durationMs`` is 0. Nil otherwise.
+    public var durationUnknown: Bool? = nil
     /// What it saw of OCP; nil when it saw nothing.
     public var observed: Observation?
     /// Every OCP call it made, each attempt, in order.

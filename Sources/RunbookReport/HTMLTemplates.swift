@@ -154,7 +154,7 @@ enum HTMLTemplates {
     /// One step; its calls one per line (`data-calls` counts those a line stands for: a wait's
     /// polls that differ only in traceId and duration share one).
     static let step = """
-        <article class="step s-{{outcomeClass}} d{{indent}}" id="{{anchor}}"><p class="h"><code>{{label}}</code> <b>{{phrase}}</b> <span class="o {{outcomeClass}}">{{outcome}}</span>{{#hasKind}} ({{kind}}){{/hasKind}} <span class="m">at {{start}} · took {{duration}} (wall {{wall}}) · {{location}}</span></p>
+        <article class="step s-{{outcomeClass}} d{{indent}}" id="{{anchor}}"><p class="h"><code>{{label}}</code> <b>{{phrase}}</b> <span class="o {{outcomeClass}}">{{outcome}}</span>{{#hasKind}} ({{kind}}){{/hasKind}} <span class="m">at {{start}} · {{duration}} · {{location}}</span></p>
         {{#hasMessage}}<p class="msg">{{message}}</p>{{/hasMessage}}{{#hasExpected}}<p class="ef"><b>expected</b> <code>{{expected}}</code>{{#hasFound}}<br><b>found</b> <code>{{found}}</code>{{/hasFound}}</p>{{/hasExpected}}{{^hasExpected}}{{#hasFound}}<p class="ef"><b>found</b> <code>{{found}}</code></p>{{/hasFound}}{{/hasExpected}}{{#hasObserved}}<ul class="obs">{{#observed}}<li>{{text}}</li>{{/observed}}</ul>{{/hasObserved}}{{#hasCalls}}<ul class="calls" data-calls="{{callsInStep}}">{{#calls}}<li data-n="{{count}}"><code>{{method}} {{path}}</code> {{status}} · {{rest}} · <span class="t">{{traceIds}}</span>{{#hasNote}} · {{note}}{{/hasNote}}</li>{{/calls}}</ul>{{/hasCalls}}</article>
 
         """

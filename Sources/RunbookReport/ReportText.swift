@@ -159,12 +159,19 @@ extension ReportText {
         return text
     }
 
+    /// `took 3s (wall 50ms)`, or, for a step that never finished, `ran for an unknown time (the
+    /// journal has no end for it)`.
+    static func stepDuration(_ s: ReportStep) -> String {
+        if s.durationUnknown == true { return "ran for an unknown time (the journal has no end for it)" }
+        return "took \(duration(s.durationMs)) (wall \(duration(s.wallDurationMs)))"
+    }
+
     /// A step's details as plain text: what a JUnit `system-out` holds.
     static func stepDetails(_ s: ReportStep) -> String {
         var lines = ["\(s.position.label) \(s.phrase)", "outcome: \(s.outcome)"]
         lines.append("location: \(s.location.file):\(s.location.line):\(s.location.column)")
         if let start = s.startMs { lines.append("started: \(offset(start))" + (s.startedAt.map { " (\($0))" } ?? "")) }
-        lines.append("took: \(duration(s.durationMs)) (wall \(duration(s.wallDurationMs)))")
+        lines.append(stepDuration(s).replacingOccurrences(of: "took ", with: "took: "))
         if let m = s.message { lines.append("message: \(m)") }
         if let e = s.expected { lines.append("expected: \(e)") }
         if let f = s.found { lines.append("found: \(f)") }
