@@ -120,6 +120,12 @@ public final class LiveProbeClient: ProbeClient {
         case timedOut
     }
 
+    /// A probe program's environment: runbook's, less the OCP credentials (`OCP_USER`,
+    /// `OCP_PASSWORD`, `OCP_ACCESS_KEY_ID`, `OCP_ACCESS_KEY_SECRET`), which are for OCP alone.
+    static let probeEnvironment = Environment.inherit.updating([
+        "OCP_USER": nil, "OCP_PASSWORD": nil, "OCP_ACCESS_KEY_ID": nil, "OCP_ACCESS_KEY_SECRET": nil,
+    ])
+
     private func commandProbe(_ argv: [String], _ timeout: Duration) async -> ProbeObservation.Outcome {
         guard let program = argv.first, !program.isEmpty else { return .failed("no program to run") }
         let executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
@@ -129,7 +135,8 @@ public final class LiveProbeClient: ProbeClient {
         options.teardownSequence = [.send(signal: .kill, toProcessGroup: true, allowedDurationToNextStep: .milliseconds(100))]
         do {
             let result = try await run(
-                executable, arguments: Arguments(Array(argv.dropFirst())), platformOptions: options, input: .none,
+                executable, arguments: Arguments(Array(argv.dropFirst())), environment: Self.probeEnvironment,
+                platformOptions: options, input: .none,
                 output: .sequence, error: .combinedWithOutput
             ) { execution -> CommandEnd in
                 await withTaskGroup(of: CommandEnd?.self, returning: CommandEnd.self) { group in

@@ -326,11 +326,27 @@ extension Interpreter {
         var scope = Scope()
         scope.values = Bindings.declaring(runbook.vars, environment: configuration.environment).bindings.values
         if let goal = objectives?.recoveryTime, let target = try? duration(goal, in: scope) {
+            var why: String?
+            if outage != nil, recovered == nil {
+                why = "the run never reached its 'recovered' step"
+            } else if outage == nil, recovered != nil {
+                why = "the run never reached its 'outage' step"
+            } else if outage == nil, let open = recoveries.first(where: { $0.outcome != .completed || $0.recoveryMs == nil }) {
+                why = "\(open.action) of \(open.tenantId.map { "tenant \($0)" } ?? "cluster \(open.clusterId)") (task \(open.taskId)) did not complete"
+            }
             result.objectives.append(
-                ObjectiveVerdict(name: "recovery time", targetMs: target.milliseconds, measuredMs: result.recoveryTimeMs))
+                ObjectiveVerdict(
+                    name: "recovery time", targetMs: target.milliseconds, measuredMs: result.recoveryTimeMs,
+                    unknownBecause: why))
         }
         if let goal = objectives?.dataLoss, let target = try? duration(goal, in: scope) {
-            result.objectives.append(ObjectiveVerdict(name: "data loss", targetMs: target.milliseconds, measuredMs: result.dataLossMs))
+            let unreported = result.dataLoss.first { $0.lagMs == nil }
+            let why = unreported.map { loss in
+                "OCP reported no lag for the \(loss.action) of \(loss.tenantId.map { "tenant \($0)" } ?? "cluster \(loss.clusterId)") (task \(loss.taskId))"
+            }
+            result.objectives.append(
+                ObjectiveVerdict(
+                    name: "data loss", targetMs: target.milliseconds, measuredMs: result.dataLossMs, unknownBecause: why))
         }
         return result
     }

@@ -404,6 +404,12 @@ struct Checker {
                 "a runbook marks its '\(kind.rawValue)' once; the first is at line \(earlier.line): recovery time runs from 'outage' to 'recovered'",
                 at: step.location)
         } else {
+            if kind == .outage, let recovered = markers[.recovered] {
+                error(
+                    "step.marker",
+                    "'outage' comes after 'recovered' (line \(recovered.line)), and a run takes its steps in order: recovery time runs from 'outage' to 'recovered', so mark the outage first",
+                    at: step.location)
+            }
             markers[kind] = step.location
         }
         if loopDepth > 0 {

@@ -144,7 +144,8 @@ extension DrillReport {
         }
         let objectives = finished?.evidence?.objectives ?? []
         for objective in objectives where objective.verdict == .unknown {
-            warnings.append("objective \(objective.name) unknown: nothing measured it, so it is not met")
+            warnings.append(
+                "objective \(objective.name) unknown: \(objective.unknownBecause ?? "nothing measured it"), so it is not met")
         }
         if let cut = journal.cutShort { warnings.append(cut.description) }
         if finished == nil { warnings.append("the run has no end in the journal: \(reason ?? "")") }

@@ -207,6 +207,9 @@ public struct ObjectiveVerdict: Sendable, Hashable, Codable {
     public var verdict: Verdict
     /// How far over the objective a breached one is, in milliseconds.
     public var overMs: Int64?
+    /// Why an unknown figure is unknown, in words (`OCP reported no lag for the tenant failover of
+    /// 2000025`); nil when it was measured, or when nothing measured it at all.
+    public var unknownBecause: String?
 
     /// Whether an objective was met.
     public enum Verdict: String, Sendable, Hashable, Codable {
@@ -220,7 +223,8 @@ public struct ObjectiveVerdict: Sendable, Hashable, Codable {
 
     /// The verdict of `measuredMs` against `targetMs`: met when at most the target, breached when
     /// over it, unknown when nil.
-    public init(name: String, targetMs: Int64, measuredMs: Int64?) {
+    public init(name: String, targetMs: Int64, measuredMs: Int64?, unknownBecause: String? = nil) {
+        self.unknownBecause = measuredMs == nil ? unknownBecause : nil
         self.name = name
         self.targetMs = targetMs
         self.measuredMs = measuredMs
@@ -246,7 +250,7 @@ public struct ObjectiveVerdict: Sendable, Hashable, Codable {
         case .breached:
             return "\(name) \(measured), objective \(target): breached by \(DurationText.formatRounded(.milliseconds(overMs ?? 0)))"
         case .unknown:
-            return "\(name) unknown, objective \(target): not met (nothing measured it)"
+            return "\(name) unknown, objective \(target): not met (\(unknownBecause ?? "nothing measured it"))"
         }
     }
 }

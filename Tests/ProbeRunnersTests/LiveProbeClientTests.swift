@@ -114,6 +114,22 @@ import Testing
         #expect(echo.outcome == .exited(code: 0, output: "$HOME *\n"))
     }
 
+    @Test func aProgramDoesNotInheritTheOCPCredentials() async throws {
+        // The credentials runbook reads from the environment are for OCP alone; the rest passes.
+        setenv("OCP_ACCESS_KEY_SECRET", "probe-env-test-secret", 1)
+        setenv("RUNBOOK_PROBE_ENV_TEST", "kept", 1)
+        defer {
+            unsetenv("OCP_ACCESS_KEY_SECRET")
+            unsetenv("RUNBOOK_PROBE_ENV_TEST")
+        }
+        let (ran, _, _) = await Self.probe(
+            ProbeSpec(
+                target: .command(argv: [
+                    "/bin/sh", "-c", "echo \"[${OCP_ACCESS_KEY_SECRET-unset}] [${RUNBOOK_PROBE_ENV_TEST-unset}]\"",
+                ])))
+        #expect(ran.outcome == .exited(code: 0, output: "[unset] [kept]\n"))
+    }
+
     @Test func aMissingProgramIsSaidInWords() async throws {
         let (observation, passed, _) = await Self.probe(ProbeSpec(target: .command(argv: ["runbook-no-such-program"])))
         #expect(observation.outcome == .failed("runbook-no-such-program: no such program, or it cannot be run"))

@@ -122,6 +122,17 @@ import Testing
         #expect(
             ObjectiveVerdict(name: "data loss", targetMs: 5000, measuredMs: 5000).sentence
                 == "data loss 5s, objective 5s: met")
+        // An unknown figure says why, when the run knows.
+        #expect(
+            ObjectiveVerdict(
+                name: "data loss", targetMs: 5000, measuredMs: nil,
+                unknownBecause: "OCP reported no lag for the tenant failover of tenant 2000025 (task 171603)"
+            ).sentence
+                == "data loss unknown, objective 5s: not met (OCP reported no lag for the tenant failover of tenant 2000025 (task 171603))")
+        #expect(
+            ObjectiveVerdict(name: "data loss", targetMs: 5000, measuredMs: nil).sentence
+                == "data loss unknown, objective 5s: not met (nothing measured it)")
+        #expect(ObjectiveVerdict(name: "data loss", targetMs: 5000, measuredMs: 1, unknownBecause: "x").unknownBecause == nil)
     }
 
     @Test func nothingToMeasureIsAnUnknownFigureAndAFailedRun() async throws {

@@ -1268,5 +1268,19 @@ struct InvalidRunbook: Sendable, CustomTestStringConvertible {
                 expect body: ok
                 ^
             """#),
+    InvalidRunbook(
+            "recovered before outage",
+            yaml: #"""
+            runbook: Drill
+            steps:
+              - recovered: orders answers
+              - sleep: 5m
+              - outage: region lost
+            """#,
+            diagnostics: #"""
+            t.yaml:5:5: error: 'outage' comes after 'recovered' (line 3), and a run takes its steps in order: recovery time runs from 'outage' to 'recovered', so mark the outage first
+              - outage: region lost
+                ^
+            """#),
     ]
 }
