@@ -80,10 +80,12 @@ struct NodeReader {
     /// Reports that `what` should be `expected`: "'runbook' needs a string" for an empty value,
     /// else "'runbook' must be a string, not a sequence".
     mutating func wrongType(_ what: String, expected: String, node: Node, id: String = "value.type") {
+        // Quoted once: a caller may pass a name it quoted already.
+        let name = what.hasPrefix("'") && what.hasSuffix("'") && what.count > 1 ? what : "'\(what)'"
         if Self.isNull(node) {
-            error(id, "'\(what)' needs \(expected)", at: node.location)
+            error(id, "\(name) needs \(expected)", at: node.location)
         } else {
-            error(id, "'\(what)' must be \(expected), not \(Self.kind(of: node))", at: node.location)
+            error(id, "\(name) must be \(expected), not \(Self.kind(of: node))", at: node.location)
         }
     }
 

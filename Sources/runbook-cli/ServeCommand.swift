@@ -20,7 +20,7 @@ struct ServeCommand: AsyncParsableCommand {
             tasks, subtasks; OceanBase 4.x tenants, their switchover and failover, single and batch, \
             and their pre-checks), plus GET /api/v2/ob/clusters/{id}, with OCP's envelopes, error codes \
             and HTTP statuses. The clusters, tenants and faults come from --topology (the keys of a \
-            runbook's `simulate:` block: speed, clusters, tenants, faults); without one, cluster 5 \
+            runbook's `simulate:` block: speed, clusters, tenants, faults, services); without one, cluster 5 \
             (PRIMARY, STOPPED) and its standby 6, and clusters 3000009 and 3000010 with the primary \
             tenant 2000022 and its standby 2000025.
 
@@ -60,7 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "A YAML file with the keys of a runbook's `simulate:` block: speed, clusters, tenants, faults.",
+            "A YAML file with the keys of a runbook's `simulate:` block: speed, clusters, tenants, faults, services.",
             valueName: "file"),
         completion: .file(extensions: ["yaml", "yml"]))
     var topology: String?
