@@ -196,9 +196,12 @@ extension DrillReport {
             steps: steps, tasks: tasks, watchChanges: watchChanges, approvals: approvals, segments: segments)
     }
 
-    /// The report of the journal at `path`.
-    public static func read(path: String) throws(JournalReadError) -> DrillReport {
-        DrillReport(journal: try JournalReader.read(path: path))
+    /// The report of the journal at `path`. Given the formats it is for, it reads no more than
+    /// they show: JUnit and Markdown draw no timeline, so the subtasks of tasks are left out.
+    public static func read(path: String, for formats: [ReportFormat] = ReportFormat.allCases) throws(JournalReadError)
+        -> DrillReport
+    {
+        DrillReport(journal: try JournalReader.read(path: path, subtasks: formats.contains { $0.showsSubtasks }))
     }
 
     // MARK: - Segments

@@ -25,6 +25,10 @@ public enum ReportFormat: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// Whether the format shows the subtasks of tasks (the HTML's timeline and DAGs, the JSON's
+    /// model); JUnit and Markdown do not.
+    public var showsSubtasks: Bool { self == .html || self == .json }
+
     /// The extensions ``init(extensionOf:)`` knows, for messages.
     public static let extensionsText = ".html, .xml (JUnit), .md or .json"
 

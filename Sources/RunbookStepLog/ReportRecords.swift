@@ -39,6 +39,30 @@ public struct TaskSnapshot: Sendable, Hashable, Codable {
         self.subtasks = subtasks
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case id, name, status, operation, clusterId, tenantId, startTime, finishTime, subtasks
+    }
+
+    /// Reads a snapshot; its subtasks are left out (empty) when the decoder's
+    /// ``withoutSubtasks`` user-info says so (a reader that draws no timeline).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(Int.self, forKey: .id)
+        name = try c.decode(String.self, forKey: .name)
+        status = try c.decode(String.self, forKey: .status)
+        operation = try c.decodeIfPresent(String.self, forKey: .operation)
+        clusterId = try c.decodeIfPresent(Int.self, forKey: .clusterId)
+        tenantId = try c.decodeIfPresent(Int.self, forKey: .tenantId)
+        startTime = try c.decodeIfPresent(OCPTimestamp.self, forKey: .startTime)
+        finishTime = try c.decodeIfPresent(OCPTimestamp.self, forKey: .finishTime)
+        let skip = Self.withoutSubtasks.map { decoder.userInfo[$0] as? Bool == true } ?? false
+        subtasks = skip ? [] : try c.decodeIfPresent([SubtaskSnapshot].self, forKey: .subtasks) ?? []
+    }
+
+    /// A decoder user-info key: `true` leaves every snapshot's subtasks out, for a reader that
+    /// needs the tasks but not their subtasks (a JUnit or Markdown report).
+    public static let withoutSubtasks = CodingUserInfoKey(rawValue: "runbook.withoutSubtasks")
+
     /// The task as OCP answered it; `previous` gives the subtasks when this answer has none (a
     /// task list leaves them out).
     public init(_ task: TaskInstance, previous: TaskSnapshot? = nil) {

@@ -76,7 +76,7 @@ struct ReportCommand: AsyncParsableCommand {
         var reports: [DrillReport] = []
         for path in journals {
             do {
-                reports.append(try DrillReport.read(path: path))
+                reports.append(try DrillReport.read(path: path, for: [format]))
             } catch {
                 Console.printError("runbook: error: \(error)\n")
                 throw ExitCode(2)
