@@ -82,6 +82,18 @@ package enum Credentials {
     /// The scalar values of a credentials file's top-level mapping, by key. Fails when the file
     /// cannot be read, is open to group or others (any permission bit beyond the owner's), or is
     /// not YAML. Errors name the file, never a value.
+    /// The secrets of a credentials file (its password, its key secret, and the Basic header's
+    /// text), to hide wherever they could be shown; none when there is no file or it cannot be
+    /// read (the run then refuses it where it is used).
+    package static func secrets(inFile path: String?) -> [String] {
+        guard let path, let values = try? readFile(path) else { return [] }
+        var secrets = ["password", "accessKeySecret"].compactMap { values[$0] }.filter { !$0.isEmpty }
+        if let user = values["user"], let password = values["password"], !password.isEmpty {
+            secrets.append(Data("\(user):\(password)".utf8).base64EncodedString())
+        }
+        return secrets
+    }
+
     static func readFile(_ path: String) throws(OCPConnectionError) -> [String: String] {
         var info = stat()
         guard stat(path, &info) == 0 else {

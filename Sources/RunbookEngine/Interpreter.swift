@@ -400,7 +400,12 @@ public final class Interpreter<C: RunClock>: Sendable {
         switch result {
         case .success:
             outcome = .passed
-        case .failure(let error):
+        case .failure(var error):
+            if error.isInterruption, !state.isInterrupted {
+                // Cancelled with no interruption of the run: the deadline of a step around this
+                // one (a loop's `timeout`) passed. That step says which; this one was stopped.
+                error.message = "stopped: the timeout of the step around it passed"
+            }
             failure = error
             // A failure once the runbook's own timeout has passed ends `steps`, as an interruption does.
             outcome = step.options.continueOnFailure && !error.isInterruption && !context.runTimedOut(clock.now)
@@ -416,7 +421,7 @@ public final class Interpreter<C: RunClock>: Sendable {
                     durationMs: startedAt.duration(to: clock.now).milliseconds,
                     wallDurationMs: wallStart.duration(to: .now).milliseconds, observed: trace.observed,
                     calls: calls.calls, probes: trace.probes)
-        if failure?.isInterruption == true, outcome == .failed { finishedRecord.interrupted = true }
+        if failure?.isInterruption == true, state.isInterrupted, outcome == .failed { finishedRecord.interrupted = true }
         await log.write(.stepFinished(finishedRecord))
         return outcome
     }

@@ -86,6 +86,8 @@ struct CheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         let predefined = try Self.parseVariables(variables)
+        // A diagnostic quotes values (a `--var`, a variable): a credential of the environment is hidden.
+        let redaction = Redaction.secrets(in: ProcessInfo.processInfo.environment)
         var invalid = 0
         var errors = 0
         var warnings = 0
@@ -99,15 +101,15 @@ struct CheckCommand: AsyncParsableCommand {
             if fileErrors > 0 { invalid += 1 }
             if format == .text {
                 for diagnostic in diagnostics {
-                    Self.writeError(diagnostic.rendered(source: source) + "\n")
+                    Self.writeError(redaction.apply(diagnostic.rendered(source: source) + "\n"))
                 }
             } else {
                 all += diagnostics
             }
         }
         switch format {
-        case .json: Console.print(CheckReport.json(all))
-        case .sarif: Console.print(CheckReport.sarif(all, toolVersion: RunbookVersion.current))
+        case .json: Console.print(redaction.apply(CheckReport.json(all)))
+        case .sarif: Console.print(redaction.apply(CheckReport.sarif(all, toolVersion: RunbookVersion.current)))
         case .text: break
         }
         Self.writeError(

@@ -57,7 +57,8 @@ struct PlanCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let predefined = try CheckCommand.parseVariables(variables)
         if format == .json { return try runJSON(predefined: predefined, environment: environment) }
-        guard let (runbook, bytes) = Preparation.checked(file, predefined: predefined, environment: environment) else {
+        guard let (runbook, bytes) = Preparation.checked(
+            file, predefined: predefined, environment: environment, credentialsFile: target.credentials) else {
             throw ExitCode(2)
         }
         let resolved: ResolvedTarget

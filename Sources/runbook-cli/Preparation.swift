@@ -13,9 +13,11 @@ import RunbookYAML
 /// Steps shared by the commands that run or plan a runbook.
 enum Preparation {
     /// Reads and checks a runbook, printing its diagnostics on standard error; nil when it has errors.
-    static func checked(_ path: String, predefined: [String: String], environment: [String: String]) -> (
-        CheckedRunbook, [UInt8]
-    )? {
+    static func checked(
+        _ path: String, predefined: [String: String], environment: [String: String], credentialsFile: String? = nil
+    ) -> (CheckedRunbook, [UInt8])? {
+        // A diagnostic quotes values (a `--var`, a variable): a credential among them is hidden.
+        let redaction = Redaction.secrets(in: environment, others: Credentials.secrets(inFile: credentialsFile))
         let bytes: [UInt8]
         do throws(Diagnostic) {
             bytes = try FileInput.read(path)
@@ -28,7 +30,7 @@ enum Preparation {
             bytes: bytes, file: path, predefinedVariables: predefined, environment: environment)
         let source = SourceText(path: path, text: String(decoding: bytes, as: UTF8.self))
         for diagnostic in result.diagnostics {
-            Console.printError((diagnostic.rendered(source: source) + "\n"))
+            Console.printError(redaction.apply(diagnostic.rendered(source: source) + "\n"))
         }
         guard let runbook = result.runbook else {
             let errors = result.diagnostics.count { $0.severity == .error }

@@ -115,7 +115,8 @@ struct ResumeCommand: AsyncParsableCommand {
             if text.contains(Redaction.mark) { continue }
             predefined[name] = text
         }
-        guard let (runbook, bytes) = Preparation.checked(path, predefined: predefined, environment: environment) else {
+        guard let (runbook, bytes) = Preparation.checked(
+            path, predefined: predefined, environment: environment, credentialsFile: target.credentials) else {
             throw ExitCode(2)
         }
         let sha = Digest.sha256Hex(bytes)

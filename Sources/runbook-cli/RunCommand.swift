@@ -122,7 +122,8 @@ struct RunCommand: AsyncParsableCommand {
         let predefined = try CheckCommand.parseVariables(variables)
         // A target given here makes the runbook's unused: the check then warns nothing about it.
         let checkEnvironment = target.target.map { environment.merging(["RUNBOOK_TARGET": $0]) { a, _ in a } } ?? environment
-        guard let (runbook, bytes) = Preparation.checked(file, predefined: predefined, environment: checkEnvironment) else {
+        guard let (runbook, bytes) = Preparation.checked(
+            file, predefined: predefined, environment: checkEnvironment, credentialsFile: target.credentials) else {
             throw ExitCode(2)
         }
 

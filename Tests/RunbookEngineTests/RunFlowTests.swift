@@ -399,6 +399,24 @@ import Probes
         #expect(probe.probes == nil)
     }
 
+    @Test func aStepStoppedByItsLoopsTimeoutIsNotInterrupted() async throws {
+        let run = try await Engine.run(
+            """
+            runbook: t
+            vars: {items: [1, 2, 3]}
+            steps:
+              - for each i in ${items}:
+                  - sleep: 1m
+                timeout: 90s
+                continue on failure: true
+            """)
+        #expect(run.finished.outcome == .passed)
+        let second = try run.step("steps[0]/i=2[0]")
+        #expect(second.outcome == .failed && second.interrupted == nil)
+        #expect(second.message == "stopped: the timeout of the step around it passed")
+        #expect(try run.step("steps[0]").message?.contains("1m30s") == true)
+    }
+
     @Test func interruptStopsAWaitOfOnFailure() async throws {
         let trigger = Trigger(record: {
             if case .stepStarted(let s) = $0 { s.position.label == "on failure[1]" } else { false }

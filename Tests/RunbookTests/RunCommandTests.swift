@@ -127,6 +127,37 @@ struct RunCommandTests {
         #expect(text.contains("the password is ***, the token ***"))
     }
 
+    @Test func aCredentialIsHiddenInTheDiagnosticsThatQuoteValues() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = try CLI.write(
+            """
+            runbook: t
+            vars:
+              rto: 30m
+            steps:
+              - failover cluster: 6
+              - await task status: SUCCESS
+                timeout: ${rto}
+            """, to: folder, as: "t.yaml")
+        let credentials = try CLI.write("user: admin\npassword: filepw-123\n", to: folder, as: "c.yaml")
+        chmod(credentials, 0o600)
+        let env = ["OCP_USER": "admin", "OCP_PASSWORD": "envpw-456"]
+        let cases: [([String], String)] = [
+            (["run", path, "--var", "rto=envpw-456", "--target", "http://127.0.0.1:1", "--no-log"], "envpw-456"),
+            (["plan", path, "--var", "rto=envpw-456", "--target", "http://127.0.0.1:1"], "envpw-456"),
+            (["check", path, "--var", "rto=envpw-456"], "envpw-456"),
+            (["check", path, "--var", "rto=envpw-456", "--format", "json"], "envpw-456"),
+            (["run", path, "--var", "rto=filepw-123", "--credentials", credentials, "--target", "http://127.0.0.1:1", "--no-log"], "filepw-123"),
+        ]
+        for (arguments, secret) in cases {
+            let result = try await CLI.run(arguments, in: folder, environment: env)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret), "\(arguments)")
+            #expect((result.stdout + result.stderr).contains("is '***', which is not a duration"), "\(arguments)")
+        }
+    }
+
     @Test func aVarNothingUsesIsAnError() async throws {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
