@@ -206,6 +206,11 @@ extension Credentials {
     /// `runbook serve --credentials FILE`.
     static func serverFile(_ path: String) throws(OCPConnectionError) -> ServerCredentials {
         let values = try readFile(path)
+        // The keys of a run's credentials file, so that one file serves both (its `target` unused here).
+        for key in values.keys.sorted() where !fileKeys.contains(key) {
+            throw OCPConnectionError(
+                "the credentials file \(path) has an unknown key '\(key)'" + Suggestion.didYouMean(key, among: fileKeys))
+        }
         var credentials = ServerCredentials()
         func pair(_ first: String, _ second: String) throws(OCPConnectionError) -> (String, String)? {
             switch (values[first], values[second]) {

@@ -176,10 +176,10 @@ struct Checker {
                 continue
             }
             guard used.contains(name) else {
-                let candidates = declared.map(\.name) + used.sorted()
+                let candidates = declared.map(\.name) + used.sorted().filter { !declaredNames.contains($0) }
                 error(
                     "vars.unused",
-                    "'--var \(name)=...': the runbook neither declares nor uses a variable '\(name)'"
+                    "'--var \(name)=...': the runbook \(runbook?.file ?? "") neither declares nor uses a variable '\(name)'"
                         + (Suggestion.closest(to: name, among: candidates).map { "; did you mean '\($0)'?" }
                             ?? (candidates.isEmpty
                                 ? "; it has no variables"

@@ -110,6 +110,8 @@ public final class JournalWriter: StepLogSink {
         }
         var info = stat()
         syncable = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        // A regular file that existed (an empty one given with --log) is made the owner's alone too.
+        if syncable, info.st_mode & 0o077 != 0 { _ = fchmod(fd, 0o600) }
         self.fd = fd
         var size = syncable ? lseek(fd, 0, SEEK_END) : 0
         if mode == .append, syncable, size > 0 {

@@ -58,7 +58,8 @@ struct PlanCommand: AsyncParsableCommand {
         let predefined = try CheckCommand.parseVariables(variables)
         if format == .json { return try runJSON(predefined: predefined, environment: environment) }
         guard let (runbook, bytes) = Preparation.checked(
-            file, predefined: predefined, environment: environment, credentialsFile: target.credentials) else {
+            file, predefined: predefined, environment: environment, credentialsFile: target.credentials,
+            nothingDone: "nothing was planned") else {
             throw ExitCode(2)
         }
         let resolved: ResolvedTarget

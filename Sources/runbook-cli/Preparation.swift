@@ -14,7 +14,8 @@ import RunbookYAML
 enum Preparation {
     /// Reads and checks a runbook, printing its diagnostics on standard error; nil when it has errors.
     static func checked(
-        _ path: String, predefined: [String: String], environment: [String: String], credentialsFile: String? = nil
+        _ path: String, predefined: [String: String], environment: [String: String], credentialsFile: String? = nil,
+        nothingDone: String = "nothing was run"
     ) -> (CheckedRunbook, [UInt8])? {
         // A diagnostic quotes values (a `--var`, a variable): a credential among them is hidden.
         let redaction = Redaction.secrets(in: environment, others: Credentials.secrets(inFile: credentialsFile))
@@ -34,7 +35,7 @@ enum Preparation {
         }
         guard let runbook = result.runbook else {
             let errors = result.diagnostics.count { $0.severity == .error }
-            printError("\(path) is invalid (\(errors) error\(errors == 1 ? "" : "s")); nothing was run")
+            printError("\(path) is invalid (\(errors) error\(errors == 1 ? "" : "s")); \(nothingDone)")
             return nil
         }
         return (runbook, bytes)

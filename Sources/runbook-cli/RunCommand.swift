@@ -48,7 +48,8 @@ struct RunCommand: AsyncParsableCommand {
             was breached or unknown, 2 the runbook is invalid or its target or \
             credentials cannot be used, 3 the target could not be reached or refused the credentials, 4 \
             the step log could not be written (no cluster action starts after that), 5 the run passed \
-            but a --report could not be written (a run that did not pass keeps its own status), 130 \
+            but a --report could not be written (a run that did not pass keeps its own status), 64 \
+            the command line is wrong (an unknown option, a --ca-file that cannot be read, ...), 130 \
             interrupted.
             """
     )

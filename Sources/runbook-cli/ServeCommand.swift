@@ -129,7 +129,8 @@ struct ServeCommand: AsyncParsableCommand {
             do throws(Diagnostic) {
                 bytes = try FileInput.read(topology)
             } catch {
-                Self.standardError("runbook: error: \(error.rendered(source: nil))")
+                // The diagnostic says `error:` itself.
+                Self.standardError("\(error.rendered(source: nil)); nothing was served")
                 throw ExitCode(2)
             }
             let outcome = SimulateBlockDecoder.decodeTopology(bytes: bytes, file: topology)
@@ -151,7 +152,9 @@ struct ServeCommand: AsyncParsableCommand {
                 user: user, password: password, accessKey: accessKey, secretKey: secretKey, file: credentials,
                 environment: ProcessInfo.processInfo.environment)
         } catch {
-            Self.standardError("runbook: error: \(error.description); nothing was served")
+            // A credentials file that is not YAML is a located diagnostic that says `error:` itself.
+            let located = error.description.contains(": error: ")
+            Self.standardError("\(located ? "" : "runbook: error: ")\(error.description); nothing was served")
             throw ExitCode(2)
         }
         for (option, value, variable) in [

@@ -98,6 +98,17 @@ import Testing
         for w in writers { await w.close() }
     }
 
+    @Test func anEmptyFileGivenForTheJournalIsMadeTheOwnersAlone() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o644]))
+        let writer = try JournalWriter(path: path)
+        await writer.write(Self.sampleRecords()[0])
+        await writer.close()
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
     @Test func aFileThatHoldsRecordsIsNotWrittenInto() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -165,9 +165,16 @@ struct RunCommandTests {
             let result = try await CLI.run([command, CLI.example("failover-drill.yaml"), "--var", "standy=8"], in: folder)
             #expect(result.status == 2, "\(command)")
             #expect(
-                result.stderr.contains("error: '--var standy=...': the runbook neither declares nor uses a variable 'standy'; did you mean 'standby'?"),
+                result.stderr.contains("error: '--var standy=...': the runbook \(CLI.example("failover-drill.yaml")) neither declares nor uses a variable 'standy'; did you mean 'standby'?"),
                 "\(command): \(result.stderr)")
         }
+        // A name declared and used is listed once among the variables.
+        let path = try CLI.write(
+            "runbook: t\nvars:\n  standby: 6\nsteps:\n  - failover cluster: ${standby}\n  - await task status: SUCCESS\n    timeout: ${rto}\n",
+            to: folder, as: "t.yaml")
+        let listed = try await CLI.run(["check", path, "--var", "rto=5m", "--var", "zzz=1"], in: folder)
+        #expect(listed.status == 2)
+        #expect(listed.stderr.contains("its variables are 'standby' and 'rto'"), "\(listed.stderr)")
     }
 
     @Test func helpDocumentsTheSpeedOverride() async throws {

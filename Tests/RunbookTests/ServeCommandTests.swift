@@ -171,6 +171,28 @@ struct ServeCommandTests {
         #expect(errors.contains("nothing was served"))
     }
 
+    @Test func aMissingTopologyOrAnUnreadableCredentialsFileSaysErrorOnce() async throws {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("serve-none-\(UUID()).yaml").path
+        let (process, _, err) = try Self.start(["serve", "--port", "0", "--topology", missing])
+        #expect(await Self.exitStatus(process) == 2)
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(errors.contains("\(missing):1:1: error: "), "\(errors)")
+        #expect(errors.components(separatedBy: "error:").count == 2, "\(errors)")
+        let broken = try Self.credentialsFile("user: admin\npassword: \"Sup3r\n")
+        defer { try? FileManager.default.removeItem(at: broken) }
+        let (second, _, secondErr) = try Self.start(["serve", "--port", "0", "--credentials", broken.path])
+        #expect(await Self.exitStatus(second) == 2)
+        let text = String(decoding: secondErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(text.components(separatedBy: "error:").count == 2, "\(text)")
+        #expect(!text.contains("Sup3r"))
+        let unknown = try Self.credentialsFile("user: admin\npassword: pw-1234\nextra: 1\n")
+        defer { try? FileManager.default.removeItem(at: unknown) }
+        let (third, _, thirdErr) = try Self.start(["serve", "--port", "0", "--credentials", unknown.path])
+        #expect(await Self.exitStatus(third) == 2)
+        let third_ = String(decoding: thirdErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(third_.contains("has an unknown key 'extra'"), "\(third_)")
+    }
+
     // MARK: - Secrets
 
     @Test(arguments: [
