@@ -78,19 +78,37 @@ public final class LiveProbeClient: ProbeClient {
         let host = URL(string: url)?.host ?? url
         let timeout = TimeAmount.milliseconds(spec.timeout.milliseconds)
         var answered = false
+        let began = ContinuousClock.now
         do {
             let response = try await http.execute(request, deadline: .now() + timeout)
             answered = true
-            var body: [UInt8] = []
-            for try await chunk in response.body {
-                let room = ProbeObservation.capturedBytes - body.count
-                if room > 0 { body += chunk.readableBytesView.prefix(room) }
+            // The deadline bounds the whole answer: a body trickling in past it is no answer.
+            let end = began.advanced(by: spec.timeout)
+            let read = try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
+                group.addTask {
+                    var body: [UInt8] = []
+                    for try await chunk in response.body {
+                        let room = ProbeObservation.capturedBytes - body.count
+                        if room > 0 { body += chunk.readableBytesView.prefix(room) }
+                    }
+                    return body
+                }
+                group.addTask {
+                    try await Task.sleep(until: end, clock: .continuous)
+                    return nil
+                }
+                let first = try await group.next() ?? nil
+                group.cancelAll()
+                return first
             }
+            guard let body = read else { return .timedOut }
             return .answered(status: Int(response.status.code), body: redact(String(decoding: body, as: UTF8.self)))
         } catch {
             if let e = error as? HTTPClientError, e == .deadlineExceeded || e == .readTimeout || e == .connectTimeout {
                 return .timedOut
             }
+            // An answer that began but did not come whole in time (a body trickling in) timed out.
+            if answered, began.duration(to: .now) >= spec.timeout { return .timedOut }
             let failure = TransportFailure.classify(error, host: host, readTimeout: spec.timeout, answerStarted: answered)
             return .failed(failure.reason)
         }

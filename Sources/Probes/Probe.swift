@@ -119,7 +119,12 @@ public struct ProbeSpec: Sendable, Hashable {
         case .failed(let why):
             return (false, why)
         case .timedOut:
-            return (false, "no answer within \(DurationText.format(timeout))")
+            let limit = DurationText.format(timeout)
+            switch target {
+            case .http: return (false, "no whole answer within \(limit)")
+            case .tcp: return (false, "no connection within \(limit)")
+            case .command: return (false, "it did not end within \(limit), and was killed with what it started")
+            }
         case .connected:
             return (true, nil)
         case .answered(let status, let body):

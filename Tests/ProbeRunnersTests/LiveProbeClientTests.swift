@@ -21,6 +21,17 @@ import Testing
             try await Task.sleep(for: .seconds(2))
             return "late"
         }
+        router.get("/trickle") { _, _ -> Response in
+            // The head at once, then a byte every 100 ms for 2 s.
+            let body = ResponseBody { writer in
+                for _ in 0..<20 {
+                    try await Task.sleep(for: .milliseconds(100))
+                    try await writer.write(ByteBuffer(string: "."))
+                }
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, body: body)
+        }
         router.on("/echo", method: .head) { _, _ in Response(status: .noContent) }
         router.post("/echo") { request, _ in "\(request.method) \(request.headers[.init("X-Probe")!] ?? "-")" }
         let app = Application(router: router)
@@ -77,7 +88,18 @@ import Testing
             let (observation, passed, why) = await Self.probe(spec)
             #expect(observation.outcome == .timedOut)
             #expect(!passed)
-            #expect(why == "no answer within 300ms")
+            #expect(why == "no whole answer within 300ms")
+            #expect(observation.latency < .seconds(2))
+        }
+    }
+
+    @Test func anAnswerTricklingInPastTheTimeoutTimesOut() async throws {
+        try await Self.withService { port in
+            let spec = ProbeSpec(target: .http(url: "http://127.0.0.1:\(port)/trickle"), timeout: .milliseconds(400))
+            let (observation, passed, why) = await Self.probe(spec)
+            #expect(observation.outcome == .timedOut, "\(observation.outcome)")
+            #expect(!passed)
+            #expect(why == "no whole answer within 400ms")
             #expect(observation.latency < .seconds(2))
         }
     }
@@ -144,7 +166,7 @@ import Testing
         let (observation, passed, why) = await Self.probe(spec)
         #expect(observation.outcome == .timedOut)
         #expect(!passed)
-        #expect(why == "no answer within 300ms")
+        #expect(why == "it did not end within 300ms, and was killed with what it started")
         // Neither the program nor what it started is left running.
         let left = await Self.probe(ProbeSpec(target: .command(argv: ["pgrep", "-f", "sleep \(marker)"])))
         #expect(left.0.outcome == .exited(code: 1, output: ""))

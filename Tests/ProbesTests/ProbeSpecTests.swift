@@ -32,7 +32,7 @@ import Testing
 
     @Test func failuresSayWhy() {
         let spec = ProbeSpec(target: .command(argv: ["true"]), timeout: .seconds(2))
-        #expect(spec.verdict(of: ProbeObservation(.timedOut, latency: .seconds(2))).reason == "no answer within 2s")
+        #expect(spec.verdict(of: ProbeObservation(.timedOut, latency: .seconds(2))).reason == "it did not end within 2s, and was killed with what it started")
         #expect(spec.verdict(of: ProbeObservation(.signalled(9), latency: .zero)).reason == "killed by signal 9")
         #expect(spec.verdict(of: ProbeObservation(.failed("connection refused"), latency: .zero)).reason == "connection refused")
     }
