@@ -67,6 +67,11 @@ enum SyntaxMessage {
         }
         var text = String(String.UnicodeScalarView(line[start..<end]))
         while text.last == " " || text.last == "\t" { text.removeLast() }
+        // A quoted phrase (`- "retry task"`): its text, when the quotes hold nothing but it.
+        if let quote = text.first, quote == "\"" || quote == "'", text.count >= 3, text.last == quote {
+            let inner = String(text.dropFirst().dropLast())
+            if !inner.contains(quote), !inner.contains("\\") { text = inner }
+        }
         guard let first = text.unicodeScalars.first, !"\"'[]{}|>&*!#-%@`?:,".unicodeScalars.contains(first),
             !text.hasSuffix(":"), !text.contains(": "), !text.contains(":\t")
         else { return nil }
