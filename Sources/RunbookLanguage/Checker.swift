@@ -149,6 +149,9 @@ struct Checker {
                     "runbook.target-unset",
                     "the target reads ${env.\(name)}, which is \(value == nil ? "not set" : "empty") here: `runbook run` refuses to run (exit 2) until it is set, or a target is given with --target or RUNBOOK_TARGET",
                     at: target.location)
+            } else if let value, let problem = TargetText.problem(value), problem.contains("carries credentials") {
+                // `run` refuses such a target: so does the check, saying where it came from.
+                error("runbook.target", "the target reads ${env.\(name)}, and \(problem)", at: target.location)
             }
         }
     }

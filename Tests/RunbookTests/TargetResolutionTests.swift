@@ -72,6 +72,13 @@ import Testing
         // `check` warns, as for a direct `${env.OCP_URL}`.
         let checked = RunbookChecker.check(text, file: "t.yaml", environment: [:])
         #expect(checked.diagnostics.map(\.id) == ["runbook.target-unset"])
+        // A value with credentials in it is refused by `check` as by `run`, without repeating them.
+        let leaky = RunbookChecker.check(
+            text, file: "t.yaml", environment: ["OCP_URL": "https://admin:hunter2@ocp.example.com"])
+        #expect(leaky.diagnostics.map(\.id) == ["runbook.target"])
+        #expect(leaky.diagnostics.first?.message.contains("reads ${env.OCP_URL}, and the target 'https://***@ocp.example.com' carries credentials") == true, "\(leaky.diagnostics)")
+        #expect(leaky.diagnostics.allSatisfy { !$0.message.contains("hunter2") })
+        #expect(leaky.runbook == nil)
     }
 
     @Test func theOperatorsChoiceWinsOverTheRunbooks() throws {
