@@ -576,9 +576,13 @@ struct Checker {
     }
 
     private mutating func checkSubtaskName(_ expr: Expr, task: Int?) {
-        guard case .literal(.string(let name)) = expr.kind else {
-            _ = checkExpr(expr)
-            return
+        let name: String
+        if case .literal(.string(let written)) = expr.kind {
+            name = written
+        } else {
+            // A name in a variable known before the run is checked as if written here.
+            guard let value = checkExpr(expr), case .scalar(.string(let known)) = value else { return }
+            name = known
         }
         let definition = task.flatMap { tasks[$0].definition }
         let names = definition?.subtaskNames ?? TaskDefinition.knownSubtaskNames

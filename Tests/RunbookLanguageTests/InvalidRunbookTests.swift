@@ -1282,5 +1282,20 @@ struct InvalidRunbook: Sendable, CustomTestStringConvertible {
               - outage: region lost
                 ^
             """#),
+    InvalidRunbook(
+            "a subtask name in a variable known before the run, wrong in case",
+            yaml: #"""
+            runbook: Drill
+            vars: {n: remove standby cluster}
+            steps:
+              - failover cluster: 6
+              - await task status: SUCCESS
+              - assert subtask ${n}
+            """#,
+            diagnostics: #"""
+            t.yaml:6:20: error: subtask 'remove standby cluster' differs from OCP's 'Remove standby cluster' only in case or spacing, and OCP matches names exactly: did you mean 'Remove standby cluster'?
+              - assert subtask ${n}
+                               ^
+            """#),
     ]
 }
