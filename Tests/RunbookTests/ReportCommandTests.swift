@@ -122,6 +122,23 @@ import Testing
         #expect(again.stderr == "runbook: error: -o drill.html is a directory; give a file name\n")
     }
 
+    @Test func aDrillOfLongConfirmsFitsAPullRequestComment() async throws {
+        let folder = try CLI.temporaryFolder()
+        let text = String(repeating: "Is the primary region really lost? ", count: 172)
+        var yaml = "runbook: Thirty gates\nsteps:\n"
+        for _ in 0..<30 { yaml += "  - confirm: \(text)\n    continue on failure: true\n" }
+        let file = try CLI.write(yaml, to: folder, as: "gates.yaml")
+        // No terminal and no --yes: each gate fails, and the run goes on.
+        let run = try await CLI.run(["run", file, "--log", "j.jsonl", "--report", "r.md"], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        let md = try String(contentsOf: folder.appendingPathComponent("r.md"), encoding: .utf8)
+        #expect(md.utf16.count < 65_536, "\(md.utf16.count)")
+        #expect(md.contains("HTML report"))
+        let report = try await CLI.run(["report", "j.jsonl"], in: folder)
+        #expect(report.status == 0)
+        #expect(report.stdout.utf16.count < 65_536, "\(report.stdout.utf16.count)")
+    }
+
     @Test func aRunWhoseReportIsADirectorySaysSo() async throws {
         let folder = try CLI.temporaryFolder()
         try FileManager.default.createDirectory(
