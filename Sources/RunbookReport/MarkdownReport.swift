@@ -106,20 +106,21 @@ public enum MarkdownReport {
         return doc.text
     }
 
-    /// Several drills as a comparison table, oldest first.
+    /// Several drills as a comparison table, oldest first, with the HTML comparison's columns: the
+    /// runbook's title and file, and each objective's figure measured against it.
     public static func render(_ c: ComparisonReport) -> String {
         var doc = BoundedMarkdown(limit: documentLimit)
         doc.add("## \(c.allPassed ? "✅" : "❌") \(m(c.title))\n\n")
         let names = c.objectiveNames.prefix(objectiveColumnLimit)
-        var head = "| date | file SHA-256 | target | verdict | recovery time | data loss |"
-        for name in names { head += " \(m(name)) |" }
-        head += " per action |\n|---|---|---|---|---|---|"
+        var head = "| date | runbook | file SHA-256 | target | verdict | recovery time | data loss |"
+        for name in names { head += " \(m(name)) (measured / objective) |" }
+        head += " per action |\n|---|---|---|---|---|---|---|"
         for _ in names { head += "---|" }
         head += "---|\n"
         let rows = c.rows.prefix(comparisonRowLimit).map { row in
             let sha = row.sha256.filter(\.isHexDigit).prefix(12)
             var line =
-                "| \(m(row.date)) | `\(sha)` | \(m(row.target))\(row.rehearsal ? " (rehearsal)" : "") | \(row.verdict.passed ? "✅" : "❌") \(row.verdict.title) | \(m(ReportText.duration(row.recoveryTimeMs))) | \(m(ReportText.duration(row.dataLossMs))) |"
+                "| \(m(row.date)) | \(m(row.title))<br><code>\(m(row.file))</code> | `\(sha)` | \(m(row.target)) (\(row.rehearsal ? "rehearsal" : "real OCP")) | \(row.verdict.passed ? "✅" : "❌") \(row.verdict.title) | \(m(ReportText.duration(row.recoveryTimeMs))) | \(m(ReportText.duration(row.dataLossMs))) |"
             for name in names {
                 if let o = row.objectives.first(where: { $0.name == name }) {
                     line +=

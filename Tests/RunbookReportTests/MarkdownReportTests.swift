@@ -184,4 +184,28 @@ import Testing
         #expect(md.contains("HTML report"))
         Self.expectTablesKeepTheirColumns(md)
     }
+
+    // MARK: - The comparison's columns
+
+    @Test func theComparisonHasTheColumnsOfTheHTMLComparison() throws {
+        let reports = try ["passed", "region-q2", "region-q4"].map(Self.report)
+        let c = ComparisonReport(reports)
+        let md = MarkdownReport.render(c)
+        let lines = md.split(separator: "\n").map(String.init)
+        let header = try #require(lines.first { $0.hasPrefix("| date") })
+        #expect(
+            header
+                == "| date | runbook | file SHA-256 | target | verdict | recovery time | data loss | recovery time (measured / objective) | data loss (measured / objective) | per action |"
+        )
+        // Each drill's title and file, and whether it was a rehearsal or a real OCP's.
+        let row = try #require(lines.first { $0.hasPrefix("| 2026-12-01") })
+        let first = try #require(c.rows.last)
+        #expect(row.contains("| \(MarkdownReport.m(first.title))<br><code>\(MarkdownReport.m(first.file))</code> |"))
+        #expect(row.contains("| embedded (rehearsal) |"))
+        Self.expectTablesKeepTheirColumns(md)
+        var real = try Self.report("failed")
+        real.startedAt = OCPTimestamp(millisecondsSince1970: 0, utcOffsetSeconds: 0)
+        let mixed = MarkdownReport.render(ComparisonReport([real] + reports))
+        #expect(mixed.contains("| https://ocp.example.com:8080 (real OCP) |"))
+    }
 }
