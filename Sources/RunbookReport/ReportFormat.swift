@@ -90,6 +90,9 @@ public enum ReportJSON {
 public enum ReportWriter {
     /// Writes `text` to `path` atomically, creating its folder. Throws with the path and the reason.
     public static func write(_ text: String, to path: String) throws(ReportError) {
+        if isDirectory(path) {
+            throw ReportError("cannot write the report \(path): it is a directory; give a file name")
+        }
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
         do {
@@ -98,6 +101,12 @@ public enum ReportWriter {
         } catch {
             throw ReportError("cannot write the report \(path): \(Self.reason(error))")
         }
+    }
+
+    /// True when `path` names a directory (a link to one included): no report can be written there.
+    public static func isDirectory(_ path: String) -> Bool {
+        var directory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
     }
 
     private static func reason(_ error: any Error) -> String {

@@ -23,10 +23,19 @@ enum ReportText {
         return String(format: "%.1f ms", ms)
     }
 
-    /// `admin at the terminal` style: the operator and the identity their credentials stand for.
+    /// The operator and the identity their credentials stand for: `sre, as AK/SK (key AKID…)`;
+    /// `sre (no credentials)` when the run had none (the journal's identity is `none`), `sre (no
+    /// credentials: the embedded simulator)` for a rehearsal, `sre (identity not recorded)` for a
+    /// journal without one. A login name that is empty reads `unknown`.
     static func operatorText(_ report: DrillReport) -> String {
-        let identity = report.identity ?? (report.rehearsal ? "no credentials (embedded simulator)" : "not recorded")
-        return "\(report.user), as \(identity)"
+        let user = report.user.isEmpty ? "unknown" : report.user
+        switch report.identity {
+        case let identity? where !identity.isEmpty && identity != "none": return "\(user), as \(identity)"
+        case .some: return "\(user) (no credentials)"
+        case nil:
+            return report.rehearsal
+                ? "\(user) (no credentials: the embedded simulator)" : "\(user) (identity not recorded)"
+        }
     }
 
     /// `8: 6 passed, 1 failed, 0 continued, 1 skipped` (and how many did not finish, and how many

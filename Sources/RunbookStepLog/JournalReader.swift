@@ -133,7 +133,7 @@ public enum JournalReader {
     public static func read(path: String, subtasks: Bool = true) throws(JournalReadError) -> Journal {
         let bytes: [UInt8]
         do throws(Diagnostic) {
-            bytes = try FileInput.read(path, limit: maxBytes)
+            bytes = try FileInput.read(path, limit: maxBytes, noun: "a journal")
         } catch {
             throw JournalReadError(path: path, line: nil, message: error.message)
         }
@@ -203,7 +203,7 @@ public enum JournalReader {
                 case let kind? where StepLogRecord.kindNames.contains(kind):
                     throw JournalReadError(
                         path: path, line: lineNumber,
-                        message: "a \(kind) record that cannot be read: \(Self.describe(error))")
+                        message: "a \(kind) record that cannot be read: \(Self.describe(error, in: line))")
                 case let kind?:
                     journal.notes.append(
                         JournalNote(
@@ -339,11 +339,10 @@ public enum JournalReader {
         return "the line has no `record` field naming its kind"
     }
 
-    /// A decoding error in words: which field, and what is wrong with it.
-    static func describe(_ error: any Error) -> String {
-        func path(_ keys: [any CodingKey]) -> String {
-            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().drop { $0 == "." }.description
-        }
+    /// A decoding error in words: which field, and what is wrong with it. With `line`, the
+    /// record's bytes, a number that does not fit its field (which the decoder reports only as
+    /// "not valid JSON") is found and named.
+    static func describe(_ error: any Error, in line: ArraySlice<UInt8>? = nil) -> String {
         guard let error = error as? DecodingError else { return "\(error)" }
         switch error {
         case .keyNotFound(let key, let context):
@@ -355,20 +354,149 @@ public enum JournalReader {
             return "the field `\(path(context.codingPath))` is null, not \(Self.noun(type))"
         case .dataCorrupted(let context):
             let at = path(context.codingPath)
+            if at.isEmpty, let line, let number = numberThatDoesNotFit(line) { return number }
             return at.isEmpty ? context.debugDescription : "the field `\(at)`: \(context.debugDescription)"
         @unknown default:
             return "\(error)"
         }
     }
 
+    /// `location.line`, `calls[2].durationMs`.
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().drop { $0 == "." }.description
+    }
+
+    /// What a field of `type` holds, in words: `an object`, `text`, `a whole number`.
     private static func noun(_ type: Any.Type) -> String {
         switch type {
-        case is String.Type: "a string"
-        case is Int.Type, is Int64.Type, is Int32.Type: "a whole number"
-        case is Double.Type: "a number"
+        case is String.Type, is Substring.Type, is Character.Type: "text"
+        case is Int.Type, is Int64.Type, is Int32.Type, is Int16.Type, is Int8.Type, is UInt.Type, is UInt64.Type,
+            is UInt32.Type, is UInt16.Type, is UInt8.Type:
+            "a whole number"
+        case is Double.Type, is Float.Type: "a number"
         case is Bool.Type: "true or false"
-        default: "of the expected kind (\(type))"
+        case is [String: Any].Type: "an object"
+        case is [Any].Type: "a list"
+        default: "what this field holds"
         }
+    }
+
+    /// The sentence for the first number of a record that does not fit its field
+    /// (`the field `runTimeMs`: 1e+308 is out of range for it`), or nil when the line's failure
+    /// to decode is not that.
+    ///
+    /// The decoder says only "not valid JSON" of a number it cannot hold (`1e+308`, or `1.5`, in a
+    /// whole-number field). Setting the numbers of the line to 0 from the first on, the shortest
+    /// run of them that makes that failure go away ends with the number at fault: found by
+    /// bisection, in a few decodings however many numbers the line has.
+    static func numberThatDoesNotFit(_ line: ArraySlice<UInt8>) -> String? {
+        let bytes = Array(line)
+        let decoder = JSONDecoder()
+        guard (try? decoder.decode(JSONValue.self, from: Data(bytes))) != nil else { return nil }
+        let numbers = JSONNumbers.scan(bytes)
+        /// Whether the record still fails to decode, without a field named, once the first `k`
+        /// numbers are 0.
+        func stillFails(zeroing k: Int) -> Bool {
+            var changed = bytes
+            for n in numbers[..<k].reversed() { changed.replaceSubrange(n.range, with: [UInt8(ascii: "0")]) }
+            do {
+                _ = try decoder.decode(JournalLine.self, from: Data(changed))
+                return false
+            } catch DecodingError.dataCorrupted(let context) {
+                return context.codingPath.isEmpty
+            } catch {
+                return false
+            }
+        }
+        guard !numbers.isEmpty, !stillFails(zeroing: numbers.count) else { return nil }
+        // stillFails(0) is known (the line failed); find the least k where it no longer does.
+        var low = 0
+        var high = numbers.count
+        while high - low > 1 {
+            let mid = (low + high) / 2
+            if stillFails(zeroing: mid) { low = mid } else { high = mid }
+        }
+        let number = numbers[high - 1]
+        let text = String(decoding: bytes[number.range], as: UTF8.self)
+        let value = Double(text)
+        let whole = value.map { $0.isFinite && $0 == $0.rounded(.towardZero) } ?? false
+        let what = whole || value?.isInfinite == true ? "is out of range for it" : "is not a whole number"
+        return number.path.isEmpty ? "\(text) \(what)" : "the field `\(number.path)`: \(text) \(what)"
+    }
+}
+
+/// The numbers of a JSON text, each with its byte range and the path to it (`calls[2].durationMs`),
+/// in the order of the text. The text is taken to be valid JSON.
+enum JSONNumbers {
+    struct Number {
+        var range: Range<Int>
+        var path: String
+    }
+
+    private enum Frame {
+        case object(key: String?, expectingKey: Bool)
+        case array(index: Int)
+    }
+
+    static func scan(_ bytes: [UInt8]) -> [Number] {
+        var out: [Number] = []
+        var stack: [Frame] = []
+        var i = 0
+        func path() -> String {
+            var text = ""
+            for frame in stack {
+                switch frame {
+                case .object(let key, _): text += text.isEmpty ? (key ?? "") : "." + (key ?? "")
+                case .array(let index): text += "[\(index)]"
+                }
+            }
+            return text
+        }
+        while i < bytes.count {
+            let b = bytes[i]
+            switch b {
+            case UInt8(ascii: "{"):
+                stack.append(.object(key: nil, expectingKey: true))
+                i += 1
+            case UInt8(ascii: "["):
+                stack.append(.array(index: 0))
+                i += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                _ = stack.popLast()
+                i += 1
+            case UInt8(ascii: ","):
+                switch stack.last {
+                case .object?: stack[stack.count - 1] = .object(key: nil, expectingKey: true)
+                case .array(let index)?: stack[stack.count - 1] = .array(index: index + 1)
+                case nil: break
+                }
+                i += 1
+            case UInt8(ascii: "\""):
+                let start = i
+                i += 1
+                while i < bytes.count, bytes[i] != UInt8(ascii: "\"") {
+                    i += bytes[i] == UInt8(ascii: "\\") ? 2 : 1
+                }
+                i += 1
+                if case .object(_, true)? = stack.last {
+                    let token = Data(bytes[start..<min(i, bytes.count)])
+                    let key = (try? JSONDecoder().decode(String.self, from: token)) ?? ""
+                    stack[stack.count - 1] = .object(key: key, expectingKey: false)
+                }
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let start = i
+                while i < bytes.count, Self.isNumberByte(bytes[i]) { i += 1 }
+                out.append(Number(range: start..<i, path: path()))
+            default:
+                i += 1
+            }
+        }
+        return out
+    }
+
+    private static func isNumberByte(_ b: UInt8) -> Bool {
+        (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "-") || b == UInt8(ascii: "+")
+            || b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
     }
 }
 

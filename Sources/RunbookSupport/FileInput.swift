@@ -7,7 +7,10 @@ package enum FileInput {
 
     /// The bytes of the file at `path` (`-` reads standard input). Refuses, without reading them,
     /// files larger than `limit` bytes; a stream (a pipe, a device) is read only up to the limit.
-    package static func read(_ path: String, limit: Int = maxBytes) throws(Diagnostic) -> [UInt8] {
+    /// `noun` is what the file should be, for the messages: `this is a directory, not a journal`.
+    package static func read(_ path: String, limit: Int = maxBytes, noun: String = "a runbook file") throws(Diagnostic)
+        -> [UInt8]
+    {
         let location = SourceLocation(file: path, line: 1, column: 1)
         let handle: FileHandle
         if path == "-" {
@@ -18,10 +21,10 @@ package enum FileInput {
                 throw .error("file.not-found", "no such file", at: location)
             }
             if isDirectory.boolValue {
-                throw .error("file.is-directory", "this is a directory, not a runbook file", at: location)
+                throw .error("file.is-directory", "this is a directory, not \(noun)", at: location)
             }
             if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > limit {
-                throw tooLarge(size, limit: limit, at: location)
+                throw tooLarge(size, limit: limit, noun: noun, at: location)
             }
             guard let opened = FileHandle(forReadingAtPath: path) else {
                 throw .error("file.unreadable", "the file cannot be read (check its permissions)", at: location)
@@ -39,16 +42,16 @@ package enum FileInput {
             }
             guard let chunk, !chunk.isEmpty else { break }
             bytes += chunk
-            if bytes.count > limit { throw tooLarge(nil, limit: limit, at: location) }
+            if bytes.count > limit { throw tooLarge(nil, limit: limit, noun: noun, at: location) }
         }
         return bytes
     }
 
-    private static func tooLarge(_ size: Int?, limit: Int, at location: SourceLocation) -> Diagnostic {
+    private static func tooLarge(_ size: Int?, limit: Int, noun: String, at location: SourceLocation) -> Diagnostic {
         let what = size.map { "\($0) bytes" } ?? "more than \(limit) bytes"
         return .error(
             "yaml.too-large",
-            "the file is too large: \(what), over the limit of \(formatSize(limit)) for a runbook file",
+            "the file is too large: \(what), over the limit of \(formatSize(limit)) for \(noun)",
             at: location)
     }
 

@@ -71,6 +71,11 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let format = try Self.format(format?.format, output: output)
+        if let output, ReportWriter.isDirectory(output) {
+            // Said before the journals are read and the report made, which may take a while.
+            Console.printError("runbook: error: -o \(output) is a directory; give a file name\n")
+            throw ExitCode(Self.writeFailedStatus)
+        }
         let clock = ContinuousClock()
         let start = clock.now
         var reports: [DrillReport] = []

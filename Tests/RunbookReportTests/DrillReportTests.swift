@@ -154,6 +154,28 @@ import Testing
         #expect(ReportFormat(extensionOf: "drill") == nil)
     }
 
+    // MARK: - The operator
+
+    /// The Operator line says who ran the drill and as which OCP identity, in words, also when
+    /// there was none (`runbook serve` without credentials) or no login name.
+    @Test(
+        arguments: [
+            ("unknown", "none", false, "unknown (no credentials)"),
+            ("sre", "none", false, "sre (no credentials)"),
+            ("", nil, false, "unknown (identity not recorded)"),
+            ("sre", "AK/SK (key AKID)", false, "sre, as AK/SK (key AKID)"),
+            ("sre", nil, true, "sre (no credentials: the embedded simulator)"),
+        ] as [(String, String?, Bool, String)])
+    func theOperatorReadsAsASentence(user: String, identity: String?, rehearsal: Bool, text: String) throws {
+        var r = try Self.report("failed")
+        r.user = user
+        r.identity = identity
+        r.rehearsal = rehearsal
+        #expect(ReportText.operatorText(r) == text)
+        #expect(MarkdownReport.render(r).contains("| Operator | \(MarkdownReport.m(text)) |"))
+        #expect(try HTMLReport.render(r).contains("<td>\(text)</td>"))
+    }
+
     // MARK: - Escaping
 
     static let hostile =

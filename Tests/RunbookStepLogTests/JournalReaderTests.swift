@@ -110,6 +110,76 @@ import Testing
         #expect(Self.error(lines) == message)
     }
 
+    /// A field of the wrong type, or a number out of its range, is said in words: what the field
+    /// should hold, never a Swift type's name.
+    @Test(arguments: [
+        (1, #""phrase":"failover cluster: 6""#, #""phrase":5"#, "the field `phrase` is not text"),
+        (1, #""location":\{[^}]*\}"#, #""location":5"#, "the field `location` is not an object"),
+        (1, #""location":\{[^}]*\}"#, #""location":[1]"#, "the field `location` is not an object"),
+        (1, #""phrase":"failover cluster: 6""#, #""phrase":null"#, "the field `phrase` is null, not text"),
+        (2, #""calls":\[[^\]]*\]"#, #""calls":"x""#, "the field `calls` is not a list"),
+        (2, #""durationMs":12"#, #""durationMs":"12""#, "the field `durationMs` is not a whole number"),
+        (2, #""durationMs":12"#, #""durationMs":true"#, "the field `durationMs` is not a whole number"),
+    ])
+    func aFieldOfTheWrongTypeSaysWhatItShouldHold(index: Int, pattern: String, replacement: String, message: String)
+        throws
+    {
+        var lines = try Self.lines()
+        let changed = lines[index].replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
+        #expect(changed != lines[index])
+        lines[index] = changed
+        let kind = index == 1 ? "step-started" : "step-finished"
+        let error = try #require(Self.error(lines))
+        #expect(error == "drill.jsonl:\(index + 1): a \(kind) record that cannot be read: \(message)")
+        #expect(!error.contains("Dictionary"))
+        #expect(!error.contains("Array"))
+        #expect(!error.contains("String"))
+    }
+
+    /// A valid JSON number that does not fit its field is said to be out of range (or not whole),
+    /// not "not valid JSON".
+    @Test(arguments: [
+        ("1e+308", "the field `runTimeMs`: 1e+308 is out of range for it"),
+        ("9223372036854775808", "the field `runTimeMs`: 9223372036854775808 is out of range for it"),
+        ("-1e300", "the field `runTimeMs`: -1e300 is out of range for it"),
+        ("1.5", "the field `runTimeMs`: 1.5 is not a whole number"),
+    ])
+    func aNumberThatDoesNotFitItsFieldIsSaidToBe(number: String, message: String) throws {
+        var lines = try Self.lines()
+        lines[1] = lines[1].replacingOccurrences(of: #""runTimeMs":0"#, with: #""runTimeMs":\#(number)"#)
+        let error = try #require(Self.error(lines))
+        #expect(error.hasPrefix("drill.jsonl:2: a step-started record that cannot be read: \(message)"), "\(error)")
+        #expect(!error.contains("not valid JSON"), "\(error)")
+    }
+
+    /// The number at fault is found wherever it is: in an object inside the record, in a list.
+    @Test func aNumberThatDoesNotFitIsNamedByItsPath() throws {
+        var lines = try Self.lines()
+        lines[1] = lines[1].replacingOccurrences(of: #""line":7"#, with: #""line":-1E+19"#)
+        #expect(
+            Self.error(lines)
+                == "drill.jsonl:2: a step-started record that cannot be read: the field `location.line`: -1E+19 is out of range for it"
+        )
+        lines = try Self.lines()
+        lines[2] = lines[2].replacingOccurrences(of: #""status":200"#, with: #""status":200.25"#)
+        #expect(
+            Self.error(lines)
+                == "drill.jsonl:3: a step-finished record that cannot be read: the field `calls[0].status`: 200.25 is not a whole number"
+        )
+    }
+
+    @Test func aDirectoryIsNotAJournal() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("journals-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        do {
+            _ = try JournalReader.read(path: folder.path)
+            Issue.record("read a directory as a journal")
+        } catch {
+            #expect(error.description == "\(folder.path): this is a directory, not a journal")
+        }
+    }
+
     @Test func aRecordOfAnotherRunIsAnError() throws {
         var lines = try Self.lines()
         lines[2] = lines[2].replacingOccurrences(of: Self.runId, with: "0000")

@@ -74,6 +74,86 @@ import Testing
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 
+    @Test func aDirectoryIsNotAJournal() async throws {
+        let folder = try CLI.temporaryFolder()
+        let journals = folder.appendingPathComponent("runbook-logs")
+        try FileManager.default.createDirectory(at: journals, withIntermediateDirectories: true)
+        let result = try await CLI.run(["report", "runbook-logs"], in: folder)
+        #expect(result.status == 2)
+        #expect(result.stderr == "runbook: error: runbook-logs: this is a directory, not a journal\n")
+    }
+
+    @Test(arguments: [
+        (
+            #""location":\{[^}]*\}"#, #""location":{"file":"x.yaml","line":"7","column":5}"#,
+            "the field `location.line` is not a whole number"
+        ),
+        (#""position":\{"#, #""position":[],"p":{"#, "the field `position` is not an object"),
+        (#""phrase":"[^"]*""#, #""phrase":{}"#, "the field `phrase` is not text"),
+        (#""runTimeMs":[0-9]+"#, #""runTimeMs":1e+308"#, "the field `runTimeMs`: 1e+308 is out of range for it"),
+    ])
+    func aFieldThatCannotBeReadIsSaidInWords(pattern: String, replacement: String, message: String) async throws {
+        let folder = try CLI.temporaryFolder()
+        var lines = try String(contentsOfFile: Self.fixture("passed"), encoding: .utf8).split(separator: "\n").map(
+            String.init)
+        let index = try #require(lines.firstIndex { $0.contains(#""record":"step-started""#) })
+        let changed = lines[index].replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
+        #expect(changed != lines[index])
+        lines[index] = changed
+        let path = try CLI.write(lines.joined(separator: "\n") + "\n", to: folder, as: "journal.jsonl")
+        let result = try await CLI.run(["report", path], in: folder)
+        #expect(result.status == 2)
+        #expect(
+            result.stderr
+                == "runbook: error: \(path):\(index + 1): a step-started record that cannot be read: \(message)\n")
+    }
+
+    @Test func anOutputThatIsADirectoryIsRefusedBeforeTheJournalsAreRead() async throws {
+        let folder = try CLI.temporaryFolder()
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("drill.html"), withIntermediateDirectories: true)
+        let result = try await CLI.run(["report", Self.fixture("passed"), "-o", "drill.html"], in: folder)
+        #expect(result.status == 5)
+        #expect(result.stderr == "runbook: error: -o drill.html is a directory; give a file name\n")
+        // Said before reading: a journal that cannot be read is not reached.
+        let bad = try CLI.write("{oops\n", to: folder, as: "bad.jsonl")
+        let again = try await CLI.run(["report", bad, "-o", "drill.html"], in: folder)
+        #expect(again.status == 5)
+        #expect(again.stderr == "runbook: error: -o drill.html is a directory; give a file name\n")
+    }
+
+    @Test func aDrillOfLongConfirmsFitsAPullRequestComment() async throws {
+        let folder = try CLI.temporaryFolder()
+        let text = String(repeating: "Is the primary region really lost? ", count: 172)
+        var yaml = "runbook: Thirty gates\nsteps:\n"
+        for _ in 0..<30 { yaml += "  - confirm: \(text)\n    continue on failure: true\n" }
+        let file = try CLI.write(yaml, to: folder, as: "gates.yaml")
+        // No terminal and no --yes: each gate fails, and the run goes on.
+        let run = try await CLI.run(["run", file, "--log", "j.jsonl", "--report", "r.md"], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        let md = try String(contentsOf: folder.appendingPathComponent("r.md"), encoding: .utf8)
+        #expect(md.utf16.count < 65_536, "\(md.utf16.count)")
+        #expect(md.contains("HTML report"))
+        let report = try await CLI.run(["report", "j.jsonl"], in: folder)
+        #expect(report.status == 0)
+        #expect(report.stdout.utf16.count < 65_536, "\(report.stdout.utf16.count)")
+    }
+
+    @Test func aRunWhoseReportIsADirectorySaysSo() async throws {
+        let folder = try CLI.temporaryFolder()
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("drill.md"), withIntermediateDirectories: true)
+        let result = try await CLI.run(
+            ["run", CLI.example("failover-drill.yaml"), "--speed", "instant", "--no-log", "--report", "drill.md"],
+            in: folder)
+        #expect(result.status == 5)
+        #expect(
+            result.stderr.contains(
+                "runbook: error: cannot write the report drill.md: it is a directory; give a file name"),
+            "\(result.stderr)")
+        #expect(!result.stderr.contains("NSCocoaErrorDomain"))
+    }
+
     @Test func runWritesItsReportsWhateverItsOutcome() async throws {
         let folder = try CLI.temporaryFolder()
         let result = try await CLI.run(
