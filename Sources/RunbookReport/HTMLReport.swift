@@ -168,7 +168,7 @@ public enum HTMLReport {
             "step": r.position.label, "action": ReportText.action(r), "task": String(r.taskId),
             "status": r.taskStatus ?? "not seen", "outcome": r.outcome.rawValue,
             "outcomeClass": ReportText.cssClass(r.outcome.rawValue),
-            "recovery": ReportText.duration(r.recoveryMs), "lag": r.lagMs.map { ReportText.duration($0) } ?? "—",
+            "recovery": ReportText.recoveryTime(r), "lag": r.lagMs.map { ReportText.duration($0) } ?? "—",
             "called": ReportText.offset(r.calledAtMs), "ended": r.endedAtMs.map(ReportText.offset) ?? "not seen",
         ]
     }

@@ -73,7 +73,7 @@ public enum MarkdownReport {
             doc.section(
                 "### Recoveries\n\n| step | action | task | outcome | recovery time | lag when called |\n|---|---|---|---|---|---|\n",
                 r.recoveries.prefix(listLimit).map { rec in
-                    "| \(m(rec.position.label)) | \(m(ReportText.action(rec))) | \(rec.taskId) | \(m(rec.outcome.rawValue)) | \(m(ReportText.duration(rec.recoveryMs))) | \(rec.lagMs.map { m(ReportText.duration($0)) } ?? "—") |\n"
+                    "| \(m(rec.position.label)) | \(m(ReportText.action(rec))) | \(rec.taskId) | \(m(rec.outcome.rawValue)) | \(m(ReportText.recoveryTime(rec))) | \(rec.lagMs.map { m(ReportText.duration($0)) } ?? "—") |\n"
                 }, total: r.recoveries.count, more: { "\n…and \($0) more in the HTML report.\n" })
         }
         let notPassed = r.steps.filter {

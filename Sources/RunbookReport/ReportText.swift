@@ -11,6 +11,17 @@ enum ReportText {
     /// `4m12s` or `unknown`.
     static func duration(_ ms: Int64?) -> String { ms.map { duration($0) } ?? "unknown" }
 
+    /// A recovery's time: its duration, `none (rolled back)` for an action that was undone (it
+    /// recovered nothing), `none (failed)` for one that failed, else `unknown`.
+    static func recoveryTime(_ r: Recovery) -> String {
+        if let ms = r.recoveryMs { return duration(ms) }
+        switch r.outcome {
+        case .rolledBack: return "none (rolled back)"
+        case .failed: return "none (failed)"
+        default: return "unknown"
+        }
+    }
+
     /// `+4m12s` into the run.
     static func offset(_ ms: Int64) -> String { "+" + duration(ms) }
 

@@ -176,6 +176,18 @@ import Testing
         #expect(try HTMLReport.render(r).contains("<td>\(text)</td>"))
     }
 
+    @Test(
+        arguments: [
+            (RecoveryOutcome.completed, Int64(9700), "9.7s"), (.rolledBack, nil, "none (rolled back)"),
+            (.failed, nil, "none (failed)"), (.unfinished, nil, "unknown"),
+        ] as [(RecoveryOutcome, Int64?, String)])
+    func aRecoveryTimeSaysWhyThereIsNone(outcome: RecoveryOutcome, ms: Int64?, text: String) {
+        let r = Recovery(
+            position: .top(.steps, 1), action: "switchover", clusterId: 6, taskId: 1, taskStatus: nil, calledAtMs: 0,
+            endedAtMs: nil, recoveryMs: ms, outcome: outcome)
+        #expect(ReportText.recoveryTime(r) == text)
+    }
+
     // MARK: - Escaping
 
     static let hostile =
