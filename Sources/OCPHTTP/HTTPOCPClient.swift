@@ -345,11 +345,9 @@ public final class HTTPOCPClient: OCPClient {
 
     private static let retryableStatuses: Set<Int> = [429, 502, 503, 504]
 
+    /// Puts `text` on the record of the call's attempt `attempt` (the conclusion the client drew).
     func note(_ call: OCPCall, attempt: Int, _ text: String) {
-        OCPCallLog.current?.record(
-            OCPCallRecord(
-                method: call.method, path: call.path, status: nil, traceId: nil, durationMs: 0, attempt: attempt,
-                note: text))
+        OCPCallLog.current?.annotate(method: call.method, path: call.path, attempt: attempt, note: text)
     }
 
     /// One attempt: sends the request and reads the whole answer within the read timeout,

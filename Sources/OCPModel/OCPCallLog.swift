@@ -35,6 +35,17 @@ public struct OCPCallRecord: Sendable, Hashable, Codable {
         self.attempt = attempt
         self.note = note
     }
+
+    /// A record that only says what the client concluded, for no call of its own (a resumed run's
+    /// word on a call an earlier run sent): no status, no traceId, no time, a note. Not a call OCP
+    /// saw, so not counted as one.
+    public var isNoteOnly: Bool { status == nil && traceId == nil && durationMs == 0 && note != nil }
+
+    /// Between two notes on one record (the attempt's own, then what the client concluded).
+    public static let noteSeparator = "; then "
+
+    /// The record's notes, in the order they were added.
+    public var notes: [String] { note?.components(separatedBy: Self.noteSeparator) ?? [] }
 }
 
 /// Collects the OCP calls made while it is bound as ``OCPCallLog/current``.
@@ -58,6 +69,22 @@ public final class OCPCallLog: Sendable {
     public func record(_ record: OCPCallRecord) {
         records.withLock { $0.append(record) }
         observer?(record)
+    }
+
+    /// Adds `note` to the record of the call's attempt (the last one recorded with this method,
+    /// path and attempt number), so that the conclusion stays with the call it is about; without
+    /// one, records the note on its own. The observer is told the note as a record of its own.
+    public func annotate(method: String, path: String, attempt: Int, note: String) {
+        let noteOnly = OCPCallRecord(
+            method: method, path: path, status: nil, traceId: nil, durationMs: 0, attempt: attempt, note: note)
+        records.withLock { r in
+            if let i = r.lastIndex(where: { $0.method == method && $0.path == path && $0.attempt == attempt && !$0.isNoteOnly }) {
+                r[i].note = r[i].note.map { $0 + OCPCallRecord.noteSeparator + note } ?? note
+            } else {
+                r.append(noteOnly)
+            }
+        }
+        observer?(noteOnly)
     }
 
     /// The calls recorded so far, in order.

@@ -77,8 +77,8 @@ public struct DrillReport: Sendable, Hashable, Codable {
     /// The run's stretches: one, or more when it was resumed.
     public var segments: [ReportSegment]
 
-    /// How many OCP calls the steps made.
-    public var callCount: Int { steps.reduce(0) { $0 + $1.calls.count } }
+    /// How many OCP calls the steps made (each attempt; a record that is only a note is none).
+    public var callCount: Int { steps.reduce(0) { $0 + $1.calls.count { !$0.isNoteOnly } } }
 }
 
 /// A report's verdict: the run's outcome, or `incomplete` when the journal has no end.

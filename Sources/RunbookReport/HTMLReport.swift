@@ -285,7 +285,7 @@ public enum HTMLReport {
             "expected": s.expected ?? "", "hasExpected": s.expected != nil, "found": s.found ?? "",
             "hasFound": s.found != nil,
             "calls": CallGroup.groups(s.calls).map(call), "hasCalls": !s.calls.isEmpty,
-            "callsInStep": String(s.calls.count),
+            "callsInStep": String(s.calls.count { !$0.isNoteOnly }),
             "anchor": "step-\(index)",
         ]
         let observed = ReportText.observedLines(s).map { ["text": $0] }

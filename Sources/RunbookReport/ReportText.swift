@@ -198,7 +198,7 @@ extension ReportText {
         let observed = observedLines(s)
         if !observed.isEmpty { lines.append("observed:"); lines += observed.map { "  " + $0 } }
         if !s.calls.isEmpty {
-            lines.append("OCP calls (\(s.calls.count)):")
+            lines.append("OCP calls (\(s.calls.count { !$0.isNoteOnly })):")
             lines += CallGroup.groups(s.calls).map { "  " + $0.line }
         }
         return lines.joined(separator: "\n")

@@ -259,7 +259,13 @@ final class Misbehaving: Sendable {
             let posts = server.log.records.filter { $0.method == "POST" && $0.path.hasSuffix("/failover") }
             #expect(posts.filter { $0.status != 429 }.count == 1, "\(posts.map(\.status))")
             let tasks = try await simulator.tasks(TaskQuery())
-            let notes = calls.calls.compactMap(\.note)
+            let notes = calls.calls.flatMap(\.notes)
+            // The step log records each POST that was sent, once, the client's conclusion on it:
+            // no record of a call that was never sent.
+            let recorded = calls.calls.filter { $0.method == "POST" && $0.path.hasSuffix("/failover") }
+            #expect(recorded.count == posts.count, "\(recorded)")
+            let noteOnly = calls.calls.filter { $0.isNoteOnly }
+            #expect(noteOnly.isEmpty, "\(noteOnly)")
             switch expected {
             case .found:
                 let task = try result.get()

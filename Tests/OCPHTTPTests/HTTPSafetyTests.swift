@@ -40,7 +40,7 @@ import Testing
                 return .failure(error)
             }
         }
-        return (result, calls.calls.compactMap(\.note))
+        return (result, calls.calls.flatMap(\.notes))
     }
 
     static func envelope<T: Codable & Sendable & Hashable>(_ data: T) throws -> String {

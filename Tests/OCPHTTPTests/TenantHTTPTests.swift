@@ -119,7 +119,7 @@ import Testing
             #expect(server.log.count("POST", endingWith: "/tenants/2000022/switchover") == 1)
             let looked = server.log.records.filter { $0.path.hasPrefix("/api/v2/tasks/instances?") }
             #expect(looked.count == 1 && looked[0].path.contains("tenantId=2000022"), "\(looked.map(\.path))")
-            let notes = calls.calls.compactMap(\.note)
+            let notes = calls.calls.flatMap(\.notes)
             #expect(
                 notes.contains {
                     $0.hasPrefix(
