@@ -16,6 +16,17 @@ package indirect enum JSONOutput: Sendable, Hashable {
     /// Keys in the order written.
     case object([JSONOutputMember])
 
+    /// The same value with `transform` applied to every string in it (keys aside): how secrets
+    /// are hidden in a JSON output without touching its syntax.
+    package func mappingStrings(_ transform: (String) -> String) -> JSONOutput {
+        switch self {
+        case .string(let text): .string(transform(text))
+        case .array(let items): .array(items.map { $0.mappingStrings(transform) })
+        case .object(let members): .object(members.map { JSONOutputMember($0.key, $0.value.mappingStrings(transform)) })
+        default: self
+        }
+    }
+
     /// Pretty-printed JSON with two-space indentation and a final newline.
     package var prettyText: String {
         var out = ""

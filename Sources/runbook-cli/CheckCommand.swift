@@ -108,13 +108,23 @@ struct CheckCommand: AsyncParsableCommand {
             }
         }
         switch format {
-        case .json: Console.print(redaction.apply(CheckReport.json(all)))
-        case .sarif: Console.print(redaction.apply(CheckReport.sarif(all, toolVersion: RunbookVersion.current)))
+        case .json: Console.print(CheckReport.json(Self.redacted(all, redaction)))
+        case .sarif: Console.print(CheckReport.sarif(Self.redacted(all, redaction), toolVersion: RunbookVersion.current))
         case .text: break
         }
         Self.writeError(
             CheckReport.summary(files: files.count, invalidFiles: invalid, errors: errors, warnings: warnings) + "\n")
         if invalid > 0 { throw ExitCode(2) }
+    }
+
+    /// The diagnostics with the secrets in their messages hidden (before they are encoded, so an
+    /// escaped secret is found and the JSON stays whole).
+    static func redacted(_ diagnostics: [Diagnostic], _ redaction: Redaction) -> [Diagnostic] {
+        diagnostics.map { d in
+            var d = d
+            d.message = redaction.apply(d.message)
+            return d
+        }
     }
 
     private func check(_ path: String, predefined: [String: String], source: inout SourceText?) -> [Diagnostic] {

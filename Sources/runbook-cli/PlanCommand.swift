@@ -84,11 +84,12 @@ struct PlanCommand: AsyncParsableCommand {
         let checked = Preparation.check(file, predefined: predefined, environment: environment)
         var diagnostics = checked.diagnostics.map(CheckReport.json)
         var plan: (runbook: CheckedRunbook, steps: [PlannedStep], target: String)?
-        var secrets: [String] = []
+        // The credentials file's secrets are hidden even when the target cannot be resolved.
+        var secrets = Credentials.secrets(inFile: target.credentials)
         if let runbook = checked.runbook {
             do {
                 let resolved = try target.resolve(for: runbook, environment: environment)
-                secrets = resolved.secrets
+                secrets += resolved.secrets
                 let unsimulated =
                     if case .embedded = resolved.target { ProbeCoverage.problems(in: runbook, environment: environment) } else { [Diagnostic]() }
                 diagnostics += unsimulated.map(CheckReport.json)
@@ -101,7 +102,8 @@ struct PlanCommand: AsyncParsableCommand {
         }
         // A plan shows values resolved: the secrets among them are hidden, as in a run's log.
         let redaction = Redaction.secrets(in: environment, others: secrets)
-        Console.print(redaction.apply(Self.json(file: file, plan: plan, diagnostics: diagnostics).prettyText))
+        // In the strings of the JSON, so that an escaped secret is found and the syntax stays whole.
+        Console.print(Self.json(file: file, plan: plan, diagnostics: diagnostics).mappingStrings(redaction.apply).prettyText)
         guard plan != nil else {
             let errors = checked.diagnostics.count { $0.severity == .error }
             Preparation.printError(

@@ -156,6 +156,19 @@ struct RunCommandTests {
             #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret), "\(arguments)")
             #expect((result.stdout + result.stderr).contains("is '***', which is not a duration"), "\(arguments)")
         }
+        // In JSON, a secret that JSON escapes is hidden too, and the output stays JSON (a secret
+        // variable whose value is `true` does not touch a JSON `true`).
+        let quoted = ["OCP_USER": "admin", "OCP_PASSWORD": "pa\"ss-789", "USE_CREDENTIALS": "true"]
+        for command in ["check", "plan"] {
+            let result = try await CLI.run(
+                [command, path, "--var", "rto=pa\"ss-789", "--format", "json"] + (command == "plan" ? ["--target", "http://127.0.0.1:1"] : []),
+                in: folder, environment: quoted)
+            #expect(!result.stdout.contains("ss-789"), "\(command): \(result.stdout)")
+            #expect((try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) != nil, "\(command): \(result.stdout)")
+        }
+        let sarif = try await CLI.run(["check", path, "--var", "rto=pa\"ss-789", "--format", "sarif"], in: folder, environment: quoted)
+        #expect(!sarif.stdout.contains("ss-789"))
+        #expect((try? JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8))) != nil, "\(sarif.stdout)")
     }
 
     @Test func aVarNothingUsesIsAnError() async throws {
