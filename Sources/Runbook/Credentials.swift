@@ -79,9 +79,6 @@ package enum Credentials {
             "the credentials file \(path) holds neither `user` and `password` nor `accessKeyId` and `accessKeySecret`")
     }
 
-    /// The scalar values of a credentials file's top-level mapping, by key. Fails when the file
-    /// cannot be read, is open to group or others (any permission bit beyond the owner's), or is
-    /// not YAML. Errors name the file, never a value.
     /// The secrets of a credentials file (its password, its key secret, and the Basic header's
     /// text), to hide wherever they could be shown; none when there is no file or it cannot be
     /// read (the run then refuses it where it is used).
@@ -94,6 +91,16 @@ package enum Credentials {
         return secrets
     }
 
+    /// The `target:` of a credentials file, when it has one and can be read: the operator's
+    /// choice, which makes the runbook's own target unused.
+    package static func target(inFile path: String?) -> String? {
+        guard let path, let values = try? readFile(path) else { return nil }
+        return values["target"]
+    }
+
+    /// The scalar values of a credentials file's top-level mapping, by key. Fails when the file
+    /// cannot be read, is open to group or others (any permission bit beyond the owner's), or is
+    /// not YAML. Errors name the file, never a value.
     static func readFile(_ path: String) throws(OCPConnectionError) -> [String: String] {
         var info = stat()
         guard stat(path, &info) == 0 else {

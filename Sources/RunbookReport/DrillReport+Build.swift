@@ -252,18 +252,23 @@ extension DrillReport {
     /// A step a resumed run ran again (one skipped, failed or run in `finally` on the way out of
     /// the interrupted run) counts by its last attempt: an earlier segment's attempt of it is
     /// `interrupted`, saying how it ended then, and neither fails nor passes the report.
+    /// A step skipped in both (an `on failure` that neither run needed) is listed once.
     static func supersedingEarlierAttempts(_ steps: [ReportStep]) -> [ReportStep] {
-        var lastSegment: [String: Int] = [:]
-        for step in steps { lastSegment[step.position.label] = max(lastSegment[step.position.label] ?? 0, step.segment) }
-        return steps.map { step in
-            guard step.outcome != "interrupted", let last = lastSegment[step.position.label], step.segment < last else {
+        var last: [String: ReportStep] = [:]
+        for step in steps where step.segment >= (last[step.position.label]?.segment ?? 0) {
+            last[step.position.label] = step
+        }
+        return steps.compactMap { step in
+            guard step.outcome != "interrupted", let later = last[step.position.label], step.segment < later.segment else {
                 return step
             }
+            if step.outcome == "skipped", later.outcome == "skipped" { return nil }
             var earlier = step
             earlier.outcome = "interrupted"
             earlier.failureKind = nil
             let then = step.message.map { "\(step.outcome): \($0)" } ?? step.outcome
-            earlier.message = "in the interrupted run (\(then)); the resumed run ran it again"
+            let after = later.outcome == "skipped" ? "skipped it" : "ran it again"
+            earlier.message = "in the interrupted run (\(then)); the resumed run \(after)"
             return earlier
         }
     }

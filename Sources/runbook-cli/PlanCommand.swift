@@ -58,7 +58,7 @@ struct PlanCommand: AsyncParsableCommand {
         let predefined = try CheckCommand.parseVariables(variables)
         if format == .json { return try runJSON(predefined: predefined, environment: environment) }
         guard let (runbook, bytes) = Preparation.checked(
-            file, predefined: predefined, environment: environment, credentialsFile: target.credentials,
+            file, predefined: predefined, environment: target.checkEnvironment(environment), credentialsFile: target.credentials,
             nothingDone: "nothing was planned") else {
             throw ExitCode(2)
         }
@@ -81,7 +81,7 @@ struct PlanCommand: AsyncParsableCommand {
     /// `--format json`: one object on standard output whatever happens; when nothing can be
     /// planned, also one line on standard error saying so.
     private func runJSON(predefined: [String: String], environment: [String: String]) throws {
-        let checked = Preparation.check(file, predefined: predefined, environment: environment)
+        let checked = Preparation.check(file, predefined: predefined, environment: target.checkEnvironment(environment))
         var diagnostics = checked.diagnostics.map(CheckReport.json)
         var plan: (runbook: CheckedRunbook, steps: [PlannedStep], target: String)?
         // The credentials file's secrets are hidden even when the target cannot be resolved.

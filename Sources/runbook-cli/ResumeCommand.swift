@@ -116,7 +116,7 @@ struct ResumeCommand: AsyncParsableCommand {
             predefined[name] = text
         }
         guard let (runbook, bytes) = Preparation.checked(
-            path, predefined: predefined, environment: environment, credentialsFile: target.credentials) else {
+            path, predefined: predefined, environment: target.checkEnvironment(environment), credentialsFile: target.credentials) else {
             throw ExitCode(2)
         }
         let sha = Digest.sha256Hex(bytes)

@@ -122,7 +122,7 @@ struct RunCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let predefined = try CheckCommand.parseVariables(variables)
         // A target given here makes the runbook's unused: the check then warns nothing about it.
-        let checkEnvironment = target.target.map { environment.merging(["RUNBOOK_TARGET": $0]) { a, _ in a } } ?? environment
+        let checkEnvironment = target.checkEnvironment(environment)
         guard let (runbook, bytes) = Preparation.checked(
             file, predefined: predefined, environment: checkEnvironment, credentialsFile: target.credentials) else {
             throw ExitCode(2)

@@ -62,18 +62,35 @@ struct TargetOptions: ParsableArguments {
         }
     }
 
+    /// The environment to check a runbook in: with `RUNBOOK_TARGET` set when the operator chose a
+    /// target some other way (`--target`, or the credentials file's `target:`), since then the
+    /// runbook's own target is not used and the check has nothing to say about it.
+    func checkEnvironment(_ environment: [String: String]) -> [String: String] {
+        guard environment["RUNBOOK_TARGET"] == nil, let chosen = target ?? Credentials.target(inFile: credentials) else {
+            return environment
+        }
+        return environment.merging(["RUNBOOK_TARGET": chosen]) { a, _ in a }
+    }
+
     /// The options to repeat on a `runbook resume` of this run, so that the printed command goes
     /// to the same target the same way: ` --target URL --credentials FILE ...`, or "" when the
     /// target came from the environment alone. Never a secret: `--target` holds no credentials.
     var resumeArguments: String {
         var out: [String] = []
         if let target { out += ["--target", RunSession.shellQuoted(target)] }
+        if connectTimeout != 10 { out += ["--connect-timeout", Self.number(connectTimeout)] }
+        if readTimeout != 30 { out += ["--read-timeout", Self.number(readTimeout)] }
         if let credentials { out += ["--credentials", RunSession.shellQuoted(credentials)] }
         if let caFile { out += ["--ca-file", RunSession.shellQuoted(caFile)] }
         if insecure { out.append("--insecure") }
         if allowPlainHttp { out.append("--allow-plain-http") }
         if trustRunbookTarget { out.append("--trust-runbook-target") }
         return out.isEmpty ? "" : " " + out.joined(separator: " ")
+    }
+
+    /// `120` for 120.0, `2.5` for 2.5: seconds as the command line takes them.
+    private static func number(_ seconds: Double) -> String {
+        seconds == seconds.rounded() && abs(seconds) < 1e9 ? String(Int(seconds)) : String(seconds)
     }
 
     /// The target of `runbook` and where it came from, by the rules of ``TargetRequest``.

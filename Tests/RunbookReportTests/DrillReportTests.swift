@@ -188,6 +188,33 @@ import Testing
         #expect(ReportText.recoveryTime(r) == text)
     }
 
+    @Test func aResumedRunsStepsCountByTheirLastAttempt() throws {
+        let template = try #require(try Self.report("passed").steps.first)
+        func step(_ label: Int, _ block: StepPosition.Block, _ outcome: String, segment: Int) -> ReportStep {
+            var s = template
+            s.position = .top(block, label)
+            s.outcome = outcome
+            s.segment = segment
+            s.message = nil
+            return s
+        }
+        let steps = [
+            step(0, .steps, "passed", segment: 0), step(1, .steps, "skipped", segment: 0),
+            step(0, .onFailure, "skipped", segment: 0), step(0, .finally, "failed", segment: 0),
+            step(1, .steps, "passed", segment: 1), step(0, .onFailure, "skipped", segment: 1),
+            step(0, .finally, "passed", segment: 1),
+        ]
+        let kept = DrillReport.supersedingEarlierAttempts(steps).map { "\($0.position.label) \($0.outcome) \($0.segment)" }
+        // An `on failure` skipped in both runs is listed once; the attempts run again are interrupted.
+        #expect(
+            kept == [
+                "steps[0] passed 0", "steps[1] interrupted 0", "finally[0] interrupted 0", "steps[1] passed 1",
+                "on failure[0] skipped 1", "finally[0] passed 1",
+            ])
+        let again = DrillReport.supersedingEarlierAttempts(steps).first { $0.position.label == "finally[0]" }
+        #expect(again?.message == "in the interrupted run (failed); the resumed run ran it again")
+    }
+
     // MARK: - Escaping
 
     static let hostile =
