@@ -190,6 +190,9 @@ struct Checker {
                     at: location)
                 continue
             }
+            if let problem = Self.commandLineProblem(predefined[name] ?? "") {
+                error("vars.value", "'--var \(name)=...': \(problem)", at: location)
+            }
             let value = Self.commandLineValue(predefined[name] ?? "", at: location)
             bind(name, .variable(value: value.evaluate { _ in nil }, origin: .commandLine, location: location))
             out.append(VarDecl(name: name, value: value, origin: .commandLine, at: location))
@@ -197,6 +200,9 @@ struct Checker {
         for decl in declared {
             let fileValue = checkExpr(decl.value)
             if let text = predefined[decl.name] {
+                if let problem = Self.commandLineProblem(text) {
+                    error("vars.value", "'--var \(decl.name)=...': \(problem)", at: VarDecl.commandLineLocation)
+                }
                 let value = Self.commandLineValue(text, at: decl.location)
                 bind(decl.name, .variable(value: value.evaluate { _ in nil }, origin: .commandLine, location: decl.location))
                 out.append(VarDecl(name: decl.name, value: value, origin: .commandLine, at: decl.location))
@@ -212,6 +218,19 @@ struct Checker {
     /// flow list or mapping when it starts with `[` or `{` (`[6, 8]`), a YAML double-quoted
     /// scalar when it starts with `"` (`"6"` is the text 6), else a plain YAML scalar (`6` is a
     /// number, `30m` and `a: b` are text). A list or quoted text that is not valid YAML is text.
+    /// Why a `--var` value that starts as a YAML list, mapping or quoted text is not one (an
+    /// unclosed `[6`), in words; nil when it reads.
+    static func commandLineProblem(_ text: String) -> String? {
+        guard text.hasPrefix("[") || text.hasPrefix("{") || text.hasPrefix("\"") else { return nil }
+        do throws(Diagnostic) {
+            _ = try YAMLLoader().load(text, file: VarDecl.commandLineLocation.file)
+            return nil
+        } catch {
+            let what = text.hasPrefix("[") ? "a YAML list" : text.hasPrefix("{") ? "a YAML mapping" : "YAML quoted text"
+            return "it starts as \(what) but is not one (\(error.message)); for text that starts so, quote it whole: --var 'name=\"...\"'"
+        }
+    }
+
     static func commandLineValue(_ text: String, at location: SourceLocation) -> Expr {
         guard text.hasPrefix("[") || text.hasPrefix("{") || text.hasPrefix("\"") else {
             return .literal(CoreSchema.resolve(plain: text), at: location)

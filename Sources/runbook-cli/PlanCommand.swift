@@ -44,8 +44,13 @@ struct PlanCommand: AsyncParsableCommand {
         completion: Completion.variables)
     var variables: [String] = []
 
+    /// How `plan` prints: the text plan, or one JSON object.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
     @Option(help: "How to print the plan: text, or json (one object, for other tools).")
-    var format: CheckCommand.Format = .text
+    var format: Format = .text
 
     @OptionGroup var target: TargetOptions
 

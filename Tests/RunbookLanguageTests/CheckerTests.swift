@@ -196,7 +196,38 @@ import Testing
             steps:
               - note: ${a} ${b} ${c} ${d} ${e}
             """,
-            vars: ["a": "6", "b": "\"6\"", "c": "[6, \"x\"]", "d": "30m", "e": "\"unterminated"])
+            vars: ["a": "6", "b": "\"6\"", "c": "[6, \"x\"]", "d": "30m", "e": "[prod] \"x\""])
+        #expect(result.diagnostics.map(\.id) == ["vars.value"])
+        // A value that starts as a list, a mapping or quoted text and is not one is an error, not text.
+        for bad in ["[6", "{a: 1", "\"unterminated"] {
+            let refused = check("runbook: Drill\nvars:\n  e: 1\nsteps:\n  - note: ${e}\n", vars: ["e": bad])
+            #expect(refused.diagnostics.map(\.id) == ["vars.value"], "\(bad)")
+            #expect(refused.diagnostics.first?.message.hasPrefix("'--var e=...': it starts as ") == true)
+            #expect(refused.runbook == nil)
+        }
+        let quoted = check("runbook: Drill\nvars:\n  e: 1\nsteps:\n  - note: ${e}\n", vars: ["e": "\"[prod] x\""])
+        #expect(quoted.diagnostics.isEmpty)
+        let text = try #require(quoted.runbook?.vars.first?.value.evaluate { _ in nil })
+        #expect(text == .scalar(.string("[prod] x")))
+        guard result.runbook == nil else {
+            Issue.record("a malformed --var was run")
+            return
+        }
+    }
+
+    @Test func commandLineValuesThatReadAreTheirYAML() throws {
+        let result = check(
+            """
+            runbook: Drill
+            vars:
+              a: 1
+              b: 1
+              c: 1
+              d: 1
+            steps:
+              - note: ${a} ${b} ${c} ${d}
+            """,
+            vars: ["a": "6", "b": "\"6\"", "c": "[6, \"x\"]", "d": "30m"])
         #expect(result.diagnostics.isEmpty)
         let runbook = try #require(result.runbook)
         var values: [String: ExprValue] = [:]
@@ -205,7 +236,6 @@ import Testing
         #expect(values["b"] == .scalar(.string("6")))
         #expect(values["c"] == .list([.scalar(.int(6)), .scalar(.string("x"))]))
         #expect(values["d"] == .scalar(.string("30m")))
-        #expect(values["e"] == .scalar(.string("\"unterminated")))
     }
 
     @Test func faultsThatCanNeverFireAreReported() {
