@@ -241,7 +241,7 @@ extension Interpreter {
         if let close = Suggestion.closest(to: name, among: task.subtasksInExecutionOrder.map(\.name)) {
             message += "; did you mean \"\(close)\"?"
         }
-        throw StepFailure(message + (names.isEmpty ? "" : " Its subtasks: \(names)."))
+        throw StepFailure(message + (names.isEmpty ? "" : (message.hasSuffix("?") ? " " : ". ") + "Its subtasks: \(names)."))
     }
 
     // MARK: - Loops

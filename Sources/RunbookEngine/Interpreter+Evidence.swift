@@ -327,12 +327,14 @@ extension Interpreter {
         scope.values = Bindings.declaring(runbook.vars, environment: configuration.environment).bindings.values
         if let goal = objectives?.recoveryTime, let target = try? duration(goal, in: scope) {
             var why: String?
+            let marks = runbook.markers
             if outage != nil, recovered == nil {
-                why = "the run never reached its 'recovered' step"
+                why = marks.contains(.recovered) ? "the run never reached its 'recovered' step" : "the runbook has no 'recovered' step"
             } else if outage == nil, recovered != nil {
-                why = "the run never reached its 'outage' step"
+                why = marks.contains(.outage) ? "the run never reached its 'outage' step" : "the runbook has no 'outage' step"
             } else if outage == nil, let open = recoveries.first(where: { $0.outcome != .completed || $0.recoveryMs == nil }) {
-                why = "\(open.action) of \(open.tenantId.map { "tenant \($0)" } ?? "cluster \(open.clusterId)") (task \(open.taskId)) did not complete"
+                let subject = "\(open.action) of \(open.tenantId.map { "tenant \($0)" } ?? "cluster \(open.clusterId)") (task \(open.taskId))"
+                why = open.outcome == .completed ? "OCP gave no start or finish time for the \(subject)" : "the \(subject) did not complete"
             }
             result.objectives.append(
                 ObjectiveVerdict(

@@ -34,6 +34,22 @@ public struct CheckedRunbook: Sendable, Hashable {
 }
 
 extension CheckedRunbook {
+    /// The markers (`outage`, `recovered`) the runbook's steps write, wherever they are.
+    package var markers: Set<MarkerKind> {
+        var found = Set<MarkerKind>()
+        func walk(_ steps: [Step]) {
+            for step in steps {
+                switch step.action {
+                case .marker(let kind, _): found.insert(kind)
+                case .forEach(let block): walk(block.body)
+                default: break
+                }
+            }
+        }
+        walk(steps + onFailure + finally)
+        return found
+    }
+
     /// Every probe the runbook makes: its steps' (loop bodies included) and its `watch`.
     package var probes: [ProbeStep] {
         func collect(_ steps: [Step]) -> [ProbeStep] {

@@ -112,6 +112,12 @@ struct Checker {
         checkSteps(runbook.finally)
         reachUnparsed(before: nil)
         if let simulate = runbook.simulate { checkFaults(simulate) }
+        if let objectives = runbook.objectives, objectives.recoveryTime != nil, markers[.recovered] != nil, markers[.outage] == nil {
+            warning(
+                "objectives.no-outage",
+                "'recovery time' runs from 'outage' to 'recovered', and no step marks 'outage': the recovery time is unknown, and the objective is not met",
+                at: objectives.location)
+        }
         if let objectives = runbook.objectives, objectives.recoveryTime != nil, markers[.outage] != nil, markers[.recovered] == nil {
             warning(
                 "objectives.no-recovered",
@@ -179,7 +185,10 @@ struct Checker {
                 continue
             }
             guard used.contains(name) else {
-                let candidates = declared.map(\.name) + used.sorted().filter { !declaredNames.contains($0) }
+                // The runbook's variables: declared, or read and not a loop variable or a task name.
+                let local = Self.localNames(runbook)
+                let candidates =
+                    declared.map(\.name) + used.sorted().filter { !declaredNames.contains($0) && !local.contains($0) }
                 error(
                     "vars.unused",
                     "'--var \(name)=...': the runbook \(runbook?.file ?? "") neither declares nor uses a variable '\(name)'"
@@ -251,6 +260,23 @@ struct Checker {
         } catch {
             return .literal(.string(text), at: location)
         }
+    }
+
+    /// The names a runbook binds itself: its loop variables and the tasks it names with `as:`.
+    private static func localNames(_ runbook: RunbookDocument?) -> Set<String> {
+        guard let runbook else { return [] }
+        var names = Set<String>()
+        func walk(_ steps: [Step]) {
+            for step in steps {
+                if let task = step.options.taskName?.text { names.insert(task) }
+                if case .forEach(let block) = step.action {
+                    names.insert(block.variable.text)
+                    walk(block.body)
+                }
+            }
+        }
+        walk(runbook.steps + runbook.onFailure + runbook.finally)
+        return names
     }
 
     /// The first names (`standby` of `${standby.id}`) of every reference in the runbook.
@@ -517,7 +543,7 @@ struct Checker {
             if let existing = lookup(name) {
                 error(
                     "name.shadowed",
-                    "loop variable '\(name)' hides the \(existing.noun) '\(name)' (line \(existing.location.line)); choose another name",
+                    "loop variable '\(name)' hides the \(existing.noun) '\(name)' (\(existing.location == VarDecl.commandLineLocation ? "given with --var" : "line \(existing.location.line)")); choose another name",
                     at: block.variable.location)
             }
             bind(name, .loopVariable(items: items, location: block.variable.location))

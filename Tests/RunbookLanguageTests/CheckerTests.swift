@@ -481,4 +481,26 @@ import Testing
         let runbook = try #require(result.runbook)
         #expect(ProbeCoverage.problems(in: runbook, environment: [:]).isEmpty)
     }
+
+    @Test func namesTheRunbookBindsItselfAreNotOfferedAsVariables() {
+        let text = """
+            runbook: Drill
+            vars:
+              standbys: [6]
+            objectives:
+              recovery time: 10m
+            steps:
+              - for each s in ${standbys}:
+                  - failover cluster: ${s}
+                    as: drill
+                  - await task drill status: SUCCESS
+              - recovered: back
+            """
+        let unused = check(text, vars: ["nosuch": "1"])
+        #expect(messages(unused).contains { $0.contains("its variables are 'standbys'") && !$0.contains("'s'") }, "\(messages(unused))")
+        let hidden = check(text, vars: ["s": "7"])
+        #expect(messages(hidden).contains { $0.contains("loop variable 's' hides the variable 's' (given with --var)") }, "\(messages(hidden))")
+        let fine = check(text)
+        #expect(fine.diagnostics.map(\.id) == ["objectives.no-outage"], "\(messages(fine))")
+    }
 }
