@@ -87,23 +87,40 @@ enum PhraseMatcher {
     /// Words that cannot name a task in `task NAME` (they would be read as the phrase's next word).
     static let reservedNames: Set<String> = Set(keywords)
 
-    /// Parses tokens into a phrase.
-    static func parse(_ tokens: [PhraseToken]) -> Result<PhraseSyntax, PhraseFailure> {
-        var furthest: PhraseFailure?
+    /// The descriptors that can match a phrase starting with a word, in ``PhraseDescriptor/all``'s
+    /// order: those whose grammar starts with that word, and those that start with no word.
+    private static let byFirstWord: (words: [String: [PhraseDescriptor]], others: [PhraseDescriptor]) = {
+        var words: [String: [PhraseDescriptor]] = [:]
+        var others: [PhraseDescriptor] = []
         for descriptor in PhraseDescriptor.all {
-            switch match(descriptor, tokens) {
-            case .success(let syntax):
-                return .success(syntax)
-            case .failure(let failure):
-                if let best = furthest, best.index > failure.index { continue }
-                if let best = furthest, best.index == failure.index {
-                    furthest?.expected = unique(best.expected + failure.expected)
-                } else {
-                    furthest = failure
-                }
+            if case .word(let w)? = descriptor.grammar.first {
+                words[w, default: []].append(descriptor)
+            } else {
+                others.append(descriptor)
             }
         }
-        return .failure(furthest ?? PhraseFailure(index: 0, expected: []))
+        return (words, others)
+    }()
+
+    /// Parses tokens into a phrase: the first descriptor (in ``PhraseDescriptor/all``'s order)
+    /// that matches them all. Only the descriptors that can start with the first token are tried
+    /// (the others fail on it); when none matches, the failure is worked out over them all.
+    static func parse(_ tokens: [PhraseToken]) -> Result<PhraseSyntax, PhraseFailure> {
+        let first = tokens.first.flatMap { $0.kind == .word ? $0.text : nil }
+        let index = byFirstWord
+        let candidates = (first.flatMap { index.words[$0] } ?? []) + index.others
+        // Order among the candidates is ``PhraseDescriptor/all``'s when they start with the word
+        // or with none; a phrase matches descriptors of one kind of start only.
+        for descriptor in candidates {
+            if case .success(let syntax) = match(descriptor, tokens) { return .success(syntax) }
+        }
+        var failures: [PhraseFailure] = []
+        for descriptor in PhraseDescriptor.all {
+            if case .failure(let failure) = match(descriptor, tokens) { failures.append(failure) }
+        }
+        guard let far = failures.map(\.index).max() else { return .failure(PhraseFailure(index: 0, expected: [])) }
+        let expected = unique(failures.filter { $0.index == far }.flatMap(\.expected))
+        return .failure(PhraseFailure(index: far, expected: expected))
     }
 
     /// Matches one descriptor's grammar.
