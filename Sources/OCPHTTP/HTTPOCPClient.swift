@@ -537,10 +537,7 @@ public final class HTTPOCPClient: OCPClient {
     /// Exponential backoff with full jitter before attempt `attempt` (2 for the first retry):
     /// anywhere from half the ceiling to the ceiling, which doubles from the base delay up to the cap.
     static func backoff(before attempt: Int, policy: OCPConnection.RetryPolicy) -> Duration {
-        let exponent = min(max(attempt - 2, 0), 20)
-        let ceiling = min(policy.baseDelay * (1 << exponent), policy.maxDelay)
-        let millis = max(0, ceiling.milliseconds)
-        return .milliseconds(millis / 2 + Int64.random(in: 0...(millis - millis / 2)))
+        policy.backoff(before: attempt)
     }
 
     /// `seconds` (a server's word, so anything) as a duration from zero to `cap`.

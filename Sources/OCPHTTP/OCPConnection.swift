@@ -110,6 +110,16 @@ public struct OCPConnection: Sendable {
         /// sent again.
         public var maxRateLimitedAttempts: Int = 100
 
+        /// Exponential backoff with full jitter before attempt `attempt` (2 for the first retry):
+        /// anywhere from half the ceiling to the ceiling, which doubles from ``baseDelay`` up to
+        /// ``maxDelay``.
+        public func backoff(before attempt: Int) -> Duration {
+            let exponent = min(max(attempt - 2, 0), 20)
+            let ceiling = min(baseDelay * (1 << exponent), maxDelay)
+            let millis = max(0, ceiling.milliseconds)
+            return .milliseconds(millis / 2 + Int64.random(in: 0...(millis - millis / 2)))
+        }
+
         /// A policy with these limits; ``OCPConnection/validate()`` refuses attempt counts outside
         /// 1 to 1000 and delays outside 0 to one day.
         public init(

@@ -57,6 +57,10 @@ public final class OCPCallLog: Sendable {
     /// `OCPCallLog.$current.withValue`; nil (the default) records nothing.
     @TaskLocal public static var current: OCPCallLog?
 
+    /// The attempt a client that sends calls again is making (1 for the first), for the records
+    /// of clients that do not count attempts themselves (the simulator behind a retrying wrapper).
+    @TaskLocal public static var attempt: Int = 1
+
     private let records = Mutex<[OCPCallRecord]>([])
     private let observer: (@Sendable (OCPCallRecord) -> Void)?
 

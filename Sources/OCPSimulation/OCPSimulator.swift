@@ -107,7 +107,7 @@ public actor OCPSimulator<C: SimulatorClock>: OCPClient {
         OCPCallLog.current?.record(
             OCPCallRecord(
                 method: call.method, path: call.path, status: status, traceId: traceId, errorCode: errorCode,
-                durationMs: (spent.secondsDouble * 1_000_000).rounded() / 1000))
+                durationMs: (spent.secondsDouble * 1_000_000).rounded() / 1000, attempt: OCPCallLog.attempt))
         return (result, call, traceId)
     }
 }

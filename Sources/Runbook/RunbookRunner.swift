@@ -52,9 +52,10 @@ public enum RunbookRunner {
             configuration.simulationSpeed = setup.speed.description
             // No probe of an embedded run touches the network or runs a program: the simulator answers.
             configuration.probes = simulator
+            // Calls the simulator fails as a flaky OCP would are sent again as the HTTP client sends them.
             let interpreter = Interpreter(
-                runbook: runbook, client: simulator, clock: SimulatedRunClock(clock, origin: origin), log: log,
-                configuration: configuration)
+                runbook: runbook, client: RehearsedClient(base: simulator, clock: clock),
+                clock: SimulatedRunClock(clock, origin: origin), log: log, configuration: configuration)
             onStart { interpreter.interrupt() }
             return await interpreter.run()
         case .ocp(let connection):

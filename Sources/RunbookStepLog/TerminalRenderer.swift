@@ -153,7 +153,10 @@ public actor TerminalRenderer: StepLogSink {
     }
 
     /// `→ GET /path 200 trace … 3.1ms (attempt 2) — note`.
+    /// A record that is only a note (the client's conclusion on the attempt before it) is
+    /// `  METHOD /path — note`.
     static func describe(_ c: OCPCallRecord) -> String {
+        if c.isNoteOnly, let note = c.note { return "  \(c.method) \(c.path) — \(note)" }
         var call = "→ \(c.method) \(c.path) \(c.status.map(String.init) ?? "no answer")"
         if let code = c.errorCode { call += " \(code)" }
         if let trace = c.traceId { call += " trace \(trace)" }

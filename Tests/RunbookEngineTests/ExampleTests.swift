@@ -108,6 +108,48 @@ import Testing
     }
 
     /// The runner's speed override (`runbook run --speed`) replaces the file's 30x.
+    @Test func anEmbeddedRunRidesOutAFlakyAPIAsARunOverHTTPDoes() async throws {
+        // A 503 on a pre-check, a 502 on a read and a 429 on the failover: the client sends each
+        // again, as the HTTP client would, and says so on the attempt it followed.
+        let runbook = try Engine.check(
+            """
+            runbook: flaky
+            simulate:
+              faults:
+                - endpoint: POST /api/v2/ob/clusters/{id}/failoverPreCheck
+                  status: 503
+                - endpoint: GET /api/v2/ob/clusters
+                  status: 502
+                - endpoint: POST /api/v2/ob/clusters/{id}/failover
+                  status: 429
+                - endpoint: POST /api/v2/tasks/instances/{taskId}/retry
+                  status: 500
+            steps:
+              - precheck failover cluster: 6
+              - assert cluster 6 type: STANDBY
+              - failover cluster: 6
+              - await task status: SUCCESS
+              - retry task:
+                continue on failure: true
+            """)
+        let memory = MemoryStepLog()
+        let finished = await RunbookRunner.run(
+            runbook, target: .embedded, log: StepLog([memory]),
+            configuration: RunConfiguration(user: "tester", fileSHA256: "ab"), speed: .instant)
+        #expect(finished.outcome == .passed, "\(finished.reason ?? "")")
+        let steps = await memory.records.compactMap { if case .stepFinished(let s) = $0 { s } else { nil } }
+        for (label, status) in [("steps[0]", 503), ("steps[1]", 502), ("steps[2]", 429)] {
+            let calls = try #require(steps.first { $0.position.label == label }?.calls)
+            #expect(calls.map(\.status) == [status, 200], "\(label): \(calls)")
+            #expect(calls.map(\.attempt) == [1, 2], "\(label)")
+            #expect(calls.first?.note?.hasPrefix("HTTP \(status): ") == true, "\(label): \(calls)")
+        }
+        // A 500 on a call that changes state is not sent again (it started nothing to find).
+        let retry = try #require(steps.first { $0.position.label == "steps[4]" })
+        #expect(retry.outcome == .continued)
+        #expect(retry.calls.filter { $0.method == "POST" }.map(\.status) == [500])
+    }
+
     @Test func runnerOverridesTheFileSpeed() async throws {
         let runbook = try Engine.example("failover-drill.yaml")
         let memory = MemoryStepLog()

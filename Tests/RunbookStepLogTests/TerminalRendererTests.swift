@@ -91,7 +91,7 @@ import Testing
         #expect(
             capture.text.withLock { $0 } == """
                     → POST /api/v2/ob/clusters/6/failover no answer 30000.0ms — read timeout
-                    → POST /api/v2/ob/clusters/6/failover no answer 0.0ms (attempt 2) — after read timeout: found task 171603 (RUNNING) on cluster 6
+                      POST /api/v2/ob/clusters/6/failover — after read timeout: found task 171603 (RUNNING) on cluster 6
                 ✔ failover cluster: 6  0s
 
                 """)
