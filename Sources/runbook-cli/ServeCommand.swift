@@ -48,6 +48,10 @@ struct ServeCommand: AsyncParsableCommand {
             requests: when the output does not keep up, lines are dropped (counted on standard \
             error); when it is closed, the log stops and serving goes on. SIGINT or SIGTERM stops \
             accepting connections and lets the requests in flight finish.
+
+            Exit status: 0 stopped by SIGINT or SIGTERM, 1 the port cannot be listened on, 2 a \
+            topology or credentials problem (said with its file and line; nothing was served), 64 \
+            the command line is wrong (an unknown option, an empty --password, ...).
             """
     )
 
