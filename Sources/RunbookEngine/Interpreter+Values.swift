@@ -21,9 +21,7 @@ extension Interpreter {
     func shownBindings(_ scope: Scope) -> Bindings {
         let names = scope.taskNames
         let state = self.state
-        var environment = configuration.environment
-        for name in environment.keys where Redaction.isSecretName(name) { environment[name] = Redaction.mark }
-        return Bindings(values: scope.values, environment: environment) { name in
+        return Bindings(values: scope.values, environment: shownEnvironment) { name in
             names[name].map { id in Self.taskRecord(id: id, task: state.task(id)) }
         }
     }

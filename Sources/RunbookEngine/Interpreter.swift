@@ -26,6 +26,9 @@ public final class Interpreter<C: RunClock>: Sendable {
     /// Markers and watches, for the run's evidence.
     let evidence = EvidenceState()
     private let cancelMain = Mutex<(@Sendable () -> Void)?>(nil)
+    /// The environment as the step log may show it: every variable whose name says it holds a
+    /// secret shows `***` (worked out once: labels of every step read it).
+    let shownEnvironment: [String: String]
 
     /// An interpreter that runs `runbook` against `client`, on `clock`, writing its records to
     /// `log`. `configuration` says who runs it and how; when it resumes a run
@@ -38,6 +41,9 @@ public final class Interpreter<C: RunClock>: Sendable {
         self.clock = clock
         self.log = log
         self.configuration = configuration
+        var shown = configuration.environment
+        for name in shown.keys where Redaction.isSecretName(name) { shown[name] = Redaction.mark }
+        shownEnvironment = shown
     }
 
     /// Stops the run as SIGINT/SIGTERM would: the waiting step ends as interrupted, no new cluster
