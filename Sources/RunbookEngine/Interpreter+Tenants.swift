@@ -231,12 +231,16 @@ extension Interpreter {
             var results: [TenantPreCheckResult] = []
             var invalid: [TenantPreCheckResult] = []
             var checkedAt: Int64 = 0
+            // Each cluster's batch: when its pre-check answered, and when its call went out.
+            var checkedAtOf: [Int: Int64] = [:]
+            var times: [Int: (checkedAt: Int64, calledAt: Int64)] = [:]
             for c in clusters {
                 let pairs = batches[c] ?? []
                 let checks = try await call { () async throws(OCPError) in
                     try await self.client.tenantsSwitchoverPreCheck(clusterId: c, pairs: pairs)
                 }
                 checkedAt = context.runTimeMs(clock.now)
+                checkedAtOf[c] = checkedAt
                 for check in checks {
                     results += check.standbyCheckResults
                     if !check.valid {
@@ -253,16 +257,19 @@ extension Interpreter {
             var tasks: [TaskInstance] = []
             for c in clusters {
                 let pairs = batches[c] ?? []
+                let clusterCalledAt = context.runTimeMs(clock.now)
                 do throws(StepFailure) {
-                    tasks += try await call { () async throws(OCPError) in
+                    let started = try await call { () async throws(OCPError) in
                         try await self.client.tenantsSwitchover(clusterId: c, pairs: pairs)
                     }
+                    for task in started { times[task.id] = (checkedAtOf[c] ?? checkedAt, clusterCalledAt) }
+                    tasks += started
                 } catch {
                     // The batches already started are recorded before the step fails.
                     if !tasks.isEmpty {
                         _ = recordGroup(
                             tasks, definition, standbys: standbys, results: results, checkedAt: checkedAt, after: [],
-                            calledAt: calledAt, trace: trace, context: context)
+                            calledAt: calledAt, times: times, trace: trace, context: context)
                     }
                     var failure = error
                     if !tasks.isEmpty {
@@ -275,7 +282,7 @@ extension Interpreter {
             for c in clusters { after += try await readTenants(ofCluster: c, trace: trace) }
             let group = recordGroup(
                 tasks, definition, standbys: standbys, results: results, checkedAt: checkedAt, after: after,
-                calledAt: calledAt, trace: trace, context: context)
+                calledAt: calledAt, times: times, trace: trace, context: context)
             scope.makeCurrent(group, named: name)
             trace.message =
                 "started \(Self.count(tasks.count, "task")) '\(definition.name)', one per standby tenant of cluster \(id) and its primary"
@@ -340,10 +347,13 @@ extension Interpreter {
         see(task, trace: trace, context: context)
     }
 
-    /// Registers the tasks of a batch, one per standby, and returns their group.
+    /// Registers the tasks of a batch, one per standby, and returns their group. `times` gives,
+    /// by task id, when that task's batch's pre-check answered and its call went out (a batch over
+    /// several clusters' primaries); a task not in it has `checkedAt` and `calledAt`.
     func recordGroup(
         _ tasks: [TaskInstance], _ definition: TaskDefinition, standbys: [Tenant], results: [TenantPreCheckResult],
-        checkedAt: Int64, after: [Tenant], calledAt: Int64, trace: StepTrace, context: RunContext
+        checkedAt: Int64, after: [Tenant], calledAt: Int64,
+        times: [Int: (checkedAt: Int64, calledAt: Int64)] = [:], trace: StepTrace, context: RunContext
     ) -> TaskGroup {
         var byId: [Int: Tenant] = [:]
         for s in standbys { byId[s.id] = s }
@@ -363,7 +373,8 @@ extension Interpreter {
             let afterTenants = [afterOf[standby.id], primary.flatMap { afterOf[$0.tenantId] }].compactMap { $0 }
             record(
                 task, definition, standby: standby, primary: primary.map { ($0.tenantId, $0.clusterId) },
-                result: resultOf[standby.id], checkedAt: checkedAt, after: afterTenants, calledAt: calledAt,
+                result: resultOf[standby.id], checkedAt: times[task.id]?.checkedAt ?? checkedAt, after: afterTenants,
+                calledAt: times[task.id]?.calledAt ?? calledAt,
                 trace: trace, context: context)
         }
         trace.observed.taskId = nil

@@ -31,6 +31,43 @@ import Testing
         #expect(Interpreter<ContinuousClock>.lag(nil, task, checkedAt: 0, calledAt: 0) == nil)
     }
 
+    /// The simulator, with 5 s passing on its clock before the pre-check of cluster 3000011's
+    /// pairs is sent (the first cluster's pre-check answered 5 s before the calls go out).
+    struct SlowSecondPreCheck: OCPClient {
+        let base: OCPSimulator<SimulationClock>
+
+        func send<Response>(_ operation: OCPOperation<Response>) async throws(OCPError) -> Response {
+            if operation.request.endpoint == .tenantsSwitchoverPreCheck, operation.request.pathValues.first == 3_000_011 {
+                try? await base.clock.sleep(for: .seconds(5))
+            }
+            return try await base.send(operation)
+        }
+    }
+
+    @Test func aBatchOverSeveralClustersReadsEachLagAgainstItsOwnPreCheck() async throws {
+        let run = try await Engine.run(
+            """
+            runbook: switch over two primaries' standbys
+            simulate:
+              clusters:
+                - {id: 3000009, name: hz, type: PRIMARY}
+                - {id: 3000011, name: bj, type: PRIMARY}
+                - {id: 3000010, name: sh, type: PRIMARY}
+              tenants:
+                - {id: 2000022, name: orders, cluster: 3000009, role: PRIMARY}
+                - {id: 2000025, name: orders, cluster: 3000010, role: STANDBY, primary: 2000022, lag: 800ms}
+                - {id: 2000031, name: payments, cluster: 3000011, role: PRIMARY}
+                - {id: 2000032, name: payments, cluster: 3000010, role: STANDBY, primary: 2000031, lag: 1s}
+            steps:
+              - switchover tenants of cluster: 3000010
+              - await task status: SUCCESS
+            """, client: { SlowSecondPreCheck(base: $0) })
+        #expect(run.finished.outcome == .passed, "\(run.finished.reason ?? "")")
+        let actions = try #require(try run.step("steps[0]").observed.tenantActions)
+        // The 5 s after the second cluster's pre-check are not data the first cluster's standby lacked.
+        #expect(actions.map(\.lagMs) == [800, 1000], "\(actions.map(\.lagMs))")
+    }
+
     @Test func theBriefsSwitchoverRunsAsWrittenWithItsEvidence() async throws {
         let run = try await Engine.run(Self.briefSwitchover)
         #expect(run.finished.outcome == .passed, "\(run.finished.reason ?? "")")
