@@ -33,12 +33,8 @@ public struct OCPConnection: Sendable {
                 )
             }
             // URLComponents drops a port it cannot hold and takes one past 65535: read it here.
-            if let portText = Self.portText(text) {
-                guard !portText.isEmpty, portText.count <= 5, portText.allSatisfy({ $0.isASCII && $0.isNumber }),
-                    let port = Int(portText), (1...65535).contains(port)
-                else {
-                    throw OCPConnectionError("the target '\(text)' has port '\(portText)', which is not a port (1 to 65535)")
-                }
+            if let portText = URLPort.text(ofURL: text), !URLPort.isValid(portText) {
+                throw OCPConnectionError(URLPort.problem(target: text, port: portText))
             }
             self.scheme = scheme
             self.host = host
@@ -46,21 +42,6 @@ public struct OCPConnection: Sendable {
             var prefix = components.path
             while prefix.hasSuffix("/") { prefix.removeLast() }
             self.pathPrefix = prefix
-        }
-
-        /// The text after the host's `:` in a URL's authority, nil when it names no port.
-        static func portText(_ url: String) -> Substring? {
-            guard let scheme = url.range(of: "://") else { return nil }
-            let rest = url[scheme.upperBound...]
-            var authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-            if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-            if authority.hasPrefix("[") {
-                guard let close = authority.firstIndex(of: "]") else { return nil }
-                let after = authority[authority.index(after: close)...]
-                return after.hasPrefix(":") ? after.dropFirst() : nil
-            }
-            guard let colon = authority.lastIndex(of: ":") else { return nil }
-            return authority[authority.index(after: colon)...]
         }
 
         /// The Host header: `host` or `host:port` when a port was given.

@@ -215,15 +215,7 @@ public final class Interpreter<C: RunClock>: Sendable {
     /// Recoveries in the runbook's order (block, then position in it), whatever order parallel
     /// items started their tasks in; a step that ran more than once keeps its runs in order.
     static func inRunbookOrder(_ recoveries: [Recovery]) -> [Recovery] {
-        let blocks = StepPosition.Block.allCases
-        return recoveries.enumerated().sorted { a, b in
-            let (x, y) = (a.element.position, b.element.position)
-            if x.block != y.block {
-                return (blocks.firstIndex(of: x.block) ?? 0) < (blocks.firstIndex(of: y.block) ?? 0)
-            }
-            if x.path != y.path { return x.path.lexicographicallyPrecedes(y.path) }
-            return a.offset < b.offset
-        }.map(\.element)
+        StepPosition.inRunbookOrder(recoveries, by: \.position)
     }
 
     // MARK: - Time

@@ -1,3 +1,5 @@
+import RunbookSupport
+
 /// What a runbook's `target:` may be: `embedded`, or an `http://` or `https://` URL with a host
 /// and no credentials in it.
 package enum TargetText {
@@ -11,26 +13,12 @@ package enum TargetText {
             if authority.contains("@") {
                 return "the target '\(withoutUserInfo(text))' carries credentials in its URL; a runbook names only the host: give credentials with OCP_USER/OCP_PASSWORD, OCP_ACCESS_KEY_ID/OCP_ACCESS_KEY_SECRET or --credentials FILE"
             }
-            if let port = port(of: authority),
-                port.isEmpty || port.count > 5 || !port.allSatisfy({ $0.isASCII && $0.isNumber })
-                    || !(1...65535).contains(Int(port) ?? 0)
-            {
-                return "the target '\(text)' has port '\(port)', which is not a port (1 to 65535)"
+            if let port = URLPort.text(ofAuthority: authority), !URLPort.isValid(port) {
+                return URLPort.problem(target: text, port: port)
             }
             if !rest.isEmpty && !rest.hasPrefix("/") && !rest.contains(" ") { return nil }
         }
         return "'\(text)' is not a target: write 'embedded' or an OCP base URL such as https://ocp.example.com:8080"
-    }
-
-    /// The port written in a URL's authority (`host:PORT`, `[::1]:PORT`), nil when none is.
-    static func port(of authority: Substring) -> Substring? {
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { return nil }
-            let after = authority[authority.index(after: close)...]
-            return after.hasPrefix(":") ? after.dropFirst() : nil
-        }
-        guard let colon = authority.lastIndex(of: ":") else { return nil }
-        return authority[authority.index(after: colon)...]
     }
 
     /// The URL with any `user:password@` replaced by `***@`, so a message never repeats a secret.

@@ -294,15 +294,7 @@ extension DrillReport {
     /// Steps by block, then by their index path (a loop before its items' steps), keeping the
     /// journal's order among equals.
     static func inRunbookOrder(_ steps: [ReportStep]) -> [ReportStep] {
-        let blocks = StepPosition.Block.allCases
-        return steps.enumerated().sorted { a, b in
-            let (x, y) = (a.element.position, b.element.position)
-            if x.block != y.block {
-                return (blocks.firstIndex(of: x.block) ?? 0) < (blocks.firstIndex(of: y.block) ?? 0)
-            }
-            if x.path != y.path { return x.path.lexicographicallyPrecedes(y.path) }
-            return a.offset < b.offset
-        }.map(\.element)
+        StepPosition.inRunbookOrder(steps, by: \.position)
     }
 
     /// A task of an earlier journal, from the subtask changes seen between polls: a subtask

@@ -121,6 +121,21 @@ public struct StepPosition: Sendable, Hashable, CustomStringConvertible {
     /// How many loops the step is inside.
     public var depth: Int { items.count }
 
+    /// `items` in the runbook's order of their positions: by block (`steps`, `on failure`,
+    /// `finally`), then by index path (a loop before its items' steps), keeping the given order
+    /// among equals (a step that ran more than once keeps its runs in order).
+    public static func inRunbookOrder<T>(_ items: [T], by position: (T) -> StepPosition) -> [T] {
+        let blocks = Block.allCases
+        return items.enumerated().sorted { a, b in
+            let (x, y) = (position(a.element), position(b.element))
+            if x.block != y.block {
+                return (blocks.firstIndex(of: x.block) ?? 0) < (blocks.firstIndex(of: y.block) ?? 0)
+            }
+            if x.path != y.path { return x.path.lexicographicallyPrecedes(y.path) }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+
     /// `steps[2]/standby=7[1]`.
     public var label: String {
         guard let first = path.first else { return block.rawValue }

@@ -67,13 +67,7 @@ struct PlanCommand: AsyncParsableCommand {
             nothingDone: "nothing was planned") else {
             throw ExitCode(2)
         }
-        let resolved: ResolvedTarget
-        do {
-            resolved = try target.resolve(for: runbook, environment: environment)
-        } catch {
-            Preparation.printProblem(error)
-            throw ExitCode(2)
-        }
+        let resolved = try target.resolvedOrExit(for: runbook, environment: environment)
         if case .embedded = resolved.target, !Preparation.probesAreSimulated(runbook, bytes: bytes, environment: environment) {
             throw ExitCode(2)
         }

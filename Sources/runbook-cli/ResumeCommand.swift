@@ -131,13 +131,7 @@ struct ResumeCommand: AsyncParsableCommand {
         }
 
         // The run's own target, and no other.
-        let resolved: ResolvedTarget
-        do {
-            resolved = try target.resolve(for: runbook, environment: environment)
-        } catch {
-            Preparation.printProblem(error)
-            throw ExitCode(2)
-        }
+        let resolved = try target.resolvedOrExit(for: runbook, environment: environment)
         guard resolved.target.description == started.target else {
             Preparation.printError(
                 "the run went to \(started.target), and this resume would go to \(resolved.target.description): pass --target \(started.target)")

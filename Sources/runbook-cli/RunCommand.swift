@@ -128,13 +128,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
 
-        let resolved: ResolvedTarget
-        do {
-            resolved = try target.resolve(for: runbook, environment: environment)
-        } catch {
-            Preparation.printProblem(error)
-            throw ExitCode(2)
-        }
+        let resolved = try target.resolvedOrExit(for: runbook, environment: environment)
         let runTarget = resolved.target
         if case .embedded = runTarget, !Preparation.probesAreSimulated(runbook, bytes: bytes, environment: environment) {
             throw ExitCode(2)

@@ -93,6 +93,17 @@ struct TargetOptions: ParsableArguments {
         seconds == seconds.rounded() && abs(seconds) < 1e9 ? String(Int(seconds)) : String(seconds)
     }
 
+    /// ``resolve(for:environment:)``, or, when the target cannot be used, its problem printed
+    /// (located at the runbook's `target:` when it is at fault) and exit 2.
+    func resolvedOrExit(for runbook: CheckedRunbook, environment: [String: String]) throws -> ResolvedTarget {
+        do {
+            return try resolve(for: runbook, environment: environment)
+        } catch {
+            Preparation.printProblem(error)
+            throw ExitCode(2)
+        }
+    }
+
     /// The target of `runbook` and where it came from, by the rules of ``TargetRequest``.
     func resolve(for runbook: CheckedRunbook, environment: [String: String]) throws(TargetProblem) -> ResolvedTarget {
         var request = TargetRequest(commandLine: target, credentialsFile: credentials, environment: environment)
